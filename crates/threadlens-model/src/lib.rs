@@ -1,0 +1,27 @@
+//! The normalised post and the small shared types every threadlens crate speaks.
+//!
+//! Importers and live sources (`threadlens-ingest`) produce [`Post`]s, the
+//! store (`threadlens-store`) keeps them in `posts.parquet`, and the
+//! processing and report crates read them back. This crate holds only the
+//! types and their rules (how a kind is decided, how duplicates merge, how
+//! timestamps parse), never I/O, so every stage agrees on them.
+//!
+//! ```
+//! use threadlens_model::{Platform, PostKind};
+//!
+//! assert_eq!("mastodon".parse::<Platform>().unwrap(), Platform::Mastodon);
+//! // A boost that also replies is still a repost: the first rule wins.
+//! assert_eq!(PostKind::classify(true, true, false), PostKind::Repost);
+//! ```
+
+mod error;
+mod kind;
+mod platform;
+mod post;
+mod time;
+
+pub use error::{Error, Result};
+pub use kind::PostKind;
+pub use platform::Platform;
+pub use post::{MergeOutcome, Post, PostKey};
+pub use time::{Timestamp, parse_timestamp, snowflake_timestamp, timestamp_from_millis};

@@ -1,0 +1,76 @@
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Serialize};
+
+use crate::Error;
+
+/// The network a post comes from (`platform` column).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Platform {
+    /// Twitter / X.
+    X,
+    /// Mastodon (any instance).
+    Mastodon,
+    /// Bluesky (AT Protocol).
+    Bluesky,
+    /// A generic import whose network is not known (jsonl, csv).
+    Import,
+}
+
+impl Platform {
+    /// Every platform, in column order.
+    pub const ALL: [Platform; 4] = [
+        Platform::X,
+        Platform::Mastodon,
+        Platform::Bluesky,
+        Platform::Import,
+    ];
+
+    /// The name stored in the `platform` column.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Platform::X => "x",
+            Platform::Mastodon => "mastodon",
+            Platform::Bluesky => "bluesky",
+            Platform::Import => "import",
+        }
+    }
+}
+
+impl fmt::Display for Platform {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Platform {
+    type Err = Error;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Platform::ALL
+            .into_iter()
+            .find(|p| p.as_str().eq_ignore_ascii_case(s.trim()))
+            .or_else(|| {
+                s.trim()
+                    .eq_ignore_ascii_case("twitter")
+                    .then_some(Platform::X)
+            })
+            .ok_or_else(|| Error::UnknownPlatform(s.to_owned()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_round_trip() {
+        for p in Platform::ALL {
+            assert_eq!(p.as_str().parse::<Platform>().unwrap(), p);
+        }
+        assert_eq!("Twitter".parse::<Platform>().unwrap(), Platform::X);
+        assert!("myspace".parse::<Platform>().is_err());
+    }
+}
