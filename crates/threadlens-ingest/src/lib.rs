@@ -1,1 +1,49 @@
-//! scratch
+//! Importers: turn the files people already have into [`Post`]s.
+//!
+//! threadlens reads twarc2 JSONL, X API v2 responses, the X account
+//! archive, Mastodon and Bluesky JSON, and generic JSONL and CSV
+//! (formats.md §2). Every importer streams: lines are parsed in parallel
+//! blocks, so memory does not grow with the file, and a bad record becomes
+//! a [`Reject`] (file, line, reason, raw text) while the rest of the file
+//! still imports. Which records are duplicates is the store's business.
+//!
+//! ```no_run
+//! use threadlens_ingest::{Format, ImportOptions, Reject, Sink, import_file};
+//! use threadlens_model::Post;
+//!
+//! struct Collect(Vec<Post>, Vec<Reject>);
+//! impl Sink for Collect {
+//!     fn post(&mut self, post: Post) { self.0.push(post) }
+//!     fn reject(&mut self, reject: Reject) { self.1.push(reject) }
+//! }
+//!
+//! let mut sink = Collect(Vec::new(), Vec::new());
+//! let options = ImportOptions { format: Format::Twarc2, ..ImportOptions::default() };
+//! let read = import_file("tweets.jsonl".as_ref(), &options, &mut sink)?;
+//! assert_eq!(read.posts as usize, sink.0.len());
+//! # Ok::<(), threadlens_ingest::Error>(())
+//! ```
+//!
+//! [`Post`]: threadlens_model::Post
+
+mod archive;
+mod bluesky;
+mod context;
+mod csv_import;
+mod de;
+mod error;
+mod format;
+mod generic;
+mod import;
+mod mastodon;
+mod reader;
+mod reject;
+mod text;
+mod x;
+
+pub use csv_import::ColumnMap;
+pub use error::{Error, Result};
+pub use format::Format;
+pub use import::{FileImport, ImportOptions, Sink, import_file};
+pub use reject::Reject;
+pub use text::{HtmlText, decode_entities, html_to_text};

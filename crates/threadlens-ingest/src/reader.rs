@@ -1,0 +1,342 @@
+//! Streaming reader for JSON inputs: splits a file into documents (one per
+//! line, or the whole file), parses them in parallel with rayon and hands
+//! the outcomes back in input order. Memory is bounded by one block of lines
+//! (or, for a pretty-printed single document, by that document).
+
+use std::fs::File;
+use std::io::{BufRead, BufReader, Read};
+use std::path::Path;
+
+use rayon::prelude::*;
+use serde::de::{DeserializeSeed, SeqAccess, Visitor};
+use serde_json::value::RawValue;
+
+use crate::reject::{Emit, Outcome, RecordError};
+use crate::{Error, Result};
+
+/// Lines are parsed in blocks of about this many bytes.
+const BLOCK_BYTES: usize = 8 << 20;
+
+/// One JSON value to turn into posts, and where it sits in its file.
+pub(crate) struct Doc<'a> {
+    /// The JSON text of the value.
+    pub text: &'a str,
+    line: u64,
+    index: Option<&'a LineIndex<'a>>,
+}
+
+impl<'a> Doc<'a> {
+    /// A document on its own line.
+    pub(crate) fn on_line(text: &'a str, line: u64) -> Self {
+        Doc {
+            text,
+            line,
+            index: None,
+        }
+    }
+
+    /// The same file position for a part of this document's text.
+    pub(crate) fn part(&self, text: &'a str) -> Doc<'a> {
+        Doc {
+            text,
+            line: self.line_of(text),
+            index: self.index,
+        }
+    }
+
+    /// 1-based line where `part` (a slice of this document) starts.
+    pub(crate) fn line_of(&self, part: &str) -> u64 {
+        match self.index {
+            Some(index) => index.line_of(part),
+            None => self.line,
+        }
+    }
+
+    /// 1-based line where this document starts.
+    pub(crate) fn line(&self) -> u64 {
+        self.line_of(self.text)
+    }
+
+    /// A record error at this document, keeping its text as the raw record.
+    pub(crate) fn error(&self, reason: impl Into<String>) -> RecordError {
+        RecordError {
+            line: self.line(),
+            reason: reason.into(),
+            raw: self.text.to_owned(),
+        }
+    }
+
+    /// A record error for a JSON syntax or shape error in this document,
+    /// with the line serde reports translated to a file line.
+    pub(crate) fn json_error(&self, err: &serde_json::Error) -> RecordError {
+        let line = self.line() + (err.line() as u64).saturating_sub(1);
+        RecordError {
+            line,
+            reason: describe_json_error(err),
+            raw: self.text.to_owned(),
+        }
+    }
+}
+
+/// Offsets of the newlines of a whole-file buffer, to turn byte offsets into lines.
+pub(crate) struct LineIndex<'a> {
+    base: &'a str,
+    newlines: Vec<usize>,
+}
+
+impl<'a> LineIndex<'a> {
+    fn new(base: &'a str) -> Self {
+        LineIndex {
+            base,
+            newlines: memchr::memchr_iter(b'\n', base.as_bytes()).collect(),
+        }
+    }
+
+    fn line_of(&self, part: &str) -> u64 {
+        let offset = (part.as_ptr() as usize).saturating_sub(self.base.as_ptr() as usize);
+        self.newlines.partition_point(|&nl| nl < offset) as u64 + 1
+    }
+}
+
+/// serde_json's message without its trailing "at line L column C" (the
+/// reject carries the file line), with the column kept for long lines.
+fn describe_json_error(err: &serde_json::Error) -> String {
+    let text = err.to_string();
+    let message = text
+        .rsplit_once(" at line ")
+        .map_or(text.as_str(), |(m, _)| m);
+    match err.classify() {
+        serde_json::error::Category::Eof => format!("truncated JSON: {message}"),
+        serde_json::error::Category::Syntax => {
+            format!("invalid JSON at column {}: {message}", err.column())
+        }
+        _ => message.to_owned(),
+    }
+}
+
+/// How a JSON file is laid out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Layout {
+    /// One JSON value per line (JSONL, twarc2).
+    Lines,
+    /// One JSON value for the whole file (possibly pretty-printed).
+    Whole,
+}
+
+/// Turns one JSON value into posts. Implemented by each platform format.
+pub(crate) trait DocumentParser: Sync {
+    /// The posts (or rejects) of one JSON value that is not a top-level array.
+    fn parse_value(&self, doc: &Doc<'_>) -> Vec<Outcome>;
+
+    /// Where the JSON starts in a whole file (the X archive has a JS prefix).
+    fn json_start(&self, text: &str) -> usize {
+        let _ = text;
+        0
+    }
+}
+
+/// Read `path` and send every outcome to `emit`, in file order.
+///
+/// `progress` is called with the number of bytes consumed so far.
+pub(crate) fn read_json_file(
+    path: &Path,
+    parser: &dyn DocumentParser,
+    layout: Option<Layout>,
+    out: &mut dyn Emit,
+) -> Result<()> {
+    let io = |source| Error::Io {
+        path: path.to_owned(),
+        source,
+    };
+    let file = File::open(path).map_err(io)?;
+    let mut reader = BufReader::with_capacity(1 << 20, file);
+    let layout = match layout {
+        Some(layout) => layout,
+        None => sniff_layout(&mut reader).map_err(io)?,
+    };
+    match layout {
+        Layout::Whole => {
+            let mut bytes = Vec::new();
+            reader.read_to_end(&mut bytes).map_err(io)?;
+            out.progress(bytes.len() as u64);
+            let text = match std::str::from_utf8(&bytes) {
+                Ok(text) => text,
+                Err(e) => {
+                    let line =
+                        memchr::memchr_iter(b'\n', &bytes[..e.valid_up_to()]).count() as u64 + 1;
+                    out.outcome(Err(RecordError {
+                        line,
+                        reason: format!(
+                            "not valid UTF-8 (byte {} of the file); the file was not read",
+                            e.valid_up_to()
+                        ),
+                        raw: String::from_utf8_lossy(&bytes[..bytes.len().min(4096)]).into_owned(),
+                    }));
+                    return Ok(());
+                }
+            };
+            let index = LineIndex::new(text);
+            let start = parser.json_start(text).min(text.len());
+            let body = text[start..].trim();
+            if body.is_empty() {
+                return Ok(());
+            }
+            let doc = Doc {
+                text: body,
+                line: 1,
+                index: Some(&index),
+            };
+            for outcome in parse_document(parser, &doc) {
+                out.outcome(outcome);
+            }
+        }
+        Layout::Lines => {
+            let mut block = Vec::with_capacity(BLOCK_BYTES + (1 << 20));
+            let mut starts: Vec<(usize, u64)> = Vec::new();
+            let mut line_no = 0u64;
+            let mut consumed = 0u64;
+            loop {
+                block.clear();
+                starts.clear();
+                while block.len() < BLOCK_BYTES {
+                    let start = block.len();
+                    let n = reader.read_until(b'\n', &mut block).map_err(io)?;
+                    if n == 0 {
+                        break;
+                    }
+                    line_no += 1;
+                    starts.push((start, line_no));
+                }
+                if starts.is_empty() {
+                    break;
+                }
+                consumed += block.len() as u64;
+                let ends: Vec<usize> = starts
+                    .iter()
+                    .skip(1)
+                    .map(|&(s, _)| s)
+                    .chain([block.len()])
+                    .collect();
+                let outcomes: Vec<Vec<Outcome>> = starts
+                    .par_iter()
+                    .zip(ends.par_iter())
+                    .map(|(&(start, line), &end)| parse_line(parser, &block[start..end], line))
+                    .collect();
+                outcomes.into_iter().flatten().for_each(|o| out.outcome(o));
+                out.progress(consumed);
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Decide the layout from the first non-blank line: if it is a complete JSON
+/// value, the file is one value per line.
+fn sniff_layout(reader: &mut BufReader<File>) -> std::io::Result<Layout> {
+    let buf = reader.fill_buf()?;
+    let head = String::from_utf8_lossy(&buf[..buf.len().min(1 << 20)]);
+    let Some(first) = head.lines().find(|l| !l.trim().is_empty()) else {
+        return Ok(Layout::Lines);
+    };
+    let complete = serde_json::from_str::<serde::de::IgnoredAny>(first).is_ok();
+    // A long first line cut off by the peek window is a JSONL page still.
+    let cut_off = !head.contains('\n') && buf.len() >= (1 << 20);
+    Ok(
+        if complete || (cut_off && first.trim_start().starts_with('{')) {
+            Layout::Lines
+        } else {
+            Layout::Whole
+        },
+    )
+}
+
+fn parse_line(parser: &dyn DocumentParser, bytes: &[u8], line: u64) -> Vec<Outcome> {
+    let trimmed = bytes.trim_ascii();
+    if trimmed.is_empty() {
+        return Vec::new();
+    }
+    match std::str::from_utf8(trimmed) {
+        Ok(text) => parse_document(parser, &Doc::on_line(text, line)),
+        Err(e) => vec![Err(RecordError {
+            line,
+            reason: format!("not valid UTF-8 (byte {} of the line)", e.valid_up_to()),
+            raw: String::from_utf8_lossy(trimmed).into_owned(),
+        })],
+    }
+}
+
+/// A top-level array is split into its elements (parsed in parallel); a
+/// truncated array still yields the elements before the break.
+fn parse_document(parser: &dyn DocumentParser, doc: &Doc<'_>) -> Vec<Outcome> {
+    if !doc.text.starts_with('[') {
+        return parser.parse_value(doc);
+    }
+    let (elements, error) = split_array(doc.text);
+    let mut outcomes: Vec<Outcome> = elements
+        .par_iter()
+        .flat_map_iter(|element| parser.parse_value(&doc.part(element.get())))
+        .collect();
+    if let Some(err) = error {
+        let mut reject = doc.json_error(&err);
+        reject.reason = format!(
+            "{} (after {} complete records)",
+            reject.reason,
+            elements.len()
+        );
+        outcomes.push(Err(reject));
+    }
+    outcomes
+}
+
+/// The elements of a JSON array, as many as parse before any error.
+pub(crate) fn split_array(text: &str) -> (Vec<&RawValue>, Option<serde_json::Error>) {
+    struct Collect<'v, 'a>(&'v mut Vec<&'a RawValue>);
+    impl<'de, 'v> DeserializeSeed<'de> for Collect<'v, 'de> {
+        type Value = ();
+        fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+            d.deserialize_seq(self)
+        }
+    }
+    impl<'de, 'v> Visitor<'de> for Collect<'v, 'de> {
+        type Value = ();
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("a JSON array")
+        }
+        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+            while let Some(element) = seq.next_element::<&'de RawValue>()? {
+                self.0.push(element);
+            }
+            Ok(())
+        }
+    }
+    let mut elements = Vec::new();
+    let mut de = serde_json::Deserializer::from_str(text);
+    let result = Collect(&mut elements)
+        .deserialize(&mut de)
+        .and_then(|()| de.end());
+    (elements, result.err())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn truncated_array_keeps_complete_elements() {
+        let (elements, err) = split_array("[{\"a\":1},\n{\"b\":2},\n{\"c\":");
+        assert_eq!(elements.len(), 2);
+        assert_eq!(elements[1].get(), "{\"b\":2}");
+        let err = err.unwrap();
+        assert!(err.is_eof());
+    }
+
+    #[test]
+    fn line_index_maps_offsets() {
+        let text = "[\n{\"a\":1},\n\n{\"b\":2}]";
+        let index = LineIndex::new(text);
+        let (elements, err) = split_array(text);
+        assert!(err.is_none());
+        assert_eq!(index.line_of(elements[0].get()), 2);
+        assert_eq!(index.line_of(elements[1].get()), 4);
+    }
+}

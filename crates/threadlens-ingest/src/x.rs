@@ -1,0 +1,331 @@
+//! Twitter/X API v2: response pages (`x-v2`, raw `twarc2` lines) and
+//! `twarc2 flatten` tweets, which inline their expansions.
+
+use std::collections::HashMap;
+
+use serde::Deserialize;
+use serde::de::IgnoredAny;
+use serde_json::value::RawValue;
+use threadlens_model::{Platform, Post, PostKind, parse_timestamp, snowflake_timestamp};
+
+use crate::context::Context;
+use crate::de::{null_default, opt_count, opt_id};
+use crate::reader::{Doc, DocumentParser, split_array};
+use crate::reject::{Outcome, missing};
+use crate::text::decode_entities;
+
+/// Reads X API v2 pages and flattened tweets.
+pub(crate) struct XParser {
+    pub ctx: Context,
+}
+
+#[derive(Deserialize)]
+struct Envelope<'a> {
+    #[serde(borrow, default)]
+    data: Option<&'a RawValue>,
+    #[serde(borrow, default)]
+    includes: Option<Includes<'a>>,
+    #[serde(default)]
+    meta: Option<IgnoredAny>,
+    #[serde(rename = "__twarc", default)]
+    twarc: Option<TwarcMeta>,
+    #[serde(default)]
+    id: Option<IgnoredAny>,
+}
+
+#[derive(Deserialize, Default)]
+struct Includes<'a> {
+    #[serde(default, deserialize_with = "null_default")]
+    users: Vec<User>,
+    #[serde(borrow, default, deserialize_with = "null_default")]
+    tweets: Vec<&'a RawValue>,
+}
+
+#[derive(Deserialize, Default)]
+struct TwarcMeta {
+    #[serde(default)]
+    retrieved_at: Option<String>,
+}
+
+#[derive(Deserialize, Clone)]
+struct User {
+    #[serde(default, deserialize_with = "opt_id")]
+    id: Option<String>,
+    #[serde(default)]
+    username: Option<String>,
+    #[serde(default)]
+    name: Option<String>,
+    #[serde(default)]
+    public_metrics: Option<UserMetrics>,
+}
+
+#[derive(Deserialize, Clone)]
+struct UserMetrics {
+    #[serde(default, deserialize_with = "opt_count")]
+    followers_count: Option<u64>,
+}
+
+#[derive(Deserialize)]
+struct Tweet {
+    #[serde(default, deserialize_with = "opt_id")]
+    id: Option<String>,
+    #[serde(default)]
+    text: Option<String>,
+    #[serde(default)]
+    note_tweet: Option<NoteTweet>,
+    #[serde(default)]
+    created_at: Option<String>,
+    #[serde(default, deserialize_with = "opt_id")]
+    author_id: Option<String>,
+    #[serde(default, deserialize_with = "opt_id")]
+    conversation_id: Option<String>,
+    #[serde(default, deserialize_with = "opt_id")]
+    in_reply_to_user_id: Option<String>,
+    #[serde(default)]
+    lang: Option<String>,
+    #[serde(rename = "type", default)]
+    ref_type: Option<String>,
+    #[serde(default, deserialize_with = "null_default")]
+    referenced_tweets: Vec<Tweet>,
+    #[serde(default)]
+    entities: Option<Entities>,
+    #[serde(default)]
+    public_metrics: Option<TweetMetrics>,
+    /// `twarc2 flatten` inlines the author here.
+    #[serde(default)]
+    author: Option<User>,
+    #[serde(rename = "__twarc", default)]
+    twarc: Option<TwarcMeta>,
+}
+
+#[derive(Deserialize)]
+struct NoteTweet {
+    #[serde(default)]
+    text: Option<String>,
+}
+
+#[derive(Deserialize, Default)]
+struct Entities {
+    #[serde(default, deserialize_with = "null_default")]
+    hashtags: Vec<Tag>,
+    #[serde(default, deserialize_with = "null_default")]
+    mentions: Vec<Mention>,
+    #[serde(default, deserialize_with = "null_default")]
+    urls: Vec<Link>,
+}
+
+#[derive(Deserialize)]
+struct Tag {
+    #[serde(default)]
+    tag: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct Mention {
+    #[serde(default)]
+    username: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct Link {
+    #[serde(default)]
+    url: Option<String>,
+    #[serde(default)]
+    expanded_url: Option<String>,
+    #[serde(default)]
+    unwound_url: Option<String>,
+}
+
+#[derive(Deserialize, Default)]
+struct TweetMetrics {
+    #[serde(default, deserialize_with = "opt_count")]
+    retweet_count: Option<u64>,
+    #[serde(default, deserialize_with = "opt_count")]
+    reply_count: Option<u64>,
+    #[serde(default, deserialize_with = "opt_count")]
+    like_count: Option<u64>,
+    #[serde(default, deserialize_with = "opt_count")]
+    quote_count: Option<u64>,
+    #[serde(default, deserialize_with = "opt_count")]
+    impression_count: Option<u64>,
+}
+
+impl DocumentParser for XParser {
+    fn parse_value(&self, doc: &Doc<'_>) -> Vec<Outcome> {
+        let envelope: Envelope<'_> = match serde_json::from_str(doc.text) {
+            Ok(e) => e,
+            Err(e) => return vec![Err(doc.json_error(&e))],
+        };
+        let is_page =
+            envelope.data.is_some() || envelope.meta.is_some() || envelope.includes.is_some();
+        if is_page {
+            self.page(doc, envelope)
+        } else if envelope.id.is_some() {
+            self.flat_tweet(doc)
+        } else {
+            vec![Err(doc.error(
+                "neither an X API v2 response page (no `data`, `includes` or `meta`) nor a tweet (no `id`)",
+            ))]
+        }
+    }
+}
+
+impl XParser {
+    fn page(&self, doc: &Doc<'_>, envelope: Envelope<'_>) -> Vec<Outcome> {
+        let includes = envelope.includes.unwrap_or_default();
+        let users: HashMap<&str, &User> = includes
+            .users
+            .iter()
+            .filter_map(|u| Some((u.id.as_deref()?, u)))
+            .collect();
+        let retrieved = envelope
+            .twarc
+            .as_ref()
+            .and_then(|t| t.retrieved_at.as_deref());
+        let data: Vec<&RawValue> = match envelope.data {
+            None => Vec::new(),
+            Some(raw) if raw.get().starts_with('[') => match split_array(raw.get()) {
+                (items, None) => items,
+                (_, Some(e)) => return vec![Err(doc.part(raw.get()).json_error(&e))],
+            },
+            Some(raw) => vec![raw],
+        };
+        let matched = data.iter().map(|raw| (raw, true));
+        let context = includes.tweets.iter().map(|raw| (raw, false));
+        matched
+            .chain(context)
+            .map(|(raw, matched)| {
+                let part = doc.part(raw.get());
+                let tweet: Tweet =
+                    serde_json::from_str(raw.get()).map_err(|e| part.json_error(&e))?;
+                self.post(&part, &tweet, &users, matched, retrieved)
+            })
+            .collect()
+    }
+
+    fn flat_tweet(&self, doc: &Doc<'_>) -> Vec<Outcome> {
+        let tweet: Tweet = match serde_json::from_str(doc.text) {
+            Ok(t) => t,
+            Err(e) => return vec![Err(doc.json_error(&e))],
+        };
+        let retrieved = tweet.twarc.as_ref().and_then(|t| t.retrieved_at.as_deref());
+        let users = HashMap::new();
+        let mut out = vec![self.post(doc, &tweet, &users, true, retrieved)];
+        // Expanded referenced tweets arrive whole: import them as context.
+        for referenced in tweet.referenced_tweets.iter().filter(|r| r.text.is_some()) {
+            out.push(self.post(doc, referenced, &users, false, retrieved));
+        }
+        out
+    }
+
+    fn post(
+        &self,
+        doc: &Doc<'_>,
+        t: &Tweet,
+        users: &HashMap<&str, &User>,
+        matched: bool,
+        retrieved_at: Option<&str>,
+    ) -> Outcome {
+        let id = t.id.clone().ok_or_else(|| doc.error(missing("id")))?;
+        let text = t
+            .note_tweet
+            .as_ref()
+            .and_then(|n| n.text.as_deref())
+            .or(t.text.as_deref())
+            .ok_or_else(|| doc.error(missing("text")))?;
+        let created_at = match &t.created_at {
+            Some(s) => {
+                parse_timestamp(s).map_err(|e| doc.error(format!("field `created_at`: {e}")))?
+            }
+            None => snowflake_timestamp(&id).ok_or_else(|| doc.error(missing("created_at")))?,
+        };
+        let author_id = t
+            .author_id
+            .clone()
+            .or_else(|| t.author.as_ref().and_then(|a| a.id.clone()));
+        let author = t
+            .author
+            .as_ref()
+            .or_else(|| author_id.as_deref().and_then(|a| users.get(a).copied()));
+        let handle = author.and_then(|a| a.username.clone()).unwrap_or_default();
+        let reference = |kind: &str| {
+            t.referenced_tweets
+                .iter()
+                .find(|r| r.ref_type.as_deref() == Some(kind))
+                .and_then(|r| r.id.clone())
+        };
+        let (retweeted, replied_to, quoted) = (
+            reference("retweeted"),
+            reference("replied_to"),
+            reference("quoted"),
+        );
+        let kind = PostKind::classify(
+            retweeted.is_some(),
+            replied_to.is_some() || t.in_reply_to_user_id.is_some(),
+            quoted.is_some(),
+        );
+        let entities = t.entities.as_ref();
+        let metrics = t.public_metrics.as_ref();
+        let url = if handle.is_empty() {
+            format!("https://x.com/i/web/status/{id}")
+        } else {
+            format!("https://x.com/{handle}/status/{id}")
+        };
+        Ok(Post {
+            platform: Platform::X,
+            url: Some(url),
+            created_at,
+            author_id: author_id.unwrap_or_default(),
+            author_handle: handle,
+            author_name: author.and_then(|a| a.name.clone()),
+            author_followers: author.and_then(|a| a.public_metrics.as_ref()?.followers_count),
+            text: decode_entities(text),
+            lang: t.lang.clone(),
+            kind,
+            conversation_id: t.conversation_id.clone(),
+            reply_to_post_id: replied_to,
+            reply_to_author_id: t.in_reply_to_user_id.clone(),
+            referenced_post_id: retweeted.or(quoted),
+            hashtags: entities
+                .map(|e| {
+                    e.hashtags
+                        .iter()
+                        .filter_map(|h| h.tag.as_deref())
+                        .map(str::to_lowercase)
+                        .collect()
+                })
+                .unwrap_or_default(),
+            mentions: entities
+                .map(|e| {
+                    e.mentions
+                        .iter()
+                        .filter_map(|m| m.username.clone())
+                        .collect()
+                })
+                .unwrap_or_default(),
+            urls: entities
+                .map(|e| {
+                    e.urls
+                        .iter()
+                        .filter_map(|u| {
+                            u.unwound_url
+                                .clone()
+                                .or_else(|| u.expanded_url.clone())
+                                .or_else(|| u.url.clone())
+                        })
+                        .collect()
+                })
+                .unwrap_or_default(),
+            replies: metrics.and_then(|m| m.reply_count),
+            reposts: metrics.and_then(|m| m.retweet_count),
+            likes: metrics.and_then(|m| m.like_count),
+            quotes: metrics.and_then(|m| m.quote_count),
+            impressions: metrics.and_then(|m| m.impression_count),
+            matched,
+            source: self.ctx.source.clone(),
+            collected_at: self.ctx.collected_at(retrieved_at),
+            local_ref: None,
+            post_id: id,
+        })
+    }
+}
