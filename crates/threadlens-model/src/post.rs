@@ -88,6 +88,41 @@ pub enum MergeOutcome {
 }
 
 impl Post {
+    /// A post with only its identity and time set: empty author and text,
+    /// no optional fields, `matched`, collected when it was created. For
+    /// tests and for callers that fill in the rest field by field.
+    pub fn minimal(platform: Platform, post_id: impl Into<String>, created_at: Timestamp) -> Post {
+        Post {
+            platform,
+            post_id: post_id.into(),
+            url: None,
+            created_at,
+            author_id: String::new(),
+            author_handle: String::new(),
+            author_name: None,
+            author_followers: None,
+            text: String::new(),
+            lang: None,
+            kind: PostKind::Original,
+            conversation_id: None,
+            reply_to_post_id: None,
+            reply_to_author_id: None,
+            referenced_post_id: None,
+            hashtags: Vec::new(),
+            mentions: Vec::new(),
+            urls: Vec::new(),
+            replies: None,
+            reposts: None,
+            likes: None,
+            quotes: None,
+            impressions: None,
+            matched: true,
+            source: String::new(),
+            collected_at: created_at,
+            local_ref: None,
+        }
+    }
+
     /// The key duplicates are found by.
     pub fn key(&self) -> PostKey {
         PostKey {
@@ -122,35 +157,15 @@ mod tests {
     use crate::parse_timestamp;
 
     fn post(collected: &str, matched: bool, text: &str) -> Post {
-        Post {
-            platform: Platform::X,
-            post_id: "1440716895355764743".into(),
-            url: None,
-            created_at: parse_timestamp("2021-09-22T16:37:29Z").unwrap(),
-            author_id: "1".into(),
-            author_handle: "a".into(),
-            author_name: None,
-            author_followers: None,
-            text: text.into(),
-            lang: None,
-            kind: PostKind::Original,
-            conversation_id: None,
-            reply_to_post_id: None,
-            reply_to_author_id: None,
-            referenced_post_id: None,
-            hashtags: vec![],
-            mentions: vec![],
-            urls: vec![],
-            replies: None,
-            reposts: None,
-            likes: None,
-            quotes: None,
-            impressions: None,
-            matched,
-            source: "test".into(),
-            collected_at: parse_timestamp(collected).unwrap(),
-            local_ref: None,
-        }
+        let mut p = Post::minimal(
+            Platform::X,
+            "1440716895355764743",
+            parse_timestamp("2021-09-22T16:37:29Z").unwrap(),
+        );
+        p.text = text.into();
+        p.matched = matched;
+        p.collected_at = parse_timestamp(collected).unwrap();
+        p
     }
 
     #[test]

@@ -1,1 +1,33 @@
-//! scratch
+//! The posts store: one folder holding `posts.parquet` (the deduplicated
+//! posts, formats.md §1) and `rejects.jsonl` (what could not be read).
+//!
+//! Writes are atomic: the new table is written to a temporary file in the
+//! same folder, synced, then renamed over the old one, so a crash at any
+//! point leaves the previous `posts.parquet` whole. Merging follows
+//! formats.md §1: duplicates (same platform and post id) keep the latest
+//! `collected_at`, `matched` if any copy matched. polars stays inside this
+//! crate: callers see [`Post`]s.
+//!
+//! ```no_run
+//! use threadlens_store::PostStore;
+//!
+//! let store = PostStore::open("data/solvingtogether")?;
+//! let mut posts = store.load()?;
+//! // ... posts.insert(post) for each imported post ...
+//! posts.resolve_references();
+//! store.commit(&posts)?;
+//! # Ok::<(), threadlens_store::Error>(())
+//! ```
+//!
+//! [`Post`]: threadlens_model::Post
+
+mod atomic;
+mod error;
+mod post_set;
+mod rejects;
+mod store;
+mod table;
+
+pub use error::{Error, Result};
+pub use post_set::{Inserted, PostSet};
+pub use store::{POSTS_FILE, PostStore, REJECTS_FILE};

@@ -1,0 +1,213 @@
+use std::fs::File;
+use std::path::{Path, PathBuf};
+
+use polars::prelude::*;
+use threadlens_ingest::Reject;
+use threadlens_model::Post;
+
+use crate::atomic::write_atomically;
+use crate::rejects::append_rejects;
+use crate::table::{from_frame, to_frame};
+use crate::{Error, PostSet, Result};
+
+/// The posts table's file name inside a store folder.
+pub const POSTS_FILE: &str = "posts.parquet";
+/// The rejects file's name inside a store folder.
+pub const REJECTS_FILE: &str = "rejects.jsonl";
+
+/// A store folder: `posts.parquet` and `rejects.jsonl`.
+#[derive(Debug, Clone)]
+pub struct PostStore {
+    dir: PathBuf,
+}
+
+impl PostStore {
+    /// Open (creating if needed) the store in `dir`.
+    pub fn open(dir: impl AsRef<Path>) -> Result<PostStore> {
+        let dir = dir.as_ref().to_owned();
+        std::fs::create_dir_all(&dir).map_err(|source| Error::Io {
+            path: dir.clone(),
+            source,
+        })?;
+        Ok(PostStore { dir })
+    }
+
+    /// The folder.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// Path of `posts.parquet`.
+    pub fn posts_path(&self) -> PathBuf {
+        self.dir.join(POSTS_FILE)
+    }
+
+    /// Path of `rejects.jsonl`.
+    pub fn rejects_path(&self) -> PathBuf {
+        self.dir.join(REJECTS_FILE)
+    }
+
+    /// All stored posts (an empty set when there is no table yet).
+    pub fn load(&self) -> Result<PostSet> {
+        Ok(PostSet::from_stored(self.read_posts()?))
+    }
+
+    /// All stored posts, in stored order.
+    pub fn read_posts(&self) -> Result<Vec<Post>> {
+        match self.read_frame()? {
+            Some(df) => from_frame(&df, &self.posts_path()),
+            None => Ok(Vec::new()),
+        }
+    }
+
+    /// The stored posts in batches of at most `rows`, for callers that
+    /// process a large table piece by piece.
+    pub fn read_batches(
+        &self,
+        rows: usize,
+    ) -> Result<impl Iterator<Item = Result<Vec<Post>>> + use<>> {
+        let df = self.read_frame()?.unwrap_or_default();
+        let path = self.posts_path();
+        let rows = rows.max(1);
+        let height = df.height();
+        Ok((0..height).step_by(rows).map(move |offset| {
+            let batch = df.slice(i64::try_from(offset).unwrap_or(i64::MAX), rows);
+            from_frame(&batch, &path)
+        }))
+    }
+
+    fn read_frame(&self) -> Result<Option<DataFrame>> {
+        let path = self.posts_path();
+        let file = match File::open(&path) {
+            Ok(f) => f,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+            Err(source) => return Err(Error::Io { path, source }),
+        };
+        let df = ParquetReader::new(file)
+            .finish()
+            .map_err(|source| Error::Parquet {
+                path: path.clone(),
+                source,
+            })?;
+        Ok(Some(df))
+    }
+
+    /// Write `posts` as the new `posts.parquet`, atomically. Does nothing
+    /// when the set is unchanged since it was loaded, so a repeated import
+    /// leaves the file (and its modification time) as it was.
+    pub fn commit(&self, posts: &PostSet) -> Result<bool> {
+        if !posts.is_changed() && self.posts_path().exists() {
+            return Ok(false);
+        }
+        let path = self.posts_path();
+        write_atomically(&path, |out| write_parquet(&posts.sorted(), out, &path))?;
+        Ok(true)
+    }
+
+    /// Record rejects in `rejects.jsonl`, skipping ones already there.
+    /// Returns how many were new.
+    pub fn append_rejects(&self, rejects: &[Reject]) -> Result<usize> {
+        append_rejects(&self.rejects_path(), rejects)
+    }
+}
+
+/// Write posts as a §1 Parquet table to `out`; `path` names it in errors.
+pub(crate) fn write_parquet(
+    posts: &[&Post],
+    out: &mut impl std::io::Write,
+    path: &Path,
+) -> Result<()> {
+    let polars_err = |source| Error::Parquet {
+        path: path.to_owned(),
+        source,
+    };
+    let mut df = to_frame(posts).map_err(polars_err)?;
+    ParquetWriter::new(out)
+        .with_statistics(StatisticsOptions::full())
+        .finish(&mut df)
+        .map_err(polars_err)?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use std::io::Write;
+
+    use threadlens_model::{Platform, Post, parse_timestamp};
+
+    use super::*;
+
+    /// A writer that fails after `budget` bytes, like a full disk or a
+    /// process killed mid-write.
+    struct FailingWriter<'a, W: Write> {
+        inner: &'a mut W,
+        budget: usize,
+    }
+
+    impl<W: Write> Write for FailingWriter<'_, W> {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            if self.budget == 0 {
+                return Err(std::io::Error::other("simulated crash"));
+            }
+            let n = buf.len().min(self.budget);
+            self.budget -= n;
+            self.inner.write(&buf[..n])
+        }
+
+        fn flush(&mut self) -> std::io::Result<()> {
+            self.inner.flush()
+        }
+    }
+
+    fn set_of(n: usize) -> PostSet {
+        let mut set = PostSet::new();
+        for i in 0..n {
+            let mut p = Post::minimal(
+                Platform::X,
+                format!("{}", 1_440_000_000_000_000_000u64 + i as u64),
+                parse_timestamp("2021-09-22T16:00:00Z").unwrap(),
+            );
+            p.text = format!("post number {i} with some text to make the file larger");
+            set.insert(p);
+        }
+        set
+    }
+
+    #[test]
+    fn a_crash_mid_write_leaves_the_old_table_whole() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = PostStore::open(dir.path()).unwrap();
+        store.commit(&set_of(3)).unwrap();
+        let before = std::fs::read(store.posts_path()).unwrap();
+
+        let bigger = set_of(5000);
+        let path = store.posts_path();
+        let result = write_atomically(&path, |out| {
+            let mut failing = FailingWriter {
+                inner: out,
+                budget: 4096,
+            };
+            write_parquet(&bigger.sorted(), &mut failing, &path)
+        });
+        assert!(
+            result.is_err(),
+            "the simulated crash must surface as an error"
+        );
+
+        assert_eq!(
+            std::fs::read(store.posts_path()).unwrap(),
+            before,
+            "old table untouched"
+        );
+        assert_eq!(store.read_posts().unwrap().len(), 3, "and still readable");
+        let leftovers: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n != POSTS_FILE)
+            .collect();
+        assert!(
+            leftovers.is_empty(),
+            "no temporary files left behind: {leftovers:?}"
+        );
+    }
+}

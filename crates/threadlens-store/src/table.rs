@@ -1,0 +1,229 @@
+//! Posts to and from a polars `DataFrame` with the formats.md §1 schema.
+
+use std::path::Path;
+
+use polars::prelude::*;
+use threadlens_model::{Platform, Post, PostKind, Timestamp, timestamp_from_millis};
+
+use crate::{Error, Result};
+
+/// Build the §1 table from posts, in the order given.
+pub(crate) fn to_frame(posts: &[&Post]) -> PolarsResult<DataFrame> {
+    let text = |name: &str, get: fn(&Post) -> &str| {
+        Column::new(
+            name.into(),
+            posts.iter().map(|p| get(p)).collect::<Vec<_>>(),
+        )
+    };
+    let opt_text = |name: &str, get: fn(&Post) -> Option<&str>| {
+        Column::new(
+            name.into(),
+            posts.iter().map(|p| get(p)).collect::<Vec<Option<&str>>>(),
+        )
+    };
+    let count = |name: &str, get: fn(&Post) -> Option<u64>| {
+        Column::new(
+            name.into(),
+            posts.iter().map(|p| get(p)).collect::<Vec<Option<u64>>>(),
+        )
+    };
+    let time = |name: &str, get: fn(&Post) -> Timestamp| {
+        let millis: Vec<i64> = posts.iter().map(|p| get(p).timestamp_millis()).collect();
+        Int64Chunked::from_vec(name.into(), millis)
+            .into_datetime(TimeUnit::Milliseconds, Some(TimeZone::UTC))
+            .into_series()
+            .into_column()
+    };
+    let list = |name: &str, get: fn(&Post) -> &[String]| {
+        let values: usize = posts.iter().map(|p| get(p).len()).sum();
+        let mut builder = ListStringChunkedBuilder::new(name.into(), posts.len(), values);
+        for p in posts {
+            builder.append_values_iter(get(p).iter().map(String::as_str));
+        }
+        builder.finish().into_series().into_column()
+    };
+    DataFrame::new(
+        posts.len(),
+        vec![
+            text("platform", |p| p.platform.as_str()),
+            text("post_id", |p| &p.post_id),
+            opt_text("url", |p| p.url.as_deref()),
+            time("created_at", |p| p.created_at),
+            text("author_id", |p| &p.author_id),
+            text("author_handle", |p| &p.author_handle),
+            opt_text("author_name", |p| p.author_name.as_deref()),
+            count("author_followers", |p| p.author_followers),
+            text("text", |p| &p.text),
+            opt_text("lang", |p| p.lang.as_deref()),
+            text("kind", |p| p.kind.as_str()),
+            opt_text("conversation_id", |p| p.conversation_id.as_deref()),
+            opt_text("reply_to_post_id", |p| p.reply_to_post_id.as_deref()),
+            opt_text("reply_to_author_id", |p| p.reply_to_author_id.as_deref()),
+            opt_text("referenced_post_id", |p| p.referenced_post_id.as_deref()),
+            list("hashtags", |p| &p.hashtags),
+            list("mentions", |p| &p.mentions),
+            list("urls", |p| &p.urls),
+            count("replies", |p| p.replies),
+            count("reposts", |p| p.reposts),
+            count("likes", |p| p.likes),
+            count("quotes", |p| p.quotes),
+            count("impressions", |p| p.impressions),
+            Column::new(
+                "matched".into(),
+                posts.iter().map(|p| p.matched).collect::<Vec<bool>>(),
+            ),
+            text("source", |p| &p.source),
+            time("collected_at", |p| p.collected_at),
+            opt_text("local_ref", |p| p.local_ref.as_deref()),
+        ],
+    )
+}
+
+/// Read posts back from a §1 table. `path` names the file in errors.
+pub(crate) fn from_frame(df: &DataFrame, path: &Path) -> Result<Vec<Post>> {
+    let schema_err = |column: &str, why: String| Error::Schema {
+        path: path.to_owned(),
+        column: column.to_owned(),
+        why,
+    };
+    let column = |name: &str| {
+        df.column(name)
+            .map_err(|_| schema_err(name, "missing".to_owned()))
+    };
+    let typed = |name: &str, e: PolarsError| schema_err(name, e.to_string());
+    let strs = |name: &str| -> Result<Vec<Option<&str>>> {
+        Ok(column(name)?
+            .str()
+            .map_err(|e| typed(name, e))?
+            .iter()
+            .collect())
+    };
+    // Columns added after v1 may be absent from older files.
+    let optional_strs = |name: &str| -> Result<Vec<Option<&str>>> {
+        match df.column(name) {
+            Ok(c) => Ok(c.str().map_err(|e| typed(name, e))?.iter().collect()),
+            Err(_) => Ok(vec![None; df.height()]),
+        }
+    };
+    let counts = |name: &str| -> Result<Vec<Option<u64>>> {
+        Ok(column(name)?
+            .u64()
+            .map_err(|e| typed(name, e))?
+            .iter()
+            .collect())
+    };
+    let times = |name: &str| -> Result<Vec<Option<i64>>> {
+        let c = column(name)?;
+        let dt = c.datetime().map_err(|e| typed(name, e))?;
+        if dt.time_unit() != TimeUnit::Milliseconds {
+            return Err(schema_err(
+                name,
+                format!("expected datetime[ms, UTC], found {}", c.dtype()),
+            ));
+        }
+        Ok(dt.physical().iter().collect())
+    };
+    let lists = |name: &str| -> Result<Vec<Vec<String>>> {
+        let ca = column(name)?.list().map_err(|e| typed(name, e))?;
+        ca.amortized_iter()
+            .map(|row| match row {
+                None => Ok(Vec::new()),
+                Some(s) => Ok(s
+                    .as_ref()
+                    .str()
+                    .map_err(|e| typed(name, e))?
+                    .iter()
+                    .flatten()
+                    .map(str::to_owned)
+                    .collect()),
+            })
+            .collect()
+    };
+    let platform = strs("platform")?;
+    let post_id = strs("post_id")?;
+    let url = strs("url")?;
+    let created_at = times("created_at")?;
+    let author_id = strs("author_id")?;
+    let author_handle = strs("author_handle")?;
+    let author_name = strs("author_name")?;
+    let author_followers = counts("author_followers")?;
+    let text = strs("text")?;
+    let lang = strs("lang")?;
+    let kind = strs("kind")?;
+    let conversation_id = strs("conversation_id")?;
+    let reply_to_post_id = strs("reply_to_post_id")?;
+    let reply_to_author_id = strs("reply_to_author_id")?;
+    let referenced_post_id = strs("referenced_post_id")?;
+    let hashtags = lists("hashtags")?;
+    let mentions = lists("mentions")?;
+    let urls = lists("urls")?;
+    let replies = counts("replies")?;
+    let reposts = counts("reposts")?;
+    let likes = counts("likes")?;
+    let quotes = counts("quotes")?;
+    let impressions = counts("impressions")?;
+    let matched: Vec<Option<bool>> = column("matched")?
+        .bool()
+        .map_err(|e| typed("matched", e))?
+        .iter()
+        .collect();
+    let source = strs("source")?;
+    let collected_at = times("collected_at")?;
+    let local_ref = optional_strs("local_ref")?;
+
+    let mut lists = (hashtags.into_iter(), mentions.into_iter(), urls.into_iter());
+    let mut posts = Vec::with_capacity(df.height());
+    for row in 0..df.height() {
+        let bad = |column: &str, why: &str| Error::Row {
+            path: path.to_owned(),
+            row,
+            column: column.to_owned(),
+            why: why.to_owned(),
+        };
+        let required = |values: &[Option<&str>], column: &str| -> Result<String> {
+            values[row]
+                .map(str::to_owned)
+                .ok_or_else(|| bad(column, "null in a required column"))
+        };
+        let owned = |values: &[Option<&str>]| values[row].map(str::to_owned);
+        let instant = |values: &[Option<i64>], column: &str| -> Result<Timestamp> {
+            values[row]
+                .and_then(timestamp_from_millis)
+                .ok_or_else(|| bad(column, "null or out of range"))
+        };
+        posts.push(Post {
+            platform: required(&platform, "platform")?
+                .parse::<Platform>()
+                .map_err(|e| bad("platform", &e.to_string()))?,
+            post_id: required(&post_id, "post_id")?,
+            url: owned(&url),
+            created_at: instant(&created_at, "created_at")?,
+            author_id: required(&author_id, "author_id")?,
+            author_handle: required(&author_handle, "author_handle")?,
+            author_name: owned(&author_name),
+            author_followers: author_followers[row],
+            text: required(&text, "text")?,
+            lang: owned(&lang),
+            kind: required(&kind, "kind")?
+                .parse::<PostKind>()
+                .map_err(|e| bad("kind", &e.to_string()))?,
+            conversation_id: owned(&conversation_id),
+            reply_to_post_id: owned(&reply_to_post_id),
+            reply_to_author_id: owned(&reply_to_author_id),
+            referenced_post_id: owned(&referenced_post_id),
+            hashtags: lists.0.next().unwrap_or_default(),
+            mentions: lists.1.next().unwrap_or_default(),
+            urls: lists.2.next().unwrap_or_default(),
+            replies: replies[row],
+            reposts: reposts[row],
+            likes: likes[row],
+            quotes: quotes[row],
+            impressions: impressions[row],
+            matched: matched[row].ok_or_else(|| bad("matched", "null in a required column"))?,
+            source: required(&source, "source")?,
+            collected_at: instant(&collected_at, "collected_at")?,
+            local_ref: owned(&local_ref),
+        });
+    }
+    Ok(posts)
+}

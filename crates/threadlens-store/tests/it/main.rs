@@ -1,0 +1,244 @@
+//! Integration tests of the posts store: round trips, merging, atomic
+//! commits, rejects.
+
+use threadlens_ingest::Reject;
+use threadlens_model::{Platform, Post, PostKind, parse_timestamp};
+use threadlens_store::{Inserted, PostSet, PostStore};
+
+fn at(t: &str) -> threadlens_model::Timestamp {
+    parse_timestamp(t).unwrap()
+}
+
+/// A post using every column, with a 19-digit id above 2^53.
+fn full_post() -> Post {
+    let mut p = Post::minimal(
+        Platform::X,
+        "1440714901538803715",
+        at("2021-09-22T16:29:51.123Z"),
+    );
+    p.url = Some("https://x.com/a/status/1440714901538803715".into());
+    p.author_id = "1352661060663336960".into();
+    p.author_handle = "a_handle".into();
+    p.author_name = Some("Ä Name ✨".into());
+    p.author_followers = Some(18_446_744_073_709_551_615);
+    p.text = "line one\nline \"two\", with commas & emoji 🙌".into();
+    p.lang = Some("en".into());
+    p.kind = PostKind::Reply;
+    p.conversation_id = Some("1440709708738748423".into());
+    p.reply_to_post_id = Some("1440714041480015878".into());
+    p.reply_to_author_id = Some("9007199254740993".into());
+    p.referenced_post_id = None;
+    p.hashtags = vec!["brexit".into(), "nhs".into()];
+    p.mentions = vec!["someone".into()];
+    p.urls = vec![];
+    p.replies = Some(0);
+    p.reposts = Some(3);
+    p.likes = None;
+    p.quotes = Some(1);
+    p.impressions = None;
+    p.matched = false;
+    p.source = "brexit.jsonl".into();
+    p.collected_at = at("2021-09-22T16:38:09Z");
+    p
+}
+
+#[test]
+fn every_column_survives_parquet_exactly() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = PostStore::open(dir.path()).unwrap();
+    let mut set = PostSet::new();
+    let original = full_post();
+    let mut mastodon = Post::minimal(
+        Platform::Mastodon,
+        "https://a.example/users/x/statuses/1",
+        at("2022-06-28T09:00:00Z"),
+    );
+    mastodon.local_ref = Some("a.example/1".into());
+    set.insert(original.clone());
+    set.insert(mastodon.clone());
+    assert!(store.commit(&set).unwrap());
+    let back = store.read_posts().unwrap();
+    assert_eq!(
+        back,
+        vec![original, mastodon],
+        "sorted by created_at and equal field by field"
+    );
+}
+
+#[test]
+fn duplicates_merge_and_a_repeated_import_changes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = PostStore::open(dir.path()).unwrap();
+    let mut set = store.load().unwrap();
+    let first = full_post();
+    assert_eq!(set.insert(first.clone()), Inserted::New);
+    let mut same_but_matched = first.clone();
+    same_but_matched.matched = true;
+    assert_eq!(
+        set.insert(same_but_matched),
+        Inserted::Duplicate { updated: true }
+    );
+    assert!(store.commit(&set).unwrap());
+    let bytes = std::fs::read(store.posts_path()).unwrap();
+
+    // A second import of the same posts: nothing new, nothing rewritten.
+    let mut again = store.load().unwrap();
+    let mut copy = first.clone();
+    copy.matched = true;
+    assert_eq!(again.insert(first), Inserted::Duplicate { updated: false });
+    assert_eq!(again.insert(copy), Inserted::Duplicate { updated: false });
+    assert!(!again.is_changed());
+    assert!(!store.commit(&again).unwrap());
+    assert_eq!(std::fs::read(store.posts_path()).unwrap(), bytes);
+    assert_eq!(store.read_posts().unwrap().len(), 1);
+    assert!(store.read_posts().unwrap()[0].matched);
+}
+
+#[test]
+fn the_same_posts_make_the_same_bytes() {
+    let dir = tempfile::tempdir().unwrap();
+    let (a, b) = (
+        PostStore::open(dir.path().join("a")).unwrap(),
+        PostStore::open(dir.path().join("b")).unwrap(),
+    );
+    let mut p2 = full_post();
+    p2.post_id = "2".into();
+    let mut forward = PostSet::new();
+    forward.insert(full_post());
+    forward.insert(p2.clone());
+    let mut backward = PostSet::new();
+    backward.insert(p2);
+    backward.insert(full_post());
+    a.commit(&forward).unwrap();
+    b.commit(&backward).unwrap();
+    assert_eq!(
+        std::fs::read(a.posts_path()).unwrap(),
+        std::fs::read(b.posts_path()).unwrap()
+    );
+}
+
+#[test]
+fn batches_cover_every_row_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = PostStore::open(dir.path()).unwrap();
+    let mut set = PostSet::new();
+    for i in 0..25 {
+        let mut p = full_post();
+        p.post_id = format!("{}", 1_440_714_901_538_803_715u64 + i);
+        set.insert(p);
+    }
+    store.commit(&set).unwrap();
+    let sizes: Vec<usize> = store
+        .read_batches(10)
+        .unwrap()
+        .map(|b| b.unwrap().len())
+        .collect();
+    assert_eq!(sizes, vec![10, 10, 5]);
+    let ids: std::collections::HashSet<String> = store
+        .read_batches(7)
+        .unwrap()
+        .flat_map(|b| b.unwrap())
+        .map(|p| p.post_id)
+        .collect();
+    assert_eq!(ids.len(), 25);
+}
+
+#[test]
+fn an_empty_store_reads_as_empty() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = PostStore::open(dir.path().join("new")).unwrap();
+    assert!(store.load().unwrap().is_empty());
+    assert_eq!(store.read_batches(10).unwrap().count(), 0);
+}
+
+#[test]
+fn a_corrupt_table_is_an_error_naming_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = PostStore::open(dir.path()).unwrap();
+    std::fs::write(store.posts_path(), b"PAR1 not really").unwrap();
+    let err = store.load().unwrap_err().to_string();
+    assert!(err.contains("posts.parquet"), "{err}");
+}
+
+#[test]
+fn rejects_are_recorded_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = PostStore::open(dir.path()).unwrap();
+    let reject = |line| Reject {
+        file: "in.jsonl".into(),
+        line,
+        reason: "missing field `created_at`".into(),
+        raw: "{}".into(),
+    };
+    assert_eq!(store.append_rejects(&[reject(2), reject(5)]).unwrap(), 2);
+    assert_eq!(
+        store
+            .append_rejects(&[reject(2), reject(5), reject(9)])
+            .unwrap(),
+        1
+    );
+    let text = std::fs::read_to_string(store.rejects_path()).unwrap();
+    let lines: Vec<Reject> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines, vec![reject(2), reject(5), reject(9)]);
+}
+
+#[test]
+fn mastodon_local_references_resolve_to_uris_and_roots() {
+    let mut set = PostSet::new();
+    let t = at("2022-06-28T09:00:00Z");
+    let mut root = Post::minimal(
+        Platform::Mastodon,
+        "https://h.example/users/a/statuses/10",
+        t,
+    );
+    root.local_ref = Some("h.example/10".into());
+    root.conversation_id = Some(root.post_id.clone());
+    let mut reply = Post::minimal(Platform::Mastodon, "https://o.example/objects/r1", t);
+    reply.local_ref = Some("h.example/11".into());
+    reply.reply_to_post_id = Some("h.example/10".into());
+    let mut nested = Post::minimal(
+        Platform::Mastodon,
+        "https://h.example/users/c/statuses/12",
+        t,
+    );
+    nested.reply_to_post_id = Some("h.example/11".into());
+    let mut orphan = Post::minimal(
+        Platform::Mastodon,
+        "https://h.example/users/d/statuses/13",
+        t,
+    );
+    orphan.reply_to_post_id = Some("h.example/999".into());
+    for p in [nested, orphan, reply, root] {
+        set.insert(p);
+    }
+    set.resolve_references();
+    let get = |id: &str| set.get(Platform::Mastodon, id).unwrap();
+    assert_eq!(
+        get("https://o.example/objects/r1")
+            .reply_to_post_id
+            .as_deref(),
+        Some("https://h.example/users/a/statuses/10")
+    );
+    assert_eq!(
+        get("https://h.example/users/c/statuses/12")
+            .reply_to_post_id
+            .as_deref(),
+        Some("https://o.example/objects/r1")
+    );
+    assert_eq!(
+        get("https://h.example/users/c/statuses/12")
+            .conversation_id
+            .as_deref(),
+        Some("https://h.example/users/a/statuses/10")
+    );
+    let orphan = get("https://h.example/users/d/statuses/13");
+    assert_eq!(
+        orphan.reply_to_post_id.as_deref(),
+        Some("h.example/999"),
+        "kept for later resolution"
+    );
+    assert_eq!(orphan.conversation_id, None);
+}
