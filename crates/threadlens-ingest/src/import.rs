@@ -12,7 +12,8 @@ use crate::mastodon::MastodonParser;
 use crate::reader::{DocumentParser, Layout, read_json_file};
 use crate::reject::{Emit, Outcome};
 use crate::x::XParser;
-use crate::{Error, Format, Reject, Result};
+use crate::{Error, Format, Result};
+use threadlens_model::Reject;
 
 /// How to read input files.
 #[derive(Debug, Clone)]

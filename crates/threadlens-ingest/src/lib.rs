@@ -45,5 +45,5 @@ pub use csv_import::ColumnMap;
 pub use error::{Error, Result};
 pub use format::Format;
 pub use import::{FileImport, ImportOptions, Sink, import_file};
-pub use reject::Reject;
 pub use text::{HtmlText, decode_entities, html_to_text};
+pub use threadlens_model::Reject;

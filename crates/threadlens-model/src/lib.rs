@@ -18,10 +18,12 @@ mod error;
 mod kind;
 mod platform;
 mod post;
+mod reject;
 mod time;
 
 pub use error::{Error, Result};
 pub use kind::PostKind;
 pub use platform::Platform;
 pub use post::{MergeOutcome, Post, PostKey};
+pub use reject::Reject;
 pub use time::{Timestamp, parse_timestamp, snowflake_timestamp, timestamp_from_millis};

@@ -4,7 +4,7 @@ use std::collections::HashSet;
 use std::io::{BufRead, BufReader, Write};
 use std::path::Path;
 
-use threadlens_ingest::Reject;
+use threadlens_model::Reject;
 
 use crate::atomic::write_atomically;
 use crate::{Error, Result};

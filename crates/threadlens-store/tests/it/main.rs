@@ -1,7 +1,7 @@
 //! Integration tests of the posts store: round trips, merging, atomic
 //! commits, rejects.
 
-use threadlens_ingest::Reject;
+use threadlens_model::Reject;
 use threadlens_model::{Platform, Post, PostKind, parse_timestamp};
 use threadlens_store::{Inserted, PostSet, PostStore};
 
