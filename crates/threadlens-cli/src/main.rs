@@ -1,1 +1,63 @@
-fn main() {}
+//! The `threadlens` command line: parses arguments, sets up logging and
+//! calls the library crates. Everything it prints on stdout is output
+//! (summaries, tables); logs and progress go to stderr.
+
+mod cli;
+mod import;
+mod logging;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use crate::cli::{Cli, Command};
+
+/// Exit code for a failure at run time (bad data, unreadable files).
+const EXIT_FAILURE: u8 = 1;
+/// Exit code for a usage or configuration error, found before any work.
+const EXIT_USAGE: u8 = 2;
+
+/// An error in how the command was called: reported with exit code 2.
+#[derive(Debug)]
+pub(crate) struct UsageError(pub String);
+
+impl std::fmt::Display for UsageError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for UsageError {}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    logging::init(cli.global.verbose, cli.global.quiet);
+    let result = match &cli.command {
+        Command::Import(args) => import::run(args, &cli.global),
+    };
+    match result {
+        Ok(code) => code,
+        Err(err) => report(&err),
+    }
+}
+
+/// Print the error chain to stderr and choose the exit code.
+#[allow(clippy::print_stderr)]
+fn report(err: &anyhow::Error) -> ExitCode {
+    // A closed pipe (`threadlens ... | head`) is not a failure.
+    if err.chain().any(|e| {
+        e.downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    }) {
+        return ExitCode::SUCCESS;
+    }
+    eprintln!("error: {err}");
+    for cause in err.chain().skip(1) {
+        eprintln!("  caused by: {cause}");
+    }
+    if err.chain().any(|e| e.is::<UsageError>()) {
+        ExitCode::from(EXIT_USAGE)
+    } else {
+        ExitCode::from(EXIT_FAILURE)
+    }
+}

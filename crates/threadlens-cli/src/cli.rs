@@ -1,0 +1,89 @@
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+/// Collect social-media conversations, score them against themes, and
+/// write the tables analysts and researchers use.
+#[derive(Debug, Parser)]
+#[command(name = "threadlens", version, about, long_about = None, propagate_version = true)]
+#[command(after_help = "\
+Examples:
+  threadlens import --out data/solvingtogether tweets.jsonl
+  threadlens import --format mastodon --instance mastodon.social --out data/st statuses.json
+  threadlens help import
+
+Exit codes: 0 ok, 1 failure while running, 2 usage or configuration error.")]
+pub(crate) struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Options every command takes.
+#[derive(Debug, Args)]
+pub(crate) struct GlobalArgs {
+    /// More log output on stderr (-v info, -vv debug, -vvv trace).
+    #[arg(short, long, action = clap::ArgAction::Count, global = true)]
+    pub verbose: u8,
+    /// Only errors on stderr, and no progress bars.
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    pub quiet: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum Command {
+    /// Import posts from files into a store (DIR/posts.parquet).
+    Import(ImportArgs),
+}
+
+/// `threadlens import`.
+#[derive(Debug, Args)]
+#[command(after_long_help = "\
+Formats (--format):
+  auto       detect from the content, per file, and say what was found (default)
+  x-v2       X API v2 search responses {data, includes, meta}, one per file or per line
+  twarc2     twarc2 JSONL: raw response pages, or `twarc2 flatten` output
+  x-archive  the account archive's data/tweets.js (reads account.js beside it for the author)
+  mastodon   arrays of Mastodon Status, single statuses, one per line, or /context responses
+  bluesky    searchPosts responses, PostView arrays, feeds, getPostThread trees, records
+  jsonl      one object per line: id, text, created_at (RFC 3339), author; other columns optional
+  csv        CSV with a header; --map names which column holds which field;
+             twarc-csv output is recognised by its header and needs no --map
+
+What it writes:
+  DIR/posts.parquet  every post once (same platform + post_id = same post; the copy
+                     collected last wins, `matched` if any copy matched); written
+                     atomically, so an interrupted import leaves the old table whole
+  DIR/rejects.jsonl  records that could not be read: file, line, reason, raw record
+Importing the same file twice changes nothing.
+
+Examples:
+  # a twarc2 collection and a Bluesky search, into one store
+  threadlens import --out data/st search.jsonl bluesky.json
+  # a CSV from another tool, naming its columns
+  threadlens import --format csv --map id=tweet_id,author=user,text=body,created_at=time --out data/st export.csv
+  # Mastodon statuses fetched from one instance (resolves replies by local id)
+  threadlens import --format mastodon --instance mastodon.social --out data/st tag.json")]
+pub(crate) struct ImportArgs {
+    /// The store folder (created if missing).
+    #[arg(long, short, value_name = "DIR")]
+    pub out: PathBuf,
+    /// Input format.
+    #[arg(long, short, default_value = "auto", value_name = "FORMAT",
+          value_parser = clap::builder::PossibleValuesParser::new(threadlens_ingest::Format::NAMES))]
+    pub format: String,
+    /// CSV column map: FIELD=COLUMN,... (fields: id, text, created_at, author,
+    /// and any other posts.parquet column).
+    #[arg(long, value_name = "MAP")]
+    pub map: Option<String>,
+    /// Value of the `source` column (default: each file's path).
+    #[arg(long, value_name = "NAME")]
+    pub source: Option<String>,
+    /// Mastodon: the instance the statuses were fetched from (e.g. mastodon.social).
+    #[arg(long, value_name = "HOST")]
+    pub instance: Option<String>,
+    /// Files to import.
+    #[arg(required = true, value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+}

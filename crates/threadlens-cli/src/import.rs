@@ -1,0 +1,181 @@
+//! `threadlens import`: files → store.
+
+use std::io::{IsTerminal, Write};
+use std::process::ExitCode;
+
+use anyhow::{Context, Result};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use threadlens_ingest::{ColumnMap, Format, ImportOptions, Sink, import_file};
+use threadlens_model::{Post, Reject};
+use threadlens_store::{Inserted, PostSet, PostStore};
+
+use crate::UsageError;
+use crate::cli::{GlobalArgs, ImportArgs};
+
+/// Inputs larger than this get a progress bar.
+const PROGRESS_MIN_BYTES: u64 = 4 << 20;
+
+/// Counts for one file's summary line.
+#[derive(Debug, Default)]
+struct FileCounts {
+    new: u64,
+    duplicates: u64,
+}
+
+/// Merges posts into the store's set as they are read.
+struct StoreSink<'a> {
+    posts: &'a mut PostSet,
+    rejects: &'a mut Vec<Reject>,
+    counts: FileCounts,
+    bar: &'a ProgressBar,
+}
+
+impl Sink for StoreSink<'_> {
+    fn post(&mut self, post: Post) {
+        match self.posts.insert(post) {
+            Inserted::New => self.counts.new += 1,
+            Inserted::Duplicate { .. } => self.counts.duplicates += 1,
+        }
+    }
+
+    fn reject(&mut self, reject: Reject) {
+        self.rejects.push(reject);
+    }
+
+    fn progress(&mut self, bytes: u64) {
+        self.bar.set_position(bytes);
+    }
+}
+
+/// Check everything that can be checked before touching the store.
+fn options(args: &ImportArgs) -> Result<ImportOptions> {
+    let format: Format = args
+        .format
+        .parse()
+        .map_err(|e: threadlens_ingest::Error| UsageError(e.to_string()))?;
+    let column_map = match &args.map {
+        Some(map) => {
+            if !matches!(format, Format::Csv | Format::Auto) {
+                return Err(
+                    UsageError(format!("--map applies to --format csv, not {format}")).into(),
+                );
+            }
+            ColumnMap::parse(map).map_err(|e| UsageError(e.to_string()))?
+        }
+        None => ColumnMap::default(),
+    };
+    for file in &args.files {
+        let meta =
+            std::fs::metadata(file).map_err(|e| UsageError(format!("{}: {e}", file.display())))?;
+        if !meta.is_file() {
+            return Err(UsageError(format!("{}: not a file", file.display())).into());
+        }
+    }
+    Ok(ImportOptions {
+        format,
+        source: args.source.clone(),
+        column_map,
+        instance: args.instance.clone(),
+    })
+}
+
+fn progress_bar(global: &GlobalArgs, len: u64, name: &str) -> ProgressBar {
+    if global.quiet || len < PROGRESS_MIN_BYTES || !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::with_draw_target(Some(len), ProgressDrawTarget::stderr());
+    let style = ProgressStyle::with_template(
+        "{msg} [{bar:30}] {bytes}/{total_bytes} {bytes_per_sec} eta {eta}",
+    )
+    .unwrap_or_else(|_| ProgressStyle::default_bar())
+    .progress_chars("=> ");
+    bar.set_style(style);
+    bar.set_message(name.to_owned());
+    bar
+}
+
+/// Run `threadlens import`.
+pub(crate) fn run(args: &ImportArgs, global: &GlobalArgs) -> Result<ExitCode> {
+    let options = options(args)?;
+    let store = PostStore::open(&args.out)
+        .with_context(|| format!("cannot use {} as a store", args.out.display()))?;
+    let mut posts = store.load().context("cannot read the existing posts")?;
+    let before = posts.len();
+    let mut rejects = Vec::new();
+    let mut failed_files = 0usize;
+    let mut out = std::io::stdout().lock();
+
+    for file in &args.files {
+        let name = file.display().to_string();
+        let len = std::fs::metadata(file).map(|m| m.len()).unwrap_or(0);
+        let bar = progress_bar(global, len, &name);
+        let rejects_before = rejects.len();
+        let mut sink = StoreSink {
+            posts: &mut posts,
+            rejects: &mut rejects,
+            counts: FileCounts::default(),
+            bar: &bar,
+        };
+        let result = import_file(file, &options, &mut sink);
+        let counts = std::mem::take(&mut sink.counts);
+        bar.finish_and_clear();
+        match result {
+            Ok(read) => {
+                let detected = if options.format == Format::Auto {
+                    "detected "
+                } else {
+                    ""
+                };
+                let twarc = if read.twarc_csv {
+                    ", twarc-csv columns"
+                } else {
+                    ""
+                };
+                writeln!(
+                    out,
+                    "{name} ({detected}{format}{twarc}): read {read_n}, imported {new}, duplicates {dup}, rejected {rej}",
+                    format = read.format,
+                    read_n = read.posts + read.rejected,
+                    new = counts.new,
+                    dup = counts.duplicates,
+                    rej = rejects.len() - rejects_before,
+                )?;
+            }
+            Err(e) => {
+                failed_files += 1;
+                tracing::error!("{e}");
+                writeln!(out, "{name}: not imported: {e}")?;
+            }
+        }
+    }
+
+    posts.resolve_references();
+    let written = store
+        .commit(&posts)
+        .with_context(|| format!("cannot write {}", store.posts_path().display()))?;
+    let new_rejects = store
+        .append_rejects(&rejects)
+        .with_context(|| format!("cannot write {}", store.rejects_path().display()))?;
+    let table = store.posts_path();
+    let change = if written {
+        format!("{} new", posts.len() - before)
+    } else {
+        "unchanged".to_owned()
+    };
+    writeln!(out, "{}: {} posts ({change})", table.display(), posts.len())?;
+    if !rejects.is_empty() {
+        writeln!(
+            out,
+            "{}: {} records rejected ({new_rejects} not seen before); see the file for line and reason",
+            store.rejects_path().display(),
+            rejects.len()
+        )?;
+    }
+    if failed_files > 0 {
+        anyhow::bail!(
+            "{failed_files} of {} files could not be imported (see above); the others were",
+            args.files.len()
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
