@@ -87,7 +87,13 @@ pub fn import_file(
     let ctx = Context {
         source: options.source.clone().unwrap_or_else(|| file_label.clone()),
         collected_at: modified_at(&metadata),
-        instance: options.instance.clone(),
+        instance: options.instance.clone().or_else(|| {
+            let inferred = (format == Format::Mastodon).then(|| crate::mastodon::infer_instance(path)).flatten();
+            if let Some(host) = &inferred {
+                tracing::info!(file = %file_label, instance = %host, "Mastodon statuses served by this instance (from its local accounts); --instance overrides");
+            }
+            inferred
+        }),
     };
     let mut emitter = Emitter {
         sink,

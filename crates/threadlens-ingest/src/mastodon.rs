@@ -250,3 +250,40 @@ impl MastodonParser {
         })
     }
 }
+
+/// Files larger than this are not scanned for their instance.
+const INFER_MAX_BYTES: u64 = 64 << 20;
+
+/// The instance a Mastodon file was fetched from, told by its local
+/// accounts: an account whose `acct` has no `@host` lives on the serving
+/// instance, so its status's `uri` host is that instance. `None` when the
+/// file has no local account (or is too large to scan): pass `--instance`.
+pub(crate) fn infer_instance(path: &std::path::Path) -> Option<String> {
+    if std::fs::metadata(path).ok()?.len() > INFER_MAX_BYTES {
+        return None;
+    }
+    let bytes = std::fs::read(path).ok()?;
+    let values = serde_json::Deserializer::from_slice(&bytes).into_iter::<serde_json::Value>();
+    values.map_while(Result::ok).find_map(|v| local_host(&v))
+}
+
+fn local_host(value: &serde_json::Value) -> Option<String> {
+    use serde_json::Value;
+    match value {
+        Value::Array(items) => items.iter().find_map(local_host),
+        Value::Object(o) => {
+            let nested = ["ancestors", "descendants"]
+                .iter()
+                .filter_map(|k| o.get(*k))
+                .find_map(local_host);
+            nested.or_else(|| {
+                let acct = o.get("account")?.get("acct")?.as_str()?;
+                if acct.contains('@') {
+                    return o.get("reblog").and_then(local_host);
+                }
+                url_host(o.get("uri")?.as_str()?).map(str::to_owned)
+            })
+        }
+        _ => None,
+    }
+}

@@ -259,8 +259,11 @@ impl XParser {
             reference("replied_to"),
             reference("quoted"),
         );
+        // Responses with default fields carry no references: a retweet is
+        // then known only by its `RT @` prefix, as in the archive.
+        let unreferenced_retweet = t.referenced_tweets.is_empty() && text.starts_with("RT @");
         let kind = PostKind::classify(
-            retweeted.is_some(),
+            retweeted.is_some() || unreferenced_retweet,
             replied_to.is_some() || t.in_reply_to_user_id.is_some(),
             quoted.is_some(),
         );

@@ -1,6 +1,8 @@
 //! Integration tests of the posts store: round trips, merging, atomic
 //! commits, rejects.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::print_stderr)] // test helpers may panic and report
+
 use threadlens_model::Reject;
 use threadlens_model::{Platform, Post, PostKind, parse_timestamp};
 use threadlens_store::{Inserted, PostSet, PostStore};
