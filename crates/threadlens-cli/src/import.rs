@@ -99,7 +99,13 @@ pub(crate) fn run(args: &ImportArgs, global: &GlobalArgs) -> Result<ExitCode> {
     let options = options(args)?;
     let store = PostStore::open(&args.out)
         .with_context(|| format!("cannot use {} as a store", args.out.display()))?;
+    let started = std::time::Instant::now();
     let mut posts = store.load().context("cannot read the existing posts")?;
+    tracing::info!(
+        posts = posts.len(),
+        elapsed_ms = started.elapsed().as_millis() as u64,
+        "loaded the store"
+    );
     let before = posts.len();
     let mut rejects = Vec::new();
     let mut failed_files = 0usize;
@@ -116,7 +122,9 @@ pub(crate) fn run(args: &ImportArgs, global: &GlobalArgs) -> Result<ExitCode> {
             counts: FileCounts::default(),
             bar: &bar,
         };
+        let file_started = std::time::Instant::now();
         let result = import_file(file, &options, &mut sink);
+        tracing::info!(file = %name, elapsed_ms = file_started.elapsed().as_millis() as u64, "read");
         let counts = std::mem::take(&mut sink.counts);
         bar.finish_and_clear();
         match result {
@@ -149,10 +157,21 @@ pub(crate) fn run(args: &ImportArgs, global: &GlobalArgs) -> Result<ExitCode> {
         }
     }
 
+    let commit_started = std::time::Instant::now();
+    tracing::debug!(
+        posts = posts.len(),
+        held_mb = posts.held_bytes() >> 20,
+        "post set in memory"
+    );
     posts.resolve_references();
     let written = store
         .commit(&posts)
         .with_context(|| format!("cannot write {}", store.posts_path().display()))?;
+    tracing::info!(
+        written,
+        elapsed_ms = commit_started.elapsed().as_millis() as u64,
+        "committed"
+    );
     let new_rejects = store
         .append_rejects(&rejects)
         .with_context(|| format!("cannot write {}", store.rejects_path().display()))?;

@@ -27,6 +27,15 @@ where
         .suffix(".tmp")
         .tempfile_in(dir)
         .map_err(io(dir))?;
+    // Temporary files are private (0600); the table should read like any
+    // file the user writes: keep the old file's mode, else the usual 0644.
+    let mode = std::fs::metadata(target)
+        .map(|m| m.permissions())
+        .ok()
+        .or_else(default_permissions);
+    if let Some(mode) = mode {
+        std::fs::set_permissions(temp.path(), mode).map_err(io(temp.path()))?;
+    }
     let mut out = BufWriter::new(temp.reopen().map_err(io(temp.path()))?);
     write(&mut out)?;
     out.flush().map_err(io(temp.path()))?;
@@ -45,4 +54,17 @@ where
         let _ = d.sync_all();
     }
     Ok(())
+}
+
+/// Permissions for a new file: 0644 on Unix (temporary files are 0600).
+fn default_permissions() -> Option<std::fs::Permissions> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        Some(std::fs::Permissions::from_mode(0o644))
+    }
+    #[cfg(not(unix))]
+    {
+        None
+    }
 }

@@ -22,6 +22,7 @@
 //! [`Post`]: threadlens_model::Post
 
 mod atomic;
+mod codec;
 mod error;
 mod post_set;
 mod rejects;

@@ -1,6 +1,9 @@
 use std::collections::HashMap;
+use std::hash::{DefaultHasher, Hash, Hasher};
 
 use threadlens_model::{MergeOutcome, Platform, Post, PostKey};
+
+use crate::codec;
 
 /// What inserting a post into a [`PostSet`] did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -14,12 +17,47 @@ pub enum Inserted {
     },
 }
 
+/// Where one post's encoding sits in the arena, and what sorting and
+/// merging need without decoding it.
+#[derive(Debug, Clone, Copy)]
+struct Entry {
+    chunk: u32,
+    offset: u32,
+    len: u32,
+    created_ms: i64,
+    platform: Platform,
+    matched: bool,
+}
+
 /// The deduplicated posts of a store, in memory, keyed by platform and id.
+///
+/// Posts are kept encoded (see `codec`) in 16 MiB chunks (which never
+/// move or over-allocate, unlike one doubling buffer), with a 32-byte entry
+/// and a 128-bit key hash each, so memory is close to the size of the
+/// posts' text and ids. A replaced post's old bytes stay until the set is
+/// dropped (only updated duplicates leave such bytes).
 #[derive(Debug, Default)]
 pub struct PostSet {
-    posts: Vec<Post>,
-    index: HashMap<PostKey, usize>,
+    chunks: Vec<Vec<u8>>,
+    scratch: Vec<u8>,
+    entries: Vec<Entry>,
+    index: HashMap<u128, u32>,
+    /// Keys whose 128-bit hash is taken by another key (never seen in
+    /// practice; kept so that even then no post is lost).
+    overflow: HashMap<PostKey, u32>,
     changed: bool,
+}
+
+/// Size of one arena chunk.
+const CHUNK_BYTES: usize = 16 << 20;
+
+fn key_hash(platform: Platform, post_id: &str) -> u128 {
+    let half = |salt: u8| {
+        let mut h = DefaultHasher::new();
+        (salt, platform, post_id).hash(&mut h);
+        h.finish()
+    };
+    (u128::from(half(0)) << 64) | u128::from(half(1))
 }
 
 impl PostSet {
@@ -28,41 +66,118 @@ impl PostSet {
         PostSet::default()
     }
 
-    /// A set holding `posts` as read from a store (already unique).
-    pub(crate) fn from_stored(posts: Vec<Post>) -> Self {
-        let mut set = PostSet::new();
+    /// Add stored posts (already unique) without marking the set changed.
+    pub(crate) fn extend_stored(&mut self, posts: impl IntoIterator<Item = Post>) {
+        let changed = self.changed;
         for post in posts {
-            set.insert(post);
+            self.insert(post);
         }
-        set.changed = false;
-        set
+        self.changed = changed;
     }
 
-    /// Add a post, merging it with a copy already held (formats.md §1).
-    pub fn insert(&mut self, post: Post) -> Inserted {
-        match self.index.get(&post.key()) {
-            Some(&at) => {
-                let updated = self.posts[at].merge_duplicate(post) == MergeOutcome::Updated;
-                self.changed |= updated;
-                Inserted::Duplicate { updated }
+    fn bytes(&self, entry: &Entry) -> &[u8] {
+        let start = entry.offset as usize;
+        &self.chunks[entry.chunk as usize][start..start + entry.len as usize]
+    }
+
+    fn find(&self, platform: Platform, post_id: &str) -> Option<usize> {
+        let at = *self.index.get(&key_hash(platform, post_id))? as usize;
+        if codec::key(self.bytes(&self.entries[at])) == Some((platform, post_id)) {
+            return Some(at);
+        }
+        let key = PostKey {
+            platform,
+            post_id: post_id.to_owned(),
+        };
+        self.overflow.get(&key).map(|&i| i as usize)
+    }
+
+    fn decode(&self, at: usize) -> Option<Post> {
+        let entry = &self.entries[at];
+        codec::decode(self.bytes(entry), entry.matched)
+    }
+
+    /// Append `post`'s encoding and point entry `at` (or a new entry) to it.
+    fn store(&mut self, at: Option<usize>, post: &Post) -> usize {
+        self.scratch.clear();
+        codec::encode(post, &mut self.scratch);
+        let len = self.scratch.len();
+        let fits = self
+            .chunks
+            .last()
+            .is_some_and(|c| c.capacity() - c.len() >= len);
+        if !fits {
+            self.chunks.push(Vec::with_capacity(CHUNK_BYTES.max(len)));
+        }
+        let chunk_index = self.chunks.len() - 1;
+        let chunk = &mut self.chunks[chunk_index];
+        let offset = chunk.len();
+        chunk.extend_from_slice(&self.scratch);
+        let entry = Entry {
+            chunk: chunk_index as u32,
+            offset: offset as u32,
+            len: len as u32,
+            created_ms: post.created_at.timestamp_millis(),
+            platform: post.platform,
+            matched: post.matched,
+        };
+        self.changed = true;
+        match at {
+            Some(at) => {
+                self.entries[at] = entry;
+                at
             }
             None => {
-                self.index.insert(post.key(), self.posts.len());
-                self.posts.push(post);
-                self.changed = true;
-                Inserted::New
+                self.entries.push(entry);
+                self.entries.len() - 1
+            }
+        }
+    }
+
+    /// Add a post, merging it with a copy already held by the rule of
+    /// formats.md §1 ([`Post::merge_duplicate`]).
+    pub fn insert(&mut self, post: Post) -> Inserted {
+        let Some(at) = self.find(post.platform, &post.post_id) else {
+            let hash = key_hash(post.platform, &post.post_id);
+            let key = (self.index.contains_key(&hash)).then(|| post.key());
+            let at = self.store(None, &post) as u32;
+            match key {
+                Some(key) => self.overflow.insert(key, at),
+                None => self.index.insert(hash, at),
+            };
+            return Inserted::New;
+        };
+        let Some(mut kept) = self.decode(at) else {
+            // Unreachable for bytes this set encoded; keep the newcomer.
+            tracing::error!(post_id = %post.post_id, "undecodable entry in the post set replaced");
+            self.store(Some(at), &post);
+            return Inserted::Duplicate { updated: true };
+        };
+        match kept.merge_duplicate(post) {
+            MergeOutcome::Unchanged => Inserted::Duplicate { updated: false },
+            MergeOutcome::Updated => {
+                self.store(Some(at), &kept);
+                Inserted::Duplicate { updated: true }
             }
         }
     }
 
     /// Number of posts.
     pub fn len(&self) -> usize {
-        self.posts.len()
+        self.entries.len()
+    }
+
+    /// Bytes held for the posts' encodings (including replaced ones) and
+    /// their entries, for logs and benchmarks.
+    pub fn held_bytes(&self) -> usize {
+        self.chunks.iter().map(Vec::capacity).sum::<usize>()
+            + self.entries.capacity() * std::mem::size_of::<Entry>()
+            + self.index.capacity() * 24
     }
 
     /// Whether there are no posts.
     pub fn is_empty(&self) -> bool {
-        self.posts.is_empty()
+        self.entries.is_empty()
     }
 
     /// Whether anything was added or changed since the set was loaded.
@@ -71,22 +186,30 @@ impl PostSet {
     }
 
     /// The post with this key.
-    pub fn get(&self, platform: Platform, post_id: &str) -> Option<&Post> {
-        let key = PostKey {
-            platform,
-            post_id: post_id.to_owned(),
-        };
-        self.index.get(&key).map(|&at| &self.posts[at])
+    pub fn get(&self, platform: Platform, post_id: &str) -> Option<Post> {
+        self.decode(self.find(platform, post_id)?)
     }
 
-    /// The posts in the stored order: by `created_at`, then platform, then id,
-    /// so the same posts always make the same file.
-    pub fn sorted(&self) -> Vec<&Post> {
-        let mut posts: Vec<&Post> = self.posts.iter().collect();
-        posts.sort_by(|a, b| {
-            (a.created_at, a.platform, &a.post_id).cmp(&(b.created_at, b.platform, &b.post_id))
-        });
-        posts
+    /// The posts in the stored order: by `created_at`, then platform, then
+    /// id, so the same posts always make the same file.
+    pub fn sorted(&self) -> impl Iterator<Item = Post> + '_ {
+        let mut order: Vec<(i64, Platform, &[u8], u32)> = self
+            .entries
+            .iter()
+            .enumerate()
+            .map(|(i, e)| {
+                (
+                    e.created_ms,
+                    e.platform,
+                    codec::key_bytes(self.bytes(e)).unwrap_or_default(),
+                    i as u32,
+                )
+            })
+            .collect();
+        order.sort_unstable();
+        order
+            .into_iter()
+            .filter_map(|(.., at)| self.decode(at as usize))
     }
 
     /// Resolve Mastodon references that name a status by its instance-local
@@ -94,50 +217,85 @@ impl PostSet {
     /// then fill `conversation_id` of replies whose chain of parents reaches
     /// a root that is here (formats.md §1).
     pub fn resolve_references(&mut self) {
-        let by_local: HashMap<String, String> = self
-            .posts
+        let mastodon: Vec<usize> = (0..self.entries.len())
+            .filter(|&i| self.entries[i].platform == Platform::Mastodon)
+            .collect();
+        if mastodon.is_empty() {
+            return;
+        }
+        let mut posts: HashMap<usize, Post> = mastodon
             .iter()
-            .filter(|p| p.platform == Platform::Mastodon)
+            .filter_map(|&i| Some((i, self.decode(i)?)))
+            .collect();
+        let by_local: HashMap<String, String> = posts
+            .values()
             .filter_map(|p| Some((p.local_ref.clone()?, p.post_id.clone())))
             .collect();
-        for post in self
-            .posts
-            .iter_mut()
-            .filter(|p| p.platform == Platform::Mastodon)
-        {
+        let mut touched = Vec::new();
+        for (&i, post) in posts.iter_mut() {
             if let Some(uri) = post.reply_to_post_id.as_ref().and_then(|r| by_local.get(r)) {
                 post.reply_to_post_id = Some(uri.clone());
-                self.changed = true;
+                touched.push(i);
             }
         }
-        let roots: Vec<(usize, String)> = (0..self.posts.len())
-            .filter(|&i| {
-                self.posts[i].platform == Platform::Mastodon
-                    && self.posts[i].conversation_id.is_none()
-            })
-            .filter_map(|i| self.root_of(i).map(|root| (i, root)))
+        let by_id: HashMap<&str, &Post> = posts.values().map(|p| (p.post_id.as_str(), p)).collect();
+        let roots: Vec<(usize, String)> = posts
+            .iter()
+            .filter(|(_, p)| p.conversation_id.is_none())
+            .filter_map(|(&i, p)| Some((i, root_of(p, &by_id)?)))
             .collect();
         for (i, root) in roots {
-            self.posts[i].conversation_id = Some(root);
-            self.changed = true;
+            if let Some(post) = posts.get_mut(&i) {
+                post.conversation_id = Some(root);
+                touched.push(i);
+            }
+        }
+        touched.sort_unstable();
+        touched.dedup();
+        for i in touched {
+            if let Some(post) = posts.remove(&i) {
+                self.store(Some(i), &post);
+            }
         }
     }
+}
 
-    /// The conversation root of post `i`, following reply parents through
-    /// the set; `None` when a parent is missing.
-    fn root_of(&self, mut i: usize) -> Option<String> {
-        // A chain longer than the set has a cycle: give up rather than loop.
-        for _ in 0..=self.posts.len() {
-            let post = &self.posts[i];
-            if let Some(root) = &post.conversation_id {
-                return Some(root.clone());
-            }
-            let parent = post.reply_to_post_id.as_deref()?;
-            i = *self.index.get(&PostKey {
-                platform: post.platform,
-                post_id: parent.to_owned(),
-            })?;
+/// The conversation root of `post`, following reply parents through
+/// `by_id`; `None` when a parent is missing (or the chain loops).
+fn root_of(post: &Post, by_id: &HashMap<&str, &Post>) -> Option<String> {
+    let mut current = post;
+    for _ in 0..=by_id.len() {
+        if let Some(root) = &current.conversation_id {
+            return Some(root.clone());
         }
-        None
+        current = by_id.get(current.reply_to_post_id.as_deref()?)?;
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use threadlens_model::parse_timestamp;
+
+    #[test]
+    fn a_hash_collision_loses_no_post() {
+        let t = parse_timestamp("2022-06-28T09:00:00Z").unwrap();
+        let mut set = PostSet::new();
+        set.insert(Post::minimal(Platform::X, "1", t));
+        // Force the second key into the first key's hash slot.
+        let hash = key_hash(Platform::X, "2");
+        let first = set.index.remove(&key_hash(Platform::X, "1")).unwrap();
+        set.index.insert(hash, first);
+        assert_eq!(
+            set.insert(Post::minimal(Platform::X, "2", t)),
+            Inserted::New
+        );
+        assert_eq!(set.len(), 2);
+        assert_eq!(set.get(Platform::X, "2").unwrap().post_id, "2");
+        assert_eq!(
+            set.insert(Post::minimal(Platform::X, "2", t)),
+            Inserted::Duplicate { updated: false }
+        );
     }
 }

@@ -15,6 +15,11 @@ pub const POSTS_FILE: &str = "posts.parquet";
 /// The rejects file's name inside a store folder.
 pub const REJECTS_FILE: &str = "rejects.jsonl";
 
+/// Rows converted to posts at a time when loading.
+const LOAD_BATCH_ROWS: usize = 32_768;
+/// Posts per batch (and Parquet row group) when writing.
+const WRITE_BATCH_ROWS: usize = 8_192;
+
 /// A store folder: `posts.parquet` and `rejects.jsonl`.
 #[derive(Debug, Clone)]
 pub struct PostStore {
@@ -49,7 +54,11 @@ impl PostStore {
 
     /// All stored posts (an empty set when there is no table yet).
     pub fn load(&self) -> Result<PostSet> {
-        Ok(PostSet::from_stored(self.read_posts()?))
+        let mut set = PostSet::new();
+        for batch in self.read_batches(LOAD_BATCH_ROWS)? {
+            set.extend_stored(batch?);
+        }
+        Ok(set)
     }
 
     /// All stored posts, in stored order.
@@ -100,7 +109,7 @@ impl PostStore {
             return Ok(false);
         }
         let path = self.posts_path();
-        write_atomically(&path, |out| write_parquet(&posts.sorted(), out, &path))?;
+        write_atomically(&path, |out| write_parquet(posts.sorted(), out, &path))?;
         Ok(true)
     }
 
@@ -111,9 +120,10 @@ impl PostStore {
     }
 }
 
-/// Write posts as a §1 Parquet table to `out`; `path` names it in errors.
+/// Write posts as a §1 Parquet table to `out`, a row group per batch, so
+/// only one batch is ever held as a `DataFrame`; `path` names it in errors.
 pub(crate) fn write_parquet(
-    posts: &[&Post],
+    posts: impl Iterator<Item = Post>,
     out: &mut impl std::io::Write,
     path: &Path,
 ) -> Result<()> {
@@ -121,11 +131,21 @@ pub(crate) fn write_parquet(
         path: path.to_owned(),
         source,
     };
-    let mut df = to_frame(posts).map_err(polars_err)?;
-    ParquetWriter::new(out)
+    let mut posts = posts.peekable();
+    let first_batch: Vec<Post> = posts.by_ref().take(WRITE_BATCH_ROWS).collect();
+    let mut df = to_frame(&first_batch.iter().collect::<Vec<_>>()).map_err(polars_err)?;
+    let mut writer = ParquetWriter::new(out)
         .with_statistics(StatisticsOptions::full())
-        .finish(&mut df)
+        .batched(df.schema())
         .map_err(polars_err)?;
+    writer.write_batch(&df).map_err(polars_err)?;
+    drop(first_batch);
+    while posts.peek().is_some() {
+        let batch: Vec<Post> = posts.by_ref().take(WRITE_BATCH_ROWS).collect();
+        df = to_frame(&batch.iter().collect::<Vec<_>>()).map_err(polars_err)?;
+        writer.write_batch(&df).map_err(polars_err)?;
+    }
+    writer.finish().map_err(polars_err)?;
     Ok(())
 }
 
@@ -187,7 +207,7 @@ mod tests {
                 inner: out,
                 budget: 4096,
             };
-            write_parquet(&bigger.sorted(), &mut failing, &path)
+            write_parquet(bigger.sorted(), &mut failing, &path)
         });
         assert!(
             result.is_err(),

@@ -14,18 +14,29 @@ pub fn bin() -> PathBuf {
     let exe = std::env::current_exe().unwrap();
     let dir = exe.parent().and_then(Path::parent).unwrap();
     let path = dir.join(format!("threadlens{}", std::env::consts::EXE_SUFFIX));
-    assert!(path.is_file(), "{} is missing: run the tests with `cargo test --workspace`", path.display());
+    assert!(
+        path.is_file(),
+        "{} is missing: run the tests with `cargo test --workspace`",
+        path.display()
+    );
     path
 }
 
 /// Run threadlens with `args`.
 pub fn threadlens(args: &[&str]) -> Output {
-    Command::new(bin()).args(args).env_remove("RUST_LOG").output().unwrap()
+    Command::new(bin())
+        .args(args)
+        .env_remove("RUST_LOG")
+        .output()
+        .unwrap()
 }
 
 /// stdout and stderr as text.
 pub fn text(output: &Output) -> (String, String) {
-    (String::from_utf8_lossy(&output.stdout).into_owned(), String::from_utf8_lossy(&output.stderr).into_owned())
+    (
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
 }
 
 /// A file of the importers' own test data.

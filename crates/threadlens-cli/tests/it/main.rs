@@ -6,9 +6,14 @@ use std::process::Command;
 
 #[test]
 fn the_binary_reports_its_version() {
-    let output = Command::new(env!("CARGO_BIN_EXE_threadlens")).arg("--version").output();
+    let output = Command::new(env!("CARGO_BIN_EXE_threadlens"))
+        .arg("--version")
+        .output();
     let output = output.unwrap_or_else(|e| panic!("cannot run threadlens: {e}"));
     assert!(output.status.success());
     let stdout = String::from_utf8_lossy(&output.stdout);
-    assert_eq!(stdout.trim(), format!("threadlens {}", env!("CARGO_PKG_VERSION")));
+    assert_eq!(
+        stdout.trim(),
+        format!("threadlens {}", env!("CARGO_PKG_VERSION"))
+    );
 }

@@ -244,3 +244,20 @@ fn mastodon_local_references_resolve_to_uris_and_roots() {
     );
     assert_eq!(orphan.conversation_id, None);
 }
+
+#[cfg(unix)]
+#[test]
+fn the_table_is_readable_by_others_like_any_written_file() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let store = PostStore::open(dir.path()).unwrap();
+    let mut set = PostSet::new();
+    set.insert(full_post());
+    store.commit(&set).unwrap();
+    let mode = std::fs::metadata(store.posts_path())
+        .unwrap()
+        .permissions()
+        .mode()
+        & 0o777;
+    assert_eq!(mode, 0o644);
+}
