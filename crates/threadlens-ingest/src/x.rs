@@ -5,12 +5,11 @@ use std::collections::HashMap;
 
 use serde::Deserialize;
 use serde::de::IgnoredAny;
-use serde_json::value::RawValue;
 use threadlens_model::{Platform, Post, PostKind, parse_timestamp, snowflake_timestamp};
 
 use crate::context::Context;
 use crate::de::{null_default, opt_count, opt_id};
-use crate::reader::{Doc, DocumentParser, split_array};
+use crate::reader::{Doc, DocumentParser};
 use crate::reject::{Outcome, missing};
 use crate::text::decode_entities;
 
@@ -19,26 +18,55 @@ pub(crate) struct XParser {
     pub ctx: Context,
 }
 
-#[derive(Deserialize)]
-struct Envelope<'a> {
-    #[serde(borrow, default)]
-    data: Option<&'a RawValue>,
-    #[serde(borrow, default)]
-    includes: Option<Includes<'a>>,
-    #[serde(default)]
-    meta: Option<IgnoredAny>,
-    #[serde(rename = "__twarc", default)]
-    twarc: Option<TwarcMeta>,
-    #[serde(default)]
-    id: Option<IgnoredAny>,
-}
-
 #[derive(Deserialize, Default)]
-struct Includes<'a> {
+struct Includes {
     #[serde(default, deserialize_with = "null_default")]
     users: Vec<User>,
-    #[serde(borrow, default, deserialize_with = "null_default")]
-    tweets: Vec<&'a RawValue>,
+    #[serde(default, deserialize_with = "null_default")]
+    tweets: Vec<Tweet>,
+}
+
+/// A page's `data`: an array of tweets (search), or one tweet (lookup).
+struct Data {
+    tweets: Vec<Tweet>,
+    /// `data` was a single object, not an array.
+    single: bool,
+}
+
+impl<'de> Deserialize<'de> for Data {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct DataVisitor;
+        impl<'de> serde::de::Visitor<'de> for DataVisitor {
+            type Value = Data;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an array of tweets or one tweet")
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Data, A::Error> {
+                let mut tweets = Vec::with_capacity(seq.size_hint().unwrap_or(100));
+                while let Some(t) = seq.next_element()? {
+                    tweets.push(t);
+                }
+                Ok(Data {
+                    tweets,
+                    single: false,
+                })
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<Data, A::Error> {
+                let tweet = Tweet::deserialize(serde::de::value::MapAccessDeserializer::new(map))?;
+                Ok(Data {
+                    tweets: vec![tweet],
+                    single: true,
+                })
+            }
+            fn visit_unit<E: serde::de::Error>(self) -> Result<Data, E> {
+                Ok(Data {
+                    tweets: Vec::new(),
+                    single: false,
+                })
+            }
+        }
+        d.deserialize_any(DataVisitor)
+    }
 }
 
 #[derive(Deserialize, Default)]
@@ -96,6 +124,14 @@ struct Tweet {
     author: Option<User>,
     #[serde(rename = "__twarc", default)]
     twarc: Option<TwarcMeta>,
+    // A response page is read with the same struct: one pass over a line
+    // tells a page (these keys) from a flattened tweet (`id`).
+    #[serde(default)]
+    data: Option<Data>,
+    #[serde(default)]
+    includes: Option<Includes>,
+    #[serde(default)]
+    meta: Option<IgnoredAny>,
 }
 
 #[derive(Deserialize)]
@@ -152,16 +188,27 @@ struct TweetMetrics {
 
 impl DocumentParser for XParser {
     fn parse_value(&self, doc: &Doc<'_>) -> Vec<Outcome> {
-        let envelope: Envelope<'_> = match serde_json::from_str(doc.text) {
-            Ok(e) => e,
+        let line: Tweet = match serde_json::from_str(doc.text) {
+            Ok(t) => t,
             Err(e) => return vec![Err(doc.json_error(&e))],
         };
-        let is_page =
-            envelope.data.is_some() || envelope.meta.is_some() || envelope.includes.is_some();
-        if is_page {
-            self.page(doc, envelope)
-        } else if envelope.id.is_some() {
-            self.flat_tweet(doc)
+        let retrieved = line.twarc.as_ref().and_then(|t| t.retrieved_at.as_deref());
+        if line.data.is_some() || line.includes.is_some() || line.meta.is_some() {
+            self.page(doc, &line, retrieved)
+        } else if line.id.is_some() {
+            let users = HashMap::new();
+            let mut out = vec![self.post(doc, &line, &users, true, retrieved, &[])];
+            // Expanded referenced tweets arrive whole: import them as context.
+            for (i, referenced) in line
+                .referenced_tweets
+                .iter()
+                .enumerate()
+                .filter(|(_, r)| r.text.is_some())
+            {
+                let path = [Step::Key("referenced_tweets"), Step::Index(i)];
+                out.push(self.post(doc, referenced, &users, false, retrieved, &path));
+            }
+            out
         } else {
             vec![Err(doc.error(
                 "neither an X API v2 response page (no `data`, `includes` or `meta`) nor a tweet (no `id`)",
@@ -170,52 +217,48 @@ impl DocumentParser for XParser {
     }
 }
 
+/// A step from a line's JSON to one tweet in it, to show that tweet alone
+/// in a reject.
+#[derive(Clone, Copy)]
+enum Step {
+    Key(&'static str),
+    Index(usize),
+}
+
 impl XParser {
-    fn page(&self, doc: &Doc<'_>, envelope: Envelope<'_>) -> Vec<Outcome> {
-        let includes = envelope.includes.unwrap_or_default();
+    fn page(&self, doc: &Doc<'_>, page: &Tweet, retrieved: Option<&str>) -> Vec<Outcome> {
+        let empty = Includes::default();
+        let includes = page.includes.as_ref().unwrap_or(&empty);
         let users: HashMap<&str, &User> = includes
             .users
             .iter()
             .filter_map(|u| Some((u.id.as_deref()?, u)))
             .collect();
-        let retrieved = envelope
-            .twarc
+        let data = page
+            .data
             .as_ref()
-            .and_then(|t| t.retrieved_at.as_deref());
-        let data: Vec<&RawValue> = match envelope.data {
-            None => Vec::new(),
-            Some(raw) if raw.get().starts_with('[') => match split_array(raw.get()) {
-                (items, None) => items,
-                (_, Some(e)) => return vec![Err(doc.part(raw.get()).json_error(&e))],
-            },
-            Some(raw) => vec![raw],
-        };
-        let matched = data.iter().map(|raw| (raw, true));
-        let context = includes.tweets.iter().map(|raw| (raw, false));
+            .map(|d| d.tweets.as_slice())
+            .unwrap_or_default();
+        let single = page.data.as_ref().is_some_and(|d| d.single);
+        let matched = data.iter().enumerate().map(|(i, t)| {
+            let path = if single {
+                vec![Step::Key("data")]
+            } else {
+                vec![Step::Key("data"), Step::Index(i)]
+            };
+            (t, true, path)
+        });
+        let context = includes.tweets.iter().enumerate().map(|(i, t)| {
+            (
+                t,
+                false,
+                vec![Step::Key("includes"), Step::Key("tweets"), Step::Index(i)],
+            )
+        });
         matched
             .chain(context)
-            .map(|(raw, matched)| {
-                let part = doc.part(raw.get());
-                let tweet: Tweet =
-                    serde_json::from_str(raw.get()).map_err(|e| part.json_error(&e))?;
-                self.post(&part, &tweet, &users, matched, retrieved)
-            })
+            .map(|(tweet, matched, path)| self.post(doc, tweet, &users, matched, retrieved, &path))
             .collect()
-    }
-
-    fn flat_tweet(&self, doc: &Doc<'_>) -> Vec<Outcome> {
-        let tweet: Tweet = match serde_json::from_str(doc.text) {
-            Ok(t) => t,
-            Err(e) => return vec![Err(doc.json_error(&e))],
-        };
-        let retrieved = tweet.twarc.as_ref().and_then(|t| t.retrieved_at.as_deref());
-        let users = HashMap::new();
-        let mut out = vec![self.post(doc, &tweet, &users, true, retrieved)];
-        // Expanded referenced tweets arrive whole: import them as context.
-        for referenced in tweet.referenced_tweets.iter().filter(|r| r.text.is_some()) {
-            out.push(self.post(doc, referenced, &users, false, retrieved));
-        }
-        out
     }
 
     fn post(
@@ -225,19 +268,25 @@ impl XParser {
         users: &HashMap<&str, &User>,
         matched: bool,
         retrieved_at: Option<&str>,
+        path: &[Step],
     ) -> Outcome {
-        let id = t.id.clone().ok_or_else(|| doc.error(missing("id")))?;
+        let reject = |reason: String| {
+            let mut e = doc.error(reason);
+            e.raw = raw_at(doc.text, path).unwrap_or(e.raw);
+            e
+        };
+        let id = t.id.clone().ok_or_else(|| reject(missing("id")))?;
         let text = t
             .note_tweet
             .as_ref()
             .and_then(|n| n.text.as_deref())
             .or(t.text.as_deref())
-            .ok_or_else(|| doc.error(missing("text")))?;
+            .ok_or_else(|| reject(missing("text")))?;
         let created_at = match &t.created_at {
             Some(s) => {
-                parse_timestamp(s).map_err(|e| doc.error(format!("field `created_at`: {e}")))?
+                parse_timestamp(s).map_err(|e| reject(format!("field `created_at`: {e}")))?
             }
-            None => snowflake_timestamp(&id).ok_or_else(|| doc.error(missing("created_at")))?,
+            None => snowflake_timestamp(&id).ok_or_else(|| reject(missing("created_at")))?,
         };
         let author_id = t
             .author_id
@@ -331,4 +380,18 @@ impl XParser {
             post_id: id,
         })
     }
+}
+
+/// The JSON text of the value at `path` in `text` (a rejected tweet inside a
+/// page), found by parsing again: rejects are rare, pages are not.
+fn raw_at(text: &str, path: &[Step]) -> Option<String> {
+    let root: serde_json::Value = serde_json::from_str(text).ok()?;
+    let mut value = &root;
+    for step in path {
+        value = match *step {
+            Step::Key(k) => value.get(k)?,
+            Step::Index(i) => value.get(i)?,
+        };
+    }
+    serde_json::to_string(value).ok()
 }
