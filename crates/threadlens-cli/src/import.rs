@@ -14,12 +14,15 @@ use crate::cli::{GlobalArgs, ImportArgs};
 
 /// Inputs larger than this get a progress bar.
 const PROGRESS_MIN_BYTES: u64 = 4 << 20;
+/// Rejects shown on stderr per file; the rest are only in rejects.jsonl.
+const REJECTS_SHOWN: u64 = 3;
 
 /// Counts for one file's summary line.
 #[derive(Debug, Default)]
 struct FileCounts {
     new: u64,
     duplicates: u64,
+    rejected: u64,
 }
 
 /// Merges posts into the store's set as they are read.
@@ -39,6 +42,12 @@ impl Sink for StoreSink<'_> {
     }
 
     fn reject(&mut self, reject: Reject) {
+        self.counts.rejected += 1;
+        if self.counts.rejected <= REJECTS_SHOWN {
+            // Suspend the bar so the warning is not drawn over.
+            self.bar
+                .suspend(|| tracing::warn!("{}:{}: {}", reject.file, reject.line, reject.reason));
+        }
         self.rejects.push(reject);
     }
 
@@ -115,7 +124,6 @@ pub(crate) fn run(args: &ImportArgs, global: &GlobalArgs) -> Result<ExitCode> {
         let name = file.display().to_string();
         let len = std::fs::metadata(file).map(|m| m.len()).unwrap_or(0);
         let bar = progress_bar(global, len, &name);
-        let rejects_before = rejects.len();
         let mut sink = StoreSink {
             posts: &mut posts,
             rejects: &mut rejects,
@@ -146,8 +154,14 @@ pub(crate) fn run(args: &ImportArgs, global: &GlobalArgs) -> Result<ExitCode> {
                     read_n = read.posts + read.rejected,
                     new = counts.new,
                     dup = counts.duplicates,
-                    rej = rejects.len() - rejects_before,
+                    rej = counts.rejected,
                 )?;
+                if counts.rejected > REJECTS_SHOWN {
+                    tracing::warn!(
+                        "{name}: {} more rejected records; see rejects.jsonl",
+                        counts.rejected - REJECTS_SHOWN
+                    );
+                }
             }
             Err(e) => {
                 failed_files += 1;

@@ -132,6 +132,9 @@ struct Tweet {
     includes: Option<Includes>,
     #[serde(default)]
     meta: Option<IgnoredAny>,
+    /// Partial errors; a page may hold only these (every result deleted).
+    #[serde(default)]
+    errors: Option<IgnoredAny>,
 }
 
 #[derive(Deserialize)]
@@ -193,7 +196,8 @@ impl DocumentParser for XParser {
             Err(e) => return vec![Err(doc.json_error(&e))],
         };
         let retrieved = line.twarc.as_ref().and_then(|t| t.retrieved_at.as_deref());
-        if line.data.is_some() || line.includes.is_some() || line.meta.is_some() {
+        let is_page = line.data.is_some() || line.includes.is_some() || line.meta.is_some();
+        if is_page || (line.errors.is_some() && line.id.is_none()) {
             self.page(doc, &line, retrieved)
         } else if line.id.is_some() {
             let users = HashMap::new();

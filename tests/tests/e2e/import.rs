@@ -40,6 +40,12 @@ fn import_prints_a_summary_per_file_and_is_idempotent() {
         "{stdout}"
     );
     assert!(stdout.contains("4 records rejected"), "{stdout}");
+    // Each reject is named on stderr with file, line and reason.
+    assert!(
+        stderr.contains("twarc2_pages.jsonl:5: missing field `created_at`"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("bluesky_search.json:"), "{stderr}");
 
     let store = PostStore::open(&out).unwrap();
     let table = std::fs::read(store.posts_path()).unwrap();

@@ -519,3 +519,12 @@ fn a_whole_file_that_is_not_utf8_is_one_reject_naming_the_line() {
     assert_eq!(got.rejects[0].line, 3);
     assert!(got.rejects[0].reason.contains("not valid UTF-8"));
 }
+
+#[test]
+fn an_x_page_with_only_errors_has_no_posts_and_no_rejects() {
+    let dir = tempfile::tempdir().unwrap();
+    let page = r#"{"errors":[{"title":"Not Found Error","detail":"Could not find tweet with ids: [1].","type":"https://api.twitter.com/2/problems/resource-not-found"}]}"#;
+    let path = temp_file(&dir, "errors.jsonl", page);
+    let (read, _) = import(&path, Format::XV2);
+    assert_eq!((read.posts, read.rejected), (0, 0));
+}
