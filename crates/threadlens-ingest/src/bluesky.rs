@@ -228,6 +228,12 @@ struct Profile {
 
 const REPOST_REASON: &str = "app.bsky.feed.defs#reasonRepost";
 
+/// The bsky.app address of the post at `uri` by `handle` (or DID).
+fn web_url(handle: &str, uri: &str) -> String {
+    let rkey = uri.rsplit('/').next().unwrap_or_default();
+    format!("https://bsky.app/profile/{handle}/post/{rkey}")
+}
+
 /// The DID of the repository an `at://` URI points into.
 fn did_of(uri: &str) -> Option<&str> {
     uri.strip_prefix("at://")?
@@ -349,35 +355,16 @@ impl BlueskyParser {
         let post_id = reason.uri.clone().unwrap_or_else(|| {
             format!("at://{}/app.bsky.feed.repost/?subject={}", by.did, post.uri)
         });
-        Ok(Post {
-            platform: Platform::Bluesky,
-            post_id,
-            url: None,
-            created_at,
-            author_id: by.did.clone(),
-            author_handle: by.handle.clone().unwrap_or_else(|| by.did.clone()),
-            author_name: by.display_name.clone().filter(|n| !n.is_empty()),
-            author_followers: by.followers_count,
-            text: String::new(),
-            lang: None,
-            kind: PostKind::Repost,
-            conversation_id: None,
-            reply_to_post_id: None,
-            reply_to_author_id: None,
-            referenced_post_id: Some(post.uri.clone()),
-            hashtags: vec![],
-            mentions: vec![],
-            urls: vec![],
-            replies: None,
-            reposts: None,
-            likes: None,
-            quotes: None,
-            impressions: None,
-            matched: true,
-            source: self.ctx.source.clone(),
-            collected_at: self.ctx.collected_at,
-            local_ref: None,
-        })
+        let mut repost = Post::minimal(Platform::Bluesky, post_id, created_at);
+        repost.author_id = by.did.clone();
+        repost.author_handle = by.handle.clone().unwrap_or_else(|| by.did.clone());
+        repost.author_name = by.display_name.clone().filter(|n| !n.is_empty());
+        repost.author_followers = by.followers_count;
+        repost.kind = PostKind::Repost;
+        repost.referenced_post_id = Some(post.uri.clone());
+        repost.source = self.ctx.source.clone();
+        repost.collected_at = self.ctx.collected_at;
+        Ok(repost)
     }
 
     fn view(&self, doc: &Doc<'_>, view: &PostView, matched: bool) -> Outcome {
@@ -387,9 +374,7 @@ impl BlueskyParser {
             .handle
             .clone()
             .unwrap_or_else(|| view.author.did.clone());
-        if let Some(rkey) = view.uri.rsplit('/').next() {
-            post.url = Some(format!("https://bsky.app/profile/{handle}/post/{rkey}"));
-        }
+        post.url = Some(web_url(&handle, &view.uri));
         post.author_id = view.author.did.clone();
         post.author_handle = handle;
         post.author_name = view.author.display_name.clone().filter(|n| !n.is_empty());
@@ -421,12 +406,7 @@ impl BlueskyParser {
             post.author_name = owner.and_then(|o| o.profile.as_ref()?.display_name.clone());
             post.author_followers = owner.and_then(|o| o.followers_count);
         }
-        if let Some(rkey) = uri.rsplit('/').next() {
-            post.url = Some(format!(
-                "https://bsky.app/profile/{}/post/{rkey}",
-                post.author_handle
-            ));
-        }
+        post.url = Some(web_url(&post.author_handle, uri));
         post.author_id = did;
         Ok(post)
     }

@@ -5,6 +5,25 @@
 /// left as it is: X escapes only these, and decoding more would change text
 /// that was never escaped.
 pub fn decode_entities(text: &str) -> String {
+    const X_ENTITIES: [(&str, char); 5] = [
+        ("&amp;", '&'),
+        ("&lt;", '<'),
+        ("&gt;", '>'),
+        ("&quot;", '"'),
+        ("&#39;", '\''),
+    ];
+    replace_entities(text, |rest| {
+        X_ENTITIES
+            .iter()
+            .find(|(entity, _)| rest.starts_with(entity))
+            .map(|&(entity, c)| (c, entity.len()))
+    })
+}
+
+/// Replace entities in `text`: at each `&`, `entity` gets the rest of the
+/// text and returns the character and how many bytes it stands for, or
+/// `None` to keep the `&` as it is.
+fn replace_entities(text: &str, entity: impl Fn(&str) -> Option<(char, usize)>) -> String {
     if !text.contains('&') {
         return text.to_owned();
     }
@@ -13,25 +32,9 @@ pub fn decode_entities(text: &str) -> String {
     while let Some(at) = rest.find('&') {
         out.push_str(&rest[..at]);
         rest = &rest[at..];
-        let decoded = [
-            ("&amp;", '&'),
-            ("&lt;", '<'),
-            ("&gt;", '>'),
-            ("&quot;", '"'),
-            ("&#39;", '\''),
-        ]
-        .into_iter()
-        .find(|(entity, _)| rest.starts_with(entity));
-        match decoded {
-            Some((entity, ch)) => {
-                out.push(ch);
-                rest = &rest[entity.len()..];
-            }
-            None => {
-                out.push('&');
-                rest = &rest[1..];
-            }
-        }
+        let (c, len) = entity(rest).unwrap_or(('&', 1));
+        out.push(c);
+        rest = &rest[len..];
     }
     out.push_str(rest);
     out
@@ -135,29 +138,10 @@ fn attribute(tag: &str, name: &str) -> Option<String> {
 
 /// Decode named (the common ones) and numeric HTML entities.
 fn decode_html_entities(text: &str) -> String {
-    if !text.contains('&') {
-        return text.to_owned();
-    }
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(at) = rest.find('&') {
-        out.push_str(&rest[..at]);
-        rest = &rest[at..];
-        let end = rest.find(';').filter(|&e| e <= 12);
-        let decoded = end.and_then(|e| entity_char(&rest[1..e]).map(|c| (c, e)));
-        match decoded {
-            Some((c, e)) => {
-                out.push(c);
-                rest = &rest[e + 1..];
-            }
-            None => {
-                out.push('&');
-                rest = &rest[1..];
-            }
-        }
-    }
-    out.push_str(rest);
-    out
+    replace_entities(text, |rest| {
+        let end = rest.find(';').filter(|&e| e <= 12)?;
+        entity_char(&rest[1..end]).map(|c| (c, end + 1))
+    })
 }
 
 fn entity_char(name: &str) -> Option<char> {
