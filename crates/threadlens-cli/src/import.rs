@@ -158,7 +158,7 @@ pub(crate) fn run(args: &ImportArgs, global: &GlobalArgs) -> Result<ExitCode> {
                 )?;
                 if counts.rejected > REJECTS_SHOWN {
                     tracing::warn!(
-                        "{name}: {} more rejected records; see rejects.jsonl",
+                        "{name}: {} more rejected (all are in rejects.jsonl)",
                         counts.rejected - REJECTS_SHOWN
                     );
                 }

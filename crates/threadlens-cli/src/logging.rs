@@ -12,10 +12,15 @@ pub(crate) fn init(verbose: u8, quiet: bool) {
     };
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(level));
     let ansi = std::io::IsTerminal::is_terminal(&std::io::stderr());
-    tracing_subscriber::fmt()
+    let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
         .with_ansi(ansi)
-        .with_target(false)
-        .init();
+        .with_target(false);
+    // Timestamps only help when reading timings (-v and up).
+    if verbose == 0 {
+        builder.without_time().init();
+    } else {
+        builder.init();
+    }
 }
