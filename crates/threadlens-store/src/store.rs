@@ -63,42 +63,56 @@ impl PostStore {
 
     /// All stored posts, in stored order.
     pub fn read_posts(&self) -> Result<Vec<Post>> {
-        match self.read_frame()? {
-            Some(df) => from_frame(&df, &self.posts_path()),
-            None => Ok(Vec::new()),
+        let mut posts = Vec::new();
+        for batch in self.read_batches(LOAD_BATCH_ROWS)? {
+            posts.extend(batch?);
         }
+        Ok(posts)
     }
 
-    /// The stored posts in batches of at most `rows`, for callers that
-    /// process a large table piece by piece.
+    /// The stored posts in batches of at most `rows`, read a slice of the
+    /// file at a time, so a large table never sits in memory whole.
     pub fn read_batches(
         &self,
         rows: usize,
     ) -> Result<impl Iterator<Item = Result<Vec<Post>>> + use<>> {
-        let df = self.read_frame()?.unwrap_or_default();
         let path = self.posts_path();
         let rows = rows.max(1);
-        let height = df.height();
-        Ok((0..height).step_by(rows).map(move |offset| {
-            let batch = df.slice(i64::try_from(offset).unwrap_or(i64::MAX), rows);
-            from_frame(&batch, &path)
+        let total = match self.open_table()? {
+            Some(mut reader) => reader.num_rows().map_err(|source| Error::Parquet {
+                path: path.clone(),
+                source,
+            })?,
+            None => 0,
+        };
+        let store = self.clone();
+        Ok((0..total).step_by(rows).map(move |offset| {
+            let reader = store.open_table()?.ok_or_else(|| Error::Io {
+                path: path.clone(),
+                source: std::io::Error::new(
+                    std::io::ErrorKind::NotFound,
+                    "the table disappeared while being read",
+                ),
+            })?;
+            let df = reader
+                .with_slice(Some((offset, rows)))
+                .finish()
+                .map_err(|source| Error::Parquet {
+                    path: path.clone(),
+                    source,
+                })?;
+            from_frame(&df, &path)
         }))
     }
 
-    fn read_frame(&self) -> Result<Option<DataFrame>> {
+    /// A reader of `posts.parquet`, `None` when there is no table yet.
+    fn open_table(&self) -> Result<Option<ParquetReader<File>>> {
         let path = self.posts_path();
-        let file = match File::open(&path) {
-            Ok(f) => f,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-            Err(source) => return Err(Error::Io { path, source }),
-        };
-        let df = ParquetReader::new(file)
-            .finish()
-            .map_err(|source| Error::Parquet {
-                path: path.clone(),
-                source,
-            })?;
-        Ok(Some(df))
+        match File::open(&path) {
+            Ok(file) => Ok(Some(ParquetReader::new(file))),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(source) => Err(Error::Io { path, source }),
+        }
     }
 
     /// Write `posts` as the new `posts.parquet`, atomically. Does nothing
