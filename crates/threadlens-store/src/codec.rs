@@ -3,18 +3,21 @@
 //! structs with a dozen heap allocations each.
 //!
 //! Layout: platform (u8), kind (u8), created_at and collected_at (i64 ms),
-//! then strings as u32 length + UTF-8, optional values behind a 0/1 tag,
-//! counts as u64, lists as u32 count + strings. `matched` is not encoded:
-//! the set keeps it beside the bytes so it can change in place. The first
-//! fields are the key, so the key can be read without decoding the rest.
+//! then strings as a varint length + UTF-8, optional values behind a 0/1
+//! tag, counts as u64, lists as a varint count + strings, and `source` as a
+//! varint index into the set's table of sources (one per input file, not
+//! one copy per post). `matched` is not encoded: the set keeps it beside the
+//! bytes so it can change in place. The first fields are the key, so the key
+//! can be read without decoding the rest.
 
 use threadlens_model::{Platform, Post, PostKind, Timestamp, timestamp_from_millis};
 
 const PLATFORMS: [Platform; 4] = Platform::ALL;
 const KINDS: [PostKind; 4] = PostKind::ALL;
 
-/// Append the encoding of `post` (without `matched`) to `out`.
-pub(crate) fn encode(post: &Post, out: &mut Vec<u8>) {
+/// Append the encoding of `post` (without `matched`) to `out`; `source` is
+/// the index of `post.source` in the caller's table of sources.
+pub(crate) fn encode(post: &Post, source: u32, out: &mut Vec<u8>) {
     out.push(
         PLATFORMS
             .iter()
@@ -37,7 +40,7 @@ pub(crate) fn encode(post: &Post, out: &mut Vec<u8>) {
     put_opt_str(out, post.reply_to_author_id.as_deref());
     put_opt_str(out, post.referenced_post_id.as_deref());
     for list in [&post.hashtags, &post.mentions, &post.urls] {
-        out.extend_from_slice(&(list.len() as u32).to_le_bytes());
+        put_len(out, list.len());
         for item in list {
             put_str(out, item);
         }
@@ -51,7 +54,7 @@ pub(crate) fn encode(post: &Post, out: &mut Vec<u8>) {
     ] {
         put_opt_u64(out, count);
     }
-    put_str(out, &post.source);
+    put_len(out, source as usize);
     put_opt_str(out, post.local_ref.as_deref());
 }
 
@@ -65,12 +68,13 @@ pub(crate) fn key(bytes: &[u8]) -> Option<(Platform, &str)> {
 /// order of the UTF-8 strings.
 pub(crate) fn key_bytes(bytes: &[u8]) -> Option<&[u8]> {
     let mut r = Reader { bytes, at: 18 };
-    let len = r.u32()? as usize;
+    let len = r.len()?;
     r.take(len)
 }
 
-/// Decode an encoding made by [`encode`]; `None` only if the bytes are not one.
-pub(crate) fn decode(bytes: &[u8], matched: bool) -> Option<Post> {
+/// Decode an encoding made by [`encode`] with the same table of `sources`;
+/// `None` only if the bytes are not one.
+pub(crate) fn decode(bytes: &[u8], matched: bool, sources: &[String]) -> Option<Post> {
     let mut r = Reader { bytes, at: 0 };
     let platform = *PLATFORMS.get(usize::from(r.u8()?))?;
     let kind = *KINDS.get(usize::from(r.u8()?))?;
@@ -96,7 +100,7 @@ pub(crate) fn decode(bytes: &[u8], matched: bool) -> Option<Post> {
     let likes = r.opt_u64()?;
     let quotes = r.opt_u64()?;
     let impressions = r.opt_u64()?;
-    let source = r.string()?;
+    let source = sources.get(r.len()?)?.clone();
     let local_ref = r.opt_string()?;
     Some(Post {
         platform,
@@ -129,8 +133,17 @@ pub(crate) fn decode(bytes: &[u8], matched: bool) -> Option<Post> {
     })
 }
 
+/// A length as LEB128: one byte below 128, which most lengths are.
+fn put_len(out: &mut Vec<u8>, mut n: usize) {
+    while n >= 0x80 {
+        out.push((n as u8) | 0x80);
+        n >>= 7;
+    }
+    out.push(n as u8);
+}
+
 fn put_str(out: &mut Vec<u8>, s: &str) {
-    out.extend_from_slice(&(s.len() as u32).to_le_bytes());
+    put_len(out, s.len());
     out.extend_from_slice(s.as_bytes());
 }
 
@@ -168,8 +181,16 @@ impl<'a> Reader<'a> {
     fn u8(&mut self) -> Option<u8> {
         Some(self.take(1)?[0])
     }
-    fn u32(&mut self) -> Option<u32> {
-        Some(u32::from_le_bytes(self.take(4)?.try_into().ok()?))
+    fn len(&mut self) -> Option<usize> {
+        let mut n = 0usize;
+        for shift in (0..usize::BITS).step_by(7) {
+            let byte = self.u8()?;
+            n |= usize::from(byte & 0x7f).checked_shl(shift)?;
+            if byte & 0x80 == 0 {
+                return Some(n);
+            }
+        }
+        None
     }
     fn u64(&mut self) -> Option<u64> {
         Some(u64::from_le_bytes(self.take(8)?.try_into().ok()?))
@@ -178,7 +199,7 @@ impl<'a> Reader<'a> {
         timestamp_from_millis(i64::from_le_bytes(self.take(8)?.try_into().ok()?))
     }
     fn str(&mut self) -> Option<&'a str> {
-        let len = self.u32()? as usize;
+        let len = self.len()?;
         std::str::from_utf8(self.take(len)?).ok()
     }
     fn string(&mut self) -> Option<String> {
@@ -197,7 +218,7 @@ impl<'a> Reader<'a> {
         }
     }
     fn list(&mut self) -> Option<Vec<String>> {
-        let n = self.u32()? as usize;
+        let n = self.len()?;
         (0..n).map(|_| self.string()).collect()
     }
 }
@@ -224,16 +245,23 @@ mod tests {
         p.local_ref = Some("h.example/1".into());
         p.collected_at = parse_timestamp("2022-06-29T00:00:00Z").unwrap();
         p.matched = false;
+        p.source = "in.jsonl".into();
+        p.text = "x".repeat(300) + &p.text;
+        let sources = vec!["other".to_owned(), "in.jsonl".to_owned()];
         let mut bytes = Vec::new();
-        encode(&p, &mut bytes);
-        assert_eq!(decode(&bytes, false).unwrap(), p);
+        encode(&p, 1, &mut bytes);
+        assert_eq!(decode(&bytes, false, &sources).unwrap(), p);
         assert_eq!(
             key(&bytes),
             Some((Platform::Mastodon, "https://h.example/users/a/statuses/1"))
         );
         assert!(
-            decode(&bytes[..bytes.len() - 1], true).is_none(),
+            decode(&bytes[..bytes.len() - 1], true, &sources).is_none(),
             "a cut encoding is refused, not misread"
+        );
+        assert!(
+            decode(&bytes, true, &sources[..1]).is_none(),
+            "an unknown source index is refused"
         );
     }
 }

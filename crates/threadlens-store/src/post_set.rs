@@ -40,6 +40,9 @@ struct Entry {
 pub struct PostSet {
     chunks: Vec<Vec<u8>>,
     scratch: Vec<u8>,
+    /// Distinct `source` values; posts refer to them by index.
+    sources: Vec<String>,
+    source_index: HashMap<String, u32>,
     entries: Vec<Entry>,
     index: HashMap<u128, u32>,
     /// Keys whose 128-bit hash is taken by another key (never seen in
@@ -94,13 +97,22 @@ impl PostSet {
 
     fn decode(&self, at: usize) -> Option<Post> {
         let entry = &self.entries[at];
-        codec::decode(self.bytes(entry), entry.matched)
+        codec::decode(self.bytes(entry), entry.matched, &self.sources)
     }
 
     /// Append `post`'s encoding and point entry `at` (or a new entry) to it.
     fn store(&mut self, at: Option<usize>, post: &Post) -> usize {
+        let source = match self.source_index.get(&post.source) {
+            Some(&i) => i,
+            None => {
+                let i = self.sources.len() as u32;
+                self.sources.push(post.source.clone());
+                self.source_index.insert(post.source.clone(), i);
+                i
+            }
+        };
         self.scratch.clear();
-        codec::encode(post, &mut self.scratch);
+        codec::encode(post, source, &mut self.scratch);
         let len = self.scratch.len();
         let fits = self
             .chunks
