@@ -25,7 +25,9 @@ pub struct ImportOptions {
     /// For `csv`: which column holds which field.
     pub column_map: ColumnMap,
     /// For `mastodon`: the instance the statuses were fetched from, which
-    /// owns their local ids (`in_reply_to_id`); defaults to each status's host.
+    /// owns their local ids (`in_reply_to_id`). By default, the instance of
+    /// the file's local accounts (an `acct` without `@host`), else each
+    /// status's own host.
     pub instance: Option<String>,
 }
 

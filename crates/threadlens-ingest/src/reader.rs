@@ -1,7 +1,8 @@
 //! Streaming reader for JSON inputs: splits a file into documents (one per
 //! line, or the whole file), parses them in parallel with rayon and hands
-//! the outcomes back in input order. Memory is bounded by one block of lines
-//! (or, for a pretty-printed single document, by that document).
+//! the outcomes back in input order. Memory is bounded by three blocks of
+//! lines in flight (or, for a pretty-printed single document, by that
+//! document).
 
 use std::fs::File;
 use std::io::{BufRead, BufReader, Read};
@@ -135,9 +136,8 @@ pub(crate) trait DocumentParser: Sync {
     }
 }
 
-/// Read `path` and send every outcome to `emit`, in file order.
-///
-/// `progress` is called with the number of bytes consumed so far.
+/// Read `path` and send every outcome to `out`, in file order, with the
+/// number of bytes consumed so far as progress.
 pub(crate) fn read_json_file(
     path: &Path,
     parser: &dyn DocumentParser,
