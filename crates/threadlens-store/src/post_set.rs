@@ -165,8 +165,15 @@ impl PostSet {
             self.store(Some(at), &post);
             return Inserted::Duplicate { updated: true };
         };
+        let kept_collected_at = kept.collected_at;
         match kept.merge_duplicate(post) {
             MergeOutcome::Unchanged => Inserted::Duplicate { updated: false },
+            // Only `matched` was raised: it lives in the entry, not the bytes.
+            MergeOutcome::Updated if kept.collected_at == kept_collected_at => {
+                self.entries[at].matched = kept.matched;
+                self.changed = true;
+                Inserted::Duplicate { updated: true }
+            }
             MergeOutcome::Updated => {
                 self.store(Some(at), &kept);
                 Inserted::Duplicate { updated: true }
