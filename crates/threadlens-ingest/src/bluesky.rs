@@ -228,6 +228,23 @@ struct Profile {
 
 const REPOST_REASON: &str = "app.bsky.feed.defs#reasonRepost";
 
+/// `post` with its author set: the handle falls back to the DID, and the
+/// bsky.app link is made from it.
+fn with_author(
+    mut post: Post,
+    did: &str,
+    handle: Option<&str>,
+    name: Option<&str>,
+    followers: Option<u64>,
+) -> Post {
+    post.author_id = did.to_owned();
+    post.author_handle = handle.unwrap_or(did).to_owned();
+    post.url = Some(web_url(&post.author_handle, &post.post_id));
+    post.author_name = name.filter(|n| !n.is_empty()).map(str::to_owned);
+    post.author_followers = followers;
+    post
+}
+
 /// The bsky.app address of the post at `uri` by `handle` (or DID).
 fn web_url(handle: &str, uri: &str) -> String {
     let rkey = uri.rsplit('/').next().unwrap_or_default();
@@ -368,17 +385,15 @@ impl BlueskyParser {
     }
 
     fn view(&self, doc: &Doc<'_>, view: &PostView, matched: bool) -> Outcome {
-        let mut post = self.record(doc, &view.uri, &view.record, view.indexed_at.as_deref())?;
-        let handle = view
-            .author
-            .handle
-            .clone()
-            .unwrap_or_else(|| view.author.did.clone());
-        post.url = Some(web_url(&handle, &view.uri));
-        post.author_id = view.author.did.clone();
-        post.author_handle = handle;
-        post.author_name = view.author.display_name.clone().filter(|n| !n.is_empty());
-        post.author_followers = view.author.followers_count;
+        let post = self.record(doc, &view.uri, &view.record, view.indexed_at.as_deref())?;
+        let a = &view.author;
+        let mut post = with_author(
+            post,
+            &a.did,
+            a.handle.as_deref(),
+            a.display_name.as_deref(),
+            a.followers_count,
+        );
         post.replies = view.reply_count;
         post.reposts = view.repost_count;
         post.likes = view.like_count;
@@ -394,21 +409,20 @@ impl BlueskyParser {
         record: &PostRecord,
         owner: Option<&AccountMeta>,
     ) -> Outcome {
-        let mut post = self.record(doc, uri, record, None)?;
-        let did = did_of(uri).unwrap_or_default().to_owned();
-        let identity = owner
-            .and_then(|o| o.identity.as_ref())
-            .filter(|i| i.did.as_deref() == Some(did.as_str()));
-        post.author_handle = identity
-            .and_then(|i| i.handle.clone())
-            .unwrap_or_else(|| did.clone());
-        if identity.is_some() {
-            post.author_name = owner.and_then(|o| o.profile.as_ref()?.display_name.clone());
-            post.author_followers = owner.and_then(|o| o.followers_count);
-        }
-        post.url = Some(web_url(&post.author_handle, uri));
-        post.author_id = did;
-        Ok(post)
+        let post = self.record(doc, uri, record, None)?;
+        let did = did_of(uri).unwrap_or_default();
+        // The capture's account is the records' author when the DIDs agree.
+        let owner =
+            owner.filter(|o| o.identity.as_ref().and_then(|i| i.did.as_deref()) == Some(did));
+        let handle = owner.and_then(|o| o.identity.as_ref()?.handle.as_deref());
+        let name = owner.and_then(|o| o.profile.as_ref()?.display_name.as_deref());
+        Ok(with_author(
+            post,
+            did,
+            handle,
+            name,
+            owner.and_then(|o| o.followers_count),
+        ))
     }
 
     /// The parts of a post that its record alone gives.
@@ -473,34 +487,19 @@ impl BlueskyParser {
                 hashtags.push(tag);
             }
         }
-        Ok(Post {
-            platform: Platform::Bluesky,
-            post_id: uri.to_owned(),
-            url: None,
-            created_at,
-            author_id: String::new(),
-            author_handle: String::new(),
-            author_name: None,
-            author_followers: None,
-            text,
-            lang: r.langs.first().cloned(),
-            kind: PostKind::classify(false, parent.is_some(), quoted.is_some()),
-            conversation_id: Some(root.unwrap_or_else(|| uri.to_owned())),
-            reply_to_author_id: parent.as_deref().and_then(did_of).map(str::to_owned),
-            reply_to_post_id: parent,
-            referenced_post_id: quoted,
-            hashtags,
-            mentions,
-            urls,
-            replies: None,
-            reposts: None,
-            likes: None,
-            quotes: None,
-            impressions: None,
-            matched: true,
-            source: self.ctx.source.clone(),
-            collected_at: self.ctx.collected_at,
-            local_ref: None,
-        })
+        let mut post = Post::minimal(Platform::Bluesky, uri, created_at);
+        post.text = text;
+        post.lang = r.langs.first().cloned();
+        post.kind = PostKind::classify(false, parent.is_some(), quoted.is_some());
+        post.conversation_id = Some(root.unwrap_or_else(|| uri.to_owned()));
+        post.reply_to_author_id = parent.as_deref().and_then(did_of).map(str::to_owned);
+        post.reply_to_post_id = parent;
+        post.referenced_post_id = quoted;
+        post.hashtags = hashtags;
+        post.mentions = mentions;
+        post.urls = urls;
+        post.source = self.ctx.source.clone();
+        post.collected_at = self.ctx.collected_at;
+        Ok(post)
     }
 }
