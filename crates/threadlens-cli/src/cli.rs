@@ -50,6 +50,7 @@ Formats (--format):
   jsonl      one object per line: id, text, created_at (RFC 3339), author; other columns optional
   csv        CSV with a header; --map names which column holds which field;
              twarc-csv output is recognised by its header and needs no --map
+Any file may be gzip-compressed; that is recognised by its content.
 
 What it writes:
   DIR/posts.parquet  every post once (same platform + post_id = same post; the copy

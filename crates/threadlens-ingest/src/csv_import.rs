@@ -2,7 +2,6 @@
 //! §1 fields to the file's columns. Output of `twarc-csv` is recognised by
 //! its header and mapped without a `--map`.
 
-use std::fs::File;
 use std::path::Path;
 
 use crate::context::Context;
@@ -262,13 +261,14 @@ pub(crate) fn read_csv_file(
     ctx: &Context,
     out: &mut dyn Emit,
 ) -> Result<bool> {
-    let file = File::open(path).map_err(|source| Error::Io {
+    let input = crate::input::open(path).map_err(|source| Error::Io {
         path: path.to_owned(),
         source,
     })?;
+    let disk_bytes = input.disk_bytes;
     let mut reader = csv::ReaderBuilder::new()
         .flexible(true)
-        .from_reader(std::io::BufReader::new(file));
+        .from_reader(input.reader);
     let header: Vec<String> = reader
         .byte_headers()
         .map_err(|e| Error::BadCsv {
@@ -310,10 +310,10 @@ pub(crate) fn read_csv_file(
             }
         }
         if line % 4096 == 0 {
-            out.progress(reader.position().byte());
+            out.progress(disk_bytes.get());
         }
     }
-    out.progress(reader.position().byte());
+    out.progress(disk_bytes.get());
     Ok(plan.twarc)
 }
 

@@ -63,10 +63,8 @@ impl Format {
             source,
         };
         let mut head = Vec::new();
-        std::fs::File::open(path)
-            .map_err(io)?
-            .take(1 << 20)
-            .read_to_end(&mut head)
+        crate::input::open(path)
+            .and_then(|input| input.reader.take(1 << 20).read_to_end(&mut head))
             .map_err(io)?;
         let text = String::from_utf8_lossy(&head);
         let body = text.trim_start_matches('\u{feff}').trim_start();
@@ -95,7 +93,7 @@ impl Format {
         let value = serde_json::from_str::<Value>(first_line).ok().or_else(|| {
             let small = std::fs::metadata(path).is_ok_and(|m| m.len() <= 64 << 20);
             small
-                .then(|| std::fs::read(path).ok())
+                .then(|| crate::input::read_all(path).ok())
                 .flatten()
                 .and_then(|bytes| serde_json::from_slice(&bytes).ok())
         });

@@ -2,7 +2,7 @@
 //!
 //! threadlens reads twarc2 JSONL, X API v2 responses, the X account
 //! archive, Mastodon and Bluesky JSON, and generic JSONL and CSV
-//! (formats.md §2). Every importer streams: lines are parsed in parallel
+//! (formats.md §2), plain or gzip-compressed. Every importer streams: lines are parsed in parallel
 //! blocks, so memory does not grow with the file, and a bad record becomes
 //! a [`Reject`] (file, line, reason, raw text) while the rest of the file
 //! still imports. Which records are duplicates is the store's business.
@@ -35,6 +35,7 @@ mod error;
 mod format;
 mod generic;
 mod import;
+mod input;
 mod mastodon;
 mod reader;
 mod reject;

@@ -262,7 +262,7 @@ pub(crate) fn infer_instance(path: &std::path::Path) -> Option<String> {
     if std::fs::metadata(path).ok()?.len() > INFER_MAX_BYTES {
         return None;
     }
-    let bytes = std::fs::read(path).ok()?;
+    let bytes = crate::input::read_all(path).ok()?;
     let values = serde_json::Deserializer::from_slice(&bytes).into_iter::<serde_json::Value>();
     values.map_while(Result::ok).find_map(|v| local_host(&v))
 }

@@ -4,7 +4,6 @@
 //! lines in flight (or, for a pretty-printed single document, by that
 //! document).
 
-use std::fs::File;
 use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
 
@@ -12,6 +11,7 @@ use rayon::prelude::*;
 use serde::de::{DeserializeSeed, SeqAccess, Visitor};
 use serde_json::value::RawValue;
 
+use crate::input::DiskBytes;
 use crate::reject::{Emit, Outcome, RecordError};
 use crate::{Error, Result};
 
@@ -148,8 +148,9 @@ pub(crate) fn read_json_file(
         path: path.to_owned(),
         source,
     };
-    let file = File::open(path).map_err(io)?;
-    let mut reader = BufReader::with_capacity(1 << 20, file);
+    let input = crate::input::open(path).map_err(io)?;
+    let disk_bytes = input.disk_bytes;
+    let mut reader = input.reader;
     let layout = match layout {
         Some(layout) => layout,
         None => sniff_layout(&mut reader).map_err(io)?,
@@ -158,7 +159,7 @@ pub(crate) fn read_json_file(
         Layout::Whole => {
             let mut bytes = Vec::new();
             reader.read_to_end(&mut bytes).map_err(io)?;
-            out.progress(bytes.len() as u64);
+            out.progress(disk_bytes.get());
             let text = match std::str::from_utf8(&bytes) {
                 Ok(text) => text,
                 Err(e) => {
@@ -190,7 +191,7 @@ pub(crate) fn read_json_file(
                 out.outcome(outcome);
             }
         }
-        Layout::Lines => read_lines_pipelined(reader, parser, out).map_err(io)?,
+        Layout::Lines => read_lines_pipelined(reader, &disk_bytes, parser, out).map_err(io)?,
     }
     Ok(())
 }
@@ -199,6 +200,7 @@ pub(crate) fn read_json_file(
 struct Block {
     bytes: Vec<u8>,
     starts: Vec<(usize, u64)>,
+    /// Bytes of the file on disk read once the block was complete.
     consumed: u64,
 }
 
@@ -206,7 +208,8 @@ struct Block {
 /// another (rayon), and emit outcomes in order on the caller's thread, so
 /// reading, parsing and the caller's work on outcomes overlap.
 fn read_lines_pipelined(
-    mut reader: BufReader<File>,
+    mut reader: BufReader<Box<dyn Read + Send>>,
+    disk_bytes: &DiskBytes,
     parser: &dyn DocumentParser,
     out: &mut dyn Emit,
 ) -> std::io::Result<()> {
@@ -217,9 +220,9 @@ fn read_lines_pipelined(
         // Emptied buffers go back to the reader: fresh 8 MiB buffers would
         // each cost page faults (measured: seconds of system time per GB).
         let (recycle_tx, recycle_rx) = sync_channel::<Vec<u8>>(2);
+        let disk_bytes = disk_bytes.clone();
         scope.spawn(move || {
             let mut line_no = 0u64;
-            let mut consumed = 0u64;
             loop {
                 let mut bytes = recycle_rx
                     .try_recv()
@@ -228,7 +231,7 @@ fn read_lines_pipelined(
                 let mut block = Block {
                     bytes,
                     starts: Vec::new(),
-                    consumed,
+                    consumed: 0,
                 };
                 while block.bytes.len() < BLOCK_BYTES {
                     let start = block.bytes.len();
@@ -247,8 +250,7 @@ fn read_lines_pipelined(
                 if block.starts.is_empty() {
                     return;
                 }
-                consumed += block.bytes.len() as u64;
-                block.consumed = consumed;
+                block.consumed = disk_bytes.get();
                 if block_tx.send(Ok(block)).is_err() {
                     return;
                 }
@@ -291,7 +293,7 @@ fn read_lines_pipelined(
 
 /// Decide the layout from the first non-blank line: if it is a complete JSON
 /// value, the file is one value per line.
-fn sniff_layout(reader: &mut BufReader<File>) -> std::io::Result<Layout> {
+fn sniff_layout(reader: &mut BufReader<Box<dyn Read + Send>>) -> std::io::Result<Layout> {
     let buf = reader.fill_buf()?;
     let head = String::from_utf8_lossy(&buf[..buf.len().min(1 << 20)]);
     let Some(first) = head.lines().find(|l| !l.trim().is_empty()) else {
