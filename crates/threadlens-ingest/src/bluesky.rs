@@ -3,6 +3,7 @@
 //! `app.bsky.feed.post` records (`listRecords`).
 
 use serde::Deserialize;
+use serde::de::IgnoredAny;
 use threadlens_model::{Platform, Post, PostKind, parse_timestamp};
 
 use crate::context::Context;
@@ -31,21 +32,20 @@ struct Document {
     post_records: Vec<RecordEntry>,
     #[serde(default)]
     account_meta: Option<AccountMeta>,
-    // A bare PostView / FeedViewPost / record entry:
-    #[serde(default)]
-    uri: Option<String>,
-    #[serde(default)]
-    author: Option<Author>,
-    #[serde(default)]
-    record: Option<PostRecord>,
-    #[serde(default)]
-    value: Option<PostRecord>,
+    // A bare FeedViewPost or record entry:
     #[serde(default)]
     post: Option<PostView>,
     #[serde(default)]
     reason: Option<Reason>,
-    #[serde(flatten)]
-    counts: Counts,
+    #[serde(default)]
+    uri: Option<String>,
+    #[serde(default)]
+    value: Option<PostRecord>,
+    // A bare PostView is only recognised here and read again whole.
+    #[serde(default)]
+    author: Option<IgnoredAny>,
+    #[serde(default)]
+    record: Option<IgnoredAny>,
 }
 
 #[derive(Deserialize)]
@@ -56,19 +56,6 @@ struct PostView {
     record: PostRecord,
     #[serde(default)]
     indexed_at: Option<String>,
-    #[serde(default, deserialize_with = "opt_count")]
-    reply_count: Option<u64>,
-    #[serde(default, deserialize_with = "opt_count")]
-    repost_count: Option<u64>,
-    #[serde(default, deserialize_with = "opt_count")]
-    like_count: Option<u64>,
-    #[serde(default, deserialize_with = "opt_count")]
-    quote_count: Option<u64>,
-}
-
-#[derive(Deserialize, Default)]
-#[serde(rename_all = "camelCase")]
-struct Counts {
     #[serde(default, deserialize_with = "opt_count")]
     reply_count: Option<u64>,
     #[serde(default, deserialize_with = "opt_count")]
@@ -289,20 +276,10 @@ impl DocumentParser for BlueskyParser {
         }
         match (d.uri, d.author, d.record, d.value, d.post) {
             (_, _, _, _, Some(post)) => self.feed_item(doc, &post, d.reason.as_ref(), &mut out),
-            (Some(uri), Some(author), Some(record), _, _) => {
-                let c = d.counts;
-                let view = PostView {
-                    uri,
-                    author,
-                    record,
-                    indexed_at: None,
-                    reply_count: c.reply_count,
-                    repost_count: c.repost_count,
-                    like_count: c.like_count,
-                    quote_count: c.quote_count,
-                };
-                out.push(self.view(doc, &view, true));
-            }
+            (Some(_), Some(_), Some(_), _, _) => match serde_json::from_str::<PostView>(doc.text) {
+                Ok(view) => out.push(self.view(doc, &view, true)),
+                Err(e) => out.push(Err(doc.json_error(&e))),
+            },
             (Some(uri), None, None, Some(value), _) => out.push(self.raw_record(doc, &uri, &value, None)),
             (Some(_), None, _, _, _) => out.push(Err(doc.error(missing("author")))),
             (Some(_), Some(_), None, _, _) => out.push(Err(doc.error(missing("record")))),
