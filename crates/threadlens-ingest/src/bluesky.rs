@@ -3,7 +3,6 @@
 //! `app.bsky.feed.post` records (`listRecords`).
 
 use serde::Deserialize;
-use serde::de::IgnoredAny;
 use threadlens_model::{Platform, Post, PostKind, parse_timestamp};
 
 use crate::context::Context;
@@ -41,11 +40,23 @@ struct Document {
     uri: Option<String>,
     #[serde(default)]
     value: Option<PostRecord>,
-    // A bare PostView is only recognised here and read again whole.
+    // A bare PostView (an element of a PostView array), read in the same
+    // pass: serde(flatten) would buffer every other field, and reading the
+    // text again as a PostView would scan it twice.
     #[serde(default)]
-    author: Option<IgnoredAny>,
+    author: Option<Author>,
     #[serde(default)]
-    record: Option<IgnoredAny>,
+    record: Option<PostRecord>,
+    #[serde(default)]
+    indexed_at: Option<String>,
+    #[serde(default, deserialize_with = "opt_count")]
+    reply_count: Option<u64>,
+    #[serde(default, deserialize_with = "opt_count")]
+    repost_count: Option<u64>,
+    #[serde(default, deserialize_with = "opt_count")]
+    like_count: Option<u64>,
+    #[serde(default, deserialize_with = "opt_count")]
+    quote_count: Option<u64>,
 }
 
 #[derive(Deserialize)]
@@ -276,10 +287,19 @@ impl DocumentParser for BlueskyParser {
         }
         match (d.uri, d.author, d.record, d.value, d.post) {
             (_, _, _, _, Some(post)) => self.feed_item(doc, &post, d.reason.as_ref(), &mut out),
-            (Some(_), Some(_), Some(_), _, _) => match serde_json::from_str::<PostView>(doc.text) {
-                Ok(view) => out.push(self.view(doc, &view, true)),
-                Err(e) => out.push(Err(doc.json_error(&e))),
-            },
+            (Some(uri), Some(author), Some(record), _, _) => {
+                let view = PostView {
+                    uri,
+                    author,
+                    record,
+                    indexed_at: d.indexed_at,
+                    reply_count: d.reply_count,
+                    repost_count: d.repost_count,
+                    like_count: d.like_count,
+                    quote_count: d.quote_count,
+                };
+                out.push(self.view(doc, &view, true));
+            }
             (Some(uri), None, None, Some(value), _) => out.push(self.raw_record(doc, &uri, &value, None)),
             (Some(_), None, _, _, _) => out.push(Err(doc.error(missing("author")))),
             (Some(_), Some(_), None, _, _) => out.push(Err(doc.error(missing("record")))),
