@@ -20,7 +20,7 @@ pub enum PostKind {
 }
 
 impl PostKind {
-    /// Every kind, in the order of precedence of formats.md §1 reversed.
+    /// Every kind.
     pub const ALL: [PostKind; 4] = [
         PostKind::Original,
         PostKind::Reply,
