@@ -1,0 +1,86 @@
+//! text-processing.md §3: normalisation before tokenising (case kept).
+
+use unicode_normalization::UnicodeNormalization;
+
+/// Step 2: characters deleted after NFKC.
+fn is_deleted(c: char) -> bool {
+    matches!(c,
+        '\u{00AD}' | '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{2060}' | '\u{FEFF}' | '\u{20E3}'
+        | '\u{FE00}'..='\u{FE0F}'
+        | '\u{E0100}'..='\u{E01EF}'
+        | '\u{E0020}'..='\u{E007F}')
+}
+
+/// Step 3: apostrophes and hyphens mapped to their ASCII forms. En and em
+/// dashes and the minus sign are not hyphens and stay as they are.
+fn mapped(c: char) -> char {
+    match c {
+        '\u{2018}' | '\u{2019}' | '\u{02BC}' | '\u{FF07}' => '\'',
+        '\u{2010}' | '\u{2011}' => '-',
+        _ => c,
+    }
+}
+
+/// Normalise `text` (text-processing.md §3): Unicode NFKC once, then delete
+/// soft hyphens, zero-width characters, the keycap mark, variation
+/// selectors and tag characters, then map curly apostrophes to `'` and
+/// Unicode hyphens to `-`. Nothing is normalised again afterwards.
+pub fn normalize(text: &str) -> String {
+    text.nfkc()
+        .filter(|&c| !is_deleted(c))
+        .map(mapped)
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn styled_letters_fold_to_plain_ones() {
+        assert_eq!(normalize("𝐂𝐚𝐧𝐝𝐨𝐮𝐫 and 𝕺𝖑𝖉"), "Candour and Old");
+        assert_eq!(normalize("ﬁne"), "fine", "ligatures decompose");
+    }
+
+    #[test]
+    fn invisible_characters_are_deleted() {
+        assert_eq!(
+            normalize("co\u{00AD}pro\u{200B}duc\u{200C}tion\u{200D}\u{2060}\u{FEFF}"),
+            "coproduction"
+        );
+        assert_eq!(normalize("❤\u{FE0F}"), "❤");
+        assert_eq!(
+            normalize("1\u{FE0F}\u{20E3}"),
+            "1",
+            "a keycap leaves its digit"
+        );
+        assert_eq!(
+            normalize("🏴\u{E0067}\u{E0062}\u{E0065}\u{E006E}\u{E0067}\u{E007F}"),
+            "🏴",
+            "tag characters"
+        );
+        assert_eq!(normalize("a\u{E0100}b"), "ab");
+    }
+
+    #[test]
+    fn apostrophes_and_hyphens_map_but_dashes_do_not() {
+        assert_eq!(
+            normalize("NHS\u{2019}s \u{2018}q\u{2019} don\u{02BC}t it\u{FF07}s"),
+            "NHS's 'q' don't it's"
+        );
+        assert_eq!(
+            normalize("co\u{2010}design co\u{2011}production"),
+            "co-design co-production"
+        );
+        assert_eq!(
+            normalize("a\u{2013}b c\u{2014}d e\u{2212}f"),
+            "a\u{2013}b c\u{2014}d e\u{2212}f"
+        );
+    }
+
+    #[test]
+    fn case_is_kept_and_ascii_passes_through() {
+        let text = "Co-Production @HorizonsNHS https://t.co/x #SolvingTogether";
+        assert_eq!(normalize(text), text);
+    }
+}
