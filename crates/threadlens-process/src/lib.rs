@@ -2,20 +2,32 @@
 //! (v1) defines them. Researchers cite these numbers, so every stage is a
 //! small, total function pinned by the contract's examples.
 //!
-//! Built so far: the emoji count (§2) and normalisation (§3). Tokens,
-//! forms, units, lexicons and the scorer (§4-8) are issue 3's next steps.
-//! Nothing here can fail: any string in, a value out.
+//! Built so far: the analyzer, §2-6 (emoji count, normalisation, tokens,
+//! forms, hashtag segments, units, word count). Stems, lexicons and the
+//! scorer (§5 stems, §7-8) are issue 3's next steps. Nothing here can fail:
+//! any string in, a value out.
 //!
 //! ```
 //! use threadlens_process::{emoji_count, normalize};
 //!
 //! assert_eq!(normalize("𝐂𝐚𝐧𝐝𝐨𝐮𝐫 ’matters’"), "Candour 'matters'");
 //! assert_eq!(emoji_count("❤️ candour ❤️"), 2);
+//!
+//! let post = threadlens_process::analyze("#LivedExperience partners were involved");
+//! assert_eq!(post.word_count(), 5);
+//! assert_eq!(post.units[1].form, "experience");
 //! ```
 
+mod analyze;
 mod char_class;
+mod classes;
 mod emoji;
+mod forms;
 mod normalize;
+mod tokenize;
 
+pub use analyze::{Analysis, Hashtag, Unit, analyze};
 pub use emoji::emoji_count;
+pub use forms::{Segment, hashtag_tag, segments, word_form};
 pub use normalize::normalize;
+pub use tokenize::{Token, TokenKind, tokenize};

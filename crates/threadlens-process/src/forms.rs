@@ -1,0 +1,140 @@
+//! text-processing.md §5: the forms units are compared by.
+
+use crate::classes::{is_mark, is_number, is_upper_or_title};
+
+/// A word's form: full Unicode lowercasing, then every `-` deleted
+/// (`Co-Production` → `coproduction`; `don't` stays `don't`).
+pub fn word_form(word: &str) -> String {
+    word.to_lowercase().replace('-', "")
+}
+
+/// A hashtag's tag: the body (no `#`, no possessive) lowercased as a whole.
+pub fn hashtag_tag(body: &str) -> String {
+    body.to_lowercase()
+}
+
+/// A segment of a hashtag: its lowercased form and where its characters
+/// start and end within the body (character offsets, end exclusive).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Segment {
+    /// Lowercased part.
+    pub form: String,
+    /// First character, counted from the start of the body.
+    pub start: usize,
+    /// One past the last character.
+    pub end: usize,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum CellClass {
+    Upper,
+    Lower,
+    Digit,
+}
+
+/// Split a hashtag body (original case) into its segments (§5): `_`
+/// separates parts; within a part, characters grouped with their following
+/// marks form cells classed U (`Lu`, `Lt`), D (`N`) or L (anything else, and
+/// a mark that starts a part); a split falls between cells `a`,`b` when
+/// `a`=L and `b`=U, when exactly one is D, or when `a`=U, `b`=U and the cell
+/// after `b` is L. Each part is lowercased on its own; empty parts are
+/// dropped.
+pub fn segments(body: &[char]) -> Vec<Segment> {
+    let mut out = Vec::new();
+    let mut part_start = 0;
+    for (i, c) in body.iter().copied().enumerate().chain([(body.len(), '_')]) {
+        if c == '_' {
+            split_part(body, part_start, i, &mut out);
+            part_start = i + 1;
+        }
+    }
+    out
+}
+
+fn split_part(body: &[char], start: usize, end: usize, out: &mut Vec<Segment>) {
+    if start >= end {
+        return;
+    }
+    // Cells: (first char index, class).
+    let mut cells: Vec<(usize, CellClass)> = Vec::new();
+    for (i, &c) in body.iter().enumerate().take(end).skip(start) {
+        if is_mark(c) && i > start {
+            continue; // joins the cell before it
+        }
+        let class = if is_mark(c) {
+            CellClass::Lower
+        } else if is_upper_or_title(c) {
+            CellClass::Upper
+        } else if is_number(c) {
+            CellClass::Digit
+        } else {
+            CellClass::Lower
+        };
+        cells.push((i, class));
+    }
+    let mut segment_start = start;
+    for k in 1..cells.len() {
+        let (a, b) = (cells[k - 1].1, cells[k].1);
+        let after = cells.get(k + 1).map(|cell| cell.1);
+        let split = (a == CellClass::Lower && b == CellClass::Upper)
+            || ((a == CellClass::Digit) != (b == CellClass::Digit))
+            || (a == CellClass::Upper && b == CellClass::Upper && after == Some(CellClass::Lower));
+        if split {
+            push_segment(body, segment_start, cells[k].0, out);
+            segment_start = cells[k].0;
+        }
+    }
+    push_segment(body, segment_start, end, out);
+}
+
+fn push_segment(body: &[char], start: usize, end: usize, out: &mut Vec<Segment>) {
+    let text: String = body[start..end].iter().collect();
+    out.push(Segment {
+        form: text.to_lowercase(),
+        start,
+        end,
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn forms(tag: &str) -> Vec<String> {
+        let chars: Vec<char> = tag.chars().collect();
+        segments(&chars).into_iter().map(|s| s.form).collect()
+    }
+
+    #[test]
+    fn the_contract_examples() {
+        assert_eq!(word_form("Co-Production"), "coproduction");
+        assert_eq!(word_form("don't"), "don't");
+        assert_eq!(hashtag_tag("SolvingTogether"), "solvingtogether");
+        assert_eq!(forms("SolvingTogether"), ["solving", "together"]);
+        assert_eq!(forms("NHSEngland"), ["nhs", "england"]);
+        assert_eq!(forms("3Cs"), ["3", "cs"]);
+        assert_eq!(forms("co_production"), ["co", "production"]);
+        assert_eq!(forms("candour"), ["candour"]);
+        assert_eq!(forms("COVID19"), ["covid", "19"]);
+        assert_eq!(forms("NHSapp"), ["nh", "sapp"], "the known limit");
+    }
+
+    #[test]
+    fn underscores_marks_and_offsets() {
+        assert_eq!(forms("__a__b_"), ["a", "b"], "empty parts are dropped");
+        let chars: Vec<char> = "LivedExperience".chars().collect();
+        let segs = segments(&chars);
+        assert_eq!((segs[1].start, segs[1].end), (5, 15));
+        // A mark joins the cell before it; at the start of a part it is an L cell.
+        assert_eq!(forms("Cafe\u{0301}Day"), ["cafe\u{0301}", "day"]);
+        assert_eq!(forms("a_\u{0301}Bc"), ["a", "\u{0301}", "bc"]);
+    }
+
+    #[test]
+    fn each_part_is_lowercased_on_its_own() {
+        // Final sigma: a part ending in Σ lowercases to ς, though inside the
+        // whole tag the same letter is σ.
+        assert_eq!(forms("ΟΔΟΣTest"), ["οδος", "test"]);
+        assert_eq!(hashtag_tag("ΟΔΟΣTest"), "οδοσtest");
+    }
+}
