@@ -23,11 +23,15 @@ mod char_class;
 mod classes;
 mod emoji;
 mod forms;
+mod lexicon;
 mod normalize;
+mod stem;
 mod tokenize;
 
 pub use analyze::{Analysis, Hashtag, Unit, analyze};
 pub use emoji::emoji_count;
 pub use forms::{Segment, hashtag_tag, segments, word_form};
+pub use lexicon::{Element, Entry, Lexicon, LexiconError, Pattern, Theme};
 pub use normalize::normalize;
+pub use stem::stem;
 pub use tokenize::{Token, TokenKind, tokenize};

@@ -1,0 +1,471 @@
+//! Lexicons (formats.md §3, text-processing.md §7): parsed from TOML,
+//! validated with the file, theme and entry named, and compiled through the
+//! same normalisation, forms and stems as posts.
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+
+use toml::{Table, Value};
+
+use crate::classes::{is_letter, is_lmn};
+use crate::forms::word_form;
+use crate::normalize;
+use crate::stem::stem;
+use crate::tokenize::{TokenKind, tokenize};
+
+/// Why a lexicon was refused: always the file, and the theme and entry
+/// where there is one.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum LexiconError {
+    /// The file could not be read.
+    #[error("{path}: {source}")]
+    Io {
+        /// The lexicon file.
+        path: PathBuf,
+        /// What the operating system said.
+        source: std::io::Error,
+    },
+    /// The file breaks a rule of §7.
+    #[error("{path}{where_}: {reason}", where_ = place(theme.as_deref(), entry.as_deref()))]
+    Invalid {
+        /// The lexicon file.
+        path: PathBuf,
+        /// The theme, when the problem is in one.
+        theme: Option<String>,
+        /// The entry, when the problem is in one.
+        entry: Option<String>,
+        /// What is wrong.
+        reason: String,
+    },
+}
+
+fn place(theme: Option<&str>, entry: Option<&str>) -> String {
+    match (theme, entry) {
+        (Some(t), Some(e)) => format!(": theme `{t}`, entry {e:?}"),
+        (Some(t), None) => format!(": theme `{t}`"),
+        (None, Some(e)) => format!(": entry {e:?}"),
+        (None, None) => String::new(),
+    }
+}
+
+/// One element of an entry (§7).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Element {
+    /// `word`: a unit whose stem equals this stem.
+    Stem(String),
+    /// `prefix*`: a unit whose form starts with this form.
+    Prefix(String),
+    /// `=word`: a unit whose form equals this form.
+    Exact(String),
+}
+
+/// What an entry matches.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Pattern {
+    /// One element: a term (also matches runs of hashtag segments).
+    Term(Element),
+    /// Two or more elements matching consecutive units.
+    Phrase(Vec<Element>),
+    /// `#tag`: a hashtag whose tag equals this, covering all its units.
+    Hashtag(String),
+}
+
+/// An entry as written and as compiled.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entry {
+    /// The entry as written in the lexicon.
+    pub text: String,
+    /// What it matches.
+    pub pattern: Pattern,
+}
+
+/// A theme: its id, label, description and entries in lexicon order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Theme {
+    /// `[a-z0-9_]+`, unique in the lexicon.
+    pub id: String,
+    /// Display label.
+    pub label: Option<String>,
+    /// What the theme is about.
+    pub description: Option<String>,
+    /// Entries, duplicates removed (the first is kept).
+    pub entries: Vec<Entry>,
+}
+
+/// A validated, compiled lexicon.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Lexicon {
+    /// `[lexicon] name`.
+    pub name: String,
+    /// `[lexicon] version`.
+    pub version: String,
+    /// The Snowball algorithm: `english` (the only one in v1).
+    pub language: String,
+    /// Themes in file order.
+    pub themes: Vec<Theme>,
+    /// Warnings (an entry given twice in a theme), for the caller to show.
+    pub warnings: Vec<String>,
+}
+
+impl Lexicon {
+    /// Read and compile the lexicon file at `path`.
+    pub fn from_file(path: &Path) -> Result<Lexicon, LexiconError> {
+        let text = std::fs::read_to_string(path).map_err(|source| LexiconError::Io {
+            path: path.to_owned(),
+            source,
+        })?;
+        Lexicon::parse(&text, path)
+    }
+
+    /// Compile a lexicon from its TOML text; `path` names it in errors.
+    pub fn parse(text: &str, path: &Path) -> Result<Lexicon, LexiconError> {
+        let invalid =
+            |theme: Option<&str>, entry: Option<&str>, reason: String| LexiconError::Invalid {
+                path: path.to_owned(),
+                theme: theme.map(str::to_owned),
+                entry: entry.map(str::to_owned),
+                reason,
+            };
+        let root: Table = toml::from_str(text)
+            .map_err(|e| invalid(None, None, format!("not valid TOML: {e}")))?;
+        unknown_keys(&root, &["lexicon", "theme"], "the top level")
+            .map_err(|r| invalid(None, None, r))?;
+        let header = match root.get("lexicon") {
+            Some(Value::Table(t)) => t,
+            Some(_) => return Err(invalid(None, None, "`lexicon` must be a table".into())),
+            None => return Err(invalid(None, None, "the [lexicon] table is missing".into())),
+        };
+        unknown_keys(header, &["name", "version", "language"], "[lexicon]")
+            .map_err(|r| invalid(None, None, r))?;
+        let required = |key: &str| match header.get(key) {
+            Some(Value::String(s)) => Ok(s.clone()),
+            Some(_) => Err(invalid(
+                None,
+                None,
+                format!("[lexicon] `{key}` must be a string"),
+            )),
+            None => Err(invalid(None, None, format!("[lexicon] `{key}` is missing"))),
+        };
+        let name = required("name")?;
+        let version = required("version")?;
+        let language = match header.get("language") {
+            None => "english".to_owned(),
+            Some(Value::String(s)) if s == "english" => s.clone(),
+            Some(other) => {
+                return Err(invalid(
+                    None,
+                    None,
+                    format!(
+                        "[lexicon] `language` must be \"english\" (the only one in v1), not {other}"
+                    ),
+                ));
+            }
+        };
+        let theme_tables = match root.get("theme") {
+            Some(Value::Array(items)) if !items.is_empty() => items,
+            Some(Value::Array(_)) | None => {
+                return Err(invalid(
+                    None,
+                    None,
+                    "there are no themes ([[theme]] tables)".into(),
+                ));
+            }
+            Some(_) => {
+                return Err(invalid(
+                    None,
+                    None,
+                    "`theme` must be an array of tables ([[theme]])".into(),
+                ));
+            }
+        };
+        let mut seen_ids = HashSet::new();
+        let mut themes = Vec::new();
+        let mut warnings = Vec::new();
+        for (n, item) in theme_tables.iter().enumerate() {
+            let Value::Table(t) = item else {
+                return Err(invalid(
+                    None,
+                    None,
+                    format!("theme number {} is not a table", n + 1),
+                ));
+            };
+            let id = match t.get("id") {
+                Some(Value::String(id)) => id.clone(),
+                _ => {
+                    return Err(invalid(
+                        None,
+                        None,
+                        format!("theme number {} has no string `id`", n + 1),
+                    ));
+                }
+            };
+            let theme_err = |reason: String| invalid(Some(&id), None, reason);
+            if id.is_empty()
+                || !id
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+            {
+                return Err(theme_err("the id must match [a-z0-9_]+".into()));
+            }
+            if !seen_ids.insert(id.clone()) {
+                return Err(theme_err("the id is used by another theme".into()));
+            }
+            unknown_keys(t, &["id", "label", "description", "entries"], "the theme")
+                .map_err(theme_err)?;
+            let optional = |key: &str| match t.get(key) {
+                None => Ok(None),
+                Some(Value::String(s)) => Ok(Some(s.clone())),
+                Some(_) => Err(theme_err(format!("`{key}` must be a string"))),
+            };
+            let label = optional("label")?;
+            let description = optional("description")?;
+            let raw_entries = match t.get("entries") {
+                Some(Value::Array(items)) if !items.is_empty() => items,
+                Some(Value::Array(_)) | None => {
+                    return Err(theme_err("the theme has no entries".into()));
+                }
+                Some(_) => return Err(theme_err("`entries` must be an array of strings".into())),
+            };
+            let mut entries: Vec<Entry> = Vec::new();
+            let mut seen_elements: HashSet<Vec<String>> = HashSet::new();
+            for raw in raw_entries {
+                let Value::String(text) = raw else {
+                    return Err(theme_err(format!("entry {raw} is not a string")));
+                };
+                let elements: Vec<String> = normalize(text)
+                    .split_whitespace()
+                    .map(str::to_owned)
+                    .collect();
+                let pattern =
+                    compile_entry(&elements).map_err(|r| invalid(Some(&id), Some(text), r))?;
+                if !seen_elements.insert(elements) {
+                    warnings.push(format!(
+                        "{}: theme `{id}`, entry {text:?} is given twice; it counts once",
+                        path.display()
+                    ));
+                    continue;
+                }
+                entries.push(Entry {
+                    text: text.clone(),
+                    pattern,
+                });
+            }
+            themes.push(Theme {
+                id,
+                label,
+                description,
+                entries,
+            });
+        }
+        Ok(Lexicon {
+            name,
+            version,
+            language,
+            themes,
+            warnings,
+        })
+    }
+}
+
+/// The first key of `table` not in `known`, as a refusal reason.
+fn unknown_keys(table: &Table, known: &[&str], what: &str) -> Result<(), String> {
+    match table.keys().find(|k| !known.contains(&k.as_str())) {
+        Some(key) => Err(format!(
+            "unknown key `{key}` in {what} (known: {})",
+            known.join(", ")
+        )),
+        None => Ok(()),
+    }
+}
+
+/// Compile one entry's elements (already normalised and split).
+fn compile_entry(elements: &[String]) -> Result<Pattern, String> {
+    match elements {
+        [] => Err("the entry is empty".into()),
+        [only] if only.starts_with('#') => compile_hashtag(only),
+        [only] => Ok(Pattern::Term(compile_element(only)?)),
+        many => {
+            if let Some(tag) = many.iter().find(|e| e.starts_with('#')) {
+                return Err(format!("{tag:?}: a hashtag cannot be part of a phrase"));
+            }
+            Ok(Pattern::Phrase(
+                many.iter()
+                    .map(|e| compile_element(e))
+                    .collect::<Result<_, _>>()?,
+            ))
+        }
+    }
+}
+
+fn compile_hashtag(element: &str) -> Result<Pattern, String> {
+    let body = &element[1..];
+    let valid = !body.is_empty()
+        && body.chars().all(|c| is_lmn(c) || c == '_')
+        && body.chars().any(is_letter);
+    if valid {
+        Ok(Pattern::Hashtag(body.to_lowercase()))
+    } else {
+        Err(format!(
+            "{element:?} is not a hashtag: after `#` only letters, marks, digits and `_`, with a letter (no `*`, `'s` or `-`)"
+        ))
+    }
+}
+
+fn compile_element(element: &str) -> Result<Element, String> {
+    let (word, make): (&str, fn(String) -> Element) = if let Some(rest) = element.strip_prefix('=')
+    {
+        (rest, Element::Exact)
+    } else if let Some(rest) = element.strip_suffix('*') {
+        (rest, Element::Prefix)
+    } else {
+        (element, |form| Element::Stem(stem(&form)))
+    };
+    if !is_one_word(word) {
+        return Err(format!(
+            "{element:?}: after removing `=` or a trailing `*`, an element must be exactly one word"
+        ));
+    }
+    Ok(make(word_form(word)))
+}
+
+/// Whether `text` is exactly one word token under §4.
+fn is_one_word(text: &str) -> bool {
+    let chars: Vec<char> = text.chars().collect();
+    matches!(tokenize(&chars).as_slice(), [t] if t.kind == TokenKind::Word && t.start == 0 && t.end == chars.len())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Result<Lexicon, LexiconError> {
+        Lexicon::parse(text, Path::new("test.toml"))
+    }
+
+    fn lexicon(entries: &str) -> String {
+        format!(
+            "[lexicon]\nname = \"t\"\nversion = \"1\"\n\n[[theme]]\nid = \"coproduction\"\nentries = [{entries}]\n"
+        )
+    }
+
+    #[test]
+    fn entries_compile_through_forms_and_stems() {
+        let lex = parse(&lexicon(r##""coproduction", "co-design", "lived experience", "involv*", "=NHS", "#DutyOfCandour""##)).unwrap();
+        let patterns: Vec<&Pattern> = lex.themes[0].entries.iter().map(|e| &e.pattern).collect();
+        assert_eq!(
+            patterns[0],
+            &Pattern::Term(Element::Stem("coproduct".into()))
+        );
+        assert_eq!(patterns[1], &Pattern::Term(Element::Stem(stem("codesign"))));
+        assert_eq!(
+            patterns[2],
+            &Pattern::Phrase(vec![
+                Element::Stem("live".into()),
+                Element::Stem("experi".into())
+            ])
+        );
+        assert_eq!(
+            patterns[3],
+            &Pattern::Term(Element::Prefix("involv".into()))
+        );
+        assert_eq!(patterns[4], &Pattern::Term(Element::Exact("nhs".into())));
+        assert_eq!(patterns[5], &Pattern::Hashtag("dutyofcandour".into()));
+        assert_eq!(lex.language, "english");
+    }
+
+    #[test]
+    fn bad_elements_are_refused_with_file_theme_and_entry() {
+        for bad in [
+            "n.h.s",
+            "=patients'",
+            "co*design",
+            "=word*",
+            "*",
+            "=",
+            "#tag*",
+            "#tag's",
+            "#co-production",
+            "lived #experience",
+            "  ",
+        ] {
+            let err = parse(&lexicon(&format!("{bad:?}")))
+                .unwrap_err()
+                .to_string();
+            assert!(
+                err.starts_with("test.toml: theme `coproduction`, entry"),
+                "{bad}: {err}"
+            );
+        }
+    }
+
+    #[test]
+    fn structure_is_refused_with_reasons() {
+        let cases = [
+            (
+                "[[theme]]\nid = \"a\"\nentries = [\"x\"]\n",
+                "[lexicon] table is missing",
+            ),
+            (
+                "[lexicon]\nversion = \"1\"\n[[theme]]\nid = \"a\"\nentries = [\"x\"]\n",
+                "`name` is missing",
+            ),
+            (
+                "[lexicon]\nname = \"n\"\nversion = 1\n[[theme]]\nid = \"a\"\nentries = [\"x\"]\n",
+                "`version` must be a string",
+            ),
+            (
+                "[lexicon]\nname = \"n\"\nversion = \"1\"\nlanguage = \"french\"\n[[theme]]\nid = \"a\"\nentries = [\"x\"]\n",
+                "`language`",
+            ),
+            ("[lexicon]\nname = \"n\"\nversion = \"1\"\n", "no themes"),
+            (
+                "[lexicon]\nname = \"n\"\nversion = \"1\"\n[[theme]]\nid = \"Bad-Id\"\nentries = [\"x\"]\n",
+                "[a-z0-9_]+",
+            ),
+            (
+                "[lexicon]\nname = \"n\"\nversion = \"1\"\n[[theme]]\nid = \"a\"\nentries = [\"x\"]\n[[theme]]\nid = \"a\"\nentries = [\"y\"]\n",
+                "another theme",
+            ),
+            (
+                "[lexicon]\nname = \"n\"\nversion = \"1\"\n[[theme]]\nid = \"a\"\nentries = []\n",
+                "no entries",
+            ),
+            (
+                "[lexicon]\nname = \"n\"\nversion = \"1\"\n[[theme]]\nid = \"a\"\nlabel = 3\nentries = [\"x\"]\n",
+                "`label` must be a string",
+            ),
+            (
+                "[lexicon]\nname = \"n\"\nversion = \"1\"\n[[theme]]\nid = \"a\"\nentries = [\"x\"]\ncolour = \"red\"\n",
+                "unknown key `colour`",
+            ),
+            (
+                "[lexicon]\nname = \"n\"\nversion = \"1\"\nauthor = \"me\"\n[[theme]]\nid = \"a\"\nentries = [\"x\"]\n",
+                "unknown key `author`",
+            ),
+            ("[lexicon\n", "not valid TOML"),
+        ];
+        for (text, needle) in cases {
+            let err = parse(text).unwrap_err().to_string();
+            assert!(
+                err.starts_with("test.toml") && err.contains(needle),
+                "{needle}: {err}"
+            );
+        }
+    }
+
+    #[test]
+    fn the_same_entry_twice_counts_once_with_a_warning() {
+        let lex = parse(&lexicon(
+            r#""lived experience", "lived   experience", "Lived experience""#,
+        ))
+        .unwrap();
+        assert_eq!(
+            lex.themes[0].entries.len(),
+            2,
+            "`Lived` is a different element from `lived`"
+        );
+        assert_eq!(lex.warnings.len(), 1);
+        assert!(lex.warnings[0].contains("given twice"));
+    }
+}
