@@ -2,10 +2,12 @@
 //! (v1) defines them. Researchers cite these numbers, so every stage is a
 //! small, total function pinned by the contract's examples.
 //!
-//! Built so far: the analyzer, §2-6 (emoji count, normalisation, tokens,
-//! forms, hashtag segments, units, word count). Stems, lexicons and the
-//! scorer (§5 stems, §7-8) are issue 3's next steps. Nothing here can fail:
-//! any string in, a value out.
+//! Built so far: the analyzer (§2-6: emoji count, normalisation, tokens,
+//! forms, hashtag segments, units, word count), stems, lexicons (§7) and the
+//! scorer (§8), in parallel with rayon. The core takes text and returns
+//! plain Rust values: no Arrow or polars types. The `score`, `kwic` and
+//! `lexicon` commands and the bundled lexicons are issue 3's next steps.
+//! Analysis cannot fail: any string in, a value out.
 //!
 //! ```
 //! use threadlens_process::{emoji_count, normalize};
@@ -25,6 +27,7 @@ mod emoji;
 mod forms;
 mod lexicon;
 mod normalize;
+mod score;
 mod stem;
 mod tokenize;
 
@@ -33,5 +36,6 @@ pub use emoji::emoji_count;
 pub use forms::{Segment, hashtag_tag, segments, word_form};
 pub use lexicon::{Element, Entry, Lexicon, LexiconError, Pattern, Theme};
 pub use normalize::normalize;
+pub use score::{Match, PostScore, ThemeScore, score_analysis, score_text, score_texts};
 pub use stem::stem;
 pub use tokenize::{Token, TokenKind, tokenize};
