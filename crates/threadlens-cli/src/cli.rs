@@ -10,6 +10,7 @@ use clap::{Args, Parser, Subcommand};
 Examples:
   threadlens import --out data/solvingtogether tweets.jsonl
   threadlens import --format mastodon --instance mastodon.social --out data/st statuses.json
+  threadlens lexicon explain my-lexicon.toml \"Co-production and #LivedExperience\"
   threadlens help import
 
 Exit codes: 0 ok, 1 failure while running, 2 usage or configuration error.")]
@@ -35,6 +36,38 @@ pub(crate) struct GlobalArgs {
 pub(crate) enum Command {
     /// Import posts from files into a store (DIR/posts.parquet).
     Import(ImportArgs),
+    /// Check a lexicon, or see how it reads a text.
+    #[command(subcommand)]
+    Lexicon(LexiconCommand),
+}
+
+/// `threadlens lexicon ...`.
+#[derive(Debug, Subcommand)]
+pub(crate) enum LexiconCommand {
+    /// Validate a lexicon and show each theme's entries as compiled (stems, prefixes, tags).
+    #[command(after_help = "\
+Example:
+  threadlens lexicon check datasets/lexicons/three-cs.toml
+
+A lexicon that breaks a rule of text-processing.md §7 is refused with the
+file, theme and entry named, and exit code 2.")]
+    Check {
+        /// The lexicon (TOML, formats.md §3).
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+    },
+    /// Show the units of a text and every match, per theme, with its span.
+    #[command(after_help = "\
+Example:
+  threadlens lexicon explain datasets/lexicons/three-cs.toml \"#LivedExperience partners were involved\"")]
+    Explain {
+        /// The lexicon (TOML, formats.md §3).
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+        /// The text to analyse, as a post's text.
+        #[arg(value_name = "TEXT")]
+        text: String,
+    },
 }
 
 /// `threadlens import`.

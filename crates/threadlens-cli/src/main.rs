@@ -4,6 +4,7 @@
 
 mod cli;
 mod import;
+mod lexicon;
 mod logging;
 
 use std::process::ExitCode;
@@ -34,6 +35,7 @@ fn main() -> ExitCode {
     logging::init(cli.global.verbose, cli.global.quiet);
     let result = match &cli.command {
         Command::Import(args) => import::run(args, &cli.global),
+        Command::Lexicon(command) => lexicon::run(command),
     };
     match result {
         Ok(code) => code,

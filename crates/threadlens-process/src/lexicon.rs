@@ -60,6 +60,16 @@ pub enum Element {
     Exact(String),
 }
 
+impl std::fmt::Display for Element {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Element::Stem(s) => write!(f, "stem {s}"),
+            Element::Prefix(p) => write!(f, "prefix {p}*"),
+            Element::Exact(e) => write!(f, "exact ={e}"),
+        }
+    }
+}
+
 /// What an entry matches.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Pattern {
@@ -69,6 +79,19 @@ pub enum Pattern {
     Phrase(Vec<Element>),
     /// `#tag`: a hashtag whose tag equals this, covering all its units.
     Hashtag(String),
+}
+
+impl std::fmt::Display for Pattern {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Pattern::Term(e) => write!(f, "{e}"),
+            Pattern::Phrase(elements) => {
+                let parts: Vec<String> = elements.iter().map(ToString::to_string).collect();
+                write!(f, "phrase [{}]", parts.join(", "))
+            }
+            Pattern::Hashtag(tag) => write!(f, "hashtag #{tag}"),
+        }
+    }
 }
 
 /// An entry as written and as compiled.
@@ -452,6 +475,28 @@ mod tests {
                 "{needle}: {err}"
             );
         }
+    }
+
+    #[test]
+    fn patterns_display_what_they_match() {
+        let lex = parse(&lexicon(
+            r##""lived experience", "involv*", "=NHS", "#DutyOfCandour""##,
+        ))
+        .unwrap();
+        let shown: Vec<String> = lex.themes[0]
+            .entries
+            .iter()
+            .map(|e| e.pattern.to_string())
+            .collect();
+        assert_eq!(
+            shown,
+            [
+                "phrase [stem live, stem experi]",
+                "prefix involv*",
+                "exact =nhs",
+                "hashtag #dutyofcandour"
+            ]
+        );
     }
 
     #[test]

@@ -4,6 +4,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test helpers may panic
 
 mod import;
+mod lexicon;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
