@@ -236,22 +236,10 @@ mod tests {
 
     use super::*;
 
-    /// The lexicon of text-processing.md §9.
+    /// The lexicon of text-processing.md §9 (shared with the e2e tests).
     fn contract_lexicon() -> Lexicon {
-        let text = r##"
-[lexicon]
-name = "contract-examples"
-version = "1"
-
-[[theme]]
-id = "coproduction"
-entries = ["coproduction", "co-design", "lived experience", "involv*"]
-
-[[theme]]
-id = "candour"
-entries = ["candour", "candor", "honest", "#dutyofcandour"]
-"##;
-        Lexicon::parse(text, Path::new("contract.toml")).unwrap()
+        let text = include_str!("../tests/data/contract-examples.toml");
+        Lexicon::parse(text, Path::new("contract-examples.toml")).unwrap()
     }
 
     /// The §9 table: word_count and hits per theme.

@@ -2,18 +2,9 @@
 
 use crate::{text, threadlens};
 
-const CONTRACT_LEXICON: &str = r##"[lexicon]
-name = "contract-examples"
-version = "1"
-
-[[theme]]
-id = "coproduction"
-entries = ["coproduction", "co-design", "lived experience", "involv*"]
-
-[[theme]]
-id = "candour"
-entries = ["candour", "candor", "honest", "#dutyofcandour", "honest"]
-"##;
+/// The lexicon of text-processing.md §9, as the scorer's tests use it.
+const CONTRACT_LEXICON: &str =
+    include_str!("../../../crates/threadlens-process/tests/data/contract-examples.toml");
 
 fn lexicon_file(dir: &tempfile::TempDir, content: &str) -> String {
     let path = dir.path().join("lexicon.toml");
