@@ -5,7 +5,7 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use anyhow::Result;
-use threadlens_process::{Lexicon, analyze, score_analysis, stem};
+use threadlens_process::{Lexicon, analyze, score_text, stem};
 
 use crate::UsageError;
 use crate::cli::LexiconCommand;
@@ -71,7 +71,7 @@ fn check(file: &Path) -> Result<ExitCode> {
 fn explain(file: &Path, text: &str) -> Result<ExitCode> {
     let lexicon = load(file)?;
     let analysis = analyze(text);
-    let score = score_analysis(&lexicon, &analysis);
+    let score = score_text(&lexicon, text);
     let chars: Vec<char> = analysis.normalized.chars().collect();
     let span = |start: usize, end: usize| chars[start..end].iter().collect::<String>();
     let mut out = std::io::stdout().lock();

@@ -1,8 +1,6 @@
 //! text-processing.md §6: a post as units, with its word and emoji counts.
 
-use crate::forms::{hashtag_tag, segments, word_form};
-use crate::tokenize::{TokenKind, tokenize};
-use crate::{emoji_count, normalize};
+use crate::units::Units;
 
 /// A hashtag of a post: its tag and where it stands.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -55,49 +53,36 @@ impl Analysis {
 /// Analyse a post's text: §2 on the text as given, then §3-6. URLs, e-mail
 /// addresses and mentions give no units and leave no gap.
 pub fn analyze(text: &str) -> Analysis {
-    let normalized = normalize(text);
-    let chars: Vec<char> = normalized.chars().collect();
-    let mut units = Vec::new();
-    let mut hashtags = Vec::new();
-    for token in tokenize(&chars) {
-        match token.kind {
-            TokenKind::Word => {
-                let word: String = chars[token.start..token.end].iter().collect();
-                units.push(Unit {
-                    form: word_form(&word),
-                    start: token.start,
-                    end: token.end,
-                    hashtag: None,
-                });
-            }
-            TokenKind::Hashtag => {
-                let body = &chars[token.start + 1..token.body_end];
-                let first_unit = units.len();
-                for segment in segments(body) {
-                    let offset = token.start + 1;
-                    units.push(Unit {
-                        form: segment.form,
-                        start: offset + segment.start,
-                        end: offset + segment.end,
-                        hashtag: Some(hashtags.len()),
-                    });
-                }
-                hashtags.push(Hashtag {
-                    tag: hashtag_tag(&body.iter().collect::<String>()),
-                    start: token.start,
-                    end: token.body_end,
-                    first_unit,
-                    unit_count: units.len() - first_unit,
-                });
-            }
-            TokenKind::Url | TokenKind::Email | TokenKind::Mention => {}
-        }
-    }
+    let mut read = Units::default();
+    read.read(text);
+    let units = read
+        .units
+        .iter()
+        .enumerate()
+        .map(|(i, u)| Unit {
+            form: read.form(i).to_owned(),
+            start: u.start,
+            end: u.end,
+            hashtag: u.hashtag,
+        })
+        .collect();
+    let hashtags = read
+        .hashtags
+        .iter()
+        .enumerate()
+        .map(|(h, span)| Hashtag {
+            tag: read.tag(h).to_owned(),
+            start: span.start,
+            end: span.end,
+            first_unit: span.first_unit,
+            unit_count: span.unit_count,
+        })
+        .collect();
     Analysis {
-        normalized,
         units,
         hashtags,
-        emoji_count: emoji_count(text),
+        emoji_count: read.emoji_count,
+        normalized: read.normalized,
     }
 }
 

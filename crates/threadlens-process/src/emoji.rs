@@ -21,9 +21,49 @@ fn is_emoji_char(c: char) -> bool {
 /// given (before normalisation), that contain an `Extended_Pictographic`
 /// code point, a `Regional_Indicator` or U+20E3 (text-processing.md §2).
 pub fn emoji_count(text: &str) -> usize {
-    if text.is_ascii() {
+    // Between two ASCII characters (other than CR LF) there is always a
+    // cluster boundary, and no rule looks back across one. So only the
+    // pieces of text around non-ASCII runs, cut at such boundaries, are
+    // segmented, and only when they hold an emoji character.
+    let bytes = text.as_bytes();
+    let mut count = 0;
+    let mut from = 0;
+    while let Some(offset) = bytes[from..].iter().position(|b| !b.is_ascii()) {
+        let run = from + offset;
+        let mut start = run;
+        while start > from && !is_cut(bytes, start) {
+            start -= 1;
+        }
+        let mut end = run + 1;
+        while end < bytes.len() && !is_cut(bytes, end) {
+            end += 1;
+        }
+        count += clusters_with_emoji(&text[start..end]);
+        from = end;
+    }
+    count
+}
+
+/// Whether a cluster boundary certainly falls before `bytes[r]`: both it and
+/// the byte before are ASCII, and they are not CR LF.
+fn is_cut(bytes: &[u8], r: usize) -> bool {
+    let (before, here) = (bytes[r - 1], bytes[r]);
+    here.is_ascii() && before.is_ascii() && !(before == b'\r' && here == b'\n')
+}
+
+fn clusters_with_emoji(piece: &str) -> usize {
+    if !piece.chars().any(is_emoji_char) {
         return 0;
     }
+    piece
+        .graphemes(true)
+        .filter(|g| g.chars().any(is_emoji_char))
+        .count()
+}
+
+/// §2 read literally: every cluster of the whole text, for tests.
+#[cfg(test)]
+pub(crate) fn emoji_count_reference(text: &str) -> usize {
     text.graphemes(true)
         .filter(|g| g.chars().any(is_emoji_char))
         .count()
@@ -49,6 +89,31 @@ mod tests {
         assert_eq!(emoji_count("👍🏽"), 1, "a skin tone modifier joins its base");
         assert_eq!(emoji_count("1️⃣ and #️⃣"), 2, "keycaps");
         assert_eq!(emoji_count("🙌🙌"), 2);
+    }
+
+    #[test]
+    fn cutting_between_ascii_characters_changes_nothing() {
+        for text in [
+            " \u{20E3}x",
+            "a\u{200D}🙌",
+            "🇬🇧🇺🇸🇫",
+            "x 🇬 🇧",
+            "\r\n🙌\r\n",
+            "ab👩‍👩‍👧cd 1️⃣2️⃣ #️⃣#",
+            "\u{0600} 🙌",
+            "e\u{0301}🙌🏽\u{200D}",
+        ] {
+            assert_eq!(emoji_count(text), emoji_count_reference(text), "{text:?}");
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn counting_in_pieces_equals_counting_the_whole(
+            text in crate::test_strategies::tricky_text()
+        ) {
+            proptest::prop_assert_eq!(emoji_count(&text), emoji_count_reference(&text));
+        }
     }
 
     #[test]

@@ -25,8 +25,9 @@ pub struct Segment {
     pub end: usize,
 }
 
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum CellClass {
+/// The class of a cell of a hashtag part (§5).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum CellClass {
     Upper,
     Lower,
     Digit,
@@ -40,23 +41,45 @@ enum CellClass {
 /// after `b` is L. Each part is lowercased on its own; empty parts are
 /// dropped.
 pub fn segments(body: &[char]) -> Vec<Segment> {
-    let mut out = Vec::new();
+    let mut bounds = Vec::new();
+    segment_bounds(body, &mut Vec::new(), &mut bounds);
+    bounds
+        .into_iter()
+        .map(|(start, end)| {
+            let mut form = String::new();
+            push_lowercase(&body[start..end], &mut form);
+            Segment { form, start, end }
+        })
+        .collect()
+}
+
+/// Reused space for [`segment_bounds`].
+pub(crate) type Cells = Vec<(usize, CellClass)>;
+
+/// The `(start, end)` of each segment of `body`, appended to `out`;
+/// `cells` is scratch space.
+pub(crate) fn segment_bounds(body: &[char], cells: &mut Cells, out: &mut Vec<(usize, usize)>) {
     let mut part_start = 0;
     for (i, c) in body.iter().copied().enumerate().chain([(body.len(), '_')]) {
         if c == '_' {
-            split_part(body, part_start, i, &mut out);
+            split_part(body, part_start, i, cells, out);
             part_start = i + 1;
         }
     }
-    out
 }
 
-fn split_part(body: &[char], start: usize, end: usize, out: &mut Vec<Segment>) {
+fn split_part(
+    body: &[char],
+    start: usize,
+    end: usize,
+    cells: &mut Cells,
+    out: &mut Vec<(usize, usize)>,
+) {
     if start >= end {
         return;
     }
     // Cells: (first char index, class).
-    let mut cells: Vec<(usize, CellClass)> = Vec::new();
+    cells.clear();
     for (i, &c) in body.iter().enumerate().take(end).skip(start) {
         if is_mark(c) && i > start {
             continue; // joins the cell before it
@@ -80,20 +103,36 @@ fn split_part(body: &[char], start: usize, end: usize, out: &mut Vec<Segment>) {
             || ((a == CellClass::Digit) != (b == CellClass::Digit))
             || (a == CellClass::Upper && b == CellClass::Upper && after == Some(CellClass::Lower));
         if split {
-            push_segment(body, segment_start, cells[k].0, out);
+            out.push((segment_start, cells[k].0));
             segment_start = cells[k].0;
         }
     }
-    push_segment(body, segment_start, end, out);
+    out.push((segment_start, end));
 }
 
-fn push_segment(body: &[char], start: usize, end: usize, out: &mut Vec<Segment>) {
-    let text: String = body[start..end].iter().collect();
-    out.push(Segment {
-        form: text.to_lowercase(),
-        start,
-        end,
-    });
+/// Append the full Unicode lowercasing of `chars` to `out` (ASCII without
+/// building a string first; anything else through `str::to_lowercase`, so
+/// context rules such as final sigma apply).
+pub(crate) fn push_lowercase(chars: &[char], out: &mut String) {
+    if chars.iter().all(char::is_ascii) {
+        out.extend(chars.iter().map(char::to_ascii_lowercase));
+    } else {
+        out.push_str(&chars.iter().collect::<String>().to_lowercase());
+    }
+}
+
+/// Append [`word_form`] of `chars` to `out`.
+pub(crate) fn push_word_form(chars: &[char], out: &mut String) {
+    if chars.iter().all(char::is_ascii) {
+        out.extend(
+            chars
+                .iter()
+                .filter(|&&c| c != '-')
+                .map(char::to_ascii_lowercase),
+        );
+    } else {
+        out.push_str(&word_form(&chars.iter().collect::<String>()));
+    }
 }
 
 #[cfg(test)]
@@ -128,6 +167,19 @@ mod tests {
         // A mark joins the cell before it; at the start of a part it is an L cell.
         assert_eq!(forms("Cafe\u{0301}Day"), ["cafe\u{0301}", "day"]);
         assert_eq!(forms("a_\u{0301}Bc"), ["a", "\u{0301}", "bc"]);
+    }
+
+    #[test]
+    fn the_quick_forms_agree_with_the_definitions() {
+        for text in ["Co-Production", "ΟΔΟΣ", "don't", "İstanbul", "-x-", "ABC"] {
+            let chars: Vec<char> = text.chars().collect();
+            let mut form = String::new();
+            push_word_form(&chars, &mut form);
+            assert_eq!(form, word_form(text), "{text}");
+            let mut lower = String::new();
+            push_lowercase(&chars, &mut lower);
+            assert_eq!(lower, text.to_lowercase(), "{text}");
+        }
     }
 
     #[test]

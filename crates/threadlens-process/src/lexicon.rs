@@ -9,6 +9,7 @@ use toml::{Table, Value};
 
 use crate::classes::{is_letter, is_lmn};
 use crate::forms::word_form;
+use crate::index::Index;
 use crate::normalize;
 use crate::stem::stem;
 use crate::tokenize::{TokenKind, tokenize};
@@ -117,7 +118,7 @@ pub struct Theme {
 }
 
 /// A validated, compiled lexicon.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub struct Lexicon {
     /// `[lexicon] name`.
     pub name: String,
@@ -129,7 +130,31 @@ pub struct Lexicon {
     pub themes: Vec<Theme>,
     /// Warnings (an entry given twice in a theme), for the caller to show.
     pub warnings: Vec<String>,
+    /// The themes compiled for scoring.
+    pub(crate) index: Index,
 }
+
+/// Two lexicons are equal when they say the same; the compiled index
+/// follows from the themes.
+impl PartialEq for Lexicon {
+    fn eq(&self, other: &Self) -> bool {
+        (
+            &self.name,
+            &self.version,
+            &self.language,
+            &self.themes,
+            &self.warnings,
+        ) == (
+            &other.name,
+            &other.version,
+            &other.language,
+            &other.themes,
+            &other.warnings,
+        )
+    }
+}
+
+impl Eq for Lexicon {}
 
 impl Lexicon {
     /// Read and compile the lexicon file at `path`.
@@ -285,6 +310,7 @@ impl Lexicon {
             name,
             version,
             language,
+            index: Index::build(&themes),
             themes,
             warnings,
         })

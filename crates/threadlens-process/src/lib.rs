@@ -2,12 +2,13 @@
 //! (v1) defines them. Researchers cite these numbers, so every stage is a
 //! small, total function pinned by the contract's examples.
 //!
-//! Built so far: the analyzer (§2-6: emoji count, normalisation, tokens,
-//! forms, hashtag segments, units, word count), stems, lexicons (§7) and the
-//! scorer (§8), in parallel with rayon. The core takes text and returns
-//! plain Rust values: no Arrow or polars types. The `score`, `kwic` and
-//! `lexicon` commands and the bundled lexicons are issue 3's next steps.
-//! Analysis cannot fail: any string in, a value out.
+//! The analyzer (§2-6: emoji count, normalisation, tokens, forms, hashtag
+//! segments, units, word count), stems, lexicons (§7, compiled into hash
+//! lookups) and the scorer (§8): a [`Scorer`] per thread with reused
+//! buffers, or [`score_texts`] / [`score_columns`] in parallel with rayon.
+//! The core takes text and returns plain Rust values: no Arrow or polars
+//! types, so it can run inside other engines. Analysis cannot fail: any
+//! string in, a value out.
 //!
 //! ```
 //! use threadlens_process::{emoji_count, normalize};
@@ -25,17 +26,24 @@ mod char_class;
 mod classes;
 mod emoji;
 mod forms;
+mod index;
 mod lexicon;
 mod normalize;
 mod score;
 mod stem;
+#[cfg(test)]
+mod test_strategies;
 mod tokenize;
+mod units;
 
 pub use analyze::{Analysis, Hashtag, Unit, analyze};
 pub use emoji::emoji_count;
 pub use forms::{Segment, hashtag_tag, segments, word_form};
 pub use lexicon::{Element, Entry, Lexicon, LexiconError, Pattern, Theme};
 pub use normalize::normalize;
-pub use score::{Match, PostScore, ThemeScore, score_analysis, score_text, score_texts};
+pub use score::{
+    Match, PostScore, Scan, ScoreColumns, Scorer, ThemeScore, score_columns, score_text,
+    score_texts, theme_score,
+};
 pub use stem::stem;
 pub use tokenize::{Token, TokenKind, tokenize};

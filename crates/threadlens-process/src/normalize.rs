@@ -1,6 +1,6 @@
 //! text-processing.md §3: normalisation before tokenising (case kept).
 
-use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfkc_quick};
 
 /// Step 2: characters deleted after NFKC.
 fn is_deleted(c: char) -> bool {
@@ -26,10 +26,52 @@ fn mapped(c: char) -> char {
 /// selectors and tag characters, then map curly apostrophes to `'` and
 /// Unicode hyphens to `-`. Nothing is normalised again afterwards.
 pub fn normalize(text: &str) -> String {
-    text.nfkc()
-        .filter(|&c| !is_deleted(c))
-        .map(mapped)
-        .collect()
+    let mut out = String::new();
+    normalize_into(text, &mut out);
+    out
+}
+
+/// [`normalize`] into a reused buffer (cleared first).
+///
+/// ASCII is copied as it is; only the pieces around non-ASCII characters
+/// go through NFKC. A cut before an ASCII character is safe: no ASCII
+/// character composes with what precedes it, and as a starter it ends any
+/// reordering, so normalising the pieces and joining them equals
+/// normalising the whole. A piece starts at the ASCII character before a
+/// non-ASCII run (a combining mark may compose with it) and ends before the
+/// next ASCII character. A piece already normal (NFKC quick check, nothing
+/// to delete or map) is copied too.
+pub(crate) fn normalize_into(text: &str, out: &mut String) {
+    out.clear();
+    if text.is_ascii() {
+        out.push_str(text);
+        return;
+    }
+    let bytes = text.as_bytes();
+    let mut copied_to = 0;
+    while let Some(offset) = bytes[copied_to..].iter().position(|b| !b.is_ascii()) {
+        let run = copied_to + offset;
+        let start = if run > copied_to { run - 1 } else { run };
+        let end = bytes[run..]
+            .iter()
+            .position(u8::is_ascii)
+            .map_or(bytes.len(), |n| run + n);
+        out.push_str(&text[copied_to..start]);
+        let piece = &text[start..end];
+        if is_normal(piece) {
+            out.push_str(piece);
+        } else {
+            out.extend(piece.nfkc().filter(|&c| !is_deleted(c)).map(mapped));
+        }
+        copied_to = end;
+    }
+    out.push_str(&text[copied_to..]);
+}
+
+fn is_normal(text: &str) -> bool {
+    text.is_ascii()
+        || (is_nfkc_quick(text.chars()) == IsNormalized::Yes
+            && !text.chars().any(|c| is_deleted(c) || mapped(c) != c))
 }
 
 #[cfg(test)]
@@ -76,6 +118,45 @@ mod tests {
             normalize("a\u{2013}b c\u{2014}d e\u{2212}f"),
             "a\u{2013}b c\u{2014}d e\u{2212}f"
         );
+    }
+
+    #[test]
+    fn the_quick_path_agrees_with_the_full_one() {
+        for text in [
+            "café déjà",
+            "Ünïcödé ok",
+            "e\u{0301}",
+            "ﬁ",
+            "x\u{200B}y",
+            "it’s",
+            "中文 🙌",
+        ] {
+            let full: String = text
+                .nfkc()
+                .filter(|&c| !is_deleted(c))
+                .map(mapped)
+                .collect();
+            assert_eq!(normalize(text), full, "{text:?}");
+        }
+        assert!(is_normal("café 🙌") && !is_normal("e\u{0301}") && !is_normal("it’s"));
+        assert_eq!(
+            normalize("cafe\u{0301} ok e\u{0301}\u{0327}x"),
+            "café ok ȩ\u{0301}x"
+        );
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn normalising_in_pieces_equals_normalising_the_whole(
+            text in crate::test_strategies::tricky_text()
+        ) {
+            let whole: String = text
+                .nfkc()
+                .filter(|&c| !is_deleted(c))
+                .map(mapped)
+                .collect();
+            proptest::prop_assert_eq!(normalize(&text), whole);
+        }
     }
 
     #[test]

@@ -1,14 +1,25 @@
 //! text-processing.md §8: counting hits, per theme, greedily left to right.
+//!
+//! A [`Scorer`] reads a post into reused buffers, looks each unit's form up
+//! in the lexicon's compiled index (one hash lookup per unit, answers cached
+//! per thread), collects the candidate matches (terms, runs of segments
+//! inside one hashtag, phrases, hashtag entries), and keeps, per theme, the
+//! longest candidate at each unit from left to right (ties to the entry
+//! listed first). Nothing is allocated per post once the buffers have grown.
+
+use std::cmp::Reverse;
 
 use rayon::prelude::*;
 
-use crate::analyze::{Analysis, analyze};
-use crate::lexicon::{Element, Lexicon, Pattern, Theme};
-use crate::stem::stem;
+use crate::index::{Index, Matches};
+use crate::lexicon::{Lexicon, Pattern};
+use crate::units::Units;
 
-/// One chosen match: which entry, which units, and its span.
+/// One chosen match: which theme and entry, which units, and its span.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Match {
+    /// Index of the theme in the lexicon's `themes`.
+    pub theme: usize,
     /// Index of the entry in its theme's `entries`.
     pub entry: usize,
     /// First unit covered.
@@ -44,190 +55,370 @@ pub struct PostScore {
     pub themes: Vec<ThemeScore>,
 }
 
-/// A run of two or more consecutive segments inside one hashtag, read as
-/// one unit for terms (§7).
-struct Run {
-    first_unit: usize,
-    unit_count: usize,
-    form: String,
-    stem: String,
-    /// Length in bytes of the form without its last segment.
-    before_last: usize,
+/// `<theme>_score` (§8): `100 × hits / word_count`, 0 when there are no units.
+pub fn theme_score(hits: usize, word_count: usize) -> f64 {
+    if word_count == 0 {
+        0.0
+    } else {
+        100.0 * hits as f64 / word_count as f64
+    }
 }
 
-/// What one post offers to match against.
-struct Candidates<'a> {
-    analysis: &'a Analysis,
-    stems: Vec<String>,
-    runs: Vec<Run>,
+/// What scanning one post found; borrowed from the [`Scorer`] until its
+/// next post.
+#[derive(Debug, Clone, Copy)]
+pub struct Scan<'s> {
+    /// Number of units.
+    pub word_count: usize,
+    /// Emoji clusters of the text as given.
+    pub emoji_count: usize,
+    /// The normalised text; match spans are character offsets into it.
+    pub normalized: &'s str,
+    /// The characters of `normalized`.
+    pub chars: &'s [char],
+    /// Every chosen match, by theme, then left to right.
+    pub matches: &'s [Match],
 }
 
-impl<'a> Candidates<'a> {
-    fn new(analysis: &'a Analysis) -> Self {
-        let stems = analysis.units.iter().map(|u| stem(&u.form)).collect();
-        let mut runs = Vec::new();
-        for h in analysis.hashtags.iter().filter(|h| h.unit_count >= 2) {
-            for first in h.first_unit..h.first_unit + h.unit_count {
-                let mut form = analysis.units[first].form.clone();
-                for last in first + 1..h.first_unit + h.unit_count {
-                    let before_last = form.len();
-                    form.push_str(&analysis.units[last].form);
-                    runs.push(Run {
-                        first_unit: first,
-                        unit_count: last - first + 1,
-                        stem: stem(&form),
-                        form: form.clone(),
-                        before_last,
+impl Scan<'_> {
+    /// `hits[theme]` for every theme of a lexicon with `themes` themes.
+    pub fn hits(&self, themes: usize) -> Vec<usize> {
+        let mut hits = vec![0; themes];
+        for m in self.matches {
+            hits[m.theme] += 1;
+        }
+        hits
+    }
+}
+
+/// A candidate match (§8), before the greedy choice.
+#[derive(Debug, Clone, Copy)]
+struct Candidate {
+    theme: u32,
+    first: u32,
+    len: u32,
+    entry: u32,
+}
+
+/// Scores posts one after another against one lexicon, reusing its buffers.
+/// Cheap to create: make one per thread.
+#[derive(Debug)]
+pub struct Scorer<'l> {
+    lexicon: &'l Lexicon,
+    read: Units,
+    /// Per unit, the range of `ids` holding the elements it matches.
+    unit_ids: Vec<(u32, u32)>,
+    ids: Vec<u32>,
+    run_form: String,
+    candidates: Vec<Candidate>,
+    chosen: Vec<Match>,
+}
+
+impl<'l> Scorer<'l> {
+    /// A scorer for `lexicon`.
+    pub fn new(lexicon: &'l Lexicon) -> Self {
+        Scorer {
+            lexicon,
+            read: Units::default(),
+            unit_ids: Vec::new(),
+            ids: Vec::new(),
+            run_form: String::new(),
+            candidates: Vec::new(),
+            chosen: Vec::new(),
+        }
+    }
+
+    /// Analyse `text` and choose its matches for every theme.
+    pub fn scan(&mut self, text: &str) -> Scan<'_> {
+        self.read.read(text);
+        let index = &self.lexicon.index;
+        self.candidates.clear();
+        index.with_cache(|matches| {
+            self.look_up_units(matches);
+            self.collect_runs(index, matches);
+        });
+        self.collect_terms_and_phrases(index);
+        self.collect_hashtags(index);
+        self.choose();
+        Scan {
+            word_count: self.read.units.len(),
+            emoji_count: self.read.emoji_count,
+            normalized: &self.read.normalized,
+            chars: &self.read.chars,
+            matches: &self.chosen,
+        }
+    }
+
+    /// Analyse and score `text`, with every theme's matches.
+    pub fn score(&mut self, text: &str) -> PostScore {
+        let themes = self.lexicon.themes.len();
+        let scan = self.scan(text);
+        let mut result: Vec<ThemeScore> = (0..themes)
+            .map(|_| ThemeScore {
+                hits: 0,
+                score: 0.0,
+                matches: Vec::new(),
+            })
+            .collect();
+        for m in scan.matches {
+            result[m.theme].matches.push(m.clone());
+        }
+        for theme in &mut result {
+            theme.hits = theme.matches.len();
+            theme.score = theme_score(theme.hits, scan.word_count);
+        }
+        PostScore {
+            word_count: scan.word_count,
+            emoji_count: scan.emoji_count,
+            themes: result,
+        }
+    }
+
+    fn look_up_units(&mut self, matches: &mut Matches<'_>) {
+        self.ids.clear();
+        self.unit_ids.clear();
+        for i in 0..self.read.units.len() {
+            let from = self.ids.len() as u32;
+            self.ids.extend_from_slice(matches.of(self.read.form(i)));
+            self.unit_ids.push((from, self.ids.len() as u32));
+        }
+    }
+
+    fn collect_terms_and_phrases(&mut self, index: &Index) {
+        let Scorer {
+            unit_ids,
+            ids,
+            candidates,
+            ..
+        } = self;
+        let elements_of = |unit: usize| {
+            let (from, to) = unit_ids[unit];
+            &ids[from as usize..to as usize]
+        };
+        let n = unit_ids.len();
+        for i in 0..n {
+            for &id in elements_of(i) {
+                for &(theme, entry) in &index.terms[id as usize] {
+                    candidates.push(Candidate {
+                        theme,
+                        first: i as u32,
+                        len: 1,
+                        entry,
+                    });
+                }
+                for phrase in &index.phrases[id as usize] {
+                    let len = 1 + phrase.rest.len();
+                    let fits = i + len <= n
+                        && phrase
+                            .rest
+                            .iter()
+                            .enumerate()
+                            .all(|(j, e)| elements_of(i + 1 + j).contains(e));
+                    if fits {
+                        candidates.push(Candidate {
+                            theme: phrase.entry.0,
+                            first: i as u32,
+                            len: len as u32,
+                            entry: phrase.entry.1,
+                        });
+                    }
+                }
+            }
+        }
+    }
+
+    /// Runs of two or more segments inside one hashtag, read as one unit
+    /// for term entries (§7); a prefix must reach into the run's last
+    /// segment.
+    fn collect_runs(&mut self, index: &Index, matches: &mut Matches<'_>) {
+        let Scorer {
+            read,
+            run_form,
+            candidates,
+            ..
+        } = self;
+        for h in read.hashtags.iter().filter(|h| h.unit_count >= 2) {
+            let end = h.first_unit + h.unit_count;
+            for first in h.first_unit..end {
+                run_form.clear();
+                run_form.push_str(read.form(first));
+                for last in first + 1..end {
+                    let before_last = run_form.len();
+                    run_form.push_str(read.form(last));
+                    for &id in matches.of(run_form) {
+                        if index.prefix_len(id).is_some_and(|len| len <= before_last) {
+                            continue;
+                        }
+                        for &(theme, entry) in &index.terms[id as usize] {
+                            candidates.push(Candidate {
+                                theme,
+                                first: first as u32,
+                                len: (last - first + 1) as u32,
+                                entry,
+                            });
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    fn collect_hashtags(&mut self, index: &Index) {
+        if index.hashtags.is_empty() {
+            return;
+        }
+        for (h, span) in self.read.hashtags.iter().enumerate() {
+            if span.unit_count == 0 {
+                continue;
+            }
+            if let Some(entries) = index.hashtags.get(self.read.tag(h)) {
+                for &(theme, entry) in entries {
+                    self.candidates.push(Candidate {
+                        theme,
+                        first: span.first_unit as u32,
+                        len: span.unit_count as u32,
+                        entry,
                     });
                 }
             }
         }
-        Candidates {
-            analysis,
-            stems,
-            runs,
-        }
     }
 
-    fn unit_matches(&self, element: &Element, unit: usize) -> bool {
-        let form = &self.analysis.units[unit].form;
-        match element {
-            Element::Stem(s) => &self.stems[unit] == s,
-            Element::Prefix(p) => form.starts_with(p.as_str()),
-            Element::Exact(f) => form == f,
-        }
-    }
-
-    fn run_matches(element: &Element, run: &Run) -> bool {
-        match element {
-            Element::Stem(s) => &run.stem == s,
-            Element::Exact(f) => &run.form == f,
-            // The prefix must reach into the run's last segment.
-            Element::Prefix(p) => run.form.starts_with(p.as_str()) && p.len() > run.before_last,
-        }
-    }
-
-    /// For each unit, the best candidate starting there: longest, then the
-    /// entry listed first.
-    fn best_starts(&self, theme: &Theme) -> Vec<Option<(usize, usize)>> {
-        let n = self.analysis.units.len();
-        let mut best: Vec<Option<(usize, usize)>> = vec![None; n];
-        let mut offer = |start: usize, len: usize, entry: usize| {
-            let better = match best[start] {
-                None => true,
-                Some((l, e)) => len > l || (len == l && entry < e),
-            };
-            if better {
-                best[start] = Some((len, entry));
+    /// Per theme, from the left: at each unit not yet covered, the longest
+    /// candidate starting there, ties to the entry listed first.
+    fn choose(&mut self) {
+        self.candidates
+            .sort_unstable_by_key(|c| (c.theme, c.first, Reverse(c.len), c.entry));
+        self.chosen.clear();
+        let units = &self.read.units;
+        let mut covered_to = 0;
+        let mut theme = None;
+        for c in &self.candidates {
+            if theme != Some(c.theme) {
+                theme = Some(c.theme);
+                covered_to = 0;
             }
-        };
-        for (k, entry) in theme.entries.iter().enumerate() {
-            match &entry.pattern {
-                Pattern::Term(element) => {
-                    (0..n)
-                        .filter(|&i| self.unit_matches(element, i))
-                        .for_each(|i| offer(i, 1, k));
-                    for run in self.runs.iter().filter(|r| Self::run_matches(element, r)) {
-                        offer(run.first_unit, run.unit_count, k);
-                    }
-                }
-                Pattern::Phrase(elements) => {
-                    let len = elements.len();
-                    for i in (0..n).filter(|&i| i + len <= n) {
-                        if elements
-                            .iter()
-                            .enumerate()
-                            .all(|(j, e)| self.unit_matches(e, i + j))
-                        {
-                            offer(i, len, k);
-                        }
-                    }
-                }
-                Pattern::Hashtag(tag) => {
-                    for h in self
-                        .analysis
-                        .hashtags
-                        .iter()
-                        .filter(|h| &h.tag == tag && h.unit_count > 0)
-                    {
-                        offer(h.first_unit, h.unit_count, k);
-                    }
-                }
-            }
-        }
-        best
-    }
-
-    fn theme_score(&self, theme: &Theme) -> ThemeScore {
-        let best = self.best_starts(theme);
-        let units = &self.analysis.units;
-        let mut matches = Vec::new();
-        let mut i = 0;
-        while i < units.len() {
-            let Some((len, entry)) = best[i] else {
-                i += 1;
+            if c.first < covered_to {
                 continue;
+            }
+            covered_to = c.first + c.len;
+            let (first, last) = (c.first as usize, (c.first + c.len - 1) as usize);
+            let is_hashtag_entry = matches!(
+                self.lexicon.themes[c.theme as usize].entries[c.entry as usize].pattern,
+                Pattern::Hashtag(_)
+            );
+            let (start, end) = match units[first].hashtag {
+                Some(h) if is_hashtag_entry => {
+                    (self.read.hashtags[h].start, self.read.hashtags[h].end)
+                }
+                _ => (units[first].start, units[last].end),
             };
-            let (start, end) = match &theme.entries[entry].pattern {
-                Pattern::Hashtag(_) => units[i]
-                    .hashtag
-                    .map(|h| {
-                        (
-                            self.analysis.hashtags[h].start,
-                            self.analysis.hashtags[h].end,
-                        )
-                    })
-                    .unwrap_or((units[i].start, units[i + len - 1].end)),
-                _ => (units[i].start, units[i + len - 1].end),
-            };
-            matches.push(Match {
-                entry,
-                first_unit: i,
-                unit_count: len,
+            self.chosen.push(Match {
+                theme: c.theme as usize,
+                entry: c.entry as usize,
+                first_unit: first,
+                unit_count: c.len as usize,
                 start,
                 end,
             });
-            i += len;
         }
-        let hits = matches.len();
-        let score = if units.is_empty() {
-            0.0
-        } else {
-            100.0 * hits as f64 / units.len() as f64
-        };
-        ThemeScore {
-            hits,
-            score,
-            matches,
-        }
-    }
-}
-
-/// Score an analysed post against every theme of `lexicon`.
-pub fn score_analysis(lexicon: &Lexicon, analysis: &Analysis) -> PostScore {
-    let candidates = Candidates::new(analysis);
-    PostScore {
-        word_count: analysis.word_count(),
-        emoji_count: analysis.emoji_count,
-        themes: lexicon
-            .themes
-            .iter()
-            .map(|t| candidates.theme_score(t))
-            .collect(),
     }
 }
 
 /// Analyse and score one post's text.
 pub fn score_text(lexicon: &Lexicon, text: &str) -> PostScore {
-    score_analysis(lexicon, &analyze(text))
+    Scorer::new(lexicon).score(text)
 }
+
+/// Posts per rayon task: large enough that a task's buffers are reused many
+/// times, small enough to balance two cores on a batch of a few thousand.
+const CHUNK: usize = 1024;
 
 /// Score many texts in parallel (rayon), results in input order.
 pub fn score_texts<S: AsRef<str> + Sync>(lexicon: &Lexicon, texts: &[S]) -> Vec<PostScore> {
     texts
-        .par_iter()
-        .map(|t| score_text(lexicon, t.as_ref()))
+        .par_chunks(CHUNK)
+        .flat_map_iter(|chunk| {
+            let mut scorer = Scorer::new(lexicon);
+            chunk
+                .iter()
+                .map(|t| scorer.score(t.as_ref()))
+                .collect::<Vec<_>>()
+        })
         .collect()
+}
+
+/// The counts of §8 for many posts, as columns (what `post_scores` needs),
+/// without the matches.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ScoreColumns {
+    /// `word_count` per post.
+    pub word_count: Vec<u32>,
+    /// `emoji_count` per post.
+    pub emoji_count: Vec<u32>,
+    /// `hits[theme][post]`.
+    pub hits: Vec<Vec<u32>>,
+}
+
+impl ScoreColumns {
+    fn with_themes(themes: usize) -> Self {
+        ScoreColumns {
+            word_count: Vec::new(),
+            emoji_count: Vec::new(),
+            hits: vec![Vec::new(); themes],
+        }
+    }
+
+    fn push(&mut self, scan: &Scan<'_>) {
+        self.word_count.push(scan.word_count as u32);
+        self.emoji_count.push(scan.emoji_count as u32);
+        let first = self.word_count.len() - 1;
+        for column in &mut self.hits {
+            column.push(0);
+        }
+        for m in scan.matches {
+            self.hits[m.theme][first] += 1;
+        }
+    }
+
+    fn append(&mut self, mut other: ScoreColumns) {
+        self.word_count.append(&mut other.word_count);
+        self.emoji_count.append(&mut other.emoji_count);
+        for (column, mut more) in self.hits.iter_mut().zip(other.hits) {
+            column.append(&mut more);
+        }
+    }
+
+    /// How many posts.
+    pub fn len(&self) -> usize {
+        self.word_count.len()
+    }
+
+    /// True when there are no posts.
+    pub fn is_empty(&self) -> bool {
+        self.word_count.is_empty()
+    }
+}
+
+/// Score many texts in parallel into columns, in input order.
+pub fn score_columns<S: AsRef<str> + Sync>(lexicon: &Lexicon, texts: &[S]) -> ScoreColumns {
+    let themes = lexicon.themes.len();
+    let parts: Vec<ScoreColumns> = texts
+        .par_chunks(CHUNK)
+        .map(|chunk| {
+            let mut scorer = Scorer::new(lexicon);
+            let mut part = ScoreColumns::with_themes(themes);
+            for text in chunk {
+                part.push(&scorer.scan(text.as_ref()));
+            }
+            part
+        })
+        .collect();
+    let mut all = ScoreColumns::with_themes(themes);
+    for part in parts {
+        all.append(part);
+    }
+    all
 }
 
 #[cfg(test)]
@@ -280,8 +471,8 @@ mod tests {
         assert_eq!((candour.matches[0].start, candour.matches[0].end), (0, 6));
         let tag = &candour.matches[1];
         assert_eq!(
-            (tag.entry, tag.first_unit, tag.unit_count),
-            (3, 3, 3),
+            (tag.theme, tag.entry, tag.first_unit, tag.unit_count),
+            (1, 3, 3, 3),
             "the hashtag entry covers its three units"
         );
         assert_eq!(

@@ -37,14 +37,31 @@ pub struct Token {
 /// character is skipped.
 pub fn tokenize(chars: &[char]) -> Vec<Token> {
     let mut tokens = Vec::new();
+    tokenize_into(chars, &mut tokens);
+    tokens
+}
+
+/// [`tokenize`] into a reused vector (cleared first).
+pub(crate) fn tokenize_into(chars: &[char], tokens: &mut Vec<Token>) {
+    tokens.clear();
+    // Where the next `@` is: an e-mail address is only tried before one.
+    let mut next_at = chars.iter().position(|&c| c == '@');
     let mut i = 0;
     while i < chars.len() {
+        if next_at.is_some_and(|at| at < i) {
+            next_at = chars[i..].iter().position(|&c| c == '@').map(|n| i + n);
+        }
         let previous = i.checked_sub(1).map(|p| chars[p]);
-        let token = url(chars, i)
-            .or_else(|| email(chars, i))
-            .or_else(|| mention(chars, i, previous))
-            .or_else(|| hashtag(chars, i, previous))
-            .or_else(|| word(chars, i));
+        // The rules in §4's order; each rule's first character decides
+        // which can apply here, so most positions try only one or two.
+        let token = match chars[i] {
+            '@' => mention(chars, i, previous),
+            '#' => hashtag(chars, i, previous),
+            c if is_letter_or_number(c) => url(chars, i)
+                .or_else(|| next_at.and_then(|_| email(chars, i)))
+                .or_else(|| word(chars, i)),
+            _ => None,
+        };
         match token {
             Some(token) => {
                 i = token.end;
@@ -53,7 +70,6 @@ pub fn tokenize(chars: &[char]) -> Vec<Token> {
             None => i += 1,
         }
     }
-    tokens
 }
 
 fn at(chars: &[char], i: usize) -> Option<char> {
@@ -70,6 +86,9 @@ fn run(chars: &[char], mut i: usize, class: impl Fn(char) -> bool) -> usize {
 
 /// `(?i)(https?://|www\.)\S+`
 fn url(chars: &[char], i: usize) -> Option<Token> {
+    if !matches!(at(chars, i), Some('h' | 'H' | 'w' | 'W')) {
+        return None;
+    }
     let starts_with = |prefix: &str| {
         prefix
             .chars()

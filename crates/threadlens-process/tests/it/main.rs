@@ -7,7 +7,10 @@ use std::path::{Path, PathBuf};
 
 use threadlens_process::{Lexicon, score_text};
 
-fn bundled(name: &str) -> PathBuf {
+mod properties;
+mod reference;
+
+pub(crate) fn bundled(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../../datasets/lexicons")
         .join(name)

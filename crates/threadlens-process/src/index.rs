@@ -1,0 +1,207 @@
+//! A lexicon compiled for scoring: hash lookups from a unit's form to the
+//! elements it matches, and from elements to the entries that use them, so
+//! a post costs one hash lookup per unit however large the lexicon is. The
+//! answers for each form are cached per thread (vocabulary is Zipfian: a
+//! corpus's forms repeat, and each is stemmed once).
+
+use std::cell::RefCell;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use rustc_hash::FxHashMap;
+
+use crate::lexicon::{Element, Pattern, Theme};
+use crate::stem::stem;
+
+/// An entry of a theme, by position: `(theme, entry)`.
+pub(crate) type EntryRef = (u32, u32);
+
+/// A phrase entry, indexed by its first element.
+#[derive(Debug, Clone)]
+pub(crate) struct PhraseRef {
+    pub entry: EntryRef,
+    /// The element ids of the second and later elements.
+    pub rest: Vec<u32>,
+}
+
+/// The compiled form of a lexicon's themes.
+#[derive(Debug, Clone)]
+pub(crate) struct Index {
+    /// Tells the per-thread caches which lexicon they hold answers for.
+    id: u64,
+    /// Every distinct element of every entry.
+    elements: Vec<Element>,
+    by_stem: FxHashMap<String, Vec<u32>>,
+    by_exact: FxHashMap<String, Vec<u32>>,
+    prefixes: Vec<(String, u32)>,
+    /// Per element: the term entries that are just this element.
+    pub terms: Vec<Vec<EntryRef>>,
+    /// Per element: the phrase entries that start with it.
+    pub phrases: Vec<Vec<PhraseRef>>,
+    /// Per tag: the hashtag entries.
+    pub hashtags: FxHashMap<String, Vec<EntryRef>>,
+}
+
+static NEXT_ID: AtomicU64 = AtomicU64::new(1);
+
+/// Answers above this many forms are dropped and relearned, so memory stays
+/// flat however long the tail of a corpus's vocabulary.
+const CACHE_LIMIT: usize = 1 << 20;
+
+impl Index {
+    /// Compile `themes`.
+    pub fn build(themes: &[Theme]) -> Index {
+        let mut index = Index {
+            id: NEXT_ID.fetch_add(1, Ordering::Relaxed),
+            elements: Vec::new(),
+            by_stem: FxHashMap::default(),
+            by_exact: FxHashMap::default(),
+            prefixes: Vec::new(),
+            terms: Vec::new(),
+            phrases: Vec::new(),
+            hashtags: FxHashMap::default(),
+        };
+        for (t, theme) in themes.iter().enumerate() {
+            for (e, entry) in theme.entries.iter().enumerate() {
+                let entry_ref = (t as u32, e as u32);
+                match &entry.pattern {
+                    Pattern::Term(element) => {
+                        let id = index.element_id(element);
+                        index.terms[id as usize].push(entry_ref);
+                    }
+                    Pattern::Phrase(elements) => {
+                        let ids: Vec<u32> = elements.iter().map(|e| index.element_id(e)).collect();
+                        if let Some((&first, rest)) = ids.split_first() {
+                            index.phrases[first as usize].push(PhraseRef {
+                                entry: entry_ref,
+                                rest: rest.to_vec(),
+                            });
+                        }
+                    }
+                    Pattern::Hashtag(tag) => {
+                        index
+                            .hashtags
+                            .entry(tag.clone())
+                            .or_default()
+                            .push(entry_ref);
+                    }
+                }
+            }
+        }
+        index
+    }
+
+    fn element_id(&mut self, element: &Element) -> u32 {
+        if let Some(found) = self.elements.iter().position(|e| e == element) {
+            return found as u32;
+        }
+        let id = self.elements.len() as u32;
+        match element {
+            Element::Stem(s) => self.by_stem.entry(s.clone()).or_default().push(id),
+            Element::Exact(f) => self.by_exact.entry(f.clone()).or_default().push(id),
+            Element::Prefix(p) => self.prefixes.push((p.clone(), id)),
+        }
+        self.elements.push(element.clone());
+        self.terms.push(Vec::new());
+        self.phrases.push(Vec::new());
+        id
+    }
+
+    /// The length in bytes of element `id` when it is a prefix.
+    pub fn prefix_len(&self, id: u32) -> Option<usize> {
+        match &self.elements[id as usize] {
+            Element::Prefix(p) => Some(p.len()),
+            _ => None,
+        }
+    }
+
+    /// Append the ids of the elements that a unit of form `form` matches
+    /// (§7: stem equal, form starting with the prefix, form equal), in
+    /// increasing order.
+    fn match_form(&self, form: &str, out: &mut Vec<u32>) {
+        let start = out.len();
+        if let Some(ids) = self.by_stem.get(stem(form).as_str()) {
+            out.extend(ids);
+        }
+        if let Some(ids) = self.by_exact.get(form) {
+            out.extend(ids);
+        }
+        out.extend(
+            self.prefixes
+                .iter()
+                .filter(|(p, _)| form.starts_with(p.as_str()))
+                .map(|&(_, id)| id),
+        );
+        out[start..].sort_unstable();
+    }
+
+    /// Call `f` with this thread's cache of answers for this index.
+    pub fn with_cache<R>(&self, f: impl FnOnce(&mut Matches<'_>) -> R) -> R {
+        CACHE.with_borrow_mut(|cache| {
+            if cache.index != self.id || cache.spans.len() + cache.short.len() >= CACHE_LIMIT {
+                cache.index = self.id;
+                cache.spans.clear();
+                cache.short.clear();
+                cache.ids.clear();
+            }
+            f(&mut Matches { index: self, cache })
+        })
+    }
+}
+
+/// The elements each form matches, answered from this thread's cache.
+pub(crate) struct Matches<'c> {
+    index: &'c Index,
+    cache: &'c mut FormCache,
+}
+
+impl Matches<'_> {
+    /// The ids of the elements `form` matches, in increasing order.
+    pub fn of(&mut self, form: &str) -> &[u32] {
+        let cache = &mut *self.cache;
+        let found = match short_key(form) {
+            Some(key) => cache.short.get(&key).copied(),
+            None => cache.spans.get(form).copied(),
+        };
+        let (from, to) = match found {
+            Some(span) => span,
+            None => {
+                let from = cache.ids.len() as u32;
+                self.index.match_form(form, &mut cache.ids);
+                let span = (from, cache.ids.len() as u32);
+                match short_key(form) {
+                    Some(key) => cache.short.insert(key, span),
+                    None => cache.spans.insert(form.into(), span),
+                };
+                span
+            }
+        };
+        &cache.ids[from as usize..to as usize]
+    }
+}
+
+/// A form of at most 8 bytes packed into a number (zero-padded: forms hold
+/// no NUL), so most lookups hash and compare one word instead of a string.
+fn short_key(form: &str) -> Option<u64> {
+    let bytes = form.as_bytes();
+    (bytes.len() <= 8).then(|| {
+        bytes
+            .iter()
+            .rev()
+            .fold(0u64, |key, &b| (key << 8) | u64::from(b))
+    })
+}
+
+/// Per thread: for each form seen, the span of `ids` holding its elements.
+#[derive(Default)]
+pub(crate) struct FormCache {
+    index: u64,
+    /// Forms of up to 8 bytes, by [`short_key`].
+    short: FxHashMap<u64, (u32, u32)>,
+    /// Longer forms.
+    spans: FxHashMap<Box<str>, (u32, u32)>,
+    ids: Vec<u32>,
+}
+
+thread_local! {
+    static CACHE: RefCell<FormCache> = RefCell::new(FormCache::default());
+}
