@@ -10,6 +10,8 @@ use clap::{Args, Parser, Subcommand};
 Examples:
   threadlens import --out data/solvingtogether tweets.jsonl
   threadlens import --format mastodon --instance mastodon.social --out data/st statuses.json
+  threadlens score --data data/st --lexicon datasets/lexicons/three-cs.toml
+  threadlens kwic --data data/st --lexicon datasets/lexicons/three-cs.toml --theme candour
   threadlens lexicon explain my-lexicon.toml \"Co-production and #LivedExperience\"
   threadlens help import
 
@@ -36,9 +38,98 @@ pub(crate) struct GlobalArgs {
 pub(crate) enum Command {
     /// Import posts from files into a store (DIR/posts.parquet).
     Import(ImportArgs),
+    /// Score every stored post against a lexicon's themes (the post_scores table).
+    Score(ScoreArgs),
+    /// Show each match of a lexicon in the stored posts, in context.
+    Kwic(KwicArgs),
     /// Check a lexicon, or see how it reads a text.
     #[command(subcommand)]
     Lexicon(LexiconCommand),
+}
+
+/// `threadlens score`.
+#[derive(Debug, Args)]
+#[command(after_long_help = "\
+What it writes (in --out, each file renamed into place only when complete):
+  post_scores.csv      one row per post: post_id, platform, word_count, emoji_count,
+                       then <theme>_hits and <theme>_score per theme in lexicon order;
+                       UTF-8, ids as text, cells that start with = + - @ tab or CR
+                       get a leading ' so spreadsheets do not run them as formulas
+  post_scores.parquet  the same columns, typed (counts u32, scores f64)
+  manifest.json        tool version, scoring spec (v1), lexicon name, version and
+                       sha256, posts.parquet's sha256 and rows, rejects, times,
+                       the command line, and whether reposts were scored
+
+<theme>_score is 100 × hits / word_count (0 for a post with no words), as
+text-processing.md §8 defines it. Reposts are left out by default: their
+text is another post's, and counting it again would weigh a theme by how
+often it was reposted rather than said.
+
+Examples:
+  threadlens score --data data/st --lexicon datasets/lexicons/three-cs.toml
+  threadlens score --data data/st --lexicon my.toml --out results/scores --format parquet")]
+pub(crate) struct ScoreArgs {
+    /// The store to score: the folder holding posts.parquet (see `threadlens import`).
+    #[arg(long, value_name = "DIR")]
+    pub data: PathBuf,
+    /// The lexicon (TOML, formats.md §3).
+    #[arg(long, value_name = "FILE")]
+    pub lexicon: PathBuf,
+    /// Where to write the table and manifest.json [default: DIR/scores].
+    #[arg(long, short, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Formats to write, comma-separated: csv, parquet.
+    #[arg(long, short, default_value = "csv,parquet", value_name = "LIST")]
+    pub format: String,
+    /// Score reposts too.
+    #[arg(long)]
+    pub include_reposts: bool,
+}
+
+/// `threadlens kwic`.
+#[derive(Debug, Args)]
+#[command(after_long_help = "\
+Each line is one match as the scorer chose it (text-processing.md §8): the
+theme, the entry as written in the lexicon, up to --window characters of the
+normalised text before and after, and the post id. Read them to find entries
+that match the wrong sense of a word, then prune or narrow those entries
+(`=exact`, a phrase) and check again.
+
+Formats (--format):
+  table  aligned for reading in a terminal (default)
+  csv    post_id, theme, entry, left, match, right; cells guarded against
+         spreadsheet formulas like every CSV threadlens writes
+
+Examples:
+  threadlens kwic --data data/st --lexicon datasets/lexicons/three-cs.toml --theme candour
+  threadlens kwic --data data/st --lexicon my.toml --entry \"honest*\" --window 60
+  threadlens kwic --data data/st --lexicon my.toml --format csv > kwic.csv")]
+pub(crate) struct KwicArgs {
+    /// The store: the folder holding posts.parquet.
+    #[arg(long, value_name = "DIR")]
+    pub data: PathBuf,
+    /// The lexicon (TOML, formats.md §3).
+    #[arg(long, value_name = "FILE")]
+    pub lexicon: PathBuf,
+    /// Only this theme (its id); repeat for several.
+    #[arg(long, value_name = "THEME")]
+    pub theme: Vec<String>,
+    /// Only this entry, as written in the lexicon; repeat for several.
+    #[arg(long, value_name = "ENTRY")]
+    pub entry: Vec<String>,
+    /// Characters of context on each side.
+    #[arg(long, short, default_value_t = 40, value_name = "N")]
+    pub window: usize,
+    /// Stop after this many lines.
+    #[arg(long, value_name = "N")]
+    pub limit: Option<usize>,
+    /// Output format: table or csv.
+    #[arg(long, short, default_value = "table", value_name = "FORMAT",
+          value_parser = clap::builder::PossibleValuesParser::new(["table", "csv"]))]
+    pub format: String,
+    /// Look in reposts too.
+    #[arg(long)]
+    pub include_reposts: bool,
 }
 
 /// `threadlens lexicon ...`.

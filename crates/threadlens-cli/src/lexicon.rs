@@ -19,7 +19,7 @@ pub(crate) fn run(command: &LexiconCommand) -> Result<ExitCode> {
 }
 
 /// A lexicon that cannot be used is a configuration error (exit 2).
-fn load(file: &Path) -> Result<Lexicon> {
+pub(crate) fn load(file: &Path) -> Result<Lexicon> {
     let lexicon = Lexicon::from_file(file).map_err(|e| UsageError(e.to_string()))?;
     for warning in &lexicon.warnings {
         tracing::warn!("{warning}");

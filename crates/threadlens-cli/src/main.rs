@@ -4,8 +4,10 @@
 
 mod cli;
 mod import;
+mod kwic;
 mod lexicon;
 mod logging;
+mod score;
 
 use std::process::ExitCode;
 
@@ -35,6 +37,8 @@ fn main() -> ExitCode {
     logging::init(cli.global.verbose, cli.global.quiet);
     let result = match &cli.command {
         Command::Import(args) => import::run(args, &cli.global),
+        Command::Score(args) => score::run(args, &cli.global),
+        Command::Kwic(args) => kwic::run(args),
         Command::Lexicon(command) => lexicon::run(command),
     };
     match result {

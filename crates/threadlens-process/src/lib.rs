@@ -27,6 +27,7 @@ mod classes;
 mod emoji;
 mod forms;
 mod index;
+mod kwic;
 mod lexicon;
 mod normalize;
 mod score;
@@ -39,6 +40,7 @@ mod units;
 pub use analyze::{Analysis, Hashtag, Unit, analyze};
 pub use emoji::emoji_count;
 pub use forms::{Segment, hashtag_tag, segments, word_form};
+pub use kwic::{KwicLine, kwic_lines, kwic_texts};
 pub use lexicon::{Element, Entry, Lexicon, LexiconError, Pattern, Theme};
 pub use normalize::normalize;
 pub use score::{

@@ -1,6 +1,21 @@
-//! Summary tables and their writers (CSV, Parquet, JSON, Markdown, HTML,
-//! XLSX), the run manifest and notebook export.
+//! Summary tables and their writers, and the run manifest.
 //!
-//! Not built yet: issue 4 fills this crate. It is part of the workspace now
-//! so the layout and dependency directions are fixed from the start; it
-//! exports nothing, so nothing can depend on it by accident.
+//! So far (issue 3): the `post_scores` table, written batch by batch as CSV
+//! (formula-injection guarded) and Parquet, and `manifest.json`. The other
+//! tables, formats, the HTML report and notebook export are issue 4's.
+//! Every output is written beside its final name and renamed into place
+//! when complete.
+
+mod error;
+mod format;
+mod guard;
+mod manifest;
+mod post_scores;
+
+pub use error::{Error, Result};
+pub use format::{TableFormat, UnknownFormat};
+pub use guard::guard_cell;
+pub use manifest::{
+    InputFile, LexiconInfo, MANIFEST_FILE, Manifest, OutputFile, SCORING_SPEC, file_sha256,
+};
+pub use post_scores::{POST_SCORES, ScoredBatch, Written, post_scores_columns, write_post_scores};

@@ -29,6 +29,8 @@ mod rejects;
 mod store;
 mod table;
 
+pub use atomic::{AtomicFile, write_atomically};
 pub use error::{Error, Result};
 pub use post_set::{Inserted, PostSet};
 pub use store::{POSTS_FILE, PostStore, REJECTS_FILE};
+pub use table::TextBatch;

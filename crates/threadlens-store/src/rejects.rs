@@ -12,6 +12,28 @@ use crate::{Error, Result};
 /// Add `rejects` to the file at `path`, skipping those already recorded
 /// (so importing the same bad file twice records its rejects once).
 /// Returns how many were added.
+/// How many rejects `path` records (its non-empty lines); 0 when there is
+/// no file.
+pub(crate) fn count_rejects(path: &Path) -> Result<u64> {
+    let io = |source| Error::Io {
+        path: path.to_owned(),
+        source,
+    };
+    match std::fs::File::open(path) {
+        Ok(file) => {
+            let mut count = 0;
+            for line in BufReader::new(file).lines() {
+                if !line.map_err(io)?.trim().is_empty() {
+                    count += 1;
+                }
+            }
+            Ok(count)
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(0),
+        Err(e) => Err(io(e)),
+    }
+}
+
 pub(crate) fn append_rejects(path: &Path, rejects: &[Reject]) -> Result<usize> {
     if rejects.is_empty() {
         return Ok(0);

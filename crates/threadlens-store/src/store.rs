@@ -6,8 +6,8 @@ use threadlens_model::Post;
 use threadlens_model::Reject;
 
 use crate::atomic::write_atomically;
-use crate::rejects::append_rejects;
-use crate::table::{from_frame, to_frame};
+use crate::rejects::{append_rejects, count_rejects};
+use crate::table::{TextBatch, from_frame, texts_from_frame, to_frame};
 use crate::{Error, PostSet, Result};
 
 /// The posts table's file name inside a store folder.
@@ -77,14 +77,44 @@ impl PostStore {
         rows: usize,
     ) -> Result<impl Iterator<Item = Result<Vec<Post>>> + use<>> {
         let path = self.posts_path();
-        let rows = rows.max(1);
-        let total = match self.open_table()? {
+        Ok(self
+            .read_slices(rows, None)?
+            .map(move |df| from_frame(&df?, &path)))
+    }
+
+    /// What scoring needs of the stored posts (key, kind, text), in batches
+    /// of at most `rows`: only those columns are read and decoded.
+    pub fn read_texts(
+        &self,
+        rows: usize,
+    ) -> Result<impl Iterator<Item = Result<TextBatch>> + use<>> {
+        let path = self.posts_path();
+        let columns = ["platform", "post_id", "kind", "text"].map(str::to_owned);
+        Ok(self
+            .read_slices(rows, Some(columns.to_vec()))?
+            .map(move |df| texts_from_frame(&df?, &path)))
+    }
+
+    /// How many posts are stored.
+    pub fn count(&self) -> Result<usize> {
+        match self.open_table()? {
             Some(mut reader) => reader.num_rows().map_err(|source| Error::Parquet {
-                path: path.clone(),
+                path: self.posts_path(),
                 source,
-            })?,
-            None => 0,
-        };
+            }),
+            None => Ok(0),
+        }
+    }
+
+    /// The table in slices of at most `rows`, with only `columns` if given.
+    fn read_slices(
+        &self,
+        rows: usize,
+        columns: Option<Vec<String>>,
+    ) -> Result<impl Iterator<Item = Result<DataFrame>> + use<>> {
+        let path = self.posts_path();
+        let rows = rows.max(1);
+        let total = self.count()?;
         let store = self.clone();
         Ok((0..total).step_by(rows).map(move |offset| {
             let reader = store.open_table()?.ok_or_else(|| Error::Io {
@@ -94,14 +124,14 @@ impl PostStore {
                     "the table disappeared while being read",
                 ),
             })?;
-            let df = reader
+            reader
+                .with_columns(columns.clone())
                 .with_slice(Some((offset, rows)))
                 .finish()
                 .map_err(|source| Error::Parquet {
                     path: path.clone(),
                     source,
-                })?;
-            from_frame(&df, &path)
+                })
         }))
     }
 
@@ -125,6 +155,11 @@ impl PostStore {
         let path = self.posts_path();
         write_atomically(&path, |out| write_parquet(posts.sorted(), out, &path))?;
         Ok(true)
+    }
+
+    /// How many rejects `rejects.jsonl` records.
+    pub fn rejects_count(&self) -> Result<u64> {
+        count_rejects(&self.rejects_path())
     }
 
     /// Record rejects in `rejects.jsonl`, skipping ones already there.

@@ -79,6 +79,104 @@ pub(crate) fn to_frame(posts: &[&Post]) -> PolarsResult<DataFrame> {
     )
 }
 
+/// The values of text column `name`, nulls as `None`.
+fn str_column<'a>(df: &'a DataFrame, name: &str, path: &Path) -> Result<Vec<Option<&'a str>>> {
+    let schema_err = |why: String| Error::Schema {
+        path: path.to_owned(),
+        column: name.to_owned(),
+        why,
+    };
+    Ok(df
+        .column(name)
+        .map_err(|_| schema_err("missing".to_owned()))?
+        .str()
+        .map_err(|e| schema_err(e.to_string()))?
+        .iter()
+        .collect())
+}
+
+/// What scoring reads of each post: its key, kind and text, as columns.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TextBatch {
+    /// Platform per post.
+    pub platform: Vec<Platform>,
+    /// Post id per post.
+    pub post_id: Vec<String>,
+    /// Kind per post (reposts are usually left out of scoring).
+    pub kind: Vec<PostKind>,
+    /// Text per post.
+    pub text: Vec<String>,
+}
+
+impl TextBatch {
+    /// How many posts.
+    pub fn len(&self) -> usize {
+        self.post_id.len()
+    }
+
+    /// True when there are none.
+    pub fn is_empty(&self) -> bool {
+        self.post_id.is_empty()
+    }
+
+    /// Keep only the posts for which `keep(kind)` is true.
+    pub fn retain_kinds(&mut self, keep: impl Fn(PostKind) -> bool) {
+        if self.kind.iter().all(|&k| keep(k)) {
+            return;
+        }
+        let all = std::mem::take(self);
+        let rows = all
+            .platform
+            .into_iter()
+            .zip(all.post_id)
+            .zip(all.kind)
+            .zip(all.text);
+        for (((platform, post_id), kind), text) in rows {
+            if keep(kind) {
+                self.platform.push(platform);
+                self.post_id.push(post_id);
+                self.kind.push(kind);
+                self.text.push(text);
+            }
+        }
+    }
+}
+
+/// Read the scoring columns of a slice of the §1 table.
+pub(crate) fn texts_from_frame(df: &DataFrame, path: &Path) -> Result<TextBatch> {
+    let platform = str_column(df, "platform", path)?;
+    let post_id = str_column(df, "post_id", path)?;
+    let kind = str_column(df, "kind", path)?;
+    let text = str_column(df, "text", path)?;
+    let mut batch = TextBatch::default();
+    for row in 0..df.height() {
+        let bad = |column: &str, why: &str| Error::Row {
+            path: path.to_owned(),
+            row,
+            column: column.to_owned(),
+            why: why.to_owned(),
+        };
+        let required = |values: &[Option<&'_ str>], column: &str| -> Result<String> {
+            values[row]
+                .map(str::to_owned)
+                .ok_or_else(|| bad(column, "null in a required column"))
+        };
+        batch.platform.push(
+            required(&platform, "platform")?
+                .parse::<Platform>()
+                .map_err(|e| bad("platform", &e.to_string()))?,
+        );
+        batch.post_id.push(required(&post_id, "post_id")?);
+        batch.kind.push(
+            required(&kind, "kind")?
+                .parse::<PostKind>()
+                .map_err(|e| bad("kind", &e.to_string()))?,
+        );
+        batch.text.push(required(&text, "text")?);
+    }
+    Ok(batch)
+}
+
 /// Read posts back from a §1 table. `path` names the file in errors.
 pub(crate) fn from_frame(df: &DataFrame, path: &Path) -> Result<Vec<Post>> {
     let schema_err = |column: &str, why: String| Error::Schema {
@@ -91,13 +189,7 @@ pub(crate) fn from_frame(df: &DataFrame, path: &Path) -> Result<Vec<Post>> {
             .map_err(|_| schema_err(name, "missing".to_owned()))
     };
     let typed = |name: &str, e: PolarsError| schema_err(name, e.to_string());
-    let strs = |name: &str| -> Result<Vec<Option<&str>>> {
-        Ok(column(name)?
-            .str()
-            .map_err(|e| typed(name, e))?
-            .iter()
-            .collect())
-    };
+    let strs = |name: &str| str_column(df, name, path);
     // Columns added after v1 may be absent from older files.
     let optional_strs = |name: &str| -> Result<Vec<Option<&str>>> {
         match df.column(name) {

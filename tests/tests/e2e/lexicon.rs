@@ -2,15 +2,7 @@
 
 use crate::{text, threadlens};
 
-/// The lexicon of text-processing.md §9, as the scorer's tests use it.
-const CONTRACT_LEXICON: &str =
-    include_str!("../../../crates/threadlens-process/tests/data/contract-examples.toml");
-
-fn lexicon_file(dir: &tempfile::TempDir, content: &str) -> String {
-    let path = dir.path().join("lexicon.toml");
-    std::fs::write(&path, content).unwrap();
-    path.display().to_string()
-}
+use crate::{CONTRACT_LEXICON, lexicon_file};
 
 #[test]
 fn check_shows_compiled_entries_and_warns_of_repeats() {

@@ -4,7 +4,9 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test helpers may panic
 
 mod import;
+mod kwic;
 mod lexicon;
+mod score;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -47,4 +49,67 @@ pub fn data(name: &str) -> String {
         .join(name)
         .display()
         .to_string()
+}
+
+/// The lexicon of text-processing.md §9, as the scorer's tests use it.
+pub const CONTRACT_LEXICON: &str =
+    include_str!("../../../crates/threadlens-process/tests/data/contract-examples.toml");
+
+/// Write `content` as `lexicon.toml` in `dir`; its path.
+pub fn lexicon_file(dir: &tempfile::TempDir, content: &str) -> String {
+    let path = dir.path().join("lexicon.toml");
+    std::fs::write(&path, content).unwrap();
+    path.display().to_string()
+}
+
+/// The texts of text-processing.md §9's table, ids 1 to 6.
+pub const CONTRACT_TEXTS: [&str; 6] = [
+    "Co-production and honesty matter",
+    "#LivedExperience partners were involved",
+    "Honest, candid conversations #DutyOfCandour",
+    "@HorizonsNHS https://t.co/x #CoDesign",
+    "❤️ candour ❤️ jane.doe@nhs.net",
+    "@HorizonsNHS's #NHS’s lived  🙌  experience",
+];
+
+/// A store in `dir/store` holding the §9 texts (ids 1-6), a repost (id 7),
+/// a post with no words whose id looks like a formula (`=2+5`), and one
+/// line that is rejected. Returns the store's path.
+pub fn contract_store(dir: &tempfile::TempDir) -> String {
+    let mut lines: Vec<String> = CONTRACT_TEXTS
+        .iter()
+        .enumerate()
+        .map(|(i, text)| {
+            serde_json::json!({
+                "id": (i + 1).to_string(), "text": text, "platform": "x",
+                "created_at": "2022-06-28T09:00:00Z", "author": "someone",
+            })
+            .to_string()
+        })
+        .collect();
+    lines.push(
+        serde_json::json!({"id": "7", "text": "honest candour", "kind": "repost", "platform": "x",
+            "created_at": "2022-06-28T09:05:00Z", "author": "someone"})
+        .to_string(),
+    );
+    lines.push(
+        serde_json::json!({"id": "=2+5", "text": "@x https://t.co/y", "platform": "x",
+            "created_at": "2022-06-28T09:06:00Z", "author": "someone"})
+        .to_string(),
+    );
+    lines.push(r#"{"id": "9", "text": "no time"}"#.to_owned());
+    let input = dir.path().join("posts.jsonl");
+    std::fs::write(&input, lines.join("\n") + "\n").unwrap();
+    let store = dir.path().join("store");
+    let output = threadlens(&[
+        "import",
+        "--format",
+        "jsonl",
+        "--out",
+        store.to_str().unwrap(),
+        input.to_str().unwrap(),
+    ]);
+    assert!(output.status.success(), "{output:?}");
+    assert!(text(&output).0.contains("rejected 1"), "{output:?}");
+    store.display().to_string()
 }

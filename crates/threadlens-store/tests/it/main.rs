@@ -146,6 +146,55 @@ fn batches_cover_every_row_once() {
 }
 
 #[test]
+fn text_batches_read_only_what_scoring_needs_in_stored_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = PostStore::open(dir.path()).unwrap();
+    let mut set = PostSet::new();
+    for i in 0..12u64 {
+        let mut p = full_post();
+        p.post_id = format!("{}", 1_440_714_901_538_803_715u64 + i);
+        p.text = format!("post {i}");
+        p.kind = if i % 3 == 0 {
+            PostKind::Repost
+        } else {
+            PostKind::Original
+        };
+        set.insert(p);
+    }
+    store.commit(&set).unwrap();
+    assert_eq!(store.count().unwrap(), 12);
+    let batches: Vec<_> = store.read_texts(5).unwrap().map(|b| b.unwrap()).collect();
+    assert_eq!(
+        batches.iter().map(|b| b.len()).collect::<Vec<_>>(),
+        [5, 5, 2]
+    );
+    let posts = store.read_posts().unwrap();
+    let texts: Vec<&String> = batches.iter().flat_map(|b| &b.text).collect();
+    let stored: Vec<&String> = posts.iter().map(|p| &p.text).collect();
+    assert_eq!(texts, stored, "same rows, same order as read_posts");
+    assert!(
+        batches
+            .iter()
+            .flat_map(|b| &b.platform)
+            .all(|&p| p == Platform::X)
+    );
+
+    let mut first = batches[0].clone();
+    let reposts = first
+        .kind
+        .iter()
+        .filter(|&&k| k == PostKind::Repost)
+        .count();
+    first.retain_kinds(|k| k != PostKind::Repost);
+    assert_eq!(first.len(), 5 - reposts);
+    assert_eq!(
+        (first.platform.len(), first.kind.len(), first.text.len()),
+        (first.len(), first.len(), first.len())
+    );
+    assert!(first.kind.iter().all(|&k| k != PostKind::Repost));
+}
+
+#[test]
 fn an_empty_store_reads_as_empty() {
     let dir = tempfile::tempdir().unwrap();
     let store = PostStore::open(dir.path().join("new")).unwrap();
@@ -185,6 +234,9 @@ fn rejects_are_recorded_once() {
         .map(|l| serde_json::from_str(l).unwrap())
         .collect();
     assert_eq!(lines, vec![reject(2), reject(5), reject(9)]);
+    assert_eq!(store.rejects_count().unwrap(), 3);
+    let empty = PostStore::open(dir.path().join("none")).unwrap();
+    assert_eq!(empty.rejects_count().unwrap(), 0);
 }
 
 #[test]

@@ -1,0 +1,155 @@
+//! `threadlens score`: store → post_scores table + manifest.json.
+
+use std::io::{IsTerminal, Write};
+use std::path::Path;
+use std::process::ExitCode;
+use std::time::Instant;
+
+use anyhow::{Context, Result};
+use chrono::{SecondsFormat, Utc};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use threadlens_model::PostKind;
+use threadlens_process::{Lexicon, score_columns};
+use threadlens_report::{
+    InputFile, LexiconInfo, Manifest, OutputFile, SCORING_SPEC, ScoredBatch, TableFormat,
+    file_sha256, write_post_scores,
+};
+use threadlens_store::{POSTS_FILE, PostStore, TextBatch};
+
+use crate::UsageError;
+use crate::cli::{GlobalArgs, ScoreArgs};
+
+/// Posts read, scored and written at a time: memory stays flat in the
+/// size of the store.
+pub(crate) const BATCH_ROWS: usize = 65_536;
+/// Stores with more posts than this get a progress bar.
+const PROGRESS_MIN_POSTS: u64 = 200_000;
+
+/// Open a store that must already hold posts (exit 2 if it does not).
+pub(crate) fn existing_store(dir: &Path) -> Result<PostStore> {
+    if !dir.join(POSTS_FILE).is_file() {
+        return Err(UsageError(format!(
+            "{} has no {POSTS_FILE}: import posts first (threadlens import --out {} FILE...)",
+            dir.display(),
+            dir.display()
+        ))
+        .into());
+    }
+    PostStore::open(dir).with_context(|| format!("cannot read the store {}", dir.display()))
+}
+
+/// Keep what is to be scored: reposts only when asked for.
+pub(crate) fn keep_kinds(batch: &mut TextBatch, include_reposts: bool) {
+    if !include_reposts {
+        batch.retain_kinds(|kind| kind != PostKind::Repost);
+    }
+}
+
+/// The lexicon as the manifest records it.
+pub(crate) fn lexicon_info(lexicon: &Lexicon, path: &Path) -> Result<LexiconInfo> {
+    Ok(LexiconInfo {
+        name: lexicon.name.clone(),
+        version: lexicon.version.clone(),
+        path: path.to_owned(),
+        sha256: file_sha256(path)?,
+        themes: lexicon.themes.iter().map(|t| t.id.clone()).collect(),
+    })
+}
+
+fn progress_bar(global: &GlobalArgs, posts: u64) -> ProgressBar {
+    if global.quiet || posts < PROGRESS_MIN_POSTS || !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::with_draw_target(Some(posts), ProgressDrawTarget::stderr());
+    let style = ProgressStyle::with_template(
+        "scoring [{bar:30}] {human_pos}/{human_len} posts {per_sec} eta {eta}",
+    )
+    .unwrap_or_else(|_| ProgressStyle::default_bar())
+    .progress_chars("=> ");
+    bar.set_style(style);
+    bar
+}
+
+/// Run `threadlens score`.
+pub(crate) fn run(args: &ScoreArgs, global: &GlobalArgs) -> Result<ExitCode> {
+    let started_at = Utc::now();
+    let clock = Instant::now();
+    let formats = TableFormat::parse_list(&args.format).map_err(|e| UsageError(e.to_string()))?;
+    if formats.is_empty() {
+        return Err(UsageError("--format names no format (try csv,parquet)".into()).into());
+    }
+    let lexicon = crate::lexicon::load(&args.lexicon)?;
+    let store = existing_store(&args.data)?;
+    let out_dir = args.out.clone().unwrap_or_else(|| args.data.join("scores"));
+    std::fs::create_dir_all(&out_dir)
+        .with_context(|| format!("cannot create the output folder {}", out_dir.display()))?;
+
+    let stored = store.count()? as u64;
+    let posts_path = store.posts_path();
+    let posts_sha256 = file_sha256(&posts_path)?;
+    let themes: Vec<String> = lexicon.themes.iter().map(|t| t.id.clone()).collect();
+    let bar = progress_bar(global, stored);
+    let batches = store.read_texts(BATCH_ROWS)?.map(|batch| {
+        let mut posts = batch?;
+        let read = posts.len() as u64;
+        keep_kinds(&mut posts, args.include_reposts);
+        let scores = score_columns(&lexicon, &posts.text);
+        bar.inc(read);
+        Ok(ScoredBatch { posts, scores })
+    });
+    let written = write_post_scores(&out_dir, &formats, &themes, batches)?;
+    bar.finish_and_clear();
+    let seconds = clock.elapsed().as_secs_f64();
+    tracing::info!(
+        "scored {} posts in {seconds:.2} s ({:.0} posts/s)",
+        written.rows,
+        written.rows as f64 / seconds.max(1e-9)
+    );
+
+    let manifest = Manifest {
+        tool: "threadlens".into(),
+        tool_version: env!("CARGO_PKG_VERSION").into(),
+        scoring_spec: SCORING_SPEC.into(),
+        command: std::env::args().collect(),
+        started_at: started_at.to_rfc3339_opts(SecondsFormat::Millis, true),
+        finished_at: Utc::now().to_rfc3339_opts(SecondsFormat::Millis, true),
+        lexicon: lexicon_info(&lexicon, &args.lexicon)?,
+        inputs: vec![InputFile {
+            path: posts_path,
+            sha256: posts_sha256,
+            rows: stored,
+        }],
+        rejects: store.rejects_count()?,
+        include_reposts: args.include_reposts,
+        posts_left_out: stored - written.rows,
+        outputs: written
+            .files
+            .iter()
+            .map(|path| OutputFile {
+                path: path.clone(),
+                rows: written.rows,
+            })
+            .collect(),
+    };
+    let manifest_path = manifest.write(&out_dir)?;
+
+    let mut out = std::io::stdout().lock();
+    let left_out = stored - written.rows;
+    writeln!(
+        out,
+        "scored {} posts against {} themes of lexicon {} {}{}",
+        written.rows,
+        themes.len(),
+        lexicon.name,
+        lexicon.version,
+        match (left_out, args.include_reposts) {
+            (0, _) => String::new(),
+            (n, false) => format!(" ({n} reposts left out; --include-reposts to score them)"),
+            (n, true) => format!(" ({n} posts left out)"),
+        }
+    )?;
+    for path in written.files.iter().chain([&manifest_path]) {
+        writeln!(out, "  wrote {}", path.display())?;
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,142 @@
+//! `manifest.json` (formats.md §5): what produced a set of outputs, so a
+//! reader can tell whether two runs are comparable and reproduce one.
+
+use std::fs::File;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+use threadlens_store::write_atomically;
+
+use crate::{Error, Result};
+
+/// The file name.
+pub const MANIFEST_FILE: &str = "manifest.json";
+
+/// The version of text-processing.md that scores follow.
+pub const SCORING_SPEC: &str = "v1";
+
+/// Everything the manifest records.
+#[derive(Debug, Clone, Serialize)]
+pub struct Manifest {
+    /// `threadlens` and its version.
+    pub tool: String,
+    /// The tool's version.
+    pub tool_version: String,
+    /// The scoring contract's version ([`SCORING_SPEC`]).
+    pub scoring_spec: String,
+    /// The command that wrote the outputs.
+    pub command: Vec<String>,
+    /// When the run started (RFC 3339, UTC).
+    pub started_at: String,
+    /// When it finished.
+    pub finished_at: String,
+    /// The lexicon scores were computed with.
+    pub lexicon: LexiconInfo,
+    /// The files read.
+    pub inputs: Vec<InputFile>,
+    /// Records refused at import (`rejects.jsonl` of the store).
+    pub rejects: u64,
+    /// Whether reposts were scored (by default they are left out).
+    pub include_reposts: bool,
+    /// Posts in the store that were not scored (reposts, unless included).
+    pub posts_left_out: u64,
+    /// The files written, each with its rows.
+    pub outputs: Vec<OutputFile>,
+}
+
+/// The lexicon: as named in its file, and the file's hash.
+#[derive(Debug, Clone, Serialize)]
+pub struct LexiconInfo {
+    /// `[lexicon] name`.
+    pub name: String,
+    /// `[lexicon] version`.
+    pub version: String,
+    /// The file read.
+    pub path: PathBuf,
+    /// SHA-256 of its bytes, lowercase hex.
+    pub sha256: String,
+    /// Theme ids, in order (the order of the table's columns).
+    pub themes: Vec<String>,
+}
+
+/// An input file.
+#[derive(Debug, Clone, Serialize)]
+pub struct InputFile {
+    /// Its path as given.
+    pub path: PathBuf,
+    /// SHA-256 of its bytes, lowercase hex.
+    pub sha256: String,
+    /// Rows (posts) in it.
+    pub rows: u64,
+}
+
+/// An output file.
+#[derive(Debug, Clone, Serialize)]
+pub struct OutputFile {
+    /// Its path.
+    pub path: PathBuf,
+    /// Rows written.
+    pub rows: u64,
+}
+
+impl Manifest {
+    /// Write the manifest as pretty JSON to `dir/manifest.json`, atomically.
+    pub fn write(&self, dir: &Path) -> Result<PathBuf> {
+        let path = dir.join(MANIFEST_FILE);
+        write_atomically(&path, |out| {
+            serde_json::to_writer_pretty(&mut *out, self).map_err(|source| Error::Json {
+                path: path.clone(),
+                source,
+            })?;
+            std::io::Write::write_all(out, b"\n").map_err(|source| Error::Io {
+                path: path.clone(),
+                source,
+            })
+        })?;
+        Ok(path)
+    }
+}
+
+/// SHA-256 of the file at `path`, lowercase hex, read in 1 MiB blocks.
+pub fn file_sha256(path: &Path) -> Result<String> {
+    let io = |source| Error::Io {
+        path: path.to_owned(),
+        source,
+    };
+    let mut file = File::open(path).map_err(io)?;
+    let mut hasher = Sha256::new();
+    let mut buffer = vec![0u8; 1 << 20];
+    loop {
+        let n = file.read(&mut buffer).map_err(io)?;
+        if n == 0 {
+            break;
+        }
+        hasher.update(&buffer[..n]);
+    }
+    Ok(hasher
+        .finalize()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sha256_of_a_known_text() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("abc.txt");
+        std::fs::write(&path, "abc").unwrap();
+        // FIPS 180-2, appendix B.1.
+        assert_eq!(
+            file_sha256(&path).unwrap(),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
+        let missing = file_sha256(&dir.path().join("nope")).unwrap_err();
+        assert!(missing.to_string().contains("nope"), "{missing}");
+    }
+}
