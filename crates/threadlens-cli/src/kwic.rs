@@ -11,6 +11,7 @@ use unicode_width::UnicodeWidthStr;
 
 use crate::UsageError;
 use crate::cli::KwicArgs;
+use crate::prefetch::prefetch;
 use crate::score::{BATCH_ROWS, existing_store, keep_kinds};
 
 /// Which (theme, entry) pairs to show, from `--theme` and `--entry`.
@@ -159,17 +160,20 @@ pub(crate) fn run(args: &KwicArgs) -> Result<ExitCode> {
     printer.header()?;
     let limit = args.limit.unwrap_or(usize::MAX);
     let mut shown = 0;
-    for batch in store.read_texts(BATCH_ROWS)? {
+    for batch in prefetch(store.read_texts(BATCH_ROWS)?, 2) {
         let mut posts = batch?;
         keep_kinds(&mut posts, args.include_reposts);
-        let lines = kwic_texts(&lexicon, &posts.text, args.window, |theme, entry| {
-            selection.keeps(theme, entry)
-        });
+        let lines = kwic_texts(
+            &lexicon,
+            &posts.text.to_slices(),
+            args.window,
+            |theme, entry| selection.keeps(theme, entry),
+        );
         for (post, line) in &lines {
             if shown == limit {
                 break;
             }
-            printer.line(&lexicon, &posts.post_id[*post], line)?;
+            printer.line(&lexicon, posts.post_id.get(*post).unwrap_or_default(), line)?;
             shown += 1;
         }
         if shown == limit {

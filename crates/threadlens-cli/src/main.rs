@@ -7,6 +7,7 @@ mod import;
 mod kwic;
 mod lexicon;
 mod logging;
+mod prefetch;
 mod score;
 
 use std::process::ExitCode;

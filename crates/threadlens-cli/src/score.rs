@@ -18,6 +18,7 @@ use threadlens_store::{POSTS_FILE, PostStore, TextBatch};
 
 use crate::UsageError;
 use crate::cli::{GlobalArgs, ScoreArgs};
+use crate::prefetch::prefetch;
 
 /// Posts read, scored and written at a time: memory stays flat in the
 /// size of the store.
@@ -89,11 +90,11 @@ pub(crate) fn run(args: &ScoreArgs, global: &GlobalArgs) -> Result<ExitCode> {
     let posts_sha256 = file_sha256(&posts_path)?;
     let themes: Vec<String> = lexicon.themes.iter().map(|t| t.id.clone()).collect();
     let bar = progress_bar(global, stored);
-    let batches = store.read_texts(BATCH_ROWS)?.map(|batch| {
+    let batches = prefetch(store.read_texts(BATCH_ROWS)?, 2).map(|batch| {
         let mut posts = batch?;
         let read = posts.len() as u64;
         keep_kinds(&mut posts, args.include_reposts);
-        let scores = score_columns(&lexicon, &posts.text);
+        let scores = score_columns(&lexicon, &posts.text.to_slices());
         bar.inc(read);
         Ok(ScoredBatch { posts, scores })
     });

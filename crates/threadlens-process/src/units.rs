@@ -31,6 +31,23 @@ pub(crate) struct HashtagSpan {
     pub unit_count: usize,
 }
 
+/// Characters `start..end` of `normalized`, as a slice of it; `byte_at`
+/// is [`Units::byte_at`].
+fn text_of<'t>(normalized: &'t str, byte_at: &[usize], start: usize, end: usize) -> &'t str {
+    if byte_at.is_empty() {
+        &normalized[start..end]
+    } else {
+        &normalized[byte_at[start]..byte_at[end]]
+    }
+}
+
+/// Append ASCII `text` lowercased.
+fn push_ascii_lowercase(text: &str, out: &mut String) {
+    let from = out.len();
+    out.push_str(text);
+    out[from..].make_ascii_lowercase();
+}
+
 /// One post, read: reused from post to post so reading allocates nothing
 /// once the buffers have grown.
 #[derive(Debug, Default)]
@@ -49,6 +66,9 @@ pub(crate) struct Units {
     pub hashtags: Vec<HashtagSpan>,
     /// §2 on the text as given.
     pub emoji_count: usize,
+    /// For non-ASCII text, the byte offset of each character (and of the
+    /// end); empty when characters are bytes.
+    byte_at: Vec<usize>,
     tokens: Vec<Token>,
     cells: Cells,
     bounds: Vec<(usize, usize)>,
@@ -59,13 +79,17 @@ impl Units {
     pub fn read(&mut self, text: &str) {
         normalize_into(text, &mut self.normalized);
         self.chars.clear();
+        self.byte_at.clear();
         if self.normalized.is_ascii() {
             self.chars.extend(self.normalized.bytes().map(char::from));
         } else {
-            self.chars.extend(self.normalized.chars());
+            for (at, c) in self.normalized.char_indices() {
+                self.chars.push(c);
+                self.byte_at.push(at);
+            }
+            self.byte_at.push(self.normalized.len());
         }
         tokenize_into(&self.chars, &mut self.tokens);
-        let ascii = self.normalized.is_ascii();
         self.forms.clear();
         self.units.clear();
         self.tags.clear();
@@ -75,11 +99,9 @@ impl Units {
             match token.kind {
                 TokenKind::Word => {
                     let from = self.forms.len();
-                    if ascii {
-                        // Characters are bytes here: copy, then lowercase in place.
-                        self.forms
-                            .push_str(&self.normalized[token.start..token.end]);
-                        self.forms[from..].make_ascii_lowercase();
+                    let word = text_of(&self.normalized, &self.byte_at, token.start, token.end);
+                    if word.is_ascii() {
+                        push_ascii_lowercase(word, &mut self.forms);
                         if self.forms[from..].contains('-') {
                             let form = self.forms[from..].replace('-', "");
                             self.forms.truncate(from);
@@ -110,7 +132,17 @@ impl Units {
         segment_bounds(body, &mut self.cells, &mut self.bounds);
         for &(start, end) in &self.bounds {
             let from = self.forms.len();
-            push_lowercase(&body[start..end], &mut self.forms);
+            let segment = text_of(
+                &self.normalized,
+                &self.byte_at,
+                offset + start,
+                offset + end,
+            );
+            if segment.is_ascii() {
+                push_ascii_lowercase(segment, &mut self.forms);
+            } else {
+                push_lowercase(&body[start..end], &mut self.forms);
+            }
             self.units.push(UnitSpan {
                 start: offset + start,
                 end: offset + end,
@@ -119,7 +151,12 @@ impl Units {
             });
         }
         let from = self.tags.len();
-        push_lowercase(body, &mut self.tags);
+        let tag = text_of(&self.normalized, &self.byte_at, offset, token.body_end);
+        if tag.is_ascii() {
+            push_ascii_lowercase(tag, &mut self.tags);
+        } else {
+            push_lowercase(body, &mut self.tags);
+        }
         self.hashtags.push(HashtagSpan {
             start: token.start,
             end: token.body_end,

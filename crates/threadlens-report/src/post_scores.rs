@@ -1,8 +1,10 @@
 //! The `post_scores` table (formats.md §5): one row per scored post,
 //! written batch by batch so memory stays flat in the number of posts.
 
-use std::io::Write;
+use std::fs::File;
+use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, MutexGuard};
 
 use polars::prelude::*;
 use threadlens_process::{ScoreColumns, theme_score};
@@ -46,7 +48,8 @@ pub fn post_scores_columns(themes: &[String]) -> Vec<String> {
 
 /// Write `post_scores.<format>` in `out_dir` for every format, from
 /// `batches`. Each file appears only when complete (written beside, then
-/// renamed); on an error none of them is replaced.
+/// renamed); on an error none of them is replaced. Files are encoded on a
+/// thread of their own while the next batch is produced.
 pub fn write_post_scores<I>(
     out_dir: &Path,
     formats: &[TableFormat],
@@ -56,57 +59,176 @@ pub fn write_post_scores<I>(
 where
     I: IntoIterator<Item = Result<ScoredBatch>>,
 {
-    let path_of = |format: TableFormat| out_dir.join(format!("{POST_SCORES}.{format}"));
-    let mut csv = match formats.contains(&TableFormat::Csv) {
-        true => Some(AtomicFile::create(&path_of(TableFormat::Csv))?),
-        false => None,
-    };
-    let mut parquet_file = match formats.contains(&TableFormat::Parquet) {
-        true => Some(AtomicFile::create(&path_of(TableFormat::Parquet))?),
-        false => None,
-    };
-    let parquet_path = path_of(TableFormat::Parquet);
-    let polars_err = |source| Error::Polars {
-        path: parquet_path.clone(),
-        source,
-    };
-    let names = post_scores_columns(themes);
-    if let Some(file) = csv.as_mut() {
-        write_csv_rows(file, |w| w.write_record(&names))?;
-    }
-    let mut parquet = match parquet_file.as_mut() {
-        Some(file) => {
-            let schema = frame(&names, &ScoredBatch::default()).map_err(polars_err)?;
-            Some(
-                ParquetWriter::new(file.writer())
-                    .with_statistics(StatisticsOptions::full())
-                    .batched(schema.schema())
-                    .map_err(polars_err)?,
-            )
+    let mut writer = TableWriter::create(out_dir, formats, themes)?;
+    let (sender, receiver) = std::sync::mpsc::sync_channel::<ScoredBatch>(2);
+    std::thread::scope(|scope| {
+        let encoder = scope.spawn(move || -> Result<TableWriter> {
+            for batch in receiver {
+                writer.write(&batch)?;
+            }
+            Ok(writer)
+        });
+        let mut produced = Ok(());
+        for batch in batches {
+            match batch {
+                // A closed channel means the encoder failed: its error is
+                // the one to report, below.
+                Ok(batch) => {
+                    if sender.send(batch).is_err() {
+                        break;
+                    }
+                }
+                Err(e) => {
+                    produced = Err(e);
+                    break;
+                }
+            }
         }
-        None => None,
-    };
-    let mut rows = 0u64;
-    for batch in batches {
-        let batch = batch?;
-        rows += batch.posts.len() as u64;
+        drop(sender);
+        let writer = encoder.join().map_err(|_| Error::Io {
+            path: out_dir.to_owned(),
+            source: std::io::Error::other("the table writer thread panicked"),
+        })??;
+        produced?;
+        writer.commit()
+    })
+}
+
+/// The open files of the table, one per format.
+struct TableWriter {
+    names: Vec<String>,
+    csv: Option<AtomicFile>,
+    parquet: Option<(PathBuf, ParquetSink)>,
+    rows: u64,
+}
+
+/// A Parquet file being written batch by batch. polars' batched writer
+/// owns its output and never gives it back, so it writes through a shared
+/// handle that is flushed, with its errors seen, before the commit.
+struct ParquetSink {
+    writer: Option<BatchedWriter<SharedOutput>>,
+    output: SharedOutput,
+    file: AtomicFile,
+}
+
+/// A buffered handle to a file that two owners can reach.
+#[derive(Clone)]
+struct SharedOutput(Arc<Mutex<BufWriter<File>>>);
+
+impl SharedOutput {
+    fn lock(&self) -> std::io::Result<MutexGuard<'_, BufWriter<File>>> {
+        self.0
+            .lock()
+            .map_err(|_| std::io::Error::other("a writer thread panicked"))
+    }
+}
+
+impl Write for SharedOutput {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.lock()?.write(buf)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.lock()?.flush()
+    }
+}
+
+impl TableWriter {
+    fn create(out_dir: &Path, formats: &[TableFormat], themes: &[String]) -> Result<TableWriter> {
+        let path_of = |format: TableFormat| out_dir.join(format!("{POST_SCORES}.{format}"));
+        let names = post_scores_columns(themes);
+        let mut csv = match formats.contains(&TableFormat::Csv) {
+            true => Some(AtomicFile::create(&path_of(TableFormat::Csv))?),
+            false => None,
+        };
         if let Some(file) = csv.as_mut() {
-            write_csv_rows(file, |w| write_csv_batch(w, &batch))?;
+            write_csv_rows(file, |w| w.write_record(&names))?;
         }
-        if let Some(writer) = parquet.as_mut() {
-            let df = frame(&names, &batch).map_err(polars_err)?;
-            writer.write_batch(&df).map_err(polars_err)?;
+        let parquet = match formats.contains(&TableFormat::Parquet) {
+            true => {
+                let path = path_of(TableFormat::Parquet);
+                Some((path.clone(), ParquetSink::create(&path, &names)?))
+            }
+            false => None,
+        };
+        Ok(TableWriter {
+            names,
+            csv,
+            parquet,
+            rows: 0,
+        })
+    }
+
+    fn write(&mut self, batch: &ScoredBatch) -> Result<()> {
+        self.rows += batch.posts.len() as u64;
+        if let Some(file) = self.csv.as_mut() {
+            write_csv_rows(file, |w| write_csv_batch(w, batch))?;
+        }
+        if let Some((path, sink)) = self.parquet.as_mut() {
+            let df = frame(&self.names, batch).map_err(polars_err(path))?;
+            sink.write(&df).map_err(polars_err(path))?;
+        }
+        Ok(())
+    }
+
+    fn commit(self) -> Result<Written> {
+        let mut files = Vec::new();
+        if let Some(file) = self.csv {
+            files.push(file.target().to_owned());
+            file.commit()?;
+        }
+        if let Some((path, sink)) = self.parquet {
+            sink.commit(&path)?;
+            files.push(path);
+        }
+        Ok(Written {
+            rows: self.rows,
+            files,
+        })
+    }
+}
+
+fn polars_err(path: &Path) -> impl Fn(PolarsError) -> Error + '_ {
+    move |source| Error::Polars {
+        path: path.to_owned(),
+        source,
+    }
+}
+
+impl ParquetSink {
+    fn create(path: &Path, names: &[String]) -> Result<ParquetSink> {
+        let file = AtomicFile::create(path)?;
+        let output = SharedOutput(Arc::new(Mutex::new(BufWriter::new(file.reopen()?))));
+        let schema = frame(names, &ScoredBatch::default()).map_err(polars_err(path))?;
+        let writer = ParquetWriter::new(output.clone())
+            .with_statistics(StatisticsOptions::full())
+            .batched(schema.schema())
+            .map_err(polars_err(path))?;
+        Ok(ParquetSink {
+            writer: Some(writer),
+            output,
+            file,
+        })
+    }
+
+    fn write(&mut self, df: &DataFrame) -> PolarsResult<()> {
+        match self.writer.as_mut() {
+            Some(writer) => writer.write_batch(df),
+            None => Ok(()),
         }
     }
-    if let Some(writer) = parquet.take() {
-        writer.finish().map_err(polars_err)?;
+
+    fn commit(mut self, path: &Path) -> Result<()> {
+        if let Some(writer) = self.writer.take() {
+            writer.finish().map_err(polars_err(path))?;
+        }
+        self.output.flush().map_err(|source| Error::Io {
+            path: self.file.temp_path().to_owned(),
+            source,
+        })?;
+        self.file.commit()?;
+        Ok(())
     }
-    let mut files = Vec::new();
-    for file in [csv, parquet_file].into_iter().flatten() {
-        files.push(file.target().to_owned());
-        file.commit()?;
-    }
-    Ok(Written { rows, files })
 }
 
 /// Format rows with the `csv` crate into memory, then append them to `file`.
@@ -131,20 +253,25 @@ fn write_csv_rows(
 }
 
 fn write_csv_batch(w: &mut csv::Writer<Vec<u8>>, batch: &ScoredBatch) -> csv::Result<()> {
+    use std::fmt::Write as _;
     let scores = &batch.scores;
-    let mut record: Vec<String> = Vec::new();
-    for row in 0..batch.posts.len() {
-        record.clear();
-        record.push(guard_cell(&batch.posts.post_id[row]).into_owned());
-        record.push(batch.posts.platform[row].as_str().to_owned());
+    let mut field = String::new();
+    let mut number = |w: &mut csv::Writer<Vec<u8>>, value: &dyn std::fmt::Display| {
+        field.clear();
+        let _ = write!(field, "{value}");
+        w.write_field(&field)
+    };
+    for (row, post_id) in batch.posts.post_id.iter().enumerate() {
+        w.write_field(guard_cell(post_id).as_bytes())?;
+        w.write_field(batch.posts.platform[row].as_str())?;
         let words = scores.word_count[row];
-        record.push(words.to_string());
-        record.push(scores.emoji_count[row].to_string());
+        number(w, &words)?;
+        number(w, &scores.emoji_count[row])?;
         for hits in &scores.hits {
-            record.push(hits[row].to_string());
-            record.push(theme_score(hits[row] as usize, words as usize).to_string());
+            number(w, &hits[row])?;
+            number(w, &theme_score(hits[row] as usize, words as usize))?;
         }
-        w.write_record(&record)?;
+        w.write_record(None::<&[u8]>)?;
     }
     Ok(())
 }
@@ -154,7 +281,7 @@ fn frame(names: &[String], batch: &ScoredBatch) -> PolarsResult<DataFrame> {
     let scores = &batch.scores;
     let rows = batch.posts.len();
     let mut columns = vec![
-        Column::new(names[0].as_str().into(), &batch.posts.post_id),
+        Column::new(names[0].as_str().into(), batch.posts.post_id.to_slices()),
         Column::new(
             names[1].as_str().into(),
             batch

@@ -51,6 +51,12 @@ impl AtomicFile {
         &mut self.out
     }
 
+    /// Another handle to the temporary file, for a writer that must own
+    /// its output. Flush what is written through it before the commit.
+    pub fn reopen(&self) -> Result<File> {
+        self.temp.reopen().map_err(io(self.temp.path()))
+    }
+
     /// The file this will become.
     pub fn target(&self) -> &Path {
         &self.target

@@ -27,10 +27,12 @@ mod error;
 mod post_set;
 mod rejects;
 mod store;
+mod strings;
 mod table;
 
 pub use atomic::{AtomicFile, write_atomically};
 pub use error::{Error, Result};
 pub use post_set::{Inserted, PostSet};
 pub use store::{POSTS_FILE, PostStore, REJECTS_FILE};
+pub use strings::StrColumn;
 pub use table::TextBatch;

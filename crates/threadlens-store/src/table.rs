@@ -5,6 +5,7 @@ use std::path::Path;
 use polars::prelude::*;
 use threadlens_model::{Platform, Post, PostKind, Timestamp, timestamp_from_millis};
 
+use crate::strings::StrColumn;
 use crate::{Error, Result};
 
 /// Build the §1 table from posts, in the order given.
@@ -101,22 +102,22 @@ pub struct TextBatch {
     /// Platform per post.
     pub platform: Vec<Platform>,
     /// Post id per post.
-    pub post_id: Vec<String>,
+    pub post_id: StrColumn,
     /// Kind per post (reposts are usually left out of scoring).
     pub kind: Vec<PostKind>,
     /// Text per post.
-    pub text: Vec<String>,
+    pub text: StrColumn,
 }
 
 impl TextBatch {
     /// How many posts.
     pub fn len(&self) -> usize {
-        self.post_id.len()
+        self.kind.len()
     }
 
     /// True when there are none.
     pub fn is_empty(&self) -> bool {
-        self.post_id.is_empty()
+        self.kind.is_empty()
     }
 
     /// Keep only the posts for which `keep(kind)` is true.
@@ -125,41 +126,40 @@ impl TextBatch {
             return;
         }
         let all = std::mem::take(self);
-        let rows = all
-            .platform
-            .into_iter()
-            .zip(all.post_id)
-            .zip(all.kind)
-            .zip(all.text);
-        for (((platform, post_id), kind), text) in rows {
+        for (i, &kind) in all.kind.iter().enumerate() {
             if keep(kind) {
-                self.platform.push(platform);
-                self.post_id.push(post_id);
+                self.platform.push(all.platform[i]);
+                self.post_id.push(all.post_id.get(i).unwrap_or_default());
                 self.kind.push(kind);
-                self.text.push(text);
+                self.text.push(all.text.get(i).unwrap_or_default());
             }
         }
     }
 }
 
 /// Read the scoring columns of a slice of the §1 table.
-pub(crate) fn texts_from_frame(df: &DataFrame, path: &Path) -> Result<TextBatch> {
+pub(crate) fn texts_from_frame<'v>(df: &'v DataFrame, path: &Path) -> Result<TextBatch> {
     let platform = str_column(df, "platform", path)?;
     let post_id = str_column(df, "post_id", path)?;
     let kind = str_column(df, "kind", path)?;
     let text = str_column(df, "text", path)?;
-    let mut batch = TextBatch::default();
-    for row in 0..df.height() {
+    let bytes = |values: &[Option<&str>]| values.iter().flatten().map(|s| s.len()).sum();
+    let rows = df.height();
+    let mut batch = TextBatch {
+        platform: Vec::with_capacity(rows),
+        post_id: StrColumn::with_capacity(rows, bytes(&post_id)),
+        kind: Vec::with_capacity(rows),
+        text: StrColumn::with_capacity(rows, bytes(&text)),
+    };
+    for row in 0..rows {
         let bad = |column: &str, why: &str| Error::Row {
             path: path.to_owned(),
             row,
             column: column.to_owned(),
             why: why.to_owned(),
         };
-        let required = |values: &[Option<&'_ str>], column: &str| -> Result<String> {
-            values[row]
-                .map(str::to_owned)
-                .ok_or_else(|| bad(column, "null in a required column"))
+        let required = |values: &[Option<&'v str>], column: &str| {
+            values[row].ok_or_else(|| bad(column, "null in a required column"))
         };
         batch.platform.push(
             required(&platform, "platform")?

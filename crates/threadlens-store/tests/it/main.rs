@@ -169,8 +169,8 @@ fn text_batches_read_only_what_scoring_needs_in_stored_order() {
         [5, 5, 2]
     );
     let posts = store.read_posts().unwrap();
-    let texts: Vec<&String> = batches.iter().flat_map(|b| &b.text).collect();
-    let stored: Vec<&String> = posts.iter().map(|p| &p.text).collect();
+    let texts: Vec<&str> = batches.iter().flat_map(|b| b.text.iter()).collect();
+    let stored: Vec<&str> = posts.iter().map(|p| p.text.as_str()).collect();
     assert_eq!(texts, stored, "same rows, same order as read_posts");
     assert!(
         batches
@@ -188,9 +188,18 @@ fn text_batches_read_only_what_scoring_needs_in_stored_order() {
     first.retain_kinds(|k| k != PostKind::Repost);
     assert_eq!(first.len(), 5 - reposts);
     assert_eq!(
-        (first.platform.len(), first.kind.len(), first.text.len()),
+        (first.platform.len(), first.post_id.len(), first.text.len()),
         (first.len(), first.len(), first.len())
     );
+    let kept: Vec<&str> = first.text.iter().collect();
+    let expected: Vec<&str> = batches[0]
+        .text
+        .iter()
+        .zip(&batches[0].kind)
+        .filter(|(_, k)| **k != PostKind::Repost)
+        .map(|(t, _)| t)
+        .collect();
+    assert_eq!(kept, expected);
     assert!(first.kind.iter().all(|&k| k != PostKind::Repost));
 }
 
