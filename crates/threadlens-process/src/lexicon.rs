@@ -424,25 +424,29 @@ mod tests {
     }
 
     #[test]
-    fn bad_elements_are_refused_with_file_theme_and_entry() {
-        for bad in [
-            "n.h.s",
-            "=patients'",
-            "co*design",
-            "=word*",
-            "*",
-            "=",
-            "#tag*",
-            "#tag's",
-            "#co-production",
-            "lived #experience",
-            "  ",
+    fn bad_elements_are_refused_with_file_theme_entry_and_reason() {
+        let one_word = "an element must be exactly one word";
+        let not_hashtag = "is not a hashtag";
+        for (bad, reason) in [
+            ("n.h.s", one_word),
+            ("=patients'", one_word),
+            ("co*design", one_word),
+            ("=word*", one_word),
+            ("*", one_word),
+            ("=", one_word),
+            ("#tag*", not_hashtag),
+            ("#tag's", not_hashtag),
+            ("#co-production", not_hashtag),
+            ("#1", not_hashtag),
+            ("lived #experience", "a hashtag cannot be part of a phrase"),
+            ("  ", "the entry is empty"),
         ] {
             let err = parse(&lexicon(&format!("{bad:?}")))
                 .unwrap_err()
                 .to_string();
+            let place = format!("test.toml: theme `coproduction`, entry {bad:?}: ");
             assert!(
-                err.starts_with("test.toml: theme `coproduction`, entry"),
+                err.starts_with(&place) && err.contains(reason),
                 "{bad}: {err}"
             );
         }

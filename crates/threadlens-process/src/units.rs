@@ -43,9 +43,7 @@ fn text_of<'t>(normalized: &'t str, byte_at: &[usize], start: usize, end: usize)
 
 /// Append ASCII `text` lowercased.
 fn push_ascii_lowercase(text: &str, out: &mut String) {
-    let from = out.len();
-    out.push_str(text);
-    out[from..].make_ascii_lowercase();
+    out.extend(text.bytes().map(|b| char::from(b.to_ascii_lowercase())));
 }
 
 /// One post, read: reused from post to post so reading allocates nothing
@@ -101,12 +99,11 @@ impl Units {
                     let from = self.forms.len();
                     let word = text_of(&self.normalized, &self.byte_at, token.start, token.end);
                     if word.is_ascii() {
-                        push_ascii_lowercase(word, &mut self.forms);
-                        if self.forms[from..].contains('-') {
-                            let form = self.forms[from..].replace('-', "");
-                            self.forms.truncate(from);
-                            self.forms.push_str(&form);
-                        }
+                        self.forms.extend(
+                            word.bytes()
+                                .filter(|&b| b != b'-')
+                                .map(|b| char::from(b.to_ascii_lowercase())),
+                        );
                     } else {
                         push_word_form(&self.chars[token.start..token.end], &mut self.forms);
                     }
