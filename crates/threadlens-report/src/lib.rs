@@ -11,6 +11,8 @@ mod format;
 mod guard;
 mod manifest;
 mod post_scores;
+mod schedule;
+mod takeover;
 
 pub use error::{Error, Result};
 pub use format::{TableFormat, UnknownFormat};
@@ -19,3 +21,5 @@ pub use manifest::{
     InputFile, LexiconInfo, MANIFEST_FILE, Manifest, OutputFile, SCORING_SPEC, file_sha256,
 };
 pub use post_scores::{POST_SCORES, ScoredBatch, Written, post_scores_columns, write_post_scores};
+pub use schedule::{Schedule, ScheduleError, Slot, handle_key};
+pub use takeover::{Attribution, EngagementRow, Takeover, TakeoverPost, takeover};

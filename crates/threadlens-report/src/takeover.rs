@@ -1,0 +1,321 @@
+//! Takeover attribution and engagement (formats.md §4): which slot each
+//! post belongs to, and the engagement table, one row per slot in start
+//! order and a last `outside` row.
+
+use std::collections::{HashMap, HashSet};
+
+use chrono::{DateTime, Utc};
+
+use crate::schedule::Schedule;
+
+/// What §4 needs of a post (reposts are left out before this point).
+#[derive(Debug, Clone, PartialEq)]
+pub struct TakeoverPost {
+    /// The post's id.
+    pub post_id: String,
+    /// Its author's handle as compared ([`handle_key`](crate::handle_key)).
+    pub author: String,
+    /// When it was posted.
+    pub created_at: DateTime<Utc>,
+    /// The id of its conversation's root, when known.
+    pub conversation_id: Option<String>,
+    /// The post it replies to.
+    pub reply_to_post_id: Option<String>,
+    /// Public counts (missing counts are 0).
+    pub reposts: u64,
+    /// Likes.
+    pub likes: u64,
+    /// Quotes.
+    pub quotes: u64,
+    /// Hits per theme, in lexicon order.
+    pub hits: Vec<u32>,
+}
+
+/// Where a post belongs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Attribution {
+    /// The slot at this index of [`Schedule::slots`].
+    Slot(usize),
+    /// No slot.
+    Outside,
+}
+
+/// One row of the engagement table.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EngagementRow {
+    /// The slot's id, or `outside`.
+    pub slot: String,
+    /// Posts attributed to it.
+    pub posts: u64,
+    /// Of those, host posts of the slot.
+    pub host_posts: u64,
+    /// Posts in conversations rooted by its host posts, not by its hosts or the account.
+    pub replies_received: u64,
+    /// Distinct authors of its posts, other than its hosts and the account.
+    pub participants: u64,
+    /// Participants with no post attributed to an earlier slot (`None` for outside).
+    pub new_participants: Option<u64>,
+    /// Sums over its host posts.
+    pub reposts: u64,
+    /// Likes over its host posts.
+    pub likes: u64,
+    /// Quotes over its host posts.
+    pub quotes: u64,
+    /// `(replies_received + reposts + likes + quotes) / host_posts`.
+    pub engagement_per_host_post: Option<f64>,
+    /// Median minutes from a host post to its first direct reply by others.
+    pub median_first_reply_min: Option<f64>,
+    /// The deepest reply among its posts (0 when none).
+    pub max_thread_depth: u64,
+    /// Hits per theme summed over its posts.
+    pub hits: Vec<u64>,
+    /// Per theme: posts with a hit / posts (`None` when there are no posts).
+    pub share: Vec<Option<f64>>,
+}
+
+/// Attribution of every post, and the engagement table.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Takeover {
+    /// Per post, in input order.
+    pub attribution: Vec<Attribution>,
+    /// One row per slot in start order, then `outside`.
+    pub rows: Vec<EngagementRow>,
+}
+
+/// Attribute `posts` to the slots of `schedule` and measure each slot.
+pub fn takeover(schedule: &Schedule, posts: &[TakeoverPost], themes: usize) -> Takeover {
+    let slots = &schedule.slots;
+    let is_staff = |slot: usize, author: &str| {
+        author == schedule.account || slots[slot].hosts.iter().any(|h| h == author)
+    };
+    // A host post of slot S: by the account or one of S's hosts, inside S.
+    let host_of: Vec<Option<usize>> = posts
+        .iter()
+        .map(|p| {
+            schedule
+                .slot_at(p.created_at)
+                .filter(|&s| is_staff(s, &p.author))
+        })
+        .collect();
+    let by_id: HashMap<&str, usize> = posts
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (p.post_id.as_str(), i))
+        .collect();
+    // The root of a post's conversation: its conversation_id, else itself
+    // when it replies to nothing.
+    let root = |i: usize| -> Option<usize> {
+        let p = &posts[i];
+        match &p.conversation_id {
+            Some(c) => by_id.get(c.as_str()).copied(),
+            None if p.reply_to_post_id.is_none() => Some(i),
+            None => None,
+        }
+    };
+    let roots: Vec<Option<usize>> = (0..posts.len()).map(root).collect();
+    let attribution: Vec<Attribution> = (0..posts.len())
+        .map(|i| match roots[i].and_then(|r| host_of[r]) {
+            Some(s) => Attribution::Slot(s),
+            None => match schedule.slot_at(posts[i].created_at) {
+                Some(s) => Attribution::Slot(s),
+                None => Attribution::Outside,
+            },
+        })
+        .collect();
+    let depth = depths(posts, &by_id);
+    let mut replies_to: HashMap<usize, Vec<usize>> = HashMap::new();
+    for (i, p) in posts.iter().enumerate() {
+        if let Some(&parent) = p.reply_to_post_id.as_deref().and_then(|r| by_id.get(r)) {
+            replies_to.entry(parent).or_default().push(i);
+        }
+    }
+
+    let mut rows = Vec::with_capacity(slots.len() + 1);
+    let mut seen_before: HashSet<&str> = HashSet::new();
+    for group in (0..slots.len()).map(Some).chain([None]) {
+        let target = group.map_or(Attribution::Outside, Attribution::Slot);
+        let members: Vec<usize> = (0..posts.len())
+            .filter(|&i| attribution[i] == target)
+            .collect();
+        let staff = |author: &str| match group {
+            Some(s) => is_staff(s, author),
+            None => author == schedule.account,
+        };
+        let hosts: Vec<usize> = members
+            .iter()
+            .copied()
+            .filter(|&i| group.is_some() && host_of[i] == group)
+            .collect();
+        let host_set: HashSet<usize> = hosts.iter().copied().collect();
+        let replies_received = (0..posts.len())
+            .filter(|&i| {
+                roots[i].is_some_and(|r| host_set.contains(&r)) && !staff(&posts[i].author)
+            })
+            .count() as u64;
+        let participants: HashSet<&str> = members
+            .iter()
+            .map(|&i| posts[i].author.as_str())
+            .filter(|a| !staff(a))
+            .collect();
+        let new_participants = group.map(|_| {
+            participants
+                .iter()
+                .filter(|a| !seen_before.contains(*a))
+                .count() as u64
+        });
+        let sum =
+            |get: fn(&TakeoverPost) -> u64| hosts.iter().map(|&i| get(&posts[i])).sum::<u64>();
+        let (reposts, likes, quotes) = (sum(|p| p.reposts), sum(|p| p.likes), sum(|p| p.quotes));
+        let engagement_per_host_post = (!hosts.is_empty())
+            .then(|| (replies_received + reposts + likes + quotes) as f64 / hosts.len() as f64);
+        let first_replies: Vec<f64> = hosts
+            .iter()
+            .filter_map(|&h| {
+                let host = &posts[h];
+                replies_to
+                    .get(&h)?
+                    .iter()
+                    .filter(|&&i| !staff(&posts[i].author))
+                    .map(|&i| (posts[i].created_at - host.created_at).num_milliseconds())
+                    .min()
+                    .map(|ms| ms as f64 / 60_000.0)
+            })
+            .collect();
+        let mut hits = vec![0u64; themes];
+        let mut with_hit = vec![0u64; themes];
+        for &i in &members {
+            for (t, &h) in posts[i].hits.iter().enumerate().take(themes) {
+                hits[t] += u64::from(h);
+                with_hit[t] += u64::from(h > 0);
+            }
+        }
+        let n = members.len() as u64;
+        rows.push(EngagementRow {
+            slot: group.map_or_else(|| "outside".to_owned(), |s| slots[s].id.clone()),
+            posts: n,
+            host_posts: hosts.len() as u64,
+            replies_received,
+            participants: participants.len() as u64,
+            new_participants,
+            reposts,
+            likes,
+            quotes,
+            engagement_per_host_post,
+            median_first_reply_min: median(first_replies),
+            max_thread_depth: members.iter().map(|&i| depth[i]).max().unwrap_or(0),
+            hits,
+            share: with_hit
+                .iter()
+                .map(|&w| (n > 0).then(|| w as f64 / n as f64))
+                .collect(),
+        });
+        if group.is_some() {
+            seen_before.extend(members.iter().map(|&i| posts[i].author.as_str()));
+        }
+    }
+    Takeover { attribution, rows }
+}
+
+/// Reply depth of every post: 0 for a post that replies to nothing, its
+/// parent's depth + 1 for a reply (1 when the parent was not collected).
+fn depths(posts: &[TakeoverPost], by_id: &HashMap<&str, usize>) -> Vec<u64> {
+    let mut depth: Vec<Option<u64>> = vec![None; posts.len()];
+    for start in 0..posts.len() {
+        // Walk up to a known depth or a root, then fill in on the way back.
+        let mut chain = Vec::new();
+        let mut at = Some(start);
+        let mut base = 0;
+        while let Some(i) = at {
+            if let Some(d) = depth[i] {
+                base = d + 1;
+                break;
+            }
+            if chain.contains(&i) {
+                break; // a cycle in bad data: treat as a root
+            }
+            chain.push(i);
+            at = match &posts[i].reply_to_post_id {
+                None => None,
+                Some(parent) => match by_id.get(parent.as_str()) {
+                    Some(&p) => Some(p),
+                    None => {
+                        // Parent not collected: this reply has depth 1.
+                        depth[i] = Some(1);
+                        chain.pop();
+                        base = 2;
+                        None
+                    }
+                },
+            };
+        }
+        // `chain` runs from `start` up; its last element is a root (depth
+        // 0) unless it stopped above a known depth.
+        let mut d = if at.is_none() && base == 0 { 0 } else { base };
+        for &i in chain.iter().rev() {
+            depth[i] = Some(d);
+            d += 1;
+        }
+    }
+    depth.into_iter().map(|d| d.unwrap_or(0)).collect()
+}
+
+/// The median (mean of the middle two for an even count); `None` when empty.
+fn median(mut values: Vec<f64>) -> Option<f64> {
+    if values.is_empty() {
+        return None;
+    }
+    values.sort_by(f64::total_cmp);
+    let mid = values.len() / 2;
+    Some(if values.len() % 2 == 0 {
+        (values[mid - 1] + values[mid]) / 2.0
+    } else {
+        values[mid]
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn post(id: &str, reply_to: Option<&str>) -> TakeoverPost {
+        TakeoverPost {
+            post_id: id.into(),
+            author: "a".into(),
+            created_at: DateTime::from_timestamp(0, 0).unwrap_or_default(),
+            conversation_id: None,
+            reply_to_post_id: reply_to.map(str::to_owned),
+            reposts: 0,
+            likes: 0,
+            quotes: 0,
+            hits: vec![],
+        }
+    }
+
+    #[test]
+    fn depths_count_from_roots_and_missing_parents() {
+        let posts = vec![
+            post("c", Some("b")),
+            post("a", None),
+            post("b", Some("a")),
+            post("x", Some("gone")),
+            post("y", Some("x")),
+            post("loop1", Some("loop2")),
+            post("loop2", Some("loop1")),
+        ];
+        let by_id = posts
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (p.post_id.as_str(), i))
+            .collect();
+        let d = depths(&posts, &by_id);
+        assert_eq!(&d[..5], &[2, 0, 1, 1, 2]);
+        assert!(d[5] <= 2 && d[6] <= 2, "a cycle ends without hanging");
+    }
+
+    #[test]
+    fn medians() {
+        assert_eq!(median(vec![]), None);
+        assert_eq!(median(vec![3.0, 1.0, 2.0]), Some(2.0));
+        assert_eq!(median(vec![4.0, 1.0, 2.0, 3.0]), Some(2.5));
+    }
+}

@@ -1,0 +1,5 @@
+//! Integration tests of the report crate.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test helpers may panic
+
+mod takeover_day;
