@@ -250,10 +250,9 @@ fn depths(posts: &[TakeoverPost], by_id: &HashMap<&str, usize>) -> Vec<u64> {
         }
         // `chain` runs from `start` up; its last element is a root (depth
         // 0) unless it stopped above a known depth.
-        let mut d = if at.is_none() && base == 0 { 0 } else { base };
-        for &i in chain.iter().rev() {
+        let first = if at.is_none() && base == 0 { 0 } else { base };
+        for (d, &i) in (first..).zip(chain.iter().rev()) {
             depth[i] = Some(d);
-            d += 1;
         }
     }
     depth.into_iter().map(|d| d.unwrap_or(0)).collect()
@@ -266,7 +265,7 @@ fn median(mut values: Vec<f64>) -> Option<f64> {
     }
     values.sort_by(f64::total_cmp);
     let mid = values.len() / 2;
-    Some(if values.len() % 2 == 0 {
+    Some(if values.len().is_multiple_of(2) {
         (values[mid - 1] + values[mid]) / 2.0
     } else {
         values[mid]
