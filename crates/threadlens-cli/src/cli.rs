@@ -40,6 +40,8 @@ pub(crate) enum Command {
     Import(ImportArgs),
     /// Score every stored post against a lexicon's themes (the post_scores table).
     Score(ScoreArgs),
+    /// Write the summary tables (themes, periods, slots, contributors, ...) and post_scores.
+    Report(ReportArgs),
     /// Show each match of a lexicon in the stored posts, in context.
     Kwic(KwicArgs),
     /// Check a lexicon, or see how it reads a text.
@@ -81,6 +83,64 @@ pub(crate) struct ScoreArgs {
     /// Formats to write, comma-separated: csv, parquet.
     #[arg(long, short, default_value = "csv,parquet", value_name = "LIST")]
     pub format: String,
+    /// Score reposts too.
+    #[arg(long)]
+    pub include_reposts: bool,
+}
+
+/// `threadlens report`.
+#[derive(Debug, Args)]
+#[command(after_long_help = "\
+What it writes (in --out; each file renamed into place when complete):
+  post_scores          one row per post (csv, parquet), as `threadlens score` writes it
+  theme_summary        per theme: posts, posts_with_hit, hits, hits_per_1000_words, share_of_posts
+  theme_by_period      per period (--period, in --timezone) and theme: posts, posts_with_hit, hits, share
+  theme_by_slot        per takeover slot and theme (with --schedule)
+  takeover_engagement  per slot, then `outside`: posts, host posts, replies received, participants,
+                       new participants, reposts, likes, quotes, engagement per host post, median
+                       minutes to the first reply, deepest thread, hits and share per theme
+                       (with --schedule; formats.md §4 defines every column)
+  top_contributors     authors by posts: posts, replies, hits per theme (--top rows)
+  top_hashtags         hashtags by posts using them (--top rows)
+  top_terms            per theme, the entries that matched most: hits, posts (--top per theme)
+  theme_cooccurrence   per pair of themes: posts that hit both
+  kwic                 up to 20 matches in context per theme
+  report.md            every table above but post_scores, one section each (--format md)
+  manifest.json        tool version, scoring spec, lexicon and schedule, input hashes, counts, times
+
+Formats (--format, comma-separated): csv, parquet, json, md. post_scores is
+written as csv and parquet only. CSV cells that start with = + - @ tab or CR
+get a leading ' so spreadsheets do not run them.
+
+Examples:
+  threadlens report --data data/st --lexicon datasets/lexicons/three-cs.toml --schedule day.toml
+  threadlens report --data data/st --lexicon my.toml --period week --timezone Europe/London --format csv,md")]
+pub(crate) struct ReportArgs {
+    /// The store: the folder holding posts.parquet (see `threadlens import`).
+    #[arg(long, value_name = "DIR")]
+    pub data: PathBuf,
+    /// The lexicon (TOML, formats.md §3).
+    #[arg(long, value_name = "FILE")]
+    pub lexicon: PathBuf,
+    /// A takeover schedule (TOML, formats.md §4): adds theme_by_slot and takeover_engagement.
+    #[arg(long, value_name = "FILE")]
+    pub schedule: Option<PathBuf>,
+    /// Where to write [default: DIR/report].
+    #[arg(long, short, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Formats, comma-separated: csv, parquet, json, md.
+    #[arg(long, short, default_value = "csv,parquet,md", value_name = "LIST")]
+    pub format: String,
+    /// Length of theme_by_period's periods: hour, day or week (ISO, from Monday).
+    #[arg(long, default_value = "day", value_name = "PERIOD",
+          value_parser = clap::builder::PossibleValuesParser::new(["hour", "day", "week"]))]
+    pub period: String,
+    /// Timezone (IANA name) periods are cut in [default: the schedule's, else UTC].
+    #[arg(long, value_name = "TZ")]
+    pub timezone: Option<String>,
+    /// Rows in the top_* tables (per theme in top_terms).
+    #[arg(long, default_value_t = 50, value_name = "N")]
+    pub top: usize,
     /// Score reposts too.
     #[arg(long)]
     pub include_reposts: bool,

@@ -8,6 +8,7 @@ mod kwic;
 mod lexicon;
 mod logging;
 mod prefetch;
+mod report;
 mod score;
 
 use std::process::ExitCode;
@@ -39,6 +40,7 @@ fn main() -> ExitCode {
     let result = match &cli.command {
         Command::Import(args) => import::run(args, &cli.global),
         Command::Score(args) => score::run(args, &cli.global),
+        Command::Report(args) => report::run(args, &cli.global),
         Command::Kwic(args) => kwic::run(args),
         Command::Lexicon(command) => lexicon::run(command),
     };

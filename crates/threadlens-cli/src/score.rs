@@ -57,7 +57,7 @@ pub(crate) fn lexicon_info(lexicon: &Lexicon, path: &Path) -> Result<LexiconInfo
     })
 }
 
-fn progress_bar(global: &GlobalArgs, posts: u64) -> ProgressBar {
+pub(crate) fn progress_bar(global: &GlobalArgs, posts: u64) -> ProgressBar {
     if global.quiet || posts < PROGRESS_MIN_POSTS || !std::io::stderr().is_terminal() {
         return ProgressBar::hidden();
     }
@@ -79,6 +79,15 @@ pub(crate) fn run(args: &ScoreArgs, global: &GlobalArgs) -> Result<ExitCode> {
     if formats.is_empty() {
         return Err(UsageError("--format names no format (try csv,parquet)".into()).into());
     }
+    if let Some(other) = formats
+        .iter()
+        .find(|f| !matches!(f, TableFormat::Csv | TableFormat::Parquet))
+    {
+        return Err(UsageError(format!(
+            "score writes csv and parquet, not {other} (threadlens report writes the other formats)"
+        ))
+        .into());
+    }
     let lexicon = crate::lexicon::load(&args.lexicon)?;
     let store = existing_store(&args.data)?;
     let out_dir = args.out.clone().unwrap_or_else(|| args.data.join("scores"));
@@ -96,7 +105,11 @@ pub(crate) fn run(args: &ScoreArgs, global: &GlobalArgs) -> Result<ExitCode> {
         keep_kinds(&mut posts, args.include_reposts);
         let scores = score_columns(&lexicon, &posts.text.to_slices());
         bar.inc(read);
-        Ok(ScoredBatch { posts, scores })
+        Ok(ScoredBatch {
+            post_id: posts.post_id,
+            platform: posts.platform,
+            scores,
+        })
     });
     let written = write_post_scores(&out_dir, &formats, &themes, batches)?;
     bar.finish_and_clear();
@@ -131,6 +144,8 @@ pub(crate) fn run(args: &ScoreArgs, global: &GlobalArgs) -> Result<ExitCode> {
                 rows: written.rows,
             })
             .collect(),
+        period: None,
+        timezone: None,
     };
     let manifest_path = manifest.write(&out_dir)?;
 

@@ -1,10 +1,8 @@
 //! Keyword in context: each chosen match with the text around it, for
 //! reading a lexicon's hits in place and pruning false positives.
 
-use rayon::prelude::*;
-
 use crate::lexicon::Lexicon;
-use crate::score::{Scan, Scorer};
+use crate::score::{Scan, map_scans};
 
 /// One match in context. The three parts are cut from the normalised text
 /// (the text spans refer to); line breaks and tabs in them read as spaces.
@@ -53,24 +51,15 @@ where
     S: AsRef<str> + Sync,
     F: Fn(usize, usize) -> bool + Sync,
 {
-    const CHUNK: usize = 1024;
-    texts
-        .par_chunks(CHUNK)
-        .enumerate()
-        .flat_map_iter(|(c, chunk)| {
-            let mut scorer = Scorer::new(lexicon);
-            let mut lines = Vec::new();
-            for (k, text) in chunk.iter().enumerate() {
-                let scan = scorer.scan(text.as_ref());
-                lines.extend(
-                    kwic_lines(&scan, window)
-                        .filter(|line| keep(line.theme, line.entry))
-                        .map(|line| (c * CHUNK + k, line)),
-                );
-            }
-            lines
-        })
-        .collect()
+    map_scans(lexicon, texts, |i, scan| {
+        kwic_lines(scan, window)
+            .filter(|line| keep(line.theme, line.entry))
+            .map(|line| (i, line))
+            .collect::<Vec<_>>()
+    })
+    .into_iter()
+    .flatten()
+    .collect()
 }
 
 #[cfg(test)]
@@ -90,7 +79,7 @@ mod tests {
     #[test]
     fn matches_with_their_context() {
         let lexicon = lexicon();
-        let mut scorer = Scorer::new(&lexicon);
+        let mut scorer = crate::Scorer::new(&lexicon);
         let scan = scorer.scan("We value honest,\ncandid conversations #DutyOfCandour's today");
         let lines: Vec<KwicLine> = kwic_lines(&scan, 10).collect();
         let shown: Vec<(&str, &str, &str)> = lines

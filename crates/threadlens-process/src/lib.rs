@@ -44,7 +44,7 @@ pub use kwic::{KwicLine, kwic_lines, kwic_texts};
 pub use lexicon::{Element, Entry, Lexicon, LexiconError, Pattern, Theme};
 pub use normalize::normalize;
 pub use score::{
-    Match, PostScore, Scan, ScoreColumns, Scorer, ThemeScore, score_columns, score_text,
+    Match, PostScore, Scan, ScoreColumns, Scorer, ThemeScore, map_scans, score_columns, score_text,
     score_texts, theme_score,
 };
 pub use stem::stem;

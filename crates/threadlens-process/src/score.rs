@@ -78,9 +78,16 @@ pub struct Scan<'s> {
     pub chars: &'s [char],
     /// Every chosen match, by theme, then left to right.
     pub matches: &'s [Match],
+    read: &'s Units,
 }
 
-impl Scan<'_> {
+impl<'s> Scan<'s> {
+    /// The post's hashtags as tags (§5: lowercased, no `#`), in order.
+    pub fn hashtags(&self) -> impl Iterator<Item = &'s str> + 's {
+        let read = self.read;
+        (0..read.hashtags.len()).map(move |h| read.tag(h))
+    }
+
     /// `hits[theme]` for every theme of a lexicon with `themes` themes.
     pub fn hits(&self, themes: usize) -> Vec<usize> {
         let mut hits = vec![0; themes];
@@ -146,6 +153,7 @@ impl<'l> Scorer<'l> {
             normalized: &self.read.normalized,
             chars: &self.read.chars,
             matches: &self.chosen,
+            read: &self.read,
         }
     }
 
@@ -343,6 +351,29 @@ pub fn score_texts<S: AsRef<str> + Sync>(lexicon: &Lexicon, texts: &[S]) -> Vec<
             chunk
                 .iter()
                 .map(|t| scorer.score(t.as_ref()))
+                .collect::<Vec<_>>()
+        })
+        .collect()
+}
+
+/// Scan many texts in parallel and keep what `f` takes from each scan, in
+/// input order: the building block for callers that need more than counts
+/// (matches by entry, context) without a second pass.
+pub fn map_scans<S, T, F>(lexicon: &Lexicon, texts: &[S], f: F) -> Vec<T>
+where
+    S: AsRef<str> + Sync,
+    T: Send,
+    F: Fn(usize, &Scan<'_>) -> T + Sync,
+{
+    texts
+        .par_chunks(CHUNK)
+        .enumerate()
+        .flat_map_iter(|(c, chunk)| {
+            let mut scorer = Scorer::new(lexicon);
+            chunk
+                .iter()
+                .enumerate()
+                .map(|(k, text)| f(c * CHUNK + k, &scorer.scan(text.as_ref())))
                 .collect::<Vec<_>>()
         })
         .collect()

@@ -12,17 +12,28 @@ pub enum TableFormat {
     Csv,
     /// Parquet, typed columns (ids as strings).
     Parquet,
+    /// JSON: an array of records, one object per row.
+    Json,
+    /// Markdown: one file, `report.md`, a section per table.
+    Md,
 }
 
 impl TableFormat {
     /// Every format, in the order files are written.
-    pub const ALL: [TableFormat; 2] = [TableFormat::Csv, TableFormat::Parquet];
+    pub const ALL: [TableFormat; 4] = [
+        TableFormat::Csv,
+        TableFormat::Parquet,
+        TableFormat::Json,
+        TableFormat::Md,
+    ];
 
     /// Its name on the command line, which is also the file extension.
     pub fn as_str(self) -> &'static str {
         match self {
             TableFormat::Csv => "csv",
             TableFormat::Parquet => "parquet",
+            TableFormat::Json => "json",
+            TableFormat::Md => "md",
         }
     }
 
@@ -48,7 +59,7 @@ impl fmt::Display for TableFormat {
 
 /// A format name that is not one of [`TableFormat::ALL`].
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("unknown table format `{0}` (known: csv, parquet)")]
+#[error("unknown table format `{0}` (known: csv, parquet, json, md)")]
 pub struct UnknownFormat(pub String);
 
 impl FromStr for TableFormat {
@@ -74,7 +85,7 @@ mod tests {
         );
         assert_eq!(
             TableFormat::parse_list("csv,xlsx").unwrap_err().to_string(),
-            "unknown table format `xlsx` (known: csv, parquet)"
+            "unknown table format `xlsx` (known: csv, parquet, json, md)"
         );
     }
 }

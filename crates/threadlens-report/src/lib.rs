@@ -10,9 +10,12 @@ mod error;
 mod format;
 mod guard;
 mod manifest;
+mod period;
 mod post_scores;
 mod schedule;
+mod summary;
 mod takeover;
+mod writers;
 
 pub use error::{Error, Result};
 pub use format::{TableFormat, UnknownFormat};
@@ -20,6 +23,9 @@ pub use guard::guard_cell;
 pub use manifest::{
     InputFile, LexiconInfo, MANIFEST_FILE, Manifest, OutputFile, SCORING_SPEC, file_sha256,
 };
+pub use period::Period;
 pub use post_scores::{POST_SCORES, ScoredBatch, Written, post_scores_columns, write_post_scores};
 pub use schedule::{Schedule, ScheduleError, Slot, handle_key};
+pub use summary::{Summary, SummaryOptions, Table};
 pub use takeover::{Attribution, EngagementRow, Takeover, TakeoverPost, takeover};
+pub use writers::{MARKDOWN_FILE, write_tables};

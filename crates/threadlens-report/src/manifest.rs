@@ -44,6 +44,12 @@ pub struct Manifest {
     pub posts_left_out: u64,
     /// The files written, each with its rows.
     pub outputs: Vec<OutputFile>,
+    /// `theme_by_period`'s period (reports only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub period: Option<String>,
+    /// The timezone periods and slot times are shown in (reports only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub timezone: Option<String>,
 }
 
 /// The lexicon: as named in its file, and the file's hash.

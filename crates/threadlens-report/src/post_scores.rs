@@ -7,21 +7,36 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use polars::prelude::*;
+use threadlens_model::Platform;
 use threadlens_process::{ScoreColumns, theme_score};
-use threadlens_store::{AtomicFile, TextBatch};
+use threadlens_store::{AtomicFile, StrColumn};
 
 use crate::{Error, Result, TableFormat, guard_cell};
 
 /// The table's name, and its files' stem.
 pub const POST_SCORES: &str = "post_scores";
 
-/// Posts and their scores, row for row.
+/// Posts (by key) and their scores, row for row.
 #[derive(Debug, Clone, Default)]
 pub struct ScoredBatch {
-    /// The posts (key, kind, text).
-    pub posts: TextBatch,
+    /// Post ids.
+    pub post_id: StrColumn,
+    /// Platforms.
+    pub platform: Vec<Platform>,
     /// Their counts, in the same order.
     pub scores: ScoreColumns,
+}
+
+impl ScoredBatch {
+    /// How many posts.
+    pub fn len(&self) -> usize {
+        self.platform.len()
+    }
+
+    /// True when there are none.
+    pub fn is_empty(&self) -> bool {
+        self.platform.is_empty()
+    }
 }
 
 /// What [`write_post_scores`] wrote.
@@ -160,7 +175,7 @@ impl TableWriter {
     }
 
     fn write(&mut self, batch: &ScoredBatch) -> Result<()> {
-        self.rows += batch.posts.len() as u64;
+        self.rows += batch.len() as u64;
         if let Some(file) = self.csv.as_mut() {
             write_csv_rows(file, |w| write_csv_batch(w, batch))?;
         }
@@ -261,9 +276,9 @@ fn write_csv_batch(w: &mut csv::Writer<Vec<u8>>, batch: &ScoredBatch) -> csv::Re
         let _ = write!(field, "{value}");
         w.write_field(&field)
     };
-    for (row, post_id) in batch.posts.post_id.iter().enumerate() {
+    for (row, post_id) in batch.post_id.iter().enumerate() {
         w.write_field(guard_cell(post_id).as_bytes())?;
-        w.write_field(batch.posts.platform[row].as_str())?;
+        w.write_field(batch.platform[row].as_str())?;
         let words = scores.word_count[row];
         number(w, &words)?;
         number(w, &scores.emoji_count[row])?;
@@ -279,13 +294,12 @@ fn write_csv_batch(w: &mut csv::Writer<Vec<u8>>, batch: &ScoredBatch) -> csv::Re
 /// The batch as a polars frame with the table's columns.
 fn frame(names: &[String], batch: &ScoredBatch) -> PolarsResult<DataFrame> {
     let scores = &batch.scores;
-    let rows = batch.posts.len();
+    let rows = batch.len();
     let mut columns = vec![
-        Column::new(names[0].as_str().into(), batch.posts.post_id.to_slices()),
+        Column::new(names[0].as_str().into(), batch.post_id.to_slices()),
         Column::new(
             names[1].as_str().into(),
             batch
-                .posts
                 .platform
                 .iter()
                 .map(|p| p.as_str())

@@ -6,6 +6,7 @@
 mod import;
 mod kwic;
 mod lexicon;
+mod report;
 mod score;
 
 use std::path::{Path, PathBuf};

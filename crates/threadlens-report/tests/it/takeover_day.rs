@@ -1,178 +1,52 @@
-//! A hand-built takeover day: three slots (BST), 19 posts with replies
-//! across slots, a reply arriving after its slot ended, posts outside every
-//! slot, host and account replies, returning and new participants, a reply
-//! whose parent was not collected. Every cell of the engagement table below
-//! was worked out by hand from the rules of formats.md §4; the comments say
-//! how.
+//! A hand-built takeover day (`tests/data/fixture-day/`): three slots
+//! (BST), 21 posts and a repost, with replies across slots, a reply
+//! arriving after its slot ended, posts outside every slot, host and
+//! account replies, returning and new participants, a reply whose parent
+//! was not collected. Every cell of the engagement table below was worked
+//! out by hand from the rules of formats.md §4; the comments say how.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
-use threadlens_report::{Attribution, EngagementRow, Schedule, TakeoverPost, takeover};
+use threadlens_process::{Lexicon, score_text};
+use threadlens_report::{Attribution, EngagementRow, Schedule, TakeoverPost, handle_key, takeover};
 
-const SCHEDULE: &str = r#"
-[event]
-name = "Fixture day"
-timezone = "Europe/London"
-account = "@HorizonsNHS"
-hashtags = ["SolvingTogether"]
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data/fixture-day")
+        .join(name)
+}
 
-# 28 June 2022 is BST (UTC+1): the slots are 08:00-08:30, 08:30-09:00 and
-# 09:20-09:55 UTC.
-[[slot]]
-id = "welcome"
-title = "Welcome"
-hosts = ["host_a"]
-start = "2022-06-28T09:00"
-end = "2022-06-28T09:30"
-
-[[slot]]
-id = "equity"
-title = "Health equity"
-hosts = ["@Host_B"]
-start = "2022-06-28T09:30"
-end = "2022-06-28T10:00"
-
-[[slot]]
-id = "spread"
-title = "Spread and improvement"
-hosts = ["host_c"]
-start = "2022-06-28T10:20"
-end = "2022-06-28T10:55"
-"#;
-
-/// (id, author, UTC time, conversation, reply to, reposts, likes, quotes, hits)
-type Row = (
-    &'static str,
-    &'static str,
-    &'static str,
-    Option<&'static str>,
-    Option<&'static str>,
-    u64,
-    u64,
-    u64,
-    [u32; 2],
-);
-
-const POSTS: [Row; 19] = [
-    // welcome: host posts 1 (account), 2 and 5 (host_a)
-    (
-        "1",
-        "horizonsnhs",
-        "08:01",
-        Some("1"),
-        None,
-        5,
-        10,
-        1,
-        [1, 0],
-    ),
-    ("2", "host_a", "08:05", Some("2"), None, 2, 4, 0, [0, 0]),
-    ("3", "alice", "08:07", Some("1"), Some("1"), 0, 0, 0, [2, 1]),
-    ("4", "bob", "08:10", Some("1"), Some("3"), 0, 0, 0, [0, 0]),
-    (
-        "5",
-        "host_a",
-        "08:12",
-        Some("1"),
-        Some("4"),
-        0,
-        0,
-        0,
-        [0, 0],
-    ),
-    ("6", "carol", "08:20", Some("2"), Some("2"), 0, 0, 0, [0, 1]),
-    // a late reply to post 1, made during the spread slot: still welcome's
-    ("7", "alice", "09:40", Some("1"), Some("1"), 0, 0, 0, [0, 0]),
-    // equity: host posts 8 (host_b) and 11 (the account)
-    ("8", "host_b", "08:31", Some("8"), None, 1, 3, 0, [0, 0]),
-    ("9", "alice", "08:35", Some("8"), Some("8"), 0, 0, 0, [1, 0]),
-    ("10", "dave", "08:36", Some("8"), Some("8"), 0, 0, 0, [0, 0]),
-    (
-        "11",
-        "horizonsnhs",
-        "08:40",
-        Some("8"),
-        Some("9"),
-        0,
-        0,
-        0,
-        [0, 0],
-    ),
-    ("12", "erin", "08:45", Some("12"), None, 0, 0, 0, [0, 0]),
-    // between slots: outside (host_c before their slot is no host post)
-    ("13", "frank", "09:05", Some("13"), None, 0, 0, 0, [1, 0]),
-    ("14", "host_c", "09:10", Some("14"), None, 0, 0, 0, [0, 0]),
-    // spread: host post 15; 17 arrives after the slot ended
-    ("15", "host_c", "09:21", Some("15"), None, 0, 2, 3, [0, 0]),
-    (
-        "16",
-        "frank",
-        "09:50",
-        Some("15"),
-        Some("15"),
-        0,
-        0,
-        0,
-        [0, 2],
-    ),
-    (
-        "17",
-        "gina",
-        "10:30",
-        Some("15"),
-        Some("16"),
-        0,
-        0,
-        0,
-        [0, 0],
-    ),
-    // a reply whose thread was not collected: attributed by its time
-    (
-        "18",
-        "bob",
-        "09:30",
-        Some("999"),
-        Some("999"),
-        0,
-        0,
-        0,
-        [0, 0],
-    ),
-    // the account after the last slot: outside, and not a host post
-    (
-        "19",
-        "horizonsnhs",
-        "11:00",
-        Some("19"),
-        None,
-        0,
-        0,
-        0,
-        [0, 0],
-    ),
-];
-
+/// The day's posts (the repost left out, as reports do), scored with the
+/// day's lexicon.
 fn posts() -> Vec<TakeoverPost> {
-    POSTS
-        .iter()
-        .map(
-            |&(id, author, time, conversation, reply_to, reposts, likes, quotes, hits)| {
-                TakeoverPost {
-                    post_id: id.into(),
-                    author: author.into(),
-                    created_at: DateTime::parse_from_rfc3339(&format!("2022-06-28T{time}:00Z"))
-                        .unwrap()
-                        .with_timezone(&Utc),
-                    conversation_id: conversation.map(str::to_owned),
-                    reply_to_post_id: reply_to.map(str::to_owned),
-                    reposts,
-                    likes,
-                    quotes,
-                    hits: hits.to_vec(),
-                }
-            },
-        )
+    let lexicon = Lexicon::from_file(&fixture("lexicon.toml")).unwrap();
+    std::fs::read_to_string(fixture("posts.jsonl"))
+        .unwrap()
+        .lines()
+        .map(|line| serde_json::from_str::<serde_json::Value>(line).unwrap())
+        .filter(|p| p["kind"] != "repost")
+        .map(|p| {
+            let text = p["text"].as_str().unwrap();
+            let count = |key: &str| p[key].as_u64().unwrap_or(0);
+            TakeoverPost {
+                post_id: p["id"].as_str().unwrap().into(),
+                author: handle_key(p["author"].as_str().unwrap()),
+                created_at: DateTime::parse_from_rfc3339(p["created_at"].as_str().unwrap())
+                    .unwrap()
+                    .with_timezone(&Utc),
+                conversation_id: p["conversation_id"].as_str().map(str::to_owned),
+                reply_to_post_id: p["reply_to_post_id"].as_str().map(str::to_owned),
+                reposts: count("reposts"),
+                likes: count("likes"),
+                quotes: count("quotes"),
+                hits: score_text(&lexicon, text)
+                    .themes
+                    .iter()
+                    .map(|t| t.hits as u32)
+                    .collect(),
+            }
+        })
         .collect()
 }
 
@@ -208,8 +82,9 @@ fn row(
 
 #[test]
 fn engagement_worked_out_by_hand() {
-    let schedule = Schedule::parse(SCHEDULE, Path::new("day.toml")).unwrap();
-    let result = takeover(&schedule, &posts(), 2);
+    let schedule = Schedule::from_file(&fixture("schedule.toml")).unwrap();
+    let posts = posts();
+    let result = takeover(&schedule, &posts, 2);
 
     let expected = vec![
         // welcome: posts 1-7 (7 is late but in a thread rooted by 1).
@@ -262,18 +137,19 @@ fn engagement_worked_out_by_hand() {
             [0, 2],
             [Some(0.0), Some(0.25)],
         ),
-        // outside: 13, 14, 19. No host posts; participants frank and
-        // host_c (only the account is left out here); new is empty.
+        // outside: 13, 14, 19, 21, 22. No host posts; participants frank,
+        // host_c, mallory and "=cmd" (only the account is left out here);
+        // new is empty. Hits: 13 coproduction; 21 and 22 candour.
         row(
             "outside",
-            (3, 0, 0, 2),
+            (5, 0, 0, 4),
             None,
             (0, 0, 0),
             None,
             None,
             0,
-            [1, 0],
-            [Some(1.0 / 3.0), Some(0.0)],
+            [1, 2],
+            [Some(0.2), Some(0.4)],
         ),
     ];
     for (got, want) in result.rows.iter().zip(&expected) {
@@ -282,7 +158,7 @@ fn engagement_worked_out_by_hand() {
     assert_eq!(result.rows.len(), expected.len());
 
     let slot_of = |id: &str| {
-        let i = POSTS.iter().position(|p| p.0 == id).unwrap();
+        let i = posts.iter().position(|p| p.post_id == id).unwrap();
         result.attribution[i]
     };
     assert_eq!(

@@ -1,0 +1,157 @@
+//! `threadlens report`: store → post_scores, the summary tables and
+//! manifest.json, in one pass over the posts.
+
+use std::io::Write;
+use std::process::ExitCode;
+use std::str::FromStr;
+
+use anyhow::{Context, Result};
+use chrono::{SecondsFormat, Utc};
+use chrono_tz::Tz;
+use threadlens_report::{
+    InputFile, Manifest, OutputFile, Period, SCORING_SPEC, Schedule, Summary, SummaryOptions,
+    TableFormat, file_sha256, write_post_scores, write_tables,
+};
+
+use crate::UsageError;
+use crate::cli::{GlobalArgs, ReportArgs};
+use crate::prefetch::prefetch;
+use crate::score::{BATCH_ROWS, existing_store, lexicon_info, progress_bar};
+
+/// Run `threadlens report`.
+pub(crate) fn run(args: &ReportArgs, global: &GlobalArgs) -> Result<ExitCode> {
+    let started_at = Utc::now();
+    let usage = |e: String| anyhow::Error::from(UsageError(e));
+    let formats = TableFormat::parse_list(&args.format).map_err(|e| usage(e.to_string()))?;
+    if formats.is_empty() {
+        return Err(usage(
+            "--format names no format (try csv,parquet,md)".into(),
+        ));
+    }
+    let period = Period::from_str(&args.period).map_err(usage)?;
+    let lexicon = crate::lexicon::load(&args.lexicon)?;
+    let schedule = match &args.schedule {
+        Some(path) => Some(Schedule::from_file(path).map_err(|e| usage(e.to_string()))?),
+        None => None,
+    };
+    let timezone = match (&args.timezone, &schedule) {
+        (Some(name), _) => Tz::from_str(name).map_err(|_| {
+            usage(format!(
+                "--timezone {name:?} is not an IANA timezone name (e.g. Europe/London)"
+            ))
+        })?,
+        (None, Some(s)) => s.timezone,
+        (None, None) => Tz::UTC,
+    };
+    let store = existing_store(&args.data)?;
+    let out_dir = args.out.clone().unwrap_or_else(|| args.data.join("report"));
+    std::fs::create_dir_all(&out_dir)
+        .with_context(|| format!("cannot create the output folder {}", out_dir.display()))?;
+
+    let stored = store.count()? as u64;
+    let posts_path = store.posts_path();
+    let posts_sha256 = file_sha256(&posts_path)?;
+    let themes: Vec<String> = lexicon.themes.iter().map(|t| t.id.clone()).collect();
+    let mut summary = Summary::new(
+        &lexicon,
+        schedule.as_ref(),
+        SummaryOptions {
+            period,
+            timezone,
+            top: args.top,
+            include_reposts: args.include_reposts,
+            ..SummaryOptions::default()
+        },
+    );
+    let bar = progress_bar(global, stored);
+    let score_formats: Vec<TableFormat> = formats
+        .iter()
+        .copied()
+        .filter(|f| matches!(f, TableFormat::Csv | TableFormat::Parquet))
+        .collect();
+    let batches = prefetch(store.read_batches(BATCH_ROWS)?, 2).map(|batch| {
+        let posts = batch?;
+        let scored = summary.add(&posts);
+        bar.inc(posts.len() as u64);
+        Ok(scored)
+    });
+    let mut outputs = Vec::new();
+    if score_formats.is_empty() {
+        for batch in batches {
+            batch?;
+        }
+    } else {
+        let written = write_post_scores(&out_dir, &score_formats, &themes, batches)?;
+        outputs.extend(written.files.into_iter().map(|path| OutputFile {
+            path,
+            rows: written.rows,
+        }));
+    }
+    bar.finish_and_clear();
+    let tables = summary
+        .tables()
+        .context("cannot build the summary tables")?;
+    for path in write_tables(&out_dir, &tables, &formats)? {
+        let rows = tables
+            .iter()
+            .find(|t| path.file_stem().is_some_and(|s| s == t.name))
+            .map_or(0, |t| t.frame.height() as u64);
+        outputs.push(OutputFile { path, rows });
+    }
+
+    let mut inputs = vec![InputFile {
+        path: posts_path,
+        sha256: posts_sha256,
+        rows: stored,
+    }];
+    if let (Some(path), Some(s)) = (&args.schedule, &schedule) {
+        inputs.push(InputFile {
+            path: path.clone(),
+            sha256: file_sha256(path)?,
+            rows: s.slots.len() as u64,
+        });
+    }
+    let manifest = Manifest {
+        tool: "threadlens".into(),
+        tool_version: env!("CARGO_PKG_VERSION").into(),
+        scoring_spec: SCORING_SPEC.into(),
+        command: std::env::args().collect(),
+        started_at: started_at.to_rfc3339_opts(SecondsFormat::Millis, true),
+        finished_at: Utc::now().to_rfc3339_opts(SecondsFormat::Millis, true),
+        lexicon: lexicon_info(&lexicon, &args.lexicon)?,
+        inputs,
+        rejects: store.rejects_count()?,
+        include_reposts: args.include_reposts,
+        posts_left_out: summary.left_out(),
+        outputs,
+        period: Some(period.to_string()),
+        timezone: Some(timezone.name().to_owned()),
+    };
+    let manifest_path = manifest.write(&out_dir)?;
+
+    let mut out = std::io::stdout().lock();
+    writeln!(
+        out,
+        "report on {} posts against {} themes of lexicon {} {}{}{}",
+        summary.posts(),
+        themes.len(),
+        lexicon.name,
+        lexicon.version,
+        schedule
+            .as_ref()
+            .map(|s| format!(", {} slots of {}", s.slots.len(), s.name))
+            .unwrap_or_default(),
+        match summary.left_out() {
+            0 => String::new(),
+            n => format!(" ({n} reposts left out)"),
+        }
+    )?;
+    writeln!(
+        out,
+        "  wrote {} files in {}",
+        manifest.outputs.len() + 1,
+        out_dir.display()
+    )?;
+    writeln!(out, "  {}", manifest_path.display())?;
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,556 @@
+//! The summary tables of formats.md §5, built in one pass over the scored
+//! posts: each batch is scanned in parallel, then folded into small
+//! accumulators (per theme, period, author, hashtag, entry), so memory is
+//! bounded by those and not by the number of posts. With a schedule, the
+//! posts' thread fields are kept for the takeover tables.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use chrono_tz::Tz;
+use polars::prelude::*;
+use threadlens_model::{Post, PostKind};
+use threadlens_process::{KwicLine, Lexicon, ScoreColumns, kwic_lines, map_scans};
+
+use crate::period::Period;
+use crate::post_scores::ScoredBatch;
+use crate::schedule::{Schedule, handle_key};
+use crate::takeover::{TakeoverPost, takeover};
+
+/// How the summary is built.
+#[derive(Debug, Clone)]
+pub struct SummaryOptions {
+    /// Length of `theme_by_period`'s periods.
+    pub period: Period,
+    /// The timezone periods are cut in.
+    pub timezone: Tz,
+    /// Rows of `top_contributors` and `top_hashtags`; entries per theme in `top_terms`.
+    pub top: usize,
+    /// Keyword-in-context lines kept per theme.
+    pub kwic_per_theme: usize,
+    /// Characters of context each side in `kwic`.
+    pub kwic_window: usize,
+    /// Score reposts too.
+    pub include_reposts: bool,
+}
+
+impl Default for SummaryOptions {
+    fn default() -> Self {
+        SummaryOptions {
+            period: Period::Day,
+            timezone: Tz::UTC,
+            top: 50,
+            kwic_per_theme: 20,
+            kwic_window: 40,
+            include_reposts: false,
+        }
+    }
+}
+
+/// A named table, ready for the writers.
+#[derive(Debug, Clone)]
+pub struct Table {
+    /// Its name (formats.md §5), also its files' stem.
+    pub name: &'static str,
+    /// Its rows.
+    pub frame: DataFrame,
+}
+
+#[derive(Default, Clone)]
+struct ThemeTotals {
+    posts_with_hit: u64,
+    hits: u64,
+}
+
+#[derive(Default)]
+struct Contributor {
+    /// The handle as first seen (handles are grouped case-insensitively).
+    handle: String,
+    posts: u64,
+    replies: u64,
+    hits: Vec<u64>,
+}
+
+/// What one post's scan leaves for the summary.
+struct Scanned {
+    words: u32,
+    emoji: u32,
+    hashtags: Vec<String>,
+    hits: Vec<u32>,
+    entries: Vec<(usize, usize)>,
+    kwic: Vec<KwicLine>,
+}
+
+/// Folds scored posts into the summary tables.
+pub struct Summary<'a> {
+    lexicon: &'a Lexicon,
+    schedule: Option<&'a Schedule>,
+    options: SummaryOptions,
+    posts: u64,
+    words: u64,
+    left_out: u64,
+    themes: Vec<ThemeTotals>,
+    periods: BTreeMap<String, (u64, Vec<ThemeTotals>)>,
+    contributors: HashMap<(String, String), Contributor>,
+    hashtags: HashMap<String, u64>,
+    terms: HashMap<(usize, usize), (u64, u64)>,
+    cooccurrence: Vec<u64>,
+    kwic: Vec<Vec<(String, KwicLine)>>,
+    takeover_posts: Vec<TakeoverPost>,
+}
+
+impl<'a> Summary<'a> {
+    /// An empty summary for `lexicon` (and `schedule`, if any).
+    pub fn new(
+        lexicon: &'a Lexicon,
+        schedule: Option<&'a Schedule>,
+        options: SummaryOptions,
+    ) -> Self {
+        let n = lexicon.themes.len();
+        Summary {
+            lexicon,
+            schedule,
+            options,
+            posts: 0,
+            words: 0,
+            left_out: 0,
+            themes: vec![ThemeTotals::default(); n],
+            periods: BTreeMap::new(),
+            contributors: HashMap::new(),
+            hashtags: HashMap::new(),
+            terms: HashMap::new(),
+            cooccurrence: vec![0; n * n],
+            kwic: vec![Vec::new(); n],
+            takeover_posts: Vec::new(),
+        }
+    }
+
+    /// Posts scored so far.
+    pub fn posts(&self) -> u64 {
+        self.posts
+    }
+
+    /// Posts left out so far (reposts, unless included).
+    pub fn left_out(&self) -> u64 {
+        self.left_out
+    }
+
+    /// Score a batch of posts and fold them in; returns the scores of the
+    /// posts scored, for `post_scores`.
+    pub fn add(&mut self, batch: &[Post]) -> ScoredBatch {
+        let themes = self.lexicon.themes.len();
+        let kept: Vec<&Post> = batch
+            .iter()
+            .filter(|p| self.options.include_reposts || p.kind != PostKind::Repost)
+            .collect();
+        self.left_out += (batch.len() - kept.len()) as u64;
+        let texts: Vec<&str> = kept.iter().map(|p| p.text.as_str()).collect();
+        let want_kwic = self
+            .kwic
+            .iter()
+            .any(|k| k.len() < self.options.kwic_per_theme);
+        let window = self.options.kwic_window;
+        let scanned: Vec<Scanned> = map_scans(self.lexicon, &texts, |_, scan| {
+            let mut hits = vec![0u32; themes];
+            for m in scan.matches {
+                hits[m.theme] += 1;
+            }
+            Scanned {
+                words: scan.word_count as u32,
+                emoji: scan.emoji_count as u32,
+                hashtags: scan.hashtags().map(str::to_owned).collect(),
+                hits,
+                entries: scan.matches.iter().map(|m| (m.theme, m.entry)).collect(),
+                kwic: if want_kwic && !scan.matches.is_empty() {
+                    kwic_lines(scan, window).collect()
+                } else {
+                    Vec::new()
+                },
+            }
+        });
+        let mut scored = ScoredBatch {
+            scores: ScoreColumns {
+                hits: vec![Vec::with_capacity(kept.len()); themes],
+                ..ScoreColumns::default()
+            },
+            ..ScoredBatch::default()
+        };
+        for (post, s) in kept.iter().zip(scanned) {
+            scored.post_id.push(&post.post_id);
+            scored.platform.push(post.platform);
+            scored.scores.word_count.push(s.words);
+            scored.scores.emoji_count.push(s.emoji);
+            for (column, &h) in scored.scores.hits.iter_mut().zip(&s.hits) {
+                column.push(h);
+            }
+            self.fold(post, s);
+        }
+        scored
+    }
+
+    fn fold(&mut self, post: &Post, s: Scanned) {
+        let themes = self.lexicon.themes.len();
+        self.posts += 1;
+        self.words += u64::from(s.words);
+        let label = self
+            .options
+            .period
+            .start_label(post.created_at, self.options.timezone);
+        let period = self
+            .periods
+            .entry(label)
+            .or_insert_with(|| (0, vec![ThemeTotals::default(); themes]));
+        period.0 += 1;
+        let contributor = self
+            .contributors
+            .entry((
+                post.platform.as_str().to_owned(),
+                handle_key(&post.author_handle),
+            ))
+            .or_insert_with(|| Contributor {
+                handle: post.author_handle.clone(),
+                hits: vec![0; themes],
+                ..Contributor::default()
+            });
+        contributor.posts += 1;
+        contributor.replies += u64::from(post.kind == PostKind::Reply);
+        for (t, &h) in s.hits.iter().enumerate() {
+            let h = u64::from(h);
+            self.themes[t].hits += h;
+            period.1[t].hits += h;
+            contributor.hits[t] += h;
+            if h > 0 {
+                self.themes[t].posts_with_hit += 1;
+                period.1[t].posts_with_hit += 1;
+                for (u, &other) in s.hits.iter().enumerate() {
+                    if other > 0 {
+                        self.cooccurrence[t * themes + u] += 1;
+                    }
+                }
+            }
+        }
+        // Tags as the analyzer reads them from the text (§5), so every
+        // platform and import counts them the same way.
+        let tags: HashSet<String> = s.hashtags.into_iter().collect();
+        for tag in tags {
+            *self.hashtags.entry(tag).or_default() += 1;
+        }
+        let mut seen = HashSet::new();
+        for &(theme, entry) in &s.entries {
+            let counts = self.terms.entry((theme, entry)).or_default();
+            counts.0 += 1;
+            if seen.insert((theme, entry)) {
+                counts.1 += 1;
+            }
+        }
+        for line in s.kwic {
+            let kept = &mut self.kwic[line.theme];
+            if kept.len() < self.options.kwic_per_theme {
+                kept.push((post.post_id.clone(), line));
+            }
+        }
+        if self.schedule.is_some() {
+            self.takeover_posts.push(TakeoverPost {
+                post_id: post.post_id.clone(),
+                author: handle_key(&post.author_handle),
+                created_at: post.created_at,
+                conversation_id: post.conversation_id.clone(),
+                reply_to_post_id: post.reply_to_post_id.clone(),
+                reposts: post.reposts.unwrap_or(0),
+                likes: post.likes.unwrap_or(0),
+                quotes: post.quotes.unwrap_or(0),
+                hits: s.hits,
+            });
+        }
+    }
+
+    /// The tables, in the order of formats.md §5 (without `post_scores`,
+    /// which is written as the posts are scored).
+    pub fn tables(&self) -> PolarsResult<Vec<Table>> {
+        let mut tables = vec![
+            Table {
+                name: "theme_summary",
+                frame: self.theme_summary()?,
+            },
+            Table {
+                name: "theme_by_period",
+                frame: self.theme_by_period()?,
+            },
+        ];
+        if let Some(schedule) = self.schedule {
+            let (by_slot, engagement) = self.takeover_tables(schedule)?;
+            tables.push(Table {
+                name: "theme_by_slot",
+                frame: by_slot,
+            });
+            tables.push(Table {
+                name: "takeover_engagement",
+                frame: engagement,
+            });
+        }
+        tables.push(Table {
+            name: "top_contributors",
+            frame: self.top_contributors()?,
+        });
+        tables.push(Table {
+            name: "top_hashtags",
+            frame: self.top_hashtags()?,
+        });
+        tables.push(Table {
+            name: "top_terms",
+            frame: self.top_terms()?,
+        });
+        tables.push(Table {
+            name: "theme_cooccurrence",
+            frame: self.cooccurrence()?,
+        });
+        tables.push(Table {
+            name: "kwic",
+            frame: self.kwic()?,
+        });
+        Ok(tables)
+    }
+
+    fn theme_ids(&self) -> Vec<&str> {
+        self.lexicon.themes.iter().map(|t| t.id.as_str()).collect()
+    }
+
+    fn theme_summary(&self) -> PolarsResult<DataFrame> {
+        let n = self.themes.len();
+        let ratio = |a: u64, b: u64| (b > 0).then(|| a as f64 / b as f64);
+        df!(
+            "theme" => self.theme_ids(),
+            "posts" => vec![self.posts; n],
+            "posts_with_hit" => self.themes.iter().map(|t| t.posts_with_hit).collect::<Vec<_>>(),
+            "hits" => self.themes.iter().map(|t| t.hits).collect::<Vec<_>>(),
+            "hits_per_1000_words" => self.themes.iter().map(|t| ratio(t.hits * 1000, self.words)).collect::<Vec<_>>(),
+            "share_of_posts" => self.themes.iter().map(|t| ratio(t.posts_with_hit, self.posts)).collect::<Vec<_>>(),
+        )
+    }
+
+    fn theme_by_period(&self) -> PolarsResult<DataFrame> {
+        let ids = self.theme_ids();
+        let (mut period, mut theme, mut posts, mut with_hit, mut hits, mut share) =
+            (vec![], vec![], vec![], vec![], vec![], vec![]);
+        for (label, (n, totals)) in &self.periods {
+            for (t, totals) in totals.iter().enumerate() {
+                period.push(label.clone());
+                theme.push(ids[t]);
+                posts.push(*n);
+                with_hit.push(totals.posts_with_hit);
+                hits.push(totals.hits);
+                share.push(totals.posts_with_hit as f64 / (*n).max(1) as f64);
+            }
+        }
+        df!(
+            "period_start" => period,
+            "theme" => theme,
+            "posts" => posts,
+            "posts_with_hit" => with_hit,
+            "hits" => hits,
+            "share_of_posts" => share,
+        )
+    }
+
+    fn takeover_tables(&self, schedule: &Schedule) -> PolarsResult<(DataFrame, DataFrame)> {
+        let ids = self.theme_ids();
+        let result = takeover(schedule, &self.takeover_posts, ids.len());
+        let local = |t: chrono::DateTime<chrono::Utc>| {
+            t.with_timezone(&schedule.timezone)
+                .format("%Y-%m-%dT%H:%M")
+                .to_string()
+        };
+        let slot_info = |slot: &str| {
+            schedule
+                .slots
+                .iter()
+                .find(|s| s.id == slot)
+                .map(|s| (s.title.clone(), Some(local(s.start)), Some(local(s.end))))
+                .unwrap_or_else(|| ("outside every slot".to_owned(), None, None))
+        };
+        let (mut slot, mut theme, mut posts, mut hits, mut share) =
+            (vec![], vec![], vec![], vec![], vec![]);
+        for row in &result.rows {
+            for (t, id) in ids.iter().enumerate() {
+                slot.push(row.slot.clone());
+                theme.push(*id);
+                posts.push(row.posts);
+                hits.push(row.hits[t]);
+                share.push(row.share[t]);
+            }
+        }
+        let by_slot = df!(
+            "slot" => slot,
+            "theme" => theme,
+            "posts" => posts,
+            "hits" => hits,
+            "share_of_posts" => share,
+        )?;
+        let rows = &result.rows;
+        let info: Vec<_> = rows.iter().map(|r| slot_info(&r.slot)).collect();
+        let mut columns = vec![
+            Column::new(
+                "slot".into(),
+                rows.iter().map(|r| r.slot.as_str()).collect::<Vec<_>>(),
+            ),
+            Column::new(
+                "title".into(),
+                info.iter().map(|i| i.0.as_str()).collect::<Vec<_>>(),
+            ),
+            Column::new(
+                "start".into(),
+                info.iter().map(|i| i.1.clone()).collect::<Vec<_>>(),
+            ),
+            Column::new(
+                "end".into(),
+                info.iter().map(|i| i.2.clone()).collect::<Vec<_>>(),
+            ),
+            Column::new(
+                "posts".into(),
+                rows.iter().map(|r| r.posts).collect::<Vec<_>>(),
+            ),
+            Column::new(
+                "host_posts".into(),
+                rows.iter().map(|r| r.host_posts).collect::<Vec<_>>(),
+            ),
+            Column::new(
+                "replies_received".into(),
+                rows.iter().map(|r| r.replies_received).collect::<Vec<_>>(),
+            ),
+            Column::new(
+                "participants".into(),
+                rows.iter().map(|r| r.participants).collect::<Vec<_>>(),
+            ),
+            Column::new(
+                "new_participants".into(),
+                rows.iter().map(|r| r.new_participants).collect::<Vec<_>>(),
+            ),
+            Column::new(
+                "reposts".into(),
+                rows.iter().map(|r| r.reposts).collect::<Vec<_>>(),
+            ),
+            Column::new(
+                "likes".into(),
+                rows.iter().map(|r| r.likes).collect::<Vec<_>>(),
+            ),
+            Column::new(
+                "quotes".into(),
+                rows.iter().map(|r| r.quotes).collect::<Vec<_>>(),
+            ),
+            Column::new(
+                "engagement_per_host_post".into(),
+                rows.iter()
+                    .map(|r| r.engagement_per_host_post)
+                    .collect::<Vec<_>>(),
+            ),
+            Column::new(
+                "median_first_reply_min".into(),
+                rows.iter()
+                    .map(|r| r.median_first_reply_min)
+                    .collect::<Vec<_>>(),
+            ),
+            Column::new(
+                "max_thread_depth".into(),
+                rows.iter().map(|r| r.max_thread_depth).collect::<Vec<_>>(),
+            ),
+        ];
+        for (t, id) in ids.iter().enumerate() {
+            columns.push(Column::new(
+                format!("{id}_hits").into(),
+                rows.iter().map(|r| r.hits[t]).collect::<Vec<_>>(),
+            ));
+            columns.push(Column::new(
+                format!("{id}_share").into(),
+                rows.iter().map(|r| r.share[t]).collect::<Vec<_>>(),
+            ));
+        }
+        Ok((by_slot, DataFrame::new(rows.len(), columns)?))
+    }
+
+    fn top_contributors(&self) -> PolarsResult<DataFrame> {
+        let mut rows: Vec<(&(String, String), &Contributor)> = self.contributors.iter().collect();
+        rows.sort_by(|a, b| b.1.posts.cmp(&a.1.posts).then_with(|| a.0.cmp(b.0)));
+        rows.truncate(self.options.top);
+        let mut columns = vec![
+            Column::new(
+                "platform".into(),
+                rows.iter().map(|r| r.0.0.as_str()).collect::<Vec<_>>(),
+            ),
+            Column::new(
+                "author_handle".into(),
+                rows.iter().map(|r| r.1.handle.as_str()).collect::<Vec<_>>(),
+            ),
+            Column::new(
+                "posts".into(),
+                rows.iter().map(|r| r.1.posts).collect::<Vec<_>>(),
+            ),
+            Column::new(
+                "replies".into(),
+                rows.iter().map(|r| r.1.replies).collect::<Vec<_>>(),
+            ),
+        ];
+        for (t, id) in self.theme_ids().iter().enumerate() {
+            columns.push(Column::new(
+                format!("{id}_hits").into(),
+                rows.iter().map(|r| r.1.hits[t]).collect::<Vec<_>>(),
+            ));
+        }
+        DataFrame::new(rows.len(), columns)
+    }
+
+    fn top_hashtags(&self) -> PolarsResult<DataFrame> {
+        let mut rows: Vec<(&String, &u64)> = self.hashtags.iter().collect();
+        rows.sort_by(|a, b| b.1.cmp(a.1).then_with(|| a.0.cmp(b.0)));
+        rows.truncate(self.options.top);
+        df!(
+            "hashtag" => rows.iter().map(|r| r.0.as_str()).collect::<Vec<_>>(),
+            "posts" => rows.iter().map(|r| *r.1).collect::<Vec<_>>(),
+        )
+    }
+
+    fn top_terms(&self) -> PolarsResult<DataFrame> {
+        let (mut theme, mut entry, mut hits, mut posts) = (vec![], vec![], vec![], vec![]);
+        for (t, th) in self.lexicon.themes.iter().enumerate() {
+            let mut rows: Vec<(usize, (u64, u64))> = self
+                .terms
+                .iter()
+                .filter(|((tt, _), _)| *tt == t)
+                .map(|(&(_, e), &c)| (e, c))
+                .collect();
+            rows.sort_by(|a, b| b.1.0.cmp(&a.1.0).then_with(|| a.0.cmp(&b.0)));
+            for (e, (h, p)) in rows.into_iter().take(self.options.top) {
+                theme.push(th.id.as_str());
+                entry.push(th.entries[e].text.as_str());
+                hits.push(h);
+                posts.push(p);
+            }
+        }
+        df!("theme" => theme, "entry" => entry, "hits" => hits, "posts" => posts)
+    }
+
+    fn cooccurrence(&self) -> PolarsResult<DataFrame> {
+        let ids = self.theme_ids();
+        let n = ids.len();
+        let (mut a, mut b, mut posts) = (vec![], vec![], vec![]);
+        for t in 0..n {
+            for u in 0..n {
+                a.push(ids[t]);
+                b.push(ids[u]);
+                posts.push(self.cooccurrence[t * n + u]);
+            }
+        }
+        df!("theme_a" => a, "theme_b" => b, "posts" => posts)
+    }
+
+    fn kwic(&self) -> PolarsResult<DataFrame> {
+        let rows: Vec<&(String, KwicLine)> = self.kwic.iter().flatten().collect();
+        let themes = &self.lexicon.themes;
+        df!(
+            "post_id" => rows.iter().map(|r| r.0.as_str()).collect::<Vec<_>>(),
+            "theme" => rows.iter().map(|r| themes[r.1.theme].id.as_str()).collect::<Vec<_>>(),
+            "entry" => rows.iter().map(|r| themes[r.1.theme].entries[r.1.entry].text.as_str()).collect::<Vec<_>>(),
+            "left" => rows.iter().map(|r| r.1.left.as_str()).collect::<Vec<_>>(),
+            "match" => rows.iter().map(|r| r.1.matched.as_str()).collect::<Vec<_>>(),
+            "right" => rows.iter().map(|r| r.1.right.as_str()).collect::<Vec<_>>(),
+        )
+    }
+}
