@@ -16,7 +16,7 @@ use threadlens_report::{
 use crate::UsageError;
 use crate::cli::{GlobalArgs, ReportArgs};
 use crate::prefetch::prefetch;
-use crate::score::{BATCH_ROWS, existing_store, lexicon_info, progress_bar};
+use crate::score::{BATCH_ROWS, count, existing_store, lexicon_info, progress_bar};
 
 /// Run `threadlens report`.
 pub(crate) fn run(args: &ReportArgs, global: &GlobalArgs) -> Result<ExitCode> {
@@ -143,7 +143,7 @@ pub(crate) fn run(args: &ReportArgs, global: &GlobalArgs) -> Result<ExitCode> {
             .unwrap_or_default(),
         match summary.left_out() {
             0 => String::new(),
-            n => format!(" ({n} reposts left out)"),
+            n => format!(" ({} left out)", count(n, "repost")),
         }
     )?;
     writeln!(

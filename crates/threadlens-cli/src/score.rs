@@ -26,6 +26,15 @@ pub(crate) const BATCH_ROWS: usize = 65_536;
 /// Stores with more posts than this get a progress bar.
 const PROGRESS_MIN_POSTS: u64 = 200_000;
 
+/// `n` and `noun`, plural unless `n` is 1.
+pub(crate) fn count(n: u64, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
+}
+
 /// Open a store that must already hold posts (exit 2 if it does not).
 pub(crate) fn existing_store(dir: &Path) -> Result<PostStore> {
     if !dir.join(POSTS_FILE).is_file() {
@@ -160,7 +169,10 @@ pub(crate) fn run(args: &ScoreArgs, global: &GlobalArgs) -> Result<ExitCode> {
         lexicon.version,
         match (left_out, args.include_reposts) {
             (0, _) => String::new(),
-            (n, false) => format!(" ({n} reposts left out; --include-reposts to score them)"),
+            (n, false) => format!(
+                " ({} left out; --include-reposts to score them)",
+                count(n, "repost")
+            ),
             (n, true) => format!(" ({n} posts left out)"),
         }
     )?;

@@ -32,7 +32,7 @@ fn scores_the_contract_examples_exactly_and_records_a_manifest() {
     assert!(output.status.success(), "{stderr}");
     assert!(
         stdout.starts_with(
-            "scored 7 posts against 2 themes of lexicon contract-examples 1 (1 reposts left out"
+            "scored 7 posts against 2 themes of lexicon contract-examples 1 (1 repost left out"
         ),
         "{stdout}"
     );
