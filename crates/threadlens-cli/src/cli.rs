@@ -106,10 +106,12 @@ What it writes (in --out; each file renamed into place when complete):
   theme_cooccurrence   per pair of themes: posts that hit both
   kwic                 up to 20 matches in context per theme
   report.md            every table above but post_scores, one section each (--format md)
+  report.xlsx          every table above but post_scores, one sheet each (--format xlsx): header
+                       row frozen, ids as text, cells guarded like CSV
   manifest.json        tool version, scoring spec, lexicon and schedule, input hashes, counts, times
 
-Formats (--format, comma-separated): csv, parquet, json, md. post_scores is
-written as csv and parquet only. CSV cells that start with = + - @ tab or CR
+Formats (--format, comma-separated): csv, parquet, json, md, xlsx.
+post_scores is written as csv and parquet only. CSV cells that start with = + - @ tab or CR
 get a leading ' so spreadsheets do not run them.
 
 Examples:
@@ -128,7 +130,7 @@ pub(crate) struct ReportArgs {
     /// Where to write [default: DIR/report].
     #[arg(long, short, value_name = "DIR")]
     pub out: Option<PathBuf>,
-    /// Formats, comma-separated: csv, parquet, json, md.
+    /// Formats, comma-separated: csv, parquet, json, md, xlsx.
     #[arg(long, short, default_value = "csv,parquet,md", value_name = "LIST")]
     pub format: String,
     /// Length of theme_by_period's periods: hour, day or week (ISO, from Monday).

@@ -16,15 +16,18 @@ pub enum TableFormat {
     Json,
     /// Markdown: one file, `report.md`, a section per table.
     Md,
+    /// Excel: one workbook, `report.xlsx`, a sheet per table.
+    Xlsx,
 }
 
 impl TableFormat {
     /// Every format, in the order files are written.
-    pub const ALL: [TableFormat; 4] = [
+    pub const ALL: [TableFormat; 5] = [
         TableFormat::Csv,
         TableFormat::Parquet,
         TableFormat::Json,
         TableFormat::Md,
+        TableFormat::Xlsx,
     ];
 
     /// Its name on the command line, which is also the file extension.
@@ -34,6 +37,7 @@ impl TableFormat {
             TableFormat::Parquet => "parquet",
             TableFormat::Json => "json",
             TableFormat::Md => "md",
+            TableFormat::Xlsx => "xlsx",
         }
     }
 
@@ -59,7 +63,7 @@ impl fmt::Display for TableFormat {
 
 /// A format name that is not one of [`TableFormat::ALL`].
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("unknown table format `{0}` (known: csv, parquet, json, md)")]
+#[error("unknown table format `{0}` (known: csv, parquet, json, md, xlsx)")]
 pub struct UnknownFormat(pub String);
 
 impl FromStr for TableFormat {
@@ -84,8 +88,8 @@ mod tests {
             [TableFormat::Parquet, TableFormat::Csv]
         );
         assert_eq!(
-            TableFormat::parse_list("csv,xlsx").unwrap_err().to_string(),
-            "unknown table format `xlsx` (known: csv, parquet, json, md)"
+            TableFormat::parse_list("csv,pdf").unwrap_err().to_string(),
+            "unknown table format `pdf` (known: csv, parquet, json, md, xlsx)"
         );
     }
 }

@@ -16,6 +16,7 @@ mod schedule;
 mod summary;
 mod takeover;
 mod writers;
+mod xlsx;
 
 pub use error::{Error, Result};
 pub use format::{TableFormat, UnknownFormat};
@@ -29,3 +30,4 @@ pub use schedule::{Schedule, ScheduleError, Slot, handle_key};
 pub use summary::{Summary, SummaryOptions, Table};
 pub use takeover::{Attribution, EngagementRow, Takeover, TakeoverPost, takeover};
 pub use writers::{MARKDOWN_FILE, write_tables};
+pub use xlsx::XLSX_FILE;

@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use polars::prelude::*;
 use threadlens_store::write_atomically;
 
+use crate::xlsx::{XLSX_FILE, write_xlsx};
 use crate::{Error, Result, Table, TableFormat, guard_cell};
 
 /// The Markdown report's file name.
@@ -22,6 +23,11 @@ pub fn write_tables(
     let mut written = Vec::new();
     for &format in formats {
         match format {
+            TableFormat::Xlsx => {
+                let path = out_dir.join(XLSX_FILE);
+                write_xlsx(&path, tables)?;
+                written.push(path);
+            }
             TableFormat::Md => {
                 let path = out_dir.join(MARKDOWN_FILE);
                 write_atomically(&path, |out| {
@@ -96,7 +102,7 @@ fn write_table(path: &Path, table: &Table, format: TableFormat) -> Result<()> {
             })?;
             out.write_all(b"\n").map_err(io_err)
         }
-        TableFormat::Md => Ok(()),
+        TableFormat::Md | TableFormat::Xlsx => Ok(()),
     })
 }
 
@@ -240,7 +246,7 @@ mod tests {
     fn every_format_writes_the_rows_safely() {
         let dir = tempfile::tempdir().unwrap();
         let written = write_tables(dir.path(), &[table()], &TableFormat::ALL).unwrap();
-        assert_eq!(written.len(), 4);
+        assert_eq!(written.len(), 5);
         let csv = std::fs::read_to_string(dir.path().join("t.csv")).unwrap();
         assert_eq!(
             csv,

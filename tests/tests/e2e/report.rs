@@ -86,6 +86,7 @@ fn every_table_of_the_fixture_day() {
     }
     let md = std::fs::read_to_string(out.join("report.md")).unwrap();
     insta::assert_snapshot!("fixture_day_report_md", md);
+    assert!(out.join("report.xlsx").is_file());
 
     let manifest: serde_json::Value =
         serde_json::from_slice(&std::fs::read(out.join("manifest.json")).unwrap()).unwrap();
