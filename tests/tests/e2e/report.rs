@@ -70,7 +70,7 @@ fn every_table_of_the_fixture_day() {
             "--period",
             "hour",
             "--format",
-            "csv,parquet,json,md",
+            "csv,parquet,json,md,xlsx",
         ],
     );
     for table in TABLES.iter().chain(&["kwic"]) {

@@ -164,11 +164,27 @@ fn usage_errors_exit_2_before_writing_anything() {
         "--lexicon",
         &lexicon,
         "--format",
+        "pdf",
+    ]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        text(&output).1.contains("unknown table format `pdf`"),
+        "{output:?}"
+    );
+    let output = threadlens(&[
+        "score",
+        "--data",
+        &store,
+        "--lexicon",
+        &lexicon,
+        "--format",
         "xlsx",
     ]);
     assert_eq!(output.status.code(), Some(2));
     assert!(
-        text(&output).1.contains("unknown table format `xlsx`"),
+        text(&output)
+            .1
+            .contains("score writes csv and parquet, not xlsx"),
         "{output:?}"
     );
     assert!(!Path::new(&store).join("scores").exists());
