@@ -108,10 +108,14 @@ What it writes (in --out; each file renamed into place when complete):
   report.md            every table above but post_scores, one section each (--format md)
   report.xlsx          every table above but post_scores, one sheet each (--format xlsx): header
                        row frozen, ids as text, cells guarded like CSV
+  report.html          one self-contained page to share (--format html): activity over the event
+                       with the slots shaded, theme share per slot, themes over time, the
+                       engagement and contributor tables, kwic lines, a methods box; no scripts,
+                       nothing fetched, every text escaped
   manifest.json        tool version, scoring spec, lexicon and schedule, input hashes, counts, times
 
-Formats (--format, comma-separated): csv, parquet, json, md, xlsx.
-post_scores is written as csv and parquet only. CSV cells that start with = + - @ tab or CR
+Formats (--format, comma-separated): csv, parquet, json, md, xlsx, html
+(default csv,parquet,html,md). post_scores is written as csv and parquet only. CSV cells that start with = + - @ tab or CR
 get a leading ' so spreadsheets do not run them.
 
 Examples:
@@ -130,8 +134,13 @@ pub(crate) struct ReportArgs {
     /// Where to write [default: DIR/report].
     #[arg(long, short, value_name = "DIR")]
     pub out: Option<PathBuf>,
-    /// Formats, comma-separated: csv, parquet, json, md, xlsx.
-    #[arg(long, short, default_value = "csv,parquet,md", value_name = "LIST")]
+    /// Formats, comma-separated: csv, parquet, json, md, xlsx, html.
+    #[arg(
+        long,
+        short,
+        default_value = "csv,parquet,html,md",
+        value_name = "LIST"
+    )]
     pub format: String,
     /// Length of theme_by_period's periods: hour, day or week (ISO, from Monday).
     #[arg(long, default_value = "day", value_name = "PERIOD",

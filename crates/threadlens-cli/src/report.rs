@@ -9,8 +9,9 @@ use anyhow::{Context, Result};
 use chrono::{SecondsFormat, Utc};
 use chrono_tz::Tz;
 use threadlens_report::{
-    InputFile, Manifest, OutputFile, Period, SCORING_SPEC, Schedule, Summary, SummaryOptions,
-    TableFormat, file_sha256, write_post_scores, write_tables,
+    HTML_FILE, HtmlReport, InputFile, Manifest, Methods, OutputFile, Period, SCORING_SPEC,
+    Schedule, Summary, SummaryOptions, TableFormat, file_sha256, write_html, write_post_scores,
+    write_tables,
 };
 
 use crate::UsageError;
@@ -91,6 +92,35 @@ pub(crate) fn run(args: &ReportArgs, global: &GlobalArgs) -> Result<ExitCode> {
     let tables = summary
         .tables()
         .context("cannot build the summary tables")?;
+    let lexicon_file = lexicon_info(&lexicon, &args.lexicon)?;
+    if formats.contains(&TableFormat::Html) {
+        let path = out_dir.join(HTML_FILE);
+        let activity = summary.activity();
+        write_html(
+            &path,
+            &HtmlReport {
+                title: schedule.as_ref().map_or_else(
+                    || format!("{} {}: themes", lexicon.name, lexicon.version),
+                    |s| s.name.clone(),
+                ),
+                tables: &tables,
+                activity: &activity,
+                schedule: schedule.as_ref(),
+                timezone,
+                methods: Methods {
+                    tool: format!("threadlens {}", env!("CARGO_PKG_VERSION")),
+                    scoring_spec: SCORING_SPEC.into(),
+                    lexicon: format!("{} {}", lexicon.name, lexicon.version),
+                    lexicon_sha256: lexicon_file.sha256.clone(),
+                    posts: summary.posts(),
+                    left_out: summary.left_out(),
+                    rejects: store.rejects_count()?,
+                    generated_at: Utc::now().to_rfc3339_opts(SecondsFormat::Secs, true),
+                },
+            },
+        )?;
+        outputs.push(OutputFile { path, rows: 0 });
+    }
     for path in write_tables(&out_dir, &tables, &formats)? {
         let rows = tables
             .iter()
@@ -118,7 +148,7 @@ pub(crate) fn run(args: &ReportArgs, global: &GlobalArgs) -> Result<ExitCode> {
         command: std::env::args().collect(),
         started_at: started_at.to_rfc3339_opts(SecondsFormat::Millis, true),
         finished_at: Utc::now().to_rfc3339_opts(SecondsFormat::Millis, true),
-        lexicon: lexicon_info(&lexicon, &args.lexicon)?,
+        lexicon: lexicon_file,
         inputs,
         rejects: store.rejects_count()?,
         include_reposts: args.include_reposts,

@@ -18,16 +18,19 @@ pub enum TableFormat {
     Md,
     /// Excel: one workbook, `report.xlsx`, a sheet per table.
     Xlsx,
+    /// One self-contained page, `report.html`, with charts.
+    Html,
 }
 
 impl TableFormat {
     /// Every format, in the order files are written.
-    pub const ALL: [TableFormat; 5] = [
+    pub const ALL: [TableFormat; 6] = [
         TableFormat::Csv,
         TableFormat::Parquet,
         TableFormat::Json,
         TableFormat::Md,
         TableFormat::Xlsx,
+        TableFormat::Html,
     ];
 
     /// Its name on the command line, which is also the file extension.
@@ -38,6 +41,7 @@ impl TableFormat {
             TableFormat::Json => "json",
             TableFormat::Md => "md",
             TableFormat::Xlsx => "xlsx",
+            TableFormat::Html => "html",
         }
     }
 
@@ -63,7 +67,7 @@ impl fmt::Display for TableFormat {
 
 /// A format name that is not one of [`TableFormat::ALL`].
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("unknown table format `{0}` (known: csv, parquet, json, md, xlsx)")]
+#[error("unknown table format `{0}` (known: csv, parquet, json, md, xlsx, html)")]
 pub struct UnknownFormat(pub String);
 
 impl FromStr for TableFormat {
@@ -89,7 +93,7 @@ mod tests {
         );
         assert_eq!(
             TableFormat::parse_list("csv,pdf").unwrap_err().to_string(),
-            "unknown table format `pdf` (known: csv, parquet, json, md, xlsx)"
+            "unknown table format `pdf` (known: csv, parquet, json, md, xlsx, html)"
         );
     }
 }

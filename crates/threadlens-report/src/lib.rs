@@ -9,6 +9,7 @@
 mod error;
 mod format;
 mod guard;
+mod html;
 mod manifest;
 mod period;
 mod post_scores;
@@ -21,13 +22,14 @@ mod xlsx;
 pub use error::{Error, Result};
 pub use format::{TableFormat, UnknownFormat};
 pub use guard::guard_cell;
+pub use html::{HTML_FILE, HtmlReport, Methods, escape_html, render_html, write_html};
 pub use manifest::{
     InputFile, LexiconInfo, MANIFEST_FILE, Manifest, OutputFile, SCORING_SPEC, file_sha256,
 };
 pub use period::Period;
 pub use post_scores::{POST_SCORES, ScoredBatch, Written, post_scores_columns, write_post_scores};
 pub use schedule::{Schedule, ScheduleError, Slot, handle_key};
-pub use summary::{Summary, SummaryOptions, Table};
+pub use summary::{ACTIVITY_BUCKET_MIN, Summary, SummaryOptions, Table};
 pub use takeover::{Attribution, EngagementRow, Takeover, TakeoverPost, takeover};
 pub use writers::{MARKDOWN_FILE, write_tables};
 pub use xlsx::XLSX_FILE;

@@ -96,7 +96,13 @@ pub struct Summary<'a> {
     cooccurrence: Vec<u64>,
     kwic: Vec<Vec<(String, KwicLine)>>,
     takeover_posts: Vec<TakeoverPost>,
+    /// Posts per 10-minute bucket (Unix minutes / 10) inside the event
+    /// window, when there is a schedule.
+    activity: BTreeMap<i64, u64>,
 }
+
+/// Buckets of the activity timeline, in minutes.
+pub const ACTIVITY_BUCKET_MIN: i64 = 10;
 
 impl<'a> Summary<'a> {
     /// An empty summary for `lexicon` (and `schedule`, if any).
@@ -121,7 +127,39 @@ impl<'a> Summary<'a> {
             cooccurrence: vec![0; n * n],
             kwic: vec![Vec::new(); n],
             takeover_posts: Vec::new(),
+            activity: BTreeMap::new(),
         }
+    }
+
+    /// Posts per [`ACTIVITY_BUCKET_MIN`]-minute bucket from an hour before
+    /// the first slot to two hours after the last (empty without a
+    /// schedule): the start of each bucket and its posts, gaps included.
+    pub fn activity(&self) -> Vec<(chrono::DateTime<chrono::Utc>, u64)> {
+        let Some((from, to)) = self.event_window() else {
+            return Vec::new();
+        };
+        (from..to)
+            .map(|b| {
+                let at = chrono::DateTime::from_timestamp(b * ACTIVITY_BUCKET_MIN * 60, 0)
+                    .unwrap_or_default();
+                (at, self.activity.get(&b).copied().unwrap_or(0))
+            })
+            .collect()
+    }
+
+    /// The event window as bucket numbers `[from, to)`.
+    fn event_window(&self) -> Option<(i64, i64)> {
+        let slots = &self.schedule?.slots;
+        let bucket =
+            |t: chrono::DateTime<chrono::Utc>| t.timestamp().div_euclid(60 * ACTIVITY_BUCKET_MIN);
+        let from = bucket(slots.first()?.start) - 60 / ACTIVITY_BUCKET_MIN;
+        let to = bucket(slots.iter().map(|s| s.end).max()?) + 120 / ACTIVITY_BUCKET_MIN;
+        Some((from, to))
+    }
+
+    /// Posts stored, scored or not (for the methods box).
+    pub fn seen(&self) -> u64 {
+        self.posts + self.left_out
     }
 
     /// Posts scored so far.
@@ -246,6 +284,15 @@ impl<'a> Summary<'a> {
             let kept = &mut self.kwic[line.theme];
             if kept.len() < self.options.kwic_per_theme {
                 kept.push((post.post_id.clone(), line));
+            }
+        }
+        if let Some((from, to)) = self.event_window() {
+            let b = post
+                .created_at
+                .timestamp()
+                .div_euclid(60 * ACTIVITY_BUCKET_MIN);
+            if (from..to).contains(&b) {
+                *self.activity.entry(b).or_default() += 1;
             }
         }
         if self.schedule.is_some() {

@@ -14,7 +14,8 @@ use crate::{Error, Result, Table, TableFormat, guard_cell};
 /// The Markdown report's file name.
 pub const MARKDOWN_FILE: &str = "report.md";
 
-/// Write `tables` in `formats` into `out_dir`; the paths written.
+/// Write `tables` in `formats` into `out_dir`; the paths written. HTML
+/// needs more than the tables and is written by [`write_html`](crate::write_html).
 pub fn write_tables(
     out_dir: &Path,
     tables: &[Table],
@@ -23,6 +24,7 @@ pub fn write_tables(
     let mut written = Vec::new();
     for &format in formats {
         match format {
+            TableFormat::Html => {}
             TableFormat::Xlsx => {
                 let path = out_dir.join(XLSX_FILE);
                 write_xlsx(&path, tables)?;
@@ -102,7 +104,7 @@ fn write_table(path: &Path, table: &Table, format: TableFormat) -> Result<()> {
             })?;
             out.write_all(b"\n").map_err(io_err)
         }
-        TableFormat::Md | TableFormat::Xlsx => Ok(()),
+        TableFormat::Md | TableFormat::Xlsx | TableFormat::Html => Ok(()),
     })
 }
 
@@ -246,6 +248,10 @@ mod tests {
     fn every_format_writes_the_rows_safely() {
         let dir = tempfile::tempdir().unwrap();
         let written = write_tables(dir.path(), &[table()], &TableFormat::ALL).unwrap();
+        assert!(
+            !dir.path().join("report.html").exists(),
+            "HTML is written on its own"
+        );
         assert_eq!(written.len(), 5);
         let csv = std::fs::read_to_string(dir.path().join("t.csv")).unwrap();
         assert_eq!(

@@ -173,3 +173,127 @@ fn bad_schedules_and_options_are_usage_errors() {
         "{output:?}"
     );
 }
+
+/// Chromium, when it is installed. Without it the browser test says so and
+/// passes, unless `THREADLENS_REQUIRE_CHROMIUM` is set (CI sets it, after
+/// installing Chromium).
+fn chromium() -> Option<PathBuf> {
+    let found = ["/usr/bin/chromium", "/usr/bin/chromium-browser"]
+        .into_iter()
+        .map(PathBuf::from)
+        .find(|p| p.is_file());
+    assert!(
+        found.is_some() || std::env::var_os("THREADLENS_REQUIRE_CHROMIUM").is_none(),
+        "THREADLENS_REQUIRE_CHROMIUM is set but Chromium is not installed"
+    );
+    found
+}
+
+/// Run headless Chromium on `page` with `args` (the flags this machine's
+/// closed network needs); its stdout.
+fn headless(chromium: &Path, profile: &Path, args: &[&str], page: &Path) -> String {
+    let output = std::process::Command::new(chromium)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+        ])
+        .arg(format!("--user-data-dir={}", profile.display()))
+        .args(args)
+        .arg(format!("file://{}", page.display()))
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{output:?}");
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+#[test]
+fn the_html_report_renders_in_a_real_browser() {
+    let Some(chromium) = chromium() else {
+        eprintln!("Chromium is not installed: the HTML report was not rendered");
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let schedule = fixture("schedule.toml");
+    let out = report(
+        &dir,
+        &[
+            "--schedule",
+            &schedule,
+            "--period",
+            "hour",
+            "--format",
+            "html,csv",
+        ],
+    );
+    let page = out.join("report.html");
+    let source = std::fs::read_to_string(&page).unwrap();
+    // Nothing that could fetch or run: no src, href, url(), link, import
+    // or script (post text mentioning a URL is just text).
+    for fetch in ["src=", "href=", "url(", "<link", "@import", "<script", "<iframe"] {
+        assert!(
+            !source.contains(fetch),
+            "the page must be self-contained: {fetch}"
+        );
+    }
+
+    let dom = headless(
+        &chromium,
+        &dir.path().join("profile"),
+        &["--dump-dom"],
+        &page,
+    );
+    for heading in [
+        "Activity over the event",
+        "Theme share per slot",
+        "Theme frequency over time",
+        "Engagement per slot",
+        "Themes",
+        "Top contributors",
+        "Entries that matched most",
+        "Keyword in context",
+        "Methods",
+    ] {
+        assert!(
+            dom.contains(&format!("<h2>{heading}")),
+            "{heading} is missing"
+        );
+    }
+    assert_eq!(dom.matches("<svg").count(), 3, "three charts");
+    assert_eq!(
+        dom.matches("class=\"slot\"").count(),
+        3,
+        "the three slots are shaded"
+    );
+    assert_eq!(dom.matches("<table").count(), 5, "five tables");
+    assert!(
+        dom.contains("<td>welcome</td>") && dom.contains("<td class=\"n\">8.667</td>"),
+        "engagement rows"
+    );
+    // The post `<script>alert(1)</script> candour` is in the kwic sample as text.
+    assert!(dom.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
+    assert!(!dom.contains("<script"), "no live script");
+
+    // A picture for humans (target/ is not in git).
+    let shots = Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/e2e");
+    std::fs::create_dir_all(&shots).unwrap();
+    let shot = shots.join("report-fixture-day.png");
+    headless(
+        &chromium,
+        &dir.path().join("profile"),
+        &[
+            "--window-size=1000,2400",
+            &format!("--screenshot={}", shot.display()),
+        ],
+        &page,
+    );
+    assert!(
+        std::fs::metadata(&shot).unwrap().len() > 10_000,
+        "a real picture"
+    );
+}
