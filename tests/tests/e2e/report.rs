@@ -235,7 +235,9 @@ fn the_html_report_renders_in_a_real_browser() {
     let source = std::fs::read_to_string(&page).unwrap();
     // Nothing that could fetch or run: no src, href, url(), link, import
     // or script (post text mentioning a URL is just text).
-    for fetch in ["src=", "href=", "url(", "<link", "@import", "<script", "<iframe"] {
+    for fetch in [
+        "src=", "href=", "url(", "<link", "@import", "<script", "<iframe",
+    ] {
         assert!(
             !source.contains(fetch),
             "the page must be self-contained: {fetch}"
