@@ -47,6 +47,51 @@ pub(crate) enum Command {
     /// Check a lexicon, or see how it reads a text.
     #[command(subcommand)]
     Lexicon(LexiconCommand),
+    /// Write a synthetic collection around a takeover day, in a platform's own format.
+    Synth(SynthArgs),
+}
+
+/// `threadlens synth`.
+#[derive(Debug, Args)]
+#[command(after_long_help = "\
+Every post is made up and every handle fictional (user_12, host_1, ...). The
+same seed, post count, format and schedule give the same bytes on every
+machine. Posts are written as they are made: any number takes the same memory.
+
+What a corpus holds: host posts inside each slot (by the slot's hosts and the
+account), reply threads up to seven deep mostly under host posts (one reply in
+ten arrives hours later), reposts and quotes, a few very active participants
+and many one-off ones, hashtags, emoji, links and mentions, mostly English with
+some Welsh and French, and about a quarter of posts using the themes' words.
+
+Formats (--format):
+  twarc2    X API v2 pages of 100 tweets with __twarc, one per line
+  x-v2      X API v2 search responses, one per line
+  mastodon  statuses, one per line (boosts wrap the boosted status)
+  bluesky   feed items, one per line (reposts carry the reposted post)
+  jsonl     threadlens' generic JSONL
+
+Examples:
+  threadlens synth --seed 1 --posts 5000 --format twarc2 --schedule day.toml --out day.jsonl
+  threadlens synth --posts 10000000 --format jsonl --out big.jsonl")]
+pub(crate) struct SynthArgs {
+    /// Random seed.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// How many posts (reposts included).
+    #[arg(long, default_value_t = 5000)]
+    pub posts: u64,
+    /// Output format.
+    #[arg(long, short, value_name = "FORMAT",
+          value_parser = clap::builder::PossibleValuesParser::new(threadlens_synth::CorpusFormat::NAMES))]
+    pub format: String,
+    /// A takeover schedule (formats.md §4) to build the day around
+    /// [default: eight one-hour slots from 08:00 UTC on 28 June 2022].
+    #[arg(long, value_name = "FILE")]
+    pub schedule: Option<PathBuf>,
+    /// The file to write.
+    #[arg(long, short, value_name = "FILE")]
+    pub out: PathBuf,
 }
 
 /// `threadlens score`.

@@ -10,6 +10,7 @@ mod logging;
 mod prefetch;
 mod report;
 mod score;
+mod synth;
 
 use std::process::ExitCode;
 
@@ -43,6 +44,7 @@ fn main() -> ExitCode {
         Command::Report(args) => report::run(args, &cli.global),
         Command::Kwic(args) => kwic::run(args),
         Command::Lexicon(command) => lexicon::run(command),
+        Command::Synth(args) => synth::run(args),
     };
     match result {
         Ok(code) => code,

@@ -137,9 +137,16 @@ fn classify_object(o: &Map<String, Value>) -> Option<Format> {
     let bluesky_collection = ["posts", "feed", "thread", "records", "postRecords"]
         .iter()
         .any(|k| has(k));
+    // A feed item is {post, reason?}, its post a PostView with an at:// uri.
+    let feed_item = o
+        .get("post")
+        .and_then(|p| p.get("uri"))
+        .and_then(Value::as_str)
+        .is_some_and(|uri| uri.starts_with("at://"));
     if bluesky_collection
         || (has("uri") && (has("record") || has("value")))
         || (has("post") && has("reason"))
+        || feed_item
     {
         return Some(Format::Bluesky);
     }

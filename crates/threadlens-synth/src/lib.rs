@@ -2,8 +2,9 @@
 //! fictional. Same seed, same output, on every machine and every version of
 //! the dependencies (the generator is our own, not `rand`'s).
 //!
-//! So far: tweet-like texts for the scoring benchmarks ([`TextGenerator`]).
-//! Issue 5 adds whole platform-native corpora on top of it.
+//! Tweet-like texts ([`TextGenerator`]) and whole collections around a
+//! takeover day in the platforms' own formats ([`write_corpus`]), written
+//! as they are made.
 //!
 //! ```
 //! use threadlens_synth::TextGenerator;
@@ -13,8 +14,13 @@
 //! assert_eq!(a, b);
 //! ```
 
+mod corpus;
+mod platforms;
 mod rng;
 mod text;
 
+pub use corpus::{
+    CorpusFormat, Generator, Kind, Parent, SynthEvent, SynthPost, SynthSlot, Written, write_corpus,
+};
 pub use rng::SplitMix64;
 pub use text::TextGenerator;

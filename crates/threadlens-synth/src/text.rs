@@ -243,6 +243,11 @@ impl TextGenerator {
 
     /// The next text.
     pub fn next_text(&mut self) -> String {
+        self.next_post().0
+    }
+
+    /// The next text and its language (`en`, `cy` or `fr`).
+    pub fn next_post(&mut self) -> (String, &'static str) {
         let r = &mut self.rng;
         let mut words: Vec<String> = Vec::new();
         if r.percent(25) {
@@ -286,7 +291,12 @@ impl TextGenerator {
         if r.percent(20) {
             words.push(format!("https://t.co/{:010x}", r.next_u64() >> 24));
         }
-        words.join(" ")
+        let lang = match language {
+            0..=2 => "cy",
+            3..=4 => "fr",
+            _ => "en",
+        };
+        (words.join(" "), lang)
     }
 }
 

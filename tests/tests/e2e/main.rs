@@ -8,6 +8,7 @@ mod kwic;
 mod lexicon;
 mod report;
 mod score;
+mod synth;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

@@ -489,6 +489,14 @@ fn auto_detects_every_own_fixture() {
     for (name, expected) in cases {
         assert_eq!(Format::detect(&data(name)).unwrap(), expected, "{name}");
     }
+    // Feed items one per line, the first not a repost (no `reason`).
+    let dir = tempfile::tempdir().unwrap();
+    let feed = temp_file(
+        &dir,
+        "feed.jsonl",
+        "{\"post\": {\"uri\": \"at://did:plc:a/app.bsky.feed.post/1\", \"cid\": \"c\"}}\n",
+    );
+    assert_eq!(Format::detect(&feed).unwrap(), Format::Bluesky);
 }
 
 #[test]
