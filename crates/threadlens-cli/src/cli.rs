@@ -8,6 +8,7 @@ use clap::{Args, Parser, Subcommand};
 #[command(name = "threadlens", version, about, long_about = None, propagate_version = true)]
 #[command(after_help = "\
 Examples:
+  threadlens demo
   threadlens import --out data/solvingtogether tweets.jsonl
   threadlens import --format mastodon --instance mastodon.social --out data/st statuses.json
   threadlens score --data data/st --lexicon datasets/lexicons/three-cs.toml
@@ -36,6 +37,8 @@ pub(crate) struct GlobalArgs {
 
 #[derive(Debug, Subcommand)]
 pub(crate) enum Command {
+    /// Run the whole job on a bundled synthetic takeover day and print what it found.
+    Demo(DemoArgs),
     /// Import posts from files into a store (DIR/posts.parquet).
     Import(ImportArgs),
     /// Score every stored post against a lexicon's themes (the post_scores table).
@@ -49,6 +52,21 @@ pub(crate) enum Command {
     Lexicon(LexiconCommand),
     /// Write a synthetic collection around a takeover day, in a platform's own format.
     Synth(SynthArgs),
+}
+
+/// `threadlens demo`.
+#[derive(Debug, Args)]
+#[command(after_long_help = "\
+The demo day is datasets/next-conversation-2022/ (built into the binary): the
+real slot titles of the 28 June 2022 takeover day, with 5,000 synthetic posts
+(twarc2 and Mastodon) by fictional accounts. The demo imports them into
+DIR/store, writes the full report with the schedule and the three-cs lexicon
+into DIR/report (CSV, Parquet, Markdown, HTML), and prints the slots ranked by
+engagement and the theme shares. Open DIR/report/report.html in a browser.")]
+pub(crate) struct DemoArgs {
+    /// Where to write the store and the report (replaced if it holds an earlier demo).
+    #[arg(long, short, default_value = "threadlens-demo", value_name = "DIR")]
+    pub out: PathBuf,
 }
 
 /// `threadlens synth`.

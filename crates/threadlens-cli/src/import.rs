@@ -105,6 +105,15 @@ fn progress_bar(global: &GlobalArgs, len: u64, name: &str) -> ProgressBar {
 
 /// Run `threadlens import`.
 pub(crate) fn run(args: &ImportArgs, global: &GlobalArgs) -> Result<ExitCode> {
+    run_to(args, global, &mut std::io::stdout().lock())
+}
+
+/// Run `threadlens import`, writing its summary to `out`.
+pub(crate) fn run_to(
+    args: &ImportArgs,
+    global: &GlobalArgs,
+    out: &mut dyn Write,
+) -> Result<ExitCode> {
     let options = options(args)?;
     let store = PostStore::open(&args.out)
         .with_context(|| format!("cannot use {} as a store", args.out.display()))?;
@@ -118,7 +127,6 @@ pub(crate) fn run(args: &ImportArgs, global: &GlobalArgs) -> Result<ExitCode> {
     let before = posts.len();
     let mut rejects = Vec::new();
     let mut failed_files = 0usize;
-    let mut out = std::io::stdout().lock();
 
     for file in &args.files {
         let name = file.display().to_string();

@@ -21,6 +21,15 @@ use crate::score::{BATCH_ROWS, count, existing_store, lexicon_info, progress_bar
 
 /// Run `threadlens report`.
 pub(crate) fn run(args: &ReportArgs, global: &GlobalArgs) -> Result<ExitCode> {
+    run_to(args, global, &mut std::io::stdout().lock())
+}
+
+/// Run `threadlens report`, writing its summary to `out`.
+pub(crate) fn run_to(
+    args: &ReportArgs,
+    global: &GlobalArgs,
+    out: &mut dyn Write,
+) -> Result<ExitCode> {
     let started_at = Utc::now();
     let usage = |e: String| anyhow::Error::from(UsageError(e));
     let formats = TableFormat::parse_list(&args.format).map_err(|e| usage(e.to_string()))?;
@@ -159,7 +168,6 @@ pub(crate) fn run(args: &ReportArgs, global: &GlobalArgs) -> Result<ExitCode> {
     };
     let manifest_path = manifest.write(&out_dir)?;
 
-    let mut out = std::io::stdout().lock();
     writeln!(
         out,
         "report on {} posts against {} themes of lexicon {} {}{}{}",
