@@ -52,6 +52,30 @@ pub(crate) enum Command {
     Lexicon(LexiconCommand),
     /// Write a synthetic collection around a takeover day, in a platform's own format.
     Synth(SynthArgs),
+    /// Write a Jupyter notebook that loads a report's tables and plots them.
+    ExportNotebook(ExportNotebookArgs),
+}
+
+/// `threadlens export-notebook`.
+#[derive(Debug, Args)]
+#[command(after_long_help = "\
+The notebook (nbformat 4, Python) loads the report's Parquet tables with
+polars, shows manifest.json, explains every table's columns, and plots the
+activity over time (slots shaded), the theme share per slot and the themes over
+time with matplotlib. It holds no data: it reads the report folder, named
+relative to the notebook's own folder, so keep the two where they are.
+
+Example:
+  threadlens demo
+  threadlens export-notebook --report threadlens-demo/report --out notebooks-export/demo.ipynb
+  pip install polars pyarrow matplotlib jupyter && jupyter notebook notebooks-export/demo.ipynb")]
+pub(crate) struct ExportNotebookArgs {
+    /// The report folder (written by `threadlens report` or `threadlens demo`).
+    #[arg(long, value_name = "DIR")]
+    pub report: PathBuf,
+    /// The notebook to write (.ipynb).
+    #[arg(long, short, value_name = "FILE")]
+    pub out: PathBuf,
 }
 
 /// `threadlens demo`.

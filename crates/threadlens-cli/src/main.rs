@@ -47,11 +47,27 @@ fn main() -> ExitCode {
         Command::Kwic(args) => kwic::run(args),
         Command::Lexicon(command) => lexicon::run(command),
         Command::Synth(args) => synth::run(args),
+        Command::ExportNotebook(args) => export_notebook(args),
     };
     match result {
         Ok(code) => code,
         Err(err) => report(&err),
     }
+}
+
+/// Run `threadlens export-notebook`.
+fn export_notebook(args: &cli::ExportNotebookArgs) -> anyhow::Result<ExitCode> {
+    use std::io::Write;
+    if !args.report.join(threadlens_report::MANIFEST_FILE).is_file() {
+        return Err(UsageError(format!(
+            "{} is not a report folder (no manifest.json): run `threadlens report` or `threadlens demo` first",
+            args.report.display()
+        ))
+        .into());
+    }
+    threadlens_report::export_notebook(&args.report, &args.out)?;
+    writeln!(std::io::stdout().lock(), "wrote {}", args.out.display())?;
+    Ok(ExitCode::SUCCESS)
 }
 
 /// Print the error chain to stderr and choose the exit code.

@@ -11,6 +11,7 @@ mod format;
 mod guard;
 mod html;
 mod manifest;
+mod notebook;
 mod period;
 mod post_scores;
 mod schedule;
@@ -26,6 +27,7 @@ pub use html::{HTML_FILE, HtmlReport, Methods, escape_html, render_html, write_h
 pub use manifest::{
     InputFile, LexiconInfo, MANIFEST_FILE, Manifest, OutputFile, SCORING_SPEC, file_sha256,
 };
+pub use notebook::{export_notebook, notebook};
 pub use period::Period;
 pub use post_scores::{POST_SCORES, ScoredBatch, Written, post_scores_columns, write_post_scores};
 pub use schedule::{Schedule, ScheduleError, Slot, handle_key};

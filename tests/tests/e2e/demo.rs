@@ -72,3 +72,56 @@ fn the_demo_runs_end_to_end() {
     let again = threadlens(&["demo", "--out", out.to_str().unwrap()]);
     assert_eq!(text(&again).0.lines().next(), stdout.lines().next());
 }
+
+#[test]
+fn the_committed_demo_notebook_is_current() {
+    // The same layout as the repository: the demo's report beside the
+    // notebooks folder, so the notebook names it the same way.
+    let dir = tempfile::tempdir().unwrap();
+    let demo = dir.path().join("threadlens-demo");
+    assert!(
+        threadlens(&["demo", "--out", demo.to_str().unwrap()])
+            .status
+            .success()
+    );
+    let notebooks = dir.path().join("notebooks-export");
+    std::fs::create_dir_all(&notebooks).unwrap();
+    let out = notebooks.join("demo.ipynb");
+    let output = std::process::Command::new(crate::bin())
+        .current_dir(dir.path())
+        .args([
+            "export-notebook",
+            "--report",
+            "threadlens-demo/report",
+            "--out",
+            "notebooks-export/demo.ipynb",
+        ])
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{output:?}");
+    let committed = Path::new(env!("CARGO_MANIFEST_DIR")).join("../notebooks-export/demo.ipynb");
+    assert!(
+        std::fs::read(&out).unwrap() == std::fs::read(&committed).unwrap(),
+        "notebooks-export/demo.ipynb is stale: regenerate it (see notebooks-export/README.md)"
+    );
+    let nb: serde_json::Value = serde_json::from_slice(&std::fs::read(&out).unwrap()).unwrap();
+    assert_eq!(nb["nbformat"], 4);
+}
+
+#[test]
+fn exporting_a_folder_that_is_no_report_is_a_usage_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("x.ipynb");
+    let output = threadlens(&[
+        "export-notebook",
+        "--report",
+        dir.path().to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        text(&output).1.contains("is not a report folder"),
+        "{output:?}"
+    );
+}
