@@ -24,13 +24,15 @@ pub enum Format {
     Jsonl,
     /// Generic CSV with a column map.
     Csv,
+    /// threadlens's raw archive of API pages (`DIR/raw/<source>/*.jsonl`).
+    Raw,
     /// Detect from the content.
     Auto,
 }
 
 impl Format {
     /// The names accepted by `--format`, in the order `--help` lists them.
-    pub const NAMES: [&'static str; 8] = [
+    pub const NAMES: [&'static str; 9] = [
         "auto",
         "x-v2",
         "twarc2",
@@ -39,6 +41,7 @@ impl Format {
         "bluesky",
         "jsonl",
         "csv",
+        "raw",
     ];
 
     /// The name used on the command line.
@@ -51,6 +54,7 @@ impl Format {
             Format::Bluesky => "bluesky",
             Format::Jsonl => "jsonl",
             Format::Csv => "csv",
+            Format::Raw => "raw",
             Format::Auto => "auto",
         }
     }
@@ -119,6 +123,9 @@ fn classify(value: &Value) -> Option<Format> {
 
 fn classify_object(o: &Map<String, Value>) -> Option<Format> {
     let has = |k: &str| o.contains_key(k);
+    if has(crate::live::RAW_MARKER) {
+        return Some(Format::Raw);
+    }
     if has("data") || has("includes") || (has("meta") && has("errors")) {
         return Some(if has("__twarc") {
             Format::Twarc2
@@ -166,7 +173,9 @@ fn classify_object(o: &Map<String, Value>) -> Option<Format> {
 /// Last resort for a head that is not complete JSON: tell-tale keys.
 fn sniff_keys(head: &str) -> Option<Format> {
     let has = |k: &str| head.contains(k);
-    if has("\"__twarc\"") {
+    if head.trim_start().starts_with("{\"threadlens_raw\"") {
+        Some(Format::Raw)
+    } else if has("\"__twarc\"") {
         Some(Format::Twarc2)
     } else if has("\"includes\"") || has("\"edit_history_tweet_ids\"") {
         Some(Format::XV2)
@@ -198,6 +207,7 @@ impl FromStr for Format {
             Format::Bluesky,
             Format::Jsonl,
             Format::Csv,
+            Format::Raw,
         ];
         all.into_iter()
             .find(|f| f.name() == s.trim().to_ascii_lowercase())

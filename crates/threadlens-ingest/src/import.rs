@@ -9,6 +9,7 @@ use crate::context::Context;
 use crate::csv_import::{ColumnMap, read_csv_file};
 use crate::generic::JsonlParser;
 use crate::mastodon::MastodonParser;
+use crate::raw::RawParser;
 use crate::reader::{DocumentParser, Layout, read_json_file};
 use crate::reject::{Emit, Outcome};
 use crate::x::XParser;
@@ -121,6 +122,7 @@ pub fn import_file(
                 Format::Mastodon => (Box::new(MastodonParser { ctx }), None),
                 Format::Bluesky => (Box::new(BlueskyParser { ctx }), None),
                 Format::Jsonl => (Box::new(JsonlParser { ctx }), Some(Layout::Lines)),
+                Format::Raw => (Box::new(RawParser { ctx }), Some(Layout::Lines)),
                 Format::Csv | Format::Auto => {
                     return Err(Error::UnknownFormat(format.name().to_owned()));
                 }
