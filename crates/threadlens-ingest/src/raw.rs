@@ -56,7 +56,11 @@ impl DocumentParser for RawParser {
             "x" => XParser { ctx }.parse_value(&body),
             "mastodon" => MastodonParser { ctx }.parse_value(&body),
             "bluesky" => BlueskyParser { ctx }.parse_value(&body),
-            other => return vec![Err(doc.error(format!("field `platform`: {other:?} is not x, mastodon or bluesky")))],
+            other => {
+                return vec![Err(doc.error(format!(
+                    "field `platform`: {other:?} is not x, mastodon or bluesky"
+                )))];
+            }
         };
         if !envelope.matched {
             for post in outcomes.iter_mut().flatten() {

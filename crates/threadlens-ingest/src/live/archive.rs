@@ -15,9 +15,9 @@ use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 use threadlens_model::{Platform, Timestamp};
 
+use super::LiveError;
 use super::error::io_error;
 use super::http::Page;
-use super::LiveError;
 
 /// The key that marks a line as a threadlens raw record (its version).
 pub const RAW_MARKER: &str = "threadlens_raw";
@@ -150,7 +150,10 @@ fn drop_partial_line(file: &mut File) -> std::io::Result<()> {
         None if tail == len => 0,
         None => return Ok(()),
     };
-    tracing::warn!(bytes = len - keep, "raw archive ends in a partial line from an interrupted run; dropping it");
+    tracing::warn!(
+        bytes = len - keep,
+        "raw archive ends in a partial line from an interrupted run; dropping it"
+    );
     file.set_len(keep)?;
     Ok(())
 }

@@ -8,13 +8,13 @@ use reqwest::{Method, Url};
 use serde::{Deserialize, Serialize};
 use threadlens_model::{Platform, parse_timestamp};
 
+use super::LiveError;
 use super::archive::{PageOrigin, format_time};
 use super::config::BlueskyConfig;
 use super::http::{ApiRequest, Page};
 use super::run::{SourceRun, newer_time};
 use super::secret::Secret;
 use super::x::join;
-use super::LiveError;
 
 /// The default server: the PDS that proxies the AppView.
 pub const BLUESKY_API: &str = "https://bsky.social";
@@ -84,7 +84,11 @@ impl BlueskySource {
     /// Search (window by window), then fetch threads.
     pub async fn collect(&self, run: &mut SourceRun) -> Result<(), LiveError> {
         let base = self.base()?;
-        let mut session = if run.is_dry_run() { None } else { Some(self.session(run, &base).await?) };
+        let mut session = if run.is_dry_run() {
+            None
+        } else {
+            Some(self.session(run, &base).await?)
+        };
         for window in self.windows()? {
             if !self.search(run, &base, &mut session, &window).await? {
                 return Ok(());
@@ -99,11 +103,17 @@ impl BlueskySource {
                 break;
             };
             let mut url = join(&base, "xrpc/app.bsky.feed.getPostThread")?;
-            url.query_pairs_mut().append_pair("uri", &uri).append_pair("depth", "1000");
+            url.query_pairs_mut()
+                .append_pair("uri", &uri)
+                .append_pair("depth", "1000");
             let Some(page) = self.fetch(run, &base, &mut session, url).await? else {
                 break;
             };
-            let count = page.body.get().matches("\"$type\":\"app.bsky.feed.defs#threadViewPost\"").count() as u64;
+            let count = page
+                .body
+                .get()
+                .matches("\"$type\":\"app.bsky.feed.defs#threadViewPost\"")
+                .count() as u64;
             run.archive(&page, &origin, count)?;
             run.checkpoint.thread_done(&uri);
             run.save()?;
@@ -124,14 +134,20 @@ impl BlueskySource {
     /// slices of `slice_days`.
     fn windows(&self) -> Result<Vec<Window>, LiveError> {
         let q = &self.config.query;
-        let (Some(days), Some(since), Some(until)) = (self.config.slice_days, &self.config.since, &self.config.until) else {
+        let (Some(days), Some(since), Some(until)) = (
+            self.config.slice_days,
+            &self.config.since,
+            &self.config.until,
+        ) else {
             return Ok(vec![Window {
                 key: format!("search:{q}"),
                 since: self.config.since.clone(),
                 until: self.config.until.clone(),
             }]);
         };
-        let bad = |what: &str, v: &str| LiveError::Config(format!("bluesky `{what}` = {v:?} is not an RFC 3339 time"));
+        let bad = |what: &str, v: &str| {
+            LiveError::Config(format!("bluesky `{what}` = {v:?} is not an RFC 3339 time"))
+        };
         let mut from = parse_timestamp(since).map_err(|_| bad("since", since))?;
         let end = parse_timestamp(until).map_err(|_| bad("until", until))?;
         let step = TimeDelta::days(i64::from(days.max(1)));
@@ -158,7 +174,12 @@ impl BlueskySource {
         window: &Window,
     ) -> Result<bool, LiveError> {
         let origin = self.origin(true);
-        let mut state = run.checkpoint.queries.get(&window.key).cloned().unwrap_or_default();
+        let mut state = run
+            .checkpoint
+            .queries
+            .get(&window.key)
+            .cloned()
+            .unwrap_or_default();
         state.begin_pass();
         loop {
             let mut url = join(base, "xrpc/app.bsky.feed.searchPosts")?;
@@ -197,9 +218,15 @@ impl BlueskySource {
                 .iter()
                 .filter_map(|p| p.indexed_at.clone())
                 .reduce(|a, b| if newer_time(&b, &a) { b } else { a });
-            let next = if parsed.posts.is_empty() { None } else { parsed.cursor };
+            let next = if parsed.posts.is_empty() {
+                None
+            } else {
+                parsed.cursor
+            };
             state.advance(next, newest, newer_time);
-            run.checkpoint.queries.insert(window.key.clone(), state.clone());
+            run.checkpoint
+                .queries
+                .insert(window.key.clone(), state.clone());
             run.save()?;
             if !state.in_pass() {
                 return Ok(true);
@@ -218,7 +245,9 @@ impl BlueskySource {
     ) -> Result<Option<Page>, LiveError> {
         let bearer = session.as_ref().map(|s| Secret::new(s.access.clone()));
         match run.fetch(&ApiRequest::get(url.clone(), bearer)).await {
-            Err(LiveError::Unauthorized { code: Some(code), .. }) if code == "ExpiredToken" || code == "InvalidToken" => {
+            Err(LiveError::Unauthorized {
+                code: Some(code), ..
+            }) if code == "ExpiredToken" || code == "InvalidToken" => {
                 tracing::info!(source = %self.name, "Bluesky access token expired; refreshing the session");
                 let fresh = self.refresh_or_create(run, base, session.as_ref()).await?;
                 let bearer = Some(Secret::new(fresh.access.clone()));
@@ -240,7 +269,12 @@ impl BlueskySource {
         self.create(run, base).await
     }
 
-    async fn refresh_or_create(&self, run: &mut SourceRun, base: &Url, old: Option<&Session>) -> Result<Session, LiveError> {
+    async fn refresh_or_create(
+        &self,
+        run: &mut SourceRun,
+        base: &Url,
+        old: Option<&Session>,
+    ) -> Result<Session, LiveError> {
         if let Some(old) = old {
             let url = join(base, "xrpc/com.atproto.server.refreshSession")?;
             let request = ApiRequest {
@@ -286,8 +320,12 @@ impl BlueskySource {
 
     /// Parse a session response and cache it with owner-only permissions.
     fn keep(&self, page: &Page) -> Result<Session, LiveError> {
-        let session: Session = serde_json::from_str(page.body.get())
-            .map_err(|e| LiveError::Config(format!("{}: the session response has no tokens ({e})", self.name)))?;
+        let session: Session = serde_json::from_str(page.body.get()).map_err(|e| {
+            LiveError::Config(format!(
+                "{}: the session response has no tokens ({e})",
+                self.name
+            ))
+        })?;
         let json = serde_json::to_vec(&session).map_err(|e| LiveError::Config(e.to_string()))?;
         super::checkpoint::write_private(&self.session_file, &json)?;
         Ok(session)

@@ -6,8 +6,8 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use super::error::io_error;
 use super::LiveError;
+use super::error::io_error;
 
 /// The progress of one paged query across runs.
 ///
@@ -49,7 +49,12 @@ impl QueryState {
 
     /// Record a page: where to go next (`None`: the pass is over) and the
     /// newest id it held, compared by `newer`.
-    pub fn advance(&mut self, next: Option<String>, newest: Option<String>, newer: fn(&str, &str) -> bool) {
+    pub fn advance(
+        &mut self,
+        next: Option<String>,
+        newest: Option<String>,
+        newer: fn(&str, &str) -> bool,
+    ) {
         self.pages += 1;
         if let Some(n) = newest
             && self.pass_newest.as_deref().is_none_or(|cur| newer(&n, cur))
@@ -155,7 +160,8 @@ impl CheckpointFile {
 
     /// Replace the saved checkpoint: written beside it, synced, renamed over it.
     pub fn save(&self, checkpoint: &Checkpoint) -> Result<(), LiveError> {
-        let json = serde_json::to_vec_pretty(checkpoint).map_err(|e| LiveError::Config(e.to_string()))?;
+        let json =
+            serde_json::to_vec_pretty(checkpoint).map_err(|e| LiveError::Config(e.to_string()))?;
         write_atomically(&self.path, &json)
     }
 }
@@ -240,11 +246,20 @@ mod tests {
         let file = CheckpointFile::new(dir.path(), "x");
         assert_eq!(file.load().unwrap().version, 1);
         let mut c = file.load().unwrap();
-        c.queries.insert("q".into(), QueryState { cursor: Some("t".into()), ..QueryState::default() });
+        c.queries.insert(
+            "q".into(),
+            QueryState {
+                cursor: Some("t".into()),
+                ..QueryState::default()
+            },
+        );
         file.save(&c).unwrap();
         assert_eq!(file.load().unwrap(), c);
         std::fs::write(file.path(), "{not json").unwrap();
         let err = file.load().unwrap_err().to_string();
-        assert!(err.contains("x.json") && err.contains("not a readable checkpoint"), "{err}");
+        assert!(
+            err.contains("x.json") && err.contains("not a readable checkpoint"),
+            "{err}"
+        );
     }
 }

@@ -57,7 +57,10 @@ impl FakeClock {
 
 impl Clock for FakeClock {
     fn now(&self) -> Timestamp {
-        self.state.lock().map(|s| s.0).unwrap_or_else(|p| p.into_inner().0)
+        self.state
+            .lock()
+            .map(|s| s.0)
+            .unwrap_or_else(|p| p.into_inner().0)
     }
 
     fn sleep(&self, duration: Duration) -> Sleep<'_> {

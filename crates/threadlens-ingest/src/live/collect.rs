@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use std::pin::Pin;
 use std::sync::Arc;
 
+use super::LiveError;
 use super::bluesky::BlueskySource;
 use super::clock::Clock;
 use super::config::{SourceConfig, slug};
@@ -14,7 +15,6 @@ use super::mastodon::MastodonSource;
 use super::run::{Budget, Progress, SourceRun};
 use super::secret::Secret;
 use super::x::XSource;
-use super::LiveError;
 
 /// A boxed future of a source's collection.
 pub type Collecting<'a> = Pin<Box<dyn Future<Output = Result<(), LiveError>> + Send + 'a>>;
@@ -162,7 +162,11 @@ impl Collector {
                     let token = self.secret(&name, var, "an X API bearer token")?;
                     out.push(Arc::new(Named {
                         slug: unique(format!("x-{}", slug(c.name.as_deref().unwrap_or(&c.query)))),
-                        inner: XSource { config: c.clone(), name, token },
+                        inner: XSource {
+                            config: c.clone(),
+                            name,
+                            token,
+                        },
                     }));
                 }
                 SourceConfig::Mastodon(c) => {
@@ -176,14 +180,27 @@ impl Collector {
                         });
                     }
                     for instance in &c.instances {
-                        let url = reqwest::Url::parse(instance)
-                            .map_err(|e| LiveError::Config(format!("instance {instance:?}: {e}")))?;
+                        let url = reqwest::Url::parse(instance).map_err(|e| {
+                            LiveError::Config(format!("instance {instance:?}: {e}"))
+                        })?;
                         let host = url.host_str().unwrap_or("instance").to_owned();
-                        let tags = c.hashtags.iter().map(|h| h.trim_start_matches('#')).collect::<Vec<_>>().join("+");
-                        let base = c.name.clone().unwrap_or_else(|| format!("mastodon:#{tags}"));
+                        let tags = c
+                            .hashtags
+                            .iter()
+                            .map(|h| h.trim_start_matches('#'))
+                            .collect::<Vec<_>>()
+                            .join("+");
+                        let base = c
+                            .name
+                            .clone()
+                            .unwrap_or_else(|| format!("mastodon:#{tags}"));
                         let name = format!("{base}@{host}");
                         out.push(Arc::new(Named {
-                            slug: unique(format!("mastodon-{}-{}", slug(c.name.as_deref().unwrap_or(&tags)), slug(&host))),
+                            slug: unique(format!(
+                                "mastodon-{}-{}",
+                                slug(c.name.as_deref().unwrap_or(&tags)),
+                                slug(&host)
+                            )),
                             inner: MastodonSource {
                                 config: c.clone(),
                                 instance: url,
@@ -194,15 +211,28 @@ impl Collector {
                     }
                 }
                 SourceConfig::Bluesky(c) => {
-                    let name = c.name.clone().unwrap_or_else(|| format!("bluesky:{}", c.query));
-                    let handle = self.secret(&name, c.handle_env.as_deref().unwrap_or("BLUESKY_HANDLE"), "the Bluesky handle")?;
+                    let name = c
+                        .name
+                        .clone()
+                        .unwrap_or_else(|| format!("bluesky:{}", c.query));
+                    let handle = self.secret(
+                        &name,
+                        c.handle_env.as_deref().unwrap_or("BLUESKY_HANDLE"),
+                        "the Bluesky handle",
+                    )?;
                     let password = self.secret(
                         &name,
                         c.password_env.as_deref().unwrap_or("BLUESKY_APP_PASSWORD"),
                         "a Bluesky app password (Settings → App passwords)",
                     )?;
-                    let slug = unique(format!("bluesky-{}", slug(c.name.as_deref().unwrap_or(&c.query))));
-                    let session_file = self.data_dir.join("checkpoints").join(format!("{slug}.session.json"));
+                    let slug = unique(format!(
+                        "bluesky-{}",
+                        slug(c.name.as_deref().unwrap_or(&c.query))
+                    ));
+                    let session_file = self
+                        .data_dir
+                        .join("checkpoints")
+                        .join(format!("{slug}.session.json"));
                     out.push(Arc::new(Named {
                         slug,
                         inner: BlueskySource {
@@ -234,21 +264,32 @@ impl Collector {
 
     /// Run every source, at most `concurrency` at once; one source failing
     /// does not stop the others. Reports come back in the sources' order.
-    pub async fn collect(&self, sources: Vec<Arc<dyn Source>>) -> Result<Vec<SourceReport>, LiveError> {
+    pub async fn collect(
+        &self,
+        sources: Vec<Arc<dyn Source>>,
+    ) -> Result<Vec<SourceReport>, LiveError> {
         let client = http_client()?;
         let limit = Arc::new(tokio::sync::Semaphore::new(self.concurrency.max(1)));
         let mut tasks = tokio::task::JoinSet::new();
         for (index, source) in sources.into_iter().enumerate() {
             let progress = self.progress.clone();
             let waiting = progress.clone();
-            let fetcher = Fetcher::new(client.clone(), self.clock.clone(), self.policy.clone(), source.name())
-                .on_wait(Arc::new(move |s, until| waiting.waiting(s, until)));
+            let fetcher = Fetcher::new(
+                client.clone(),
+                self.clock.clone(),
+                self.policy.clone(),
+                source.name(),
+            )
+            .on_wait(Arc::new(move |s, until| waiting.waiting(s, until)));
             let data_dir = self.data_dir.clone();
             let (budget, dry_run) = (self.budget, self.dry_run);
             let limit = limit.clone();
             tasks.spawn(async move {
                 let _permit = limit.acquire_owned().await;
-                (index, run_one(&data_dir, source, fetcher, budget, progress, dry_run).await)
+                (
+                    index,
+                    run_one(&data_dir, source, fetcher, budget, progress, dry_run).await,
+                )
             });
         }
         let mut reports = Vec::new();
@@ -284,7 +325,8 @@ async fn run_one(
         archive_dir: data_dir.join("raw").join(source.slug()),
         error: None,
     };
-    let mut run = match SourceRun::open(data_dir, source.slug(), fetcher, budget, progress, dry_run) {
+    let mut run = match SourceRun::open(data_dir, source.slug(), fetcher, budget, progress, dry_run)
+    {
         Ok(run) => run,
         Err(e) => {
             report.error = Some(e);

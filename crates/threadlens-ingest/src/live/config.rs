@@ -26,8 +26,9 @@ impl CollectConfig {
     /// Read and check `path`.
     pub fn from_file(path: &Path) -> Result<CollectConfig, LiveError> {
         let text = std::fs::read_to_string(path).map_err(super::error::io_error(path))?;
-        let config: CollectConfig = toml::from_str(&text)
-            .map_err(|e| LiveError::Config(format!("{}: {}", path.display(), e.to_string().trim_end())))?;
+        let config: CollectConfig = toml::from_str(&text).map_err(|e| {
+            LiveError::Config(format!("{}: {}", path.display(), e.to_string().trim_end()))
+        })?;
         if config.version != 1 {
             return Err(LiveError::Config(format!(
                 "{}: version {} is not supported (this threadlens reads version 1)",
@@ -36,9 +37,9 @@ impl CollectConfig {
             )));
         }
         for (i, source) in config.sources.iter().enumerate() {
-            source
-                .validate()
-                .map_err(|why| LiveError::Config(format!("{}: source {}: {why}", path.display(), i + 1)))?;
+            source.validate().map_err(|why| {
+                LiveError::Config(format!("{}: source {}: {why}", path.display(), i + 1))
+            })?;
         }
         Ok(config)
     }
@@ -73,7 +74,10 @@ impl SourceConfig {
                     return Err("`query` is empty".into());
                 }
                 if !(10..=500).contains(&x.max_results) {
-                    return Err(format!("`max_results` = {} must be 10..=500", x.max_results));
+                    return Err(format!(
+                        "`max_results` = {} must be 10..=500",
+                        x.max_results
+                    ));
                 }
                 url("base_url", &x.base_url)
             }
@@ -81,7 +85,11 @@ impl SourceConfig {
                 if m.instances.is_empty() {
                     return Err("`instances` is empty".into());
                 }
-                if m.hashtags.is_empty() || m.hashtags.iter().any(|h| h.trim_start_matches('#').is_empty()) {
+                if m.hashtags.is_empty()
+                    || m.hashtags
+                        .iter()
+                        .any(|h| h.trim_start_matches('#').is_empty())
+                {
                     return Err("`hashtags` must list at least one non-empty hashtag".into());
                 }
                 for i in &m.instances {
@@ -276,24 +284,33 @@ format = "twarc2"
         )
         .unwrap();
         assert_eq!(config.sources.len(), 3);
-        assert!(matches!(&config.sources[0], SourceConfig::X(x) if x.threads && x.endpoint == XEndpoint::Recent));
+        assert!(
+            matches!(&config.sources[0], SourceConfig::X(x) if x.threads && x.endpoint == XEndpoint::Recent)
+        );
     }
 
     #[test]
     fn refuses_unknown_keys_and_bad_values_naming_them() {
-        let err = parse("[[source]]\nplatform = \"x\"\nquery = \"a\"\nqeury = \"b\"\n").unwrap_err();
+        let err =
+            parse("[[source]]\nplatform = \"x\"\nquery = \"a\"\nqeury = \"b\"\n").unwrap_err();
         assert!(err.contains("qeury"), "{err}");
         let err = parse("[[source]]\nplatform = \"myspace\"\nquery = \"a\"\n").unwrap_err();
         assert!(err.contains("myspace"), "{err}");
-        let err = parse("[[source]]\nplatform = \"mastodon\"\ninstances = []\nhashtags = [\"a\"]\n").unwrap_err();
+        let err =
+            parse("[[source]]\nplatform = \"mastodon\"\ninstances = []\nhashtags = [\"a\"]\n")
+                .unwrap_err();
         assert!(err.contains("source 1: `instances` is empty"), "{err}");
-        let err = parse("[[source]]\nplatform = \"x\"\nquery = \"a\"\nbase_url = \"not a url\"\n").unwrap_err();
+        let err = parse("[[source]]\nplatform = \"x\"\nquery = \"a\"\nbase_url = \"not a url\"\n")
+            .unwrap_err();
         assert!(err.contains("`base_url`"), "{err}");
     }
 
     #[test]
     fn slugs_are_folder_safe() {
-        assert_eq!(slug("#SolvingTogether -is:retweet"), "solvingtogether-is-retweet");
+        assert_eq!(
+            slug("#SolvingTogether -is:retweet"),
+            "solvingtogether-is-retweet"
+        );
         assert_eq!(slug("../.."), "source");
     }
 }

@@ -116,7 +116,9 @@ impl LiveError {
     pub fn is_transient(&self) -> bool {
         matches!(
             self,
-            LiveError::GaveUp { .. } | LiveError::RateLimited { .. } | LiveError::UsageCapExceeded { .. }
+            LiveError::GaveUp { .. }
+                | LiveError::RateLimited { .. }
+                | LiveError::UsageCapExceeded { .. }
         )
     }
 }

@@ -9,10 +9,10 @@ use reqwest::{Client, Method, StatusCode, Url};
 use serde_json::value::RawValue;
 use threadlens_model::Timestamp;
 
+use super::LiveError;
 use super::clock::Clock;
 use super::limits::RateState;
 use super::secret::Secret;
-use super::LiveError;
 
 /// How hard to try and how long to wait.
 #[derive(Debug, Clone)]
@@ -175,7 +175,9 @@ impl Fetcher {
                 Err(Retry::RateLimited(resume_at)) => {
                     refusals += 1;
                     let resume_at = resume_at.unwrap_or_else(|| {
-                        self.clock.now() + chrono::TimeDelta::from_std(self.backoff(refusals)).unwrap_or_default()
+                        self.clock.now()
+                            + chrono::TimeDelta::from_std(self.backoff(refusals))
+                                .unwrap_or_default()
                     });
                     self.wait_until(resume_at).await?;
                     if refusals > 20 {
@@ -225,7 +227,11 @@ impl Fetcher {
         }
     }
 
-    async fn attempt(&self, request: &ApiRequest, shown: &str) -> Result<Result<Page, Retry>, LiveError> {
+    async fn attempt(
+        &self,
+        request: &ApiRequest,
+        shown: &str,
+    ) -> Result<Result<Page, Retry>, LiveError> {
         let mut builder = self
             .client
             .request(request.method.clone(), request.url.clone())
@@ -238,7 +244,8 @@ impl Fetcher {
                 .header(reqwest::header::CONTENT_TYPE, "application/json")
                 .body(json.to_string());
         }
-        self.requests.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        self.requests
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let response = match builder.send().await {
             Ok(r) => r,
             Err(e) => return Ok(Err(Retry::Transient(Transient(describe(&e))))),
@@ -254,7 +261,12 @@ impl Fetcher {
         }
         let bytes = match response.bytes().await {
             Ok(b) => b,
-            Err(e) => return Ok(Err(Retry::Transient(Transient(format!("reading the body: {}", describe(&e)))))),
+            Err(e) => {
+                return Ok(Err(Retry::Transient(Transient(format!(
+                    "reading the body: {}",
+                    describe(&e)
+                )))));
+            }
         };
         let body_start = || String::from_utf8_lossy(&bytes[..bytes.len().min(300)]).into_owned();
         match status {
@@ -271,7 +283,7 @@ impl Fetcher {
                 ))))),
             },
             StatusCode::TOO_MANY_REQUESTS => {
-                if bytes.windows(17).any(|w| w == b"UsageCapExceeded") {
+                if memchr::memmem::find(&bytes, b"UsageCapExceeded").is_some() {
                     return Err(LiveError::UsageCapExceeded {
                         source_name: self.source.clone(),
                     });
@@ -290,7 +302,9 @@ impl Fetcher {
                 Ok(Err(Retry::Transient(Transient(format!("HTTP {s}")))))
             }
             s => {
-                if s == StatusCode::BAD_REQUEST && error_code(&bytes).as_deref() == Some("ExpiredToken") {
+                if s == StatusCode::BAD_REQUEST
+                    && error_code(&bytes).as_deref() == Some("ExpiredToken")
+                {
                     return Err(LiveError::Unauthorized {
                         source_name: self.source.clone(),
                         status: s.as_u16(),
@@ -400,9 +414,13 @@ fn error_code(bytes: &[u8]) -> Option<String> {
 fn unauthorized_hint(status: StatusCode, body: &str) -> String {
     let said = body.chars().take(200).collect::<String>();
     if status == StatusCode::UNAUTHORIZED {
-        format!("the token was refused: check the environment variable that holds it (server said: {said})")
+        format!(
+            "the token was refused: check the environment variable that holds it (server said: {said})"
+        )
     } else {
-        format!("the token lacks access to this endpoint (a higher API tier or scope is needed) (server said: {said})")
+        format!(
+            "the token lacks access to this endpoint (a higher API tier or scope is needed) (server said: {said})"
+        )
     }
 }
 
@@ -426,7 +444,10 @@ pub fn redact_url(url: &Url) -> String {
             .query_pairs()
             .map(|(k, v)| {
                 let secret = SECRET_KEYS.iter().any(|s| k.eq_ignore_ascii_case(s));
-                (k.into_owned(), if secret { "***".into() } else { v.into_owned() })
+                (
+                    k.into_owned(),
+                    if secret { "***".into() } else { v.into_owned() },
+                )
             })
             .collect();
         shown.query_pairs_mut().clear().extend_pairs(pairs);
@@ -440,7 +461,8 @@ mod tests {
 
     #[test]
     fn redacts_user_info_and_token_parameters() {
-        let url = Url::parse("https://me:pw@example.org/api?q=%23x&access_token=abc&limit=40").unwrap();
+        let url =
+            Url::parse("https://me:pw@example.org/api?q=%23x&access_token=abc&limit=40").unwrap();
         assert_eq!(
             redact_url(&url),
             "https://example.org/api?q=%23x&access_token=***&limit=40"

@@ -39,11 +39,7 @@ impl RateState {
             "x-ratelimit-remaining",
             "ratelimit-remaining",
         ];
-        const RESET: [&str; 3] = [
-            "x-rate-limit-reset",
-            "x-ratelimit-reset",
-            "ratelimit-reset",
-        ];
+        const RESET: [&str; 3] = ["x-rate-limit-reset", "x-ratelimit-reset", "ratelimit-reset"];
         RateState {
             remaining: get(&REMAINING).and_then(|v| v.parse().ok()),
             reset: get(&RESET).and_then(|v| parse_instant(v, now)),
@@ -101,7 +97,9 @@ mod tests {
     }
 
     fn at(text: &str) -> Timestamp {
-        DateTime::parse_from_rfc3339(text).unwrap().with_timezone(&Utc)
+        DateTime::parse_from_rfc3339(text)
+            .unwrap()
+            .with_timezone(&Utc)
     }
 
     #[test]
@@ -117,7 +115,10 @@ mod tests {
         );
         assert_eq!(state.remaining, Some(0));
         assert_eq!(state.exhausted_until(), Some(at("2022-10-07T23:22:42Z")));
-        assert_eq!(state.resume_after_refusal(), Some(at("2022-10-07T23:22:42Z")));
+        assert_eq!(
+            state.resume_after_refusal(),
+            Some(at("2022-10-07T23:22:42Z"))
+        );
     }
 
     #[test]
@@ -151,7 +152,10 @@ mod tests {
         );
         assert_eq!(state.reset, Some(at("2025-01-23T16:02:44Z")));
         assert_eq!(state.retry_after, Some(at("2025-01-23T15:00:30Z")));
-        assert_eq!(state.resume_after_refusal(), Some(at("2025-01-23T16:02:44Z")));
+        assert_eq!(
+            state.resume_after_refusal(),
+            Some(at("2025-01-23T16:02:44Z"))
+        );
         let dated = RateState::from_headers(
             &headers(&[("retry-after", "Fri, 07 Oct 2022 23:07:42 GMT")]),
             now,

@@ -6,13 +6,13 @@ use reqwest::header::LINK;
 use serde::Deserialize;
 use threadlens_model::Platform;
 
+use super::LiveError;
 use super::archive::PageOrigin;
 use super::config::MastodonConfig;
 use super::http::{ApiRequest, Page};
 use super::run::{SourceRun, newer_id};
 use super::secret::Secret;
 use super::x::join;
-use super::LiveError;
 
 /// A hashtag timeline on one instance.
 #[derive(Debug, Clone)]
@@ -55,7 +55,12 @@ impl MastodonSource {
 
     /// Page the timeline, then fetch the contexts it asked for.
     pub async fn collect(&self, run: &mut SourceRun) -> Result<(), LiveError> {
-        let tags: Vec<&str> = self.config.hashtags.iter().map(|h| h.trim_start_matches('#')).collect();
+        let tags: Vec<&str> = self
+            .config
+            .hashtags
+            .iter()
+            .map(|h| h.trim_start_matches('#'))
+            .collect();
         let key = format!("tag:{}", tags.join("+"));
         let mut timeline = join(&self.instance, &format!("api/v1/timelines/tag/{}", tags[0]))?;
         {
@@ -71,7 +76,12 @@ impl MastodonSource {
             instance: Some(self.host()),
             matched,
         };
-        let mut state = run.checkpoint.queries.get(&key).cloned().unwrap_or_default();
+        let mut state = run
+            .checkpoint
+            .queries
+            .get(&key)
+            .cloned()
+            .unwrap_or_default();
         state.begin_pass();
         loop {
             let mut url = timeline.clone();
@@ -91,18 +101,23 @@ impl MastodonSource {
             let Some(page) = run.fetch(&ApiRequest::get(url, self.token.clone())).await? else {
                 return Ok(());
             };
-            let statuses: Vec<StatusIds> = serde_json::from_str(page.body.get()).unwrap_or_default();
+            let statuses: Vec<StatusIds> =
+                serde_json::from_str(page.body.get()).unwrap_or_default();
             run.archive(&page, &origin(true), statuses.len() as u64)?;
             if self.config.threads {
                 for s in &statuses {
                     let replies = s.replies_count.unwrap_or(0);
-                    let in_thread = replies > 0 || s.in_reply_to_id.as_ref().is_some_and(|v| !v.is_null());
+                    let in_thread =
+                        replies > 0 || s.in_reply_to_id.as_ref().is_some_and(|v| !v.is_null());
                     if in_thread && let Some(id) = id_text(&s.id) {
                         run.checkpoint.want_thread(id, replies);
                     }
                 }
             }
-            let newest = statuses.iter().filter_map(|s| id_text(&s.id)).reduce(|a, b| if newer_id(&b, &a) { b } else { a });
+            let newest = statuses
+                .iter()
+                .filter_map(|s| id_text(&s.id))
+                .reduce(|a, b| if newer_id(&b, &a) { b } else { a });
             let next = if statuses.is_empty() {
                 None
             } else if forward {
@@ -148,22 +163,31 @@ fn context_size(page: &Page) -> u64 {
 
 /// The value of `param` in the `Link` header's `rel` link.
 fn link_param(page: &Page, rel: &str, param: &str) -> Option<String> {
-    let header = page.headers.get_all(LINK).iter().filter_map(|v| v.to_str().ok());
+    let header = page
+        .headers
+        .get_all(LINK)
+        .iter()
+        .filter_map(|v| v.to_str().ok());
     for value in header {
         for link in value.split(',') {
             let Some((target, attrs)) = link.split_once(';') else {
                 continue;
             };
-            let is_rel = attrs
-                .split(';')
-                .any(|a| a.trim().trim_start_matches("rel=").trim_matches('"') == rel && a.trim().starts_with("rel="));
+            let is_rel = attrs.split(';').any(|a| {
+                a.trim().trim_start_matches("rel=").trim_matches('"') == rel
+                    && a.trim().starts_with("rel=")
+            });
             if !is_rel {
                 continue;
             }
-            let Ok(url) = Url::parse(target.trim().trim_start_matches('<').trim_end_matches('>')) else {
+            let Ok(url) = Url::parse(target.trim().trim_start_matches('<').trim_end_matches('>'))
+            else {
                 continue;
             };
-            return url.query_pairs().find(|(k, _)| k == param).map(|(_, v)| v.into_owned());
+            return url
+                .query_pairs()
+                .find(|(k, _)| k == param)
+                .map(|(_, v)| v.into_owned());
         }
     }
     None

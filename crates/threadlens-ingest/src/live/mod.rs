@@ -33,7 +33,10 @@ pub use bluesky::{BLUESKY_API, BlueskySource};
 pub use checkpoint::{Checkpoint, CheckpointFile, QueryState, ThreadState};
 pub use clock::{Clock, FakeClock, Sleep, SystemClock};
 pub use collect::{Collecting, Collector, SecretLookup, Source, SourceReport, environment};
-pub use config::{BlueskyConfig, CollectConfig, FileConfig, MastodonConfig, SourceConfig, XConfig, XEndpoint, slug};
+pub use config::{
+    BlueskyConfig, CollectConfig, FileConfig, MastodonConfig, SourceConfig, XConfig, XEndpoint,
+    slug,
+};
 pub use error::LiveError;
 pub use http::{ApiRequest, Fetcher, HttpPolicy, Page, WaitHook, http_client, redact_url};
 pub use mastodon::MastodonSource;

@@ -4,10 +4,10 @@ use std::sync::Arc;
 
 use threadlens_model::Timestamp;
 
+use super::LiveError;
 use super::archive::{PageOrigin, RawArchive};
 use super::checkpoint::{Checkpoint, CheckpointFile};
 use super::http::{ApiRequest, Fetcher, Page, redact_url};
-use super::LiveError;
 
 /// Limits on one source's run.
 #[derive(Debug, Clone, Copy, Default)]
@@ -84,7 +84,8 @@ impl SourceRun {
     /// run (which records the request instead).
     pub async fn fetch(&mut self, request: &ApiRequest) -> Result<Option<Page>, LiveError> {
         if self.dry_run {
-            self.planned.push(format!("{} {}", request.method, redact_url(&request.url)));
+            self.planned
+                .push(format!("{} {}", request.method, redact_url(&request.url)));
             return Ok(None);
         }
         let spent = self.budget.max_pages.is_some_and(|m| self.pages >= m)
@@ -98,7 +99,12 @@ impl SourceRun {
 
     /// Archive `page` (durably) and count its `posts`. Call
     /// [`SourceRun::save`] after updating the checkpoint for it.
-    pub fn archive(&mut self, page: &Page, origin: &PageOrigin, posts: u64) -> Result<(), LiveError> {
+    pub fn archive(
+        &mut self,
+        page: &Page,
+        origin: &PageOrigin,
+        posts: u64,
+    ) -> Result<(), LiveError> {
         self.archive.append(page, origin)?;
         self.pages += 1;
         self.posts += posts;

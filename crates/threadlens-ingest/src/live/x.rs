@@ -4,12 +4,12 @@ use reqwest::Url;
 use serde::Deserialize;
 use threadlens_model::Platform;
 
+use super::LiveError;
 use super::archive::PageOrigin;
 use super::config::{XConfig, XEndpoint};
 use super::http::ApiRequest;
 use super::run::{SourceRun, newer_id};
 use super::secret::Secret;
-use super::LiveError;
 
 /// Every field the importer maps (formats.md §1), requested on each page.
 const TWEET_FIELDS: &str = "attachments,author_id,conversation_id,created_at,entities,id,in_reply_to_user_id,lang,public_metrics,referenced_tweets,text";
@@ -61,7 +61,8 @@ impl XSource {
             XEndpoint::Recent => "2/tweets/search/recent",
             XEndpoint::All => "2/tweets/search/all",
         };
-        let base = Url::parse(base).map_err(|e| LiveError::Config(format!("base_url {base:?}: {e}")))?;
+        let base =
+            Url::parse(base).map_err(|e| LiveError::Config(format!("base_url {base:?}: {e}")))?;
         join(&base, path)
     }
 
@@ -69,7 +70,8 @@ impl XSource {
     pub async fn collect(&self, run: &mut SourceRun) -> Result<(), LiveError> {
         let endpoint = self.endpoint()?;
         let query = self.config.query.clone();
-        self.search(run, &endpoint, &query, &format!("search:{query}"), true).await?;
+        self.search(run, &endpoint, &query, &format!("search:{query}"), true)
+            .await?;
         if !self.config.threads {
             return Ok(());
         }
@@ -137,7 +139,11 @@ impl XSource {
                 }
             }
             // An empty page ends the pass whatever its meta says.
-            let next = if parsed.data.is_empty() { None } else { parsed.meta.next_token };
+            let next = if parsed.data.is_empty() {
+                None
+            } else {
+                parsed.meta.next_token
+            };
             state.advance(next, parsed.meta.newest_id, newer_id);
             run.checkpoint.queries.insert(key.to_owned(), state.clone());
             run.save()?;

@@ -5,5 +5,8 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::print_stderr)] // test helpers may panic and report
 
 mod conformance;
+mod http_server;
+mod live_support;
+mod live_x;
 mod own_fixtures;
 mod support;
