@@ -9,7 +9,7 @@ use threadlens_model::parse_timestamp;
 use crate::bluesky::BlueskyParser;
 use crate::context::Context;
 use crate::mastodon::MastodonParser;
-use crate::reader::{Doc, DocumentParser};
+use crate::reader::{Doc, DocumentParser, parse_document};
 use crate::reject::Outcome;
 use crate::x::XParser;
 
@@ -53,9 +53,9 @@ impl DocumentParser for RawParser {
         };
         let body = doc.part(envelope.body.get());
         let mut outcomes = match envelope.platform {
-            "x" => XParser { ctx }.parse_value(&body),
-            "mastodon" => MastodonParser { ctx }.parse_value(&body),
-            "bluesky" => BlueskyParser { ctx }.parse_value(&body),
+            "x" => parse_document(&XParser { ctx }, &body),
+            "mastodon" => parse_document(&MastodonParser { ctx }, &body),
+            "bluesky" => parse_document(&BlueskyParser { ctx }, &body),
             other => {
                 return vec![Err(doc.error(format!(
                     "field `platform`: {other:?} is not x, mastodon or bluesky"

@@ -328,7 +328,7 @@ fn parse_line(parser: &dyn DocumentParser, bytes: &[u8], line: u64) -> Vec<Outco
 
 /// A top-level array is split into its elements (parsed in parallel); a
 /// truncated array still yields the elements before the break.
-fn parse_document(parser: &dyn DocumentParser, doc: &Doc<'_>) -> Vec<Outcome> {
+pub(crate) fn parse_document(parser: &dyn DocumentParser, doc: &Doc<'_>) -> Vec<Outcome> {
     if !doc.text.starts_with('[') {
         return parser.parse_value(doc);
     }

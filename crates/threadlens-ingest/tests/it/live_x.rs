@@ -37,7 +37,7 @@ impl FakeX {
         let mut tweets = Vec::new();
         for n in 0..25 {
             let id = BASE_ID + n * 10;
-            let replies = if n % 5 == 0 && n <= 10 { 3 } else { 0 };
+            let replies = if n.is_multiple_of(5) && n <= 10 { 3 } else { 0 };
             tweets.push(Tweet {
                 id,
                 conversation: id,

@@ -6,6 +6,8 @@
 
 mod conformance;
 mod http_server;
+mod live_bluesky;
+mod live_mastodon;
 mod live_support;
 mod live_x;
 mod own_fixtures;
