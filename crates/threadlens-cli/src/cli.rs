@@ -39,6 +39,8 @@ pub(crate) struct GlobalArgs {
 pub(crate) enum Command {
     /// Run the whole job on a bundled synthetic takeover day and print what it found.
     Demo(DemoArgs),
+    /// Collect posts live from X, Mastodon and Bluesky into a store.
+    Collect(CollectArgs),
     /// Import posts from files into a store (DIR/posts.parquet).
     Import(ImportArgs),
     /// Score every stored post against a lexicon's themes (the post_scores table).
@@ -54,6 +56,121 @@ pub(crate) enum Command {
     Synth(SynthArgs),
     /// Write a Jupyter notebook that loads a report's tables and plots them.
     ExportNotebook(ExportNotebookArgs),
+}
+
+/// `threadlens collect`.
+#[derive(Debug, Args)]
+#[command(
+    args_conflicts_with_subcommands = false,
+    after_long_help = "\
+Every response page is appended to DIR/raw/<source>/<date>.jsonl (the body
+as received, the request without secrets, status and time) and synced
+before the source's checkpoint in DIR/checkpoints/ moves past it. Kill the
+run at any moment and run it again: it resumes where it stopped, and the
+store ends with exactly the posts of an uninterrupted run. New pages are
+imported into DIR/posts.parquet at the end (or any time later with
+`threadlens import --out DIR DIR/raw`), and DIR/coverage.csv says, per post
+with replies, how many of them were collected.
+
+Secrets come only from the environment: X_BEARER_TOKEN, MASTODON_TOKEN
+(optional), BLUESKY_HANDLE and BLUESKY_APP_PASSWORD (a config may name other
+variables with token_env, handle_env, password_env). They never appear in
+logs, the raw archive or error messages, and are never sent over plain HTTP
+except to a loopback address.
+
+Examples:
+  threadlens collect --config collect.toml --data data/st
+  threadlens collect --data data/st x --query \"#SolvingTogether -is:retweet\"
+  threadlens collect --data data/st mastodon --instance https://mastodon.social --hashtag SolvingTogether
+  threadlens collect --data data/st bluesky --query \"#SolvingTogether\"
+  threadlens collect --data data/st --dry-run x --query \"#SolvingTogether\"
+
+Exit codes: 0 every source finished; 1 no source finished; 2 bad
+configuration or a missing secret (nothing was sent); 3 some sources
+stopped early (rate limit beyond --max-wait, retries exhausted, usage cap):
+run again to resume."
+)]
+pub(crate) struct CollectArgs {
+    /// A collect config: `[[source]]` tables as in a job file (formats.md §6).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// The store folder: posts.parquet, raw/ and checkpoints/ (created if missing).
+    #[arg(long, value_name = "DIR", global = true)]
+    pub data: Option<PathBuf>,
+    /// Send requests to this server instead (a proxy, a compatible instance, a test server).
+    #[arg(long, value_name = "URL", global = true)]
+    pub base_url: Option<String>,
+    /// Stop each source after this many pages.
+    #[arg(long, value_name = "N", global = true)]
+    pub max_pages: Option<u64>,
+    /// Stop each source after this many posts.
+    #[arg(long, value_name = "N", global = true)]
+    pub max_posts: Option<u64>,
+    /// The longest rate-limit wait, in seconds; a later reset stops the source (exit code 3).
+    #[arg(long, value_name = "SECS", default_value_t = 900, global = true)]
+    pub max_wait: u64,
+    /// Per-request timeout, in seconds.
+    #[arg(long, value_name = "SECS", default_value_t = 30, global = true)]
+    pub timeout: u64,
+    /// Sources collected at once.
+    #[arg(long, value_name = "N", default_value_t = 4, global = true)]
+    pub concurrency: usize,
+    /// Print the first request of each query instead of sending anything.
+    #[arg(long, global = true)]
+    pub dry_run: bool,
+    /// Only archive; do not import into posts.parquet.
+    #[arg(long, global = true)]
+    pub no_import: bool,
+    /// One source given on the command line instead of --config.
+    #[command(subcommand)]
+    pub quick: Option<QuickSource>,
+}
+
+/// A source given on the command line.
+#[derive(Debug, Subcommand)]
+pub(crate) enum QuickSource {
+    /// X API v2 search (bearer token in X_BEARER_TOKEN).
+    X {
+        /// The search query, in X's syntax.
+        #[arg(long)]
+        query: String,
+        /// `recent` (7 days) or `all` (full archive).
+        #[arg(long, default_value = "recent", value_parser = ["recent", "all"])]
+        endpoint: String,
+        /// Do not pull whole conversations.
+        #[arg(long)]
+        no_threads: bool,
+    },
+    /// Mastodon hashtag timelines (token in MASTODON_TOKEN, optional).
+    Mastodon {
+        /// An instance URL (repeat for several).
+        #[arg(long = "instance", required = true, value_name = "URL")]
+        instances: Vec<String>,
+        /// A hashtag, without # (repeat for variants, fetched with any[]).
+        #[arg(long = "hashtag", required = true, value_name = "TAG")]
+        hashtags: Vec<String>,
+        /// Do not fetch each status's context.
+        #[arg(long)]
+        no_threads: bool,
+    },
+    /// Bluesky post search (BLUESKY_HANDLE and BLUESKY_APP_PASSWORD).
+    Bluesky {
+        /// The search query.
+        #[arg(long)]
+        query: String,
+        /// Only posts at or after this time (RFC 3339).
+        #[arg(long)]
+        since: Option<String>,
+        /// Only posts before this time (RFC 3339).
+        #[arg(long)]
+        until: Option<String>,
+        /// Split since..until into windows of this many days.
+        #[arg(long)]
+        slice_days: Option<u32>,
+        /// Do not fetch threads.
+        #[arg(long)]
+        no_threads: bool,
+    },
 }
 
 /// `threadlens export-notebook`.
@@ -366,7 +483,7 @@ pub(crate) struct ImportArgs {
     /// Mastodon: the instance the statuses were fetched from (e.g. mastodon.social).
     #[arg(long, value_name = "HOST")]
     pub instance: Option<String>,
-    /// Files to import.
+    /// Files to import; a folder means every file in it (e.g. DIR/raw, the archive `collect` writes).
     #[arg(required = true, value_name = "FILE")]
     pub files: Vec<PathBuf>,
 }

@@ -76,8 +76,8 @@ fn options(args: &ImportArgs) -> Result<ImportOptions> {
     for file in &args.files {
         let meta =
             std::fs::metadata(file).map_err(|e| UsageError(format!("{}: {e}", file.display())))?;
-        if !meta.is_file() {
-            return Err(UsageError(format!("{}: not a file", file.display())).into());
+        if !meta.is_file() && !meta.is_dir() {
+            return Err(UsageError(format!("{}: not a file or folder", file.display())).into());
         }
     }
     Ok(ImportOptions {
@@ -101,6 +101,24 @@ fn progress_bar(global: &GlobalArgs, len: u64, name: &str) -> ProgressBar {
     bar.set_style(style);
     bar.set_message(name.to_owned());
     bar
+}
+
+/// Every file under `dir`, recursively, skipping hidden names (`.x`).
+pub(crate) fn files_under(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if entry.file_name().to_string_lossy().starts_with('.') {
+            continue;
+        }
+        if path.is_dir() {
+            files_under(&path, out);
+        } else {
+            out.push(path);
+        }
+    }
 }
 
 /// Run `threadlens import`.
@@ -128,7 +146,17 @@ pub(crate) fn run_to(
     let mut rejects = Vec::new();
     let mut failed_files = 0usize;
 
-    for file in &args.files {
+    let mut files = Vec::new();
+    for path in &args.files {
+        if path.is_dir() {
+            let before = files.len();
+            files_under(path, &mut files);
+            files[before..].sort();
+        } else {
+            files.push(path.clone());
+        }
+    }
+    for file in &files {
         let name = file.display().to_string();
         let len = std::fs::metadata(file).map(|m| m.len()).unwrap_or(0);
         let bar = progress_bar(global, len, &name);
@@ -215,7 +243,7 @@ pub(crate) fn run_to(
     if failed_files > 0 {
         anyhow::bail!(
             "{failed_files} of {} files could not be imported (see above); the others were",
-            args.files.len()
+            files.len()
         );
     }
     Ok(ExitCode::SUCCESS)

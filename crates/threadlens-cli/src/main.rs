@@ -3,6 +3,7 @@
 //! (summaries, tables); logs and progress go to stderr.
 
 mod cli;
+mod collect;
 mod demo;
 mod import;
 mod kwic;
@@ -41,6 +42,7 @@ fn main() -> ExitCode {
     logging::init(cli.global.verbose, cli.global.quiet);
     let result = match &cli.command {
         Command::Demo(args) => demo::run(args, &cli.global),
+        Command::Collect(args) => collect::run(args, &cli.global),
         Command::Import(args) => import::run(args, &cli.global),
         Command::Score(args) => score::run(args, &cli.global),
         Command::Report(args) => report::run(args, &cli.global),

@@ -23,6 +23,7 @@
 
 mod atomic;
 mod codec;
+mod coverage;
 mod error;
 mod post_set;
 mod rejects;
@@ -31,6 +32,7 @@ mod strings;
 mod table;
 
 pub use atomic::{AtomicFile, write_atomically};
+pub use coverage::{COVERAGE_FILE, Coverage, CoverageRow, X_RECENT_WINDOW_DAYS};
 pub use error::{Error, Result};
 pub use post_set::{Inserted, PostSet};
 pub use store::{POSTS_FILE, PostStore, REJECTS_FILE};

@@ -8,8 +8,8 @@ use std::sync::Mutex;
 use serde_json::json;
 use threadlens_ingest::live::{BlueskyConfig, Budget, SourceConfig};
 
-use crate::http_server::{Reply, Seen, TestServer};
 use crate::live_support::{all_bytes, archived, collect};
+use threadlens_testkit::{Reply, Seen, TestServer};
 
 struct FakePds {
     /// Access token generation: `access-N` is valid, older ones expired.

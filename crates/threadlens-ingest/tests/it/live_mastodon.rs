@@ -7,8 +7,8 @@ use std::sync::{Arc, Mutex};
 use serde_json::json;
 use threadlens_ingest::live::{Budget, MastodonConfig, SourceConfig};
 
-use crate::http_server::{Reply, Seen, TestServer};
 use crate::live_support::{archived, collect};
+use threadlens_testkit::{Reply, Seen, TestServer};
 
 #[derive(Clone)]
 struct Status {

@@ -7,8 +7,8 @@ use std::time::Duration;
 use serde_json::json;
 use threadlens_ingest::live::{Budget, SourceConfig, XConfig, XEndpoint};
 
-use crate::http_server::{Reply, Seen, TestServer};
 use crate::live_support::{all_bytes, archived, collect, start_time};
+use threadlens_testkit::{Reply, Seen, TestServer};
 
 const QUERY: &str = "#SolvingTogether -is:retweet";
 const BASE_ID: u64 = 1_540_000_000_000_000_000;

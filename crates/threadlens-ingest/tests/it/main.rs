@@ -5,7 +5,6 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::print_stderr)] // test helpers may panic and report
 
 mod conformance;
-mod http_server;
 mod live_bluesky;
 mod live_mastodon;
 mod live_support;

@@ -12,15 +12,20 @@ use std::time::Duration;
 /// A request as the server saw it.
 #[derive(Debug, Clone)]
 pub struct Seen {
+    /// `GET`, `POST`, ...
     pub method: String,
-    /// Path and query, percent-decoded query pairs in `query`.
+    /// The path, without the query.
     pub path: String,
+    /// The query's pairs, percent-decoded, in order.
     pub query: Vec<(String, String)>,
+    /// The headers, in order.
     pub headers: Vec<(String, String)>,
+    /// The body (as text).
     pub body: String,
 }
 
 impl Seen {
+    /// The first query value for `key`.
     pub fn param(&self, key: &str) -> Option<&str> {
         self.query
             .iter()
@@ -28,6 +33,7 @@ impl Seen {
             .map(|(_, v)| v.as_str())
     }
 
+    /// The first header called `name` (any case).
     pub fn header(&self, name: &str) -> Option<&str> {
         self.headers
             .iter()
@@ -41,8 +47,11 @@ impl Seen {
 pub enum Reply {
     /// A complete response.
     Json {
+        /// The HTTP status.
         status: u16,
+        /// Extra headers.
         headers: Vec<(String, String)>,
+        /// The body.
         body: String,
     },
     /// Headers promising the whole body, then half of it and a close.
@@ -54,6 +63,7 @@ pub enum Reply {
 }
 
 impl Reply {
+    /// 200 with this body.
     pub fn ok(body: impl Into<String>) -> Reply {
         Reply::Json {
             status: 200,
@@ -62,6 +72,7 @@ impl Reply {
         }
     }
 
+    /// This status with this body.
     pub fn status(status: u16, body: impl Into<String>) -> Reply {
         Reply::Json {
             status,
@@ -70,6 +81,7 @@ impl Reply {
         }
     }
 
+    /// The same reply with one more header.
     pub fn with_header(self, name: &str, value: &str) -> Reply {
         match self {
             Reply::Json {
@@ -91,12 +103,15 @@ impl Reply {
 
 type Handler = dyn Fn(&Seen) -> Reply + Send + Sync;
 
+/// A running server; it lives until the test process ends.
 pub struct TestServer {
+    /// `http://127.0.0.1:<port>`.
     pub base: String,
     log: Arc<Mutex<Vec<Seen>>>,
 }
 
 impl TestServer {
+    /// Listen on a free loopback port and answer each request with `handler`.
     pub fn start(handler: impl Fn(&Seen) -> Reply + Send + Sync + 'static) -> TestServer {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());

@@ -1,0 +1,9 @@
+//! Helpers for threadlens's own tests (not published): a real HTTP/1.1
+//! server on 127.0.0.1 that answers from a script, so live sources are
+//! tested over real sockets without the internet.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test helper: a broken socket should fail the test
+
+mod http_server;
+
+pub use http_server::{Reply, Seen, TestServer};
