@@ -22,7 +22,7 @@ use crate::support::{Collected, Tally, import, temp_file, ts};
 /// `../shared/fixtures`, or `$THREADLENS_FIXTURES`. When it is absent the
 /// tests say so and pass, unless `THREADLENS_REQUIRE_FIXTURES` is set (CI
 /// sets it whenever the folder exists, so a wrong path fails loudly).
-fn fixtures() -> Option<PathBuf> {
+pub(crate) fn fixtures() -> Option<PathBuf> {
     let dir = std::env::var_os("THREADLENS_FIXTURES")
         .map(PathBuf::from)
         .unwrap_or_else(|| {
@@ -40,7 +40,7 @@ fn fixtures() -> Option<PathBuf> {
     None
 }
 
-fn read_json(path: &std::path::Path) -> Value {
+pub(crate) fn read_json(path: &std::path::Path) -> Value {
     serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
 }
 
@@ -53,7 +53,7 @@ fn import_fixture(relative: &str, format: Format) -> Option<Collected> {
 }
 
 /// Import JSON values extracted from a wrapper, one per line.
-fn import_values(values: &[&Value], format: Format) -> Collected {
+pub(crate) fn import_values(values: &[&Value], format: Format) -> Collected {
     let dir = tempfile::tempdir().unwrap();
     let lines: Vec<String> = values
         .iter()

@@ -6,6 +6,7 @@
 
 mod conformance;
 mod live_bluesky;
+mod live_conformance;
 mod live_mastodon;
 mod live_support;
 mod live_x;
