@@ -99,6 +99,7 @@ fn quick_source(quick: &QuickSource) -> SourceConfig {
             name: None,
             query: query.clone(),
             threads: !no_threads,
+            quotes: true,
             endpoint: if endpoint == "all" {
                 XEndpoint::All
             } else {

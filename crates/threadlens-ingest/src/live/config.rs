@@ -135,6 +135,9 @@ pub struct XConfig {
     /// Pull whole conversations (`conversation_id:` searches).
     #[serde(default = "yes")]
     pub threads: bool,
+    /// With `threads`, also pull the quote tweets of matched tweets that have some.
+    #[serde(default = "yes")]
+    pub quotes: bool,
     /// `recent` (last 7 days) or `all` (full archive, academic/pro access).
     #[serde(default)]
     pub endpoint: XEndpoint,

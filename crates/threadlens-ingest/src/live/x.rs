@@ -43,6 +43,26 @@ struct TweetIds {
     id: String,
     #[serde(default)]
     conversation_id: Option<String>,
+    #[serde(default)]
+    public_metrics: Option<Metrics>,
+}
+
+#[derive(Deserialize)]
+struct Metrics {
+    #[serde(default)]
+    quote_count: u64,
+}
+
+/// The prefix of a pending key that asks for a tweet's quotes.
+const QUOTES: &str = "quotes:";
+
+/// What one paged query asks X for.
+#[derive(Clone, Copy)]
+enum Query<'a> {
+    /// A search (`query`, paged by `next_token`, bounded by `since_id`).
+    Search(&'a str),
+    /// The quote tweets of one tweet (paged by `pagination_token`).
+    Quotes(&'a str),
 }
 
 #[derive(Deserialize, Default)]
@@ -54,37 +74,55 @@ struct Meta {
 }
 
 impl XSource {
+    /// The API server.
+    fn base(&self) -> Result<Url, LiveError> {
+        let base = self.config.base_url.as_deref().unwrap_or(X_API);
+        Url::parse(base).map_err(|e| LiveError::Config(format!("base_url {base:?}: {e}")))
+    }
+
     /// The search endpoint.
     fn endpoint(&self) -> Result<Url, LiveError> {
-        let base = self.config.base_url.as_deref().unwrap_or(X_API);
         let path = match self.config.endpoint {
             XEndpoint::Recent => "2/tweets/search/recent",
             XEndpoint::All => "2/tweets/search/all",
         };
-        let base =
-            Url::parse(base).map_err(|e| LiveError::Config(format!("base_url {base:?}: {e}")))?;
-        join(&base, path)
+        join(&self.base()?, path)
     }
 
     /// Run the search, then expand the conversations it found.
     pub async fn collect(&self, run: &mut SourceRun) -> Result<(), LiveError> {
         let endpoint = self.endpoint()?;
         let query = self.config.query.clone();
-        self.search(run, &endpoint, &query, &format!("search:{query}"), true)
-            .await?;
+        self.search(
+            run,
+            &endpoint,
+            Query::Search(&query),
+            &format!("search:{query}"),
+            true,
+        )
+        .await?;
         if !self.config.threads {
             return Ok(());
         }
         while run.can_continue() {
-            let Some(conversation) = run.checkpoint.pending_threads.keys().next().cloned() else {
+            let Some(key) = run.checkpoint.pending_threads.keys().next().cloned() else {
                 break;
             };
-            let query = format!("conversation_id:{conversation}");
-            let finished = self.search(run, &endpoint, &query, &query, false).await?;
+            let finished = match key.strip_prefix(QUOTES) {
+                Some(id) => {
+                    self.search(run, &endpoint, Query::Quotes(id), &key, false)
+                        .await?
+                }
+                None => {
+                    let query = format!("conversation_id:{key}");
+                    self.search(run, &endpoint, Query::Search(&query), &query, false)
+                        .await?
+                }
+            };
             if !finished {
                 break;
             }
-            run.checkpoint.thread_done(&conversation);
+            run.checkpoint.thread_done(&key);
             run.save()?;
         }
         Ok(())
@@ -95,7 +133,7 @@ impl XSource {
         &self,
         run: &mut SourceRun,
         endpoint: &Url,
-        query: &str,
+        query: Query<'_>,
         key: &str,
         matched: bool,
     ) -> Result<bool, LiveError> {
@@ -108,19 +146,32 @@ impl XSource {
         let mut state = run.checkpoint.queries.get(key).cloned().unwrap_or_default();
         state.begin_pass();
         loop {
-            let mut url = endpoint.clone();
+            let mut url = match query {
+                Query::Search(_) => endpoint.clone(),
+                Query::Quotes(id) => join(&self.base()?, &format!("2/tweets/{id}/quote_tweets"))?,
+            };
             {
                 let mut q = url.query_pairs_mut();
-                q.append_pair("query", query)
-                    .append_pair("max_results", &self.config.max_results.to_string())
+                let per_page = match query {
+                    Query::Search(text) => {
+                        q.append_pair("query", text);
+                        self.config.max_results
+                    }
+                    Query::Quotes(_) => self.config.max_results.min(100),
+                };
+                q.append_pair("max_results", &per_page.to_string())
                     .append_pair("tweet.fields", TWEET_FIELDS)
                     .append_pair("user.fields", USER_FIELDS)
                     .append_pair("expansions", EXPANSIONS);
-                if let Some(since) = &state.pass_since {
+                if let (Query::Search(_), Some(since)) = (query, &state.pass_since) {
                     q.append_pair("since_id", since);
                 }
                 if let Some(token) = &state.cursor {
-                    q.append_pair("next_token", token);
+                    let name = match query {
+                        Query::Search(_) => "next_token",
+                        Query::Quotes(_) => "pagination_token",
+                    };
+                    q.append_pair(name, token);
                 }
             }
             let request = ApiRequest::get(url, Some(self.token.clone()));
@@ -136,6 +187,11 @@ impl XSource {
                 for tweet in &parsed.data {
                     let conversation = tweet.conversation_id.as_deref().unwrap_or(&tweet.id);
                     run.checkpoint.queue_thread(conversation.to_owned());
+                    let quotes = tweet.public_metrics.as_ref().map_or(0, |m| m.quote_count);
+                    if self.config.quotes && quotes > 0 {
+                        run.checkpoint
+                            .want_thread(format!("{QUOTES}{}", tweet.id), quotes);
+                    }
                 }
             }
             // An empty page ends the pass whatever its meta says.

@@ -23,10 +23,20 @@ fn merged(values: &[&Value], format: Format) -> BTreeMap<String, bool> {
 #[test]
 fn x_follows_a_real_next_token_chain() {
     let Some(dir) = fixtures() else { return };
-    let text = std::fs::read_to_string(dir.join("x/twitter_v2_search_recent_snow_toronto_last2pages_next_token_chain.twarc2.jsonl")).unwrap();
-    let pages: Vec<Value> = text.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let text =
+        std::fs::read_to_string(dir.join(
+            "x/twitter_v2_search_recent_snow_toronto_last2pages_next_token_chain.twarc2.jsonl",
+        ))
+        .unwrap();
+    let pages: Vec<Value> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
     let first_token = pages[0]["meta"]["next_token"].as_str().unwrap().to_owned();
-    assert!(pages[1]["meta"].get("next_token").is_none(), "the chain ends on its second page");
+    assert!(
+        pages[1]["meta"].get("next_token").is_none(),
+        "the chain ends on its second page"
+    );
     let served = pages.clone();
     let server = TestServer::start(move |req| {
         let strip = |v: &Value| {
@@ -44,6 +54,7 @@ fn x_follows_a_real_next_token_chain() {
         name: None,
         query: "snow toronto".into(),
         threads: false,
+        quotes: false,
         endpoint: XEndpoint::Recent,
         max_results: 100,
         base_url: Some(server.base.clone()),
@@ -54,17 +65,28 @@ fn x_follows_a_real_next_token_chain() {
     assert!(reports[0].error.is_none(), "{:?}", reports[0].error);
     assert_eq!(server.requests().len(), 2);
     let (got, _) = archived(tmp.path());
-    assert_eq!(got, merged(&pages.iter().collect::<Vec<_>>(), Format::Twarc2));
+    assert_eq!(
+        got,
+        merged(&pages.iter().collect::<Vec<_>>(), Format::Twarc2)
+    );
     assert!(got.len() > 100, "{} posts", got.len());
 }
 
 #[test]
 fn mastodon_reads_real_link_and_rate_limit_headers() {
     let Some(dir) = fixtures() else { return };
-    let cassette = read_json(&dir.join("mastodon/mastodon_timeline_tag_response_with_link_and_ratelimit_headers.json"));
+    let cassette = read_json(
+        &dir.join("mastodon/mastodon_timeline_tag_response_with_link_and_ratelimit_headers.json"),
+    );
     let link = cassette["headers"]["link"][0].as_str().unwrap().to_owned();
-    let reset = cassette["headers"]["x-ratelimit-reset"][0].as_str().unwrap().to_owned();
-    let remaining = cassette["headers"]["x-ratelimit-remaining"][0].as_str().unwrap().to_owned();
+    let reset = cassette["headers"]["x-ratelimit-reset"][0]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let remaining = cassette["headers"]["x-ratelimit-remaining"][0]
+        .as_str()
+        .unwrap()
+        .to_owned();
     let body = cassette["body"].clone();
     let next_max_id = link
         .split("max_id=")
@@ -97,7 +119,11 @@ fn mastodon_reads_real_link_and_rate_limit_headers() {
     assert!(reports[0].error.is_none(), "{:?}", reports[0].error);
     let requests = server.requests();
     assert_eq!(requests.len(), 2);
-    assert_eq!(requests[1].param("max_id"), Some(&*next_max_id), "the max_id of the real Link header");
+    assert_eq!(
+        requests[1].param("max_id"),
+        Some(&*next_max_id),
+        "the max_id of the real Link header"
+    );
     assert!(clock.sleeps().is_empty(), "299 requests left: no wait");
     let (got, _) = archived(tmp.path());
     assert_eq!(got, merged(&[&body], Format::Mastodon));

@@ -20,6 +20,9 @@ struct Tweet {
     parent: Option<u64>,
     hashtag: bool,
     replies: u64,
+    /// The tweet this one quotes.
+    quoted: Option<u64>,
+    quotes: u64,
 }
 
 /// A fake X: tweets, paging by `next_token`, `since_id`, and a queue of
@@ -32,7 +35,7 @@ struct FakeX {
 
 impl FakeX {
     /// 25 hashtag tweets; tweets 0, 5 and 10 start threads of 3 replies
-    /// without the hashtag.
+    /// without the hashtag; tweet 7 is quoted twice (quotes without it).
     fn new() -> Arc<FakeX> {
         let mut tweets = Vec::new();
         for n in 0..25 {
@@ -44,7 +47,22 @@ impl FakeX {
                 parent: None,
                 hashtag: true,
                 replies,
+                quoted: None,
+                quotes: if n == 7 { 2 } else { 0 },
             });
+            if n == 7 {
+                for q in 1..=2 {
+                    tweets.push(Tweet {
+                        id: id + q,
+                        conversation: id + q,
+                        parent: None,
+                        hashtag: false,
+                        replies: 0,
+                        quoted: Some(id),
+                        quotes: 0,
+                    });
+                }
+            }
             for r in 1..=replies {
                 tweets.push(Tweet {
                     id: id + r,
@@ -52,6 +70,8 @@ impl FakeX {
                     parent: Some(id),
                     hashtag: false,
                     replies: 0,
+                    quoted: None,
+                    quotes: 0,
                 });
             }
         }
@@ -75,6 +95,22 @@ impl FakeX {
                 r#"{"title":"Unauthorized","detail":"Unauthorized","status":401}"#,
             );
         }
+        if let Some(id) = req
+            .path
+            .strip_prefix("/2/tweets/")
+            .and_then(|p| p.strip_suffix("/quote_tweets"))
+        {
+            let id: u64 = id.parse().unwrap();
+            let quotes: Vec<Tweet> = self
+                .tweets
+                .lock()
+                .unwrap()
+                .iter()
+                .filter(|t| t.quoted == Some(id))
+                .cloned()
+                .collect();
+            return page_of(&quotes, req, "pagination_token");
+        }
         if req.path != "/2/tweets/search/recent" {
             return Reply::status(404, r#"{"title":"Not Found"}"#);
         }
@@ -83,7 +119,7 @@ impl FakeX {
         }
         let query = req.param("query").unwrap();
         let since: u64 = req.param("since_id").map_or(0, |s| s.parse().unwrap());
-        let mut hits: Vec<Tweet> = self
+        let hits: Vec<Tweet> = self
             .tweets
             .lock()
             .unwrap()
@@ -98,35 +134,41 @@ impl FakeX {
             })
             .cloned()
             .collect();
-        hits.sort_by_key(|t| std::cmp::Reverse(t.id));
-        let size: usize = req.param("max_results").unwrap().parse().unwrap();
-        let offset: usize = req
-            .param("next_token")
-            .map_or(0, |t| t.trim_start_matches('t').parse().unwrap());
-        let page: Vec<&Tweet> = hits.iter().skip(offset).take(size).collect();
-        let mut meta = json!({"result_count": page.len()});
-        if let (Some(first), Some(last)) = (page.first(), page.last()) {
-            meta["newest_id"] = json!(first.id.to_string());
-            meta["oldest_id"] = json!(last.id.to_string());
-        }
-        if offset + size < hits.len() {
-            meta["next_token"] = json!(format!("t{}", offset + size));
-        }
-        let data: Vec<_> = page.iter().map(|t| tweet_json(t)).collect();
-        let mut body = json!({"meta": meta});
-        if !data.is_empty() {
-            body["data"] = json!(data);
-            body["includes"] =
-                json!({"users": [{"id": "42", "username": "host_equity", "name": "Host"}]});
-        }
-        Reply::ok(body.to_string())
-            .with_header("x-rate-limit-limit", "450")
-            .with_header("x-rate-limit-remaining", "400")
-            .with_header(
-                "x-rate-limit-reset",
-                &(start_time().timestamp() + 900).to_string(),
-            )
+        page_of(&hits, req, "next_token")
     }
+}
+
+/// One page of `hits`, newest first, `max_results` long, paged by `token_param`.
+fn page_of(hits: &[Tweet], req: &Seen, token_param: &str) -> Reply {
+    let mut hits = hits.to_vec();
+    hits.sort_by_key(|t| std::cmp::Reverse(t.id));
+    let size: usize = req.param("max_results").unwrap().parse().unwrap();
+    let offset: usize = req
+        .param(token_param)
+        .map_or(0, |t| t.trim_start_matches('t').parse().unwrap());
+    let page: Vec<&Tweet> = hits.iter().skip(offset).take(size).collect();
+    let mut meta = json!({"result_count": page.len()});
+    if let (Some(first), Some(last)) = (page.first(), page.last()) {
+        meta["newest_id"] = json!(first.id.to_string());
+        meta["oldest_id"] = json!(last.id.to_string());
+    }
+    if offset + size < hits.len() {
+        meta["next_token"] = json!(format!("t{}", offset + size));
+    }
+    let data: Vec<_> = page.iter().map(|t| tweet_json(t)).collect();
+    let mut body = json!({"meta": meta});
+    if !data.is_empty() {
+        body["data"] = json!(data);
+        body["includes"] =
+            json!({"users": [{"id": "42", "username": "host_equity", "name": "Host"}]});
+    }
+    Reply::ok(body.to_string())
+        .with_header("x-rate-limit-limit", "450")
+        .with_header("x-rate-limit-remaining", "400")
+        .with_header(
+            "x-rate-limit-reset",
+            &(start_time().timestamp() + 900).to_string(),
+        )
 }
 
 fn tweet_json(t: &Tweet) -> serde_json::Value {
@@ -143,8 +185,11 @@ fn tweet_json(t: &Tweet) -> serde_json::Value {
         "author_id": "42",
         "conversation_id": t.conversation.to_string(),
         "created_at": created.to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
-        "public_metrics": {"reply_count": t.replies, "retweet_count": 0, "like_count": 1, "quote_count": 0},
+        "public_metrics": {"reply_count": t.replies, "retweet_count": 0, "like_count": 1, "quote_count": t.quotes},
     });
+    if let Some(q) = t.quoted {
+        v["referenced_tweets"] = json!([{"type": "quoted", "id": q.to_string()}]);
+    }
     if let Some(p) = t.parent {
         v["referenced_tweets"] = json!([{"type": "replied_to", "id": p.to_string()}]);
         v["in_reply_to_user_id"] = json!("42");
@@ -157,6 +202,7 @@ fn source(server: &TestServer) -> Vec<SourceConfig> {
         name: None,
         query: QUERY.into(),
         threads: true,
+        quotes: true,
         endpoint: XEndpoint::Recent,
         max_results: 10,
         base_url: Some(server.base.clone()),
@@ -190,15 +236,25 @@ fn collects_every_tweet_and_each_conversation_once() {
         expected(&fake),
         "hashtag tweets matched, thread replies not"
     );
-    assert_eq!(posts.len(), 34);
-    // 3 search pages, then one page per conversation seen (25 conversations).
-    assert_eq!(server.requests().len(), 3 + 25);
-    assert_eq!(report.requests, 28);
-    assert_eq!(report.pages, 28);
+    assert_eq!(posts.len(), 36);
+    // 3 search pages, one page per conversation seen (25), one of quotes.
+    assert_eq!(server.requests().len(), 3 + 25 + 1);
+    assert_eq!(report.requests, 29);
+    assert_eq!(report.pages, 29);
     assert!(
         clock.sleeps().is_empty(),
         "no waits without limits: {:?}",
         clock.sleeps()
+    );
+    let quotes: Vec<Seen> = server
+        .requests()
+        .into_iter()
+        .filter(|r| r.path.ends_with("/quote_tweets"))
+        .collect();
+    assert_eq!(quotes.len(), 1);
+    assert_eq!(
+        quotes[0].path,
+        format!("/2/tweets/{}/quote_tweets", BASE_ID + 70)
     );
     // The second search page asked for the first page's next_token.
     assert_eq!(server.requests()[1].param("next_token"), Some("t10"));
@@ -210,6 +266,8 @@ fn collects_every_tweet_and_each_conversation_once() {
         parent: None,
         hashtag: true,
         replies: 1,
+        quoted: None,
+        quotes: 0,
     });
     fake.add(Tweet {
         id: BASE_ID + 501,
@@ -217,6 +275,8 @@ fn collects_every_tweet_and_each_conversation_once() {
         parent: Some(BASE_ID + 500),
         hashtag: false,
         replies: 0,
+        quoted: None,
+        quotes: 0,
     });
     let before = server.requests().len();
     let (reports, _) = collect(dir.path(), &source(&server), Budget::default());
@@ -276,7 +336,7 @@ fn faults_are_retried_and_rate_limits_waited_out() {
     assert_eq!(posts, expected(&fake));
     assert_eq!(
         server.requests().len(),
-        28 + 6,
+        29 + 6,
         "each fault costs exactly one request"
     );
     let sleeps = clock.sleeps();
@@ -377,7 +437,7 @@ fn resumes_after_a_stop_at_every_page_boundary() {
         let fake = fake.clone();
         TestServer::start(move |r| fake.answer(r))
     };
-    let total_pages = 28;
+    let total_pages = 29;
     for k in 1..total_pages {
         // Clean stop after k pages.
         let dir = tempfile::tempdir().unwrap();
