@@ -25,7 +25,7 @@ pub(crate) struct Cli {
 }
 
 /// Options every command takes.
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 pub(crate) struct GlobalArgs {
     /// More log output on stderr (-v info, -vv debug, -vvv trace).
     #[arg(short, long, action = clap::ArgAction::Count, global = true)]
@@ -33,12 +33,18 @@ pub(crate) struct GlobalArgs {
     /// Only errors on stderr, and no progress bars.
     #[arg(short, long, global = true, conflicts_with = "verbose")]
     pub quiet: bool,
+    /// Log lines as text, or as JSON objects (one per line: timestamp,
+    /// level, stage, message and fields) for schedulers.
+    #[arg(long, global = true, default_value = "text", value_parser = ["text", "json"], value_name = "FORMAT")]
+    pub log_format: String,
 }
 
 #[derive(Debug, Subcommand)]
 pub(crate) enum Command {
     /// Run the whole job on a bundled synthetic takeover day and print what it found.
     Demo(DemoArgs),
+    /// Run a job file: collect, import, score and report, safe to run from cron.
+    Run(RunArgs),
     /// Collect posts live from X, Mastodon and Bluesky into a store.
     Collect(CollectArgs),
     /// Import posts from files into a store (DIR/posts.parquet).
@@ -56,6 +62,41 @@ pub(crate) enum Command {
     Synth(SynthArgs),
     /// Write a Jupyter notebook that loads a report's tables and plots them.
     ExportNotebook(ExportNotebookArgs),
+}
+
+/// `threadlens run`.
+#[derive(Debug, Args)]
+#[command(after_long_help = "\
+The job file (formats.md §6) names the store, the sources (live and files),
+the lexicon, the schedule and the report. It is checked completely before
+anything runs; relative paths are read from the job file's folder.
+
+A run takes the job's lock (DATA_DIR/<job>.lock), collects what is new
+(incremental, from the checkpoints), imports it, then scores and reports into
+a temporary folder that is renamed into place (out_dir, {date} = the run's
+UTC date); `latest` beside it is updated only after a complete success, and
+only the newest `keep` report folders are kept. Kill it at any moment: the
+next run resumes and the store ends with no post missing or doubled.
+
+Exit codes:
+  0  success
+  1  runtime failure (the store or a report could not be written, ...)
+  2  bad job file, lexicon, schedule or missing secret (nothing ran)
+  3  completed with warnings: rejects, incomplete threads, a source
+     stopped (rate limit, retries exhausted), a file source matched nothing
+  4  another run of this job holds the lock (this one did nothing)
+
+Examples:
+  threadlens run --check jobs/nightly.toml
+  threadlens run jobs/nightly.toml
+  threadlens run -q --log-format json jobs/nightly.toml   # for cron / systemd")]
+pub(crate) struct RunArgs {
+    /// The job file.
+    #[arg(value_name = "JOB.toml")]
+    pub job: PathBuf,
+    /// Only check the job file (and that its secrets are set); run nothing.
+    #[arg(long)]
+    pub check: bool,
 }
 
 /// `threadlens collect`.

@@ -33,13 +33,21 @@ pub(crate) fn run(args: &CollectArgs, global: &GlobalArgs) -> Result<ExitCode> {
     })?;
     let sources = sources(args)?;
     let out = &mut std::io::stdout().lock();
-    let reports = collect(&data, &sources, args, global, out)?;
+    let reports = collect(&data, &sources, &CollectOptions::from(args), global, out)?;
     if args.dry_run {
         return Ok(ExitCode::SUCCESS);
     }
     if !args.no_import {
         import_new_pages(&data, global, out)?;
-        audit(&data, out)?;
+        let coverage = audit(&data)?;
+        if let Some(c) = coverage {
+            writeln!(
+                out,
+                "threads: {} (per post: {})",
+                c.summary(),
+                data.join(COVERAGE_FILE).display()
+            )?;
+        }
     }
     let failed = reports.iter().filter(|r| r.error.is_some()).count();
     Ok(match failed {
@@ -140,11 +148,36 @@ fn quick_source(quick: &QuickSource) -> SourceConfig {
     }
 }
 
-/// Run the sources and print one line per source.
-fn collect(
+/// How to run a collection (from `collect`'s flags, or a job's defaults).
+#[derive(Debug, Clone)]
+pub(crate) struct CollectOptions {
+    pub max_pages: Option<u64>,
+    pub max_posts: Option<u64>,
+    pub max_wait: u64,
+    pub timeout: u64,
+    pub concurrency: usize,
+    pub dry_run: bool,
+}
+
+impl From<&CollectArgs> for CollectOptions {
+    fn from(args: &CollectArgs) -> Self {
+        CollectOptions {
+            max_pages: args.max_pages,
+            max_posts: args.max_posts,
+            max_wait: args.max_wait,
+            timeout: args.timeout,
+            concurrency: args.concurrency,
+            dry_run: args.dry_run,
+        }
+    }
+}
+
+/// Run the live sources among `sources` and print one line per source. A
+/// missing secret or bad value is a [`UsageError`], found before any request.
+pub(crate) fn collect(
     data: &Path,
     sources: &[SourceConfig],
-    args: &CollectArgs,
+    args: &CollectOptions,
     global: &GlobalArgs,
     out: &mut dyn Write,
 ) -> Result<Vec<SourceReport>> {
@@ -243,7 +276,11 @@ fn x_estimate(x: &XConfig, max_pages: Option<u64>, max_posts: Option<u64>) -> St
 /// Import raw files that are new or grew since the last import, then
 /// record their sizes. A kill before the record means a re-import, which
 /// the store's merge makes harmless.
-fn import_new_pages(data: &Path, global: &GlobalArgs, out: &mut dyn Write) -> Result<()> {
+pub(crate) fn import_new_pages(
+    data: &Path,
+    global: &GlobalArgs,
+    out: &mut dyn Write,
+) -> Result<()> {
     let record_path = data.join("checkpoints").join(IMPORTED_FILE);
     let mut imported: BTreeMap<String, u64> = match std::fs::read(&record_path) {
         Ok(bytes) => serde_json::from_slice(&bytes).unwrap_or_default(),
@@ -292,24 +329,18 @@ fn import_new_pages(data: &Path, global: &GlobalArgs, out: &mut dyn Write) -> Re
     Ok(())
 }
 
-/// Write coverage.csv and print its one-line summary.
-fn audit(data: &Path, out: &mut dyn Write) -> Result<()> {
+/// Write coverage.csv; the audit, or `None` when the store is still empty.
+pub(crate) fn audit(data: &Path) -> Result<Option<Coverage>> {
     let store = PostStore::open(data)?;
     if !store.posts_path().exists() {
-        return Ok(());
+        return Ok(None);
     }
     let coverage = Coverage::of(store.read_posts()?);
     let path = data.join(COVERAGE_FILE);
     coverage
         .write_csv(&path)
         .with_context(|| format!("cannot write {}", path.display()))?;
-    writeln!(
-        out,
-        "threads: {} (per post: {})",
-        coverage.summary(),
-        path.display()
-    )?;
-    Ok(())
+    Ok(Some(coverage))
 }
 
 /// One spinner per source: pages, posts, and the wait in progress.

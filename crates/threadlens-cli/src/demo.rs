@@ -49,8 +49,8 @@ pub(crate) fn run(args: &crate::cli::DemoArgs, global: &GlobalArgs) -> Result<Ex
         std::fs::write(&path, bytes).with_context(|| format!("cannot write {}", path.display()))?;
     }
     let quiet = GlobalArgs {
-        verbose: global.verbose,
         quiet: true,
+        ..global.clone()
     };
     let mut silent = std::io::sink();
     crate::import::run_to(

@@ -6,11 +6,14 @@ mod cli;
 mod collect;
 mod demo;
 mod import;
+mod job;
 mod kwic;
 mod lexicon;
+mod lock;
 mod logging;
 mod prefetch;
 mod report;
+mod run;
 mod score;
 mod synth;
 
@@ -39,9 +42,14 @@ impl std::error::Error for UsageError {}
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    logging::init(cli.global.verbose, cli.global.quiet);
+    logging::init(
+        cli.global.verbose,
+        cli.global.quiet,
+        cli.global.log_format == "json",
+    );
     let result = match &cli.command {
         Command::Demo(args) => demo::run(args, &cli.global),
+        Command::Run(args) => run::run(args, &cli.global),
         Command::Collect(args) => collect::run(args, &cli.global),
         Command::Import(args) => import::run(args, &cli.global),
         Command::Score(args) => score::run(args, &cli.global),

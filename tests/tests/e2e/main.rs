@@ -9,6 +9,7 @@ mod import;
 mod kwic;
 mod lexicon;
 mod report;
+mod run;
 mod score;
 mod synth;
 
