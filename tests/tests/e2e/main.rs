@@ -5,6 +5,7 @@
 
 mod collect;
 mod demo;
+mod deploy;
 mod import;
 mod kwic;
 mod lexicon;
