@@ -12,7 +12,7 @@ use super::LiveError;
 use super::archive::{PageOrigin, format_time};
 use super::config::BlueskyConfig;
 use super::http::{ApiRequest, Page};
-use super::run::{SourceRun, newer_time};
+use super::run::{SourceRun, newer_time, parse_page};
 use super::secret::Secret;
 use super::x::join;
 
@@ -51,7 +51,7 @@ impl std::fmt::Debug for Session {
     }
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
 struct SearchPage {
     #[serde(default)]
     posts: Vec<PostIds>,
@@ -201,10 +201,7 @@ impl BlueskySource {
             let Some(page) = self.fetch(run, base, session, url).await? else {
                 return Ok(false);
             };
-            let parsed: SearchPage = serde_json::from_str(page.body.get()).unwrap_or(SearchPage {
-                posts: Vec::new(),
-                cursor: None,
-            });
+            let parsed: SearchPage = parse_page(&page);
             run.archive(&page, &origin, parsed.posts.len() as u64)?;
             if self.config.threads {
                 for p in &parsed.posts {

@@ -42,13 +42,14 @@ impl Default for HttpPolicy {
 }
 
 /// The shared connection pool. Redirects are followed only within the same
-/// host and never from https to http, so a token is never forwarded.
+/// host and port and never from https to http, so a token is never
+/// forwarded; a redirect elsewhere comes back as a refusal naming it.
 pub fn http_client() -> Result<Client, LiveError> {
     let policy = reqwest::redirect::Policy::custom(|attempt| {
-        let same_host = attempt
-            .previous()
-            .first()
-            .is_some_and(|first| first.host_str() == attempt.url().host_str());
+        let same_host = attempt.previous().first().is_some_and(|first| {
+            first.host_str() == attempt.url().host_str()
+                && first.port_or_known_default() == attempt.url().port_or_known_default()
+        });
         let downgrade = attempt
             .previous()
             .last()
@@ -301,6 +302,18 @@ impl Fetcher {
             s if s.is_server_error() || s == StatusCode::REQUEST_TIMEOUT => {
                 Ok(Err(Retry::Transient(Transient(format!("HTTP {s}")))))
             }
+            s if s.is_redirection() => Err(LiveError::Refused {
+                source_name: self.source.clone(),
+                status: s.as_u16(),
+                url: shown.to_owned(),
+                body: format!(
+                    "redirected to {}, which is not followed (another host or port, or https to http, could receive the token); point base_url there if it is right",
+                    headers
+                        .get(reqwest::header::LOCATION)
+                        .and_then(|v| v.to_str().ok())
+                        .unwrap_or("an unnamed location")
+                ),
+            }),
             s => {
                 if s == StatusCode::BAD_REQUEST
                     && error_code(&bytes).as_deref() == Some("ExpiredToken")

@@ -10,7 +10,7 @@ use super::LiveError;
 use super::archive::PageOrigin;
 use super::config::MastodonConfig;
 use super::http::{ApiRequest, Page};
-use super::run::{SourceRun, newer_id};
+use super::run::{SourceRun, newer_id, parse_page};
 use super::secret::Secret;
 use super::x::join;
 
@@ -101,8 +101,7 @@ impl MastodonSource {
             let Some(page) = run.fetch(&ApiRequest::get(url, self.token.clone())).await? else {
                 return Ok(());
             };
-            let statuses: Vec<StatusIds> =
-                serde_json::from_str(page.body.get()).unwrap_or_default();
+            let statuses: Vec<StatusIds> = parse_page(&page);
             run.archive(&page, &origin(true), statuses.len() as u64)?;
             if self.config.threads {
                 for s in &statuses {
@@ -157,7 +156,7 @@ fn context_size(page: &Page) -> u64 {
         #[serde(default)]
         descendants: Vec<serde::de::IgnoredAny>,
     }
-    let c: Context = serde_json::from_str(page.body.get()).unwrap_or_default();
+    let c: Context = parse_page(page);
     (c.ancestors.len() + c.descendants.len()) as u64
 }
 

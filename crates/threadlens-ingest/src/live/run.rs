@@ -105,7 +105,7 @@ impl SourceRun {
         origin: &PageOrigin,
         posts: u64,
     ) -> Result<(), LiveError> {
-        self.archive.append(page, origin)?;
+        blocking(|| self.archive.append(page, origin))?;
         self.pages += 1;
         self.posts += posts;
         self.progress.page(self.fetcher.source(), posts);
@@ -117,7 +117,7 @@ impl SourceRun {
         if self.dry_run {
             return Ok(());
         }
-        self.checkpoint_file.save(&self.checkpoint)
+        blocking(|| self.checkpoint_file.save(&self.checkpoint))
     }
 
     /// Whether more requests may be made.
@@ -166,4 +166,23 @@ pub(crate) fn newer_time(a: &str, b: &str) -> bool {
         (Ok(x), Ok(y)) => x > y,
         _ => a > b,
     }
+}
+
+/// Run blocking work (fsync, parsing a page) without stalling the async
+/// runtime's other tasks: on a multi-thread runtime the worker hands its
+/// tasks to another thread first.
+pub(crate) fn blocking<T>(work: impl FnOnce() -> T) -> T {
+    match tokio::runtime::Handle::try_current() {
+        Ok(handle) if handle.runtime_flavor() == tokio::runtime::RuntimeFlavor::MultiThread => {
+            tokio::task::block_in_place(work)
+        }
+        _ => work(),
+    }
+}
+
+/// A page's body read as `T` (the few fields a source needs to page and
+/// find threads), off the runtime's hot path; `T::default()` when the body
+/// has another shape (an error object, say).
+pub(crate) fn parse_page<T: serde::de::DeserializeOwned + Default>(page: &Page) -> T {
+    blocking(|| serde_json::from_str(page.body.get()).unwrap_or_default())
 }

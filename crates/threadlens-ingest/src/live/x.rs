@@ -8,7 +8,7 @@ use super::LiveError;
 use super::archive::PageOrigin;
 use super::config::{XConfig, XEndpoint};
 use super::http::ApiRequest;
-use super::run::{SourceRun, newer_id};
+use super::run::{SourceRun, newer_id, parse_page};
 use super::secret::Secret;
 
 /// Every field the importer maps (formats.md §1), requested on each page.
@@ -30,7 +30,7 @@ pub struct XSource {
     pub token: Secret,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
 struct SearchPage {
     #[serde(default)]
     data: Vec<TweetIds>,
@@ -178,10 +178,7 @@ impl XSource {
             let Some(page) = run.fetch(&request).await? else {
                 return Ok(false);
             };
-            let parsed: SearchPage = serde_json::from_str(page.body.get()).unwrap_or(SearchPage {
-                data: Vec::new(),
-                meta: Meta::default(),
-            });
+            let parsed: SearchPage = parse_page(&page);
             run.archive(&page, &origin, parsed.data.len() as u64)?;
             if matched && self.config.threads {
                 for tweet in &parsed.data {

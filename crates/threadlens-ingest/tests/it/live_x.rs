@@ -499,3 +499,69 @@ fn resumes_after_a_stop_at_every_page_boundary() {
         );
     }
 }
+
+#[test]
+fn a_token_never_follows_a_redirect_elsewhere_nor_goes_over_plain_http() {
+    let elsewhere = TestServer::start(|_| Reply::ok(r#"{"meta":{"result_count":0}}"#));
+    let target = format!("{}/2/tweets/search/recent", elsewhere.base);
+    let redirecting =
+        TestServer::start(move |_| Reply::status(302, "").with_header("location", &target));
+    let dir = tempfile::tempdir().unwrap();
+    let (reports, _) = collect(dir.path(), &source(&redirecting), Budget::default());
+    let err = reports[0].error.as_ref().expect("refused").to_string();
+    assert!(
+        err.contains("HTTP 302") && err.contains("not followed"),
+        "{err}"
+    );
+    assert!(
+        elsewhere.requests().is_empty(),
+        "the other port got nothing"
+    );
+    assert_eq!(redirecting.requests().len(), 1);
+
+    // A redirect within the same server is followed, with the token.
+    let fake = FakeX::new();
+    let same = {
+        let fake = fake.clone();
+        TestServer::start(move |r| {
+            if r.path == "/old/2/tweets/search/recent" {
+                let query = r
+                    .query
+                    .iter()
+                    .map(|(k, v)| {
+                        format!(
+                            "{k}={}",
+                            url::form_urlencoded::byte_serialize(v.as_bytes()).collect::<String>()
+                        )
+                    })
+                    .collect::<Vec<_>>()
+                    .join("&");
+                return Reply::status(301, "")
+                    .with_header("location", &format!("/2/tweets/search/recent?{query}"));
+            }
+            fake.answer(r)
+        })
+    };
+    let mut config = source(&same);
+    if let SourceConfig::X(x) = &mut config[0] {
+        x.base_url = Some(format!("{}/old", same.base));
+        x.threads = false;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let (reports, _) = collect(dir.path(), &config, Budget::default());
+    assert!(reports[0].error.is_none(), "{:?}", reports[0].error);
+    assert_eq!(archived(dir.path()).0.len(), 25);
+
+    // Plain HTTP to a non-loopback host: refused before connecting.
+    let mut config = source(&same);
+    if let SourceConfig::X(x) = &mut config[0] {
+        x.base_url = Some("http://api.example.invalid".into());
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let (reports, _) = collect(dir.path(), &config, Budget::default());
+    let err = reports[0].error.as_ref().unwrap().to_string();
+    assert!(
+        err.contains("refusing to send a token over plain HTTP to api.example.invalid"),
+        "{err}"
+    );
+}
