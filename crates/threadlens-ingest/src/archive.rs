@@ -199,6 +199,7 @@ impl ArchiveParser {
             source: self.ctx.source.clone(),
             collected_at: self.ctx.collected_at,
             local_ref: None,
+            seen_on: Vec::new(),
             post_id: id,
         })
     }

@@ -159,6 +159,7 @@ impl GenericRecord {
                 .unwrap_or_else(|| ctx.source.clone()),
             collected_at,
             local_ref: None,
+            seen_on: Vec::new(),
             post_id,
         })
     }

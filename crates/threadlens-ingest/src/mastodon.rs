@@ -246,6 +246,7 @@ impl MastodonParser {
             source: self.ctx.source.clone(),
             collected_at: self.ctx.collected_at,
             local_ref: s.id.as_ref().map(|id| format!("{serving}/{id}")),
+            seen_on: s.id.iter().map(|id| format!("{serving}/{id}")).collect(),
             post_id: uri,
         })
     }

@@ -381,6 +381,7 @@ impl XParser {
             source: self.ctx.source.clone(),
             collected_at: self.ctx.collected_at(retrieved_at),
             local_ref: None,
+            seen_on: Vec::new(),
             post_id: id,
         })
     }

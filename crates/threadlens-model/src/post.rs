@@ -67,6 +67,11 @@ pub struct Post {
     /// parent by local id can be resolved to its `uri` later. An added
     /// column (formats.md allows adding); `None` on other platforms.
     pub local_ref: Option<String>,
+    /// Mastodon only: `<host>/<local id>` on every instance that served the
+    /// status (merged over duplicates), so the instances that saw a post are
+    /// recorded and replies from any of them resolve. An added column; empty
+    /// on other platforms.
+    pub seen_on: Vec<String>,
 }
 
 /// The identity of a post: duplicates share it (formats.md §1).
@@ -120,6 +125,7 @@ impl Post {
             source: String::new(),
             collected_at: created_at,
             local_ref: None,
+            seen_on: Vec::new(),
         }
     }
 
@@ -138,9 +144,17 @@ impl Post {
     pub fn merge_duplicate(&mut self, other: Post) -> MergeOutcome {
         debug_assert_eq!(self.key(), other.key());
         let matched = self.matched || other.matched;
+        let mut seen_on = self.seen_on.clone();
+        seen_on.extend(other.seen_on.iter().cloned());
+        seen_on.sort();
+        seen_on.dedup();
         let mut outcome = MergeOutcome::Unchanged;
         if other.collected_at > self.collected_at && other != *self {
             *self = other;
+            outcome = MergeOutcome::Updated;
+        }
+        if self.seen_on != seen_on {
+            self.seen_on = seen_on;
             outcome = MergeOutcome::Updated;
         }
         if self.matched != matched {

@@ -56,6 +56,10 @@ pub(crate) fn encode(post: &Post, source: u32, out: &mut Vec<u8>) {
     }
     put_len(out, source as usize);
     put_opt_str(out, post.local_ref.as_deref());
+    put_len(out, post.seen_on.len());
+    for item in &post.seen_on {
+        put_str(out, item);
+    }
 }
 
 /// The platform and post id at the start of an encoding.
@@ -102,6 +106,7 @@ pub(crate) fn decode(bytes: &[u8], matched: bool, sources: &[String]) -> Option<
     let impressions = r.opt_u64()?;
     let source = sources.get(r.len()?)?.clone();
     let local_ref = r.opt_string()?;
+    let seen_on = r.list()?;
     Some(Post {
         platform,
         post_id,
@@ -130,6 +135,7 @@ pub(crate) fn decode(bytes: &[u8], matched: bool, sources: &[String]) -> Option<
         source,
         collected_at,
         local_ref,
+        seen_on,
     })
 }
 

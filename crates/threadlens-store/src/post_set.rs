@@ -246,9 +246,15 @@ impl PostSet {
             .iter()
             .filter_map(|&i| Some((i, self.decode(i)?)))
             .collect();
+        // Every instance's local id of a status leads to its uri.
         let by_local: HashMap<String, String> = posts
             .values()
-            .filter_map(|p| Some((p.local_ref.clone()?, p.post_id.clone())))
+            .flat_map(|p| {
+                p.local_ref
+                    .iter()
+                    .chain(&p.seen_on)
+                    .map(|r| (r.clone(), p.post_id.clone()))
+            })
             .collect();
         let mut touched = Vec::new();
         for (&i, post) in posts.iter_mut() {

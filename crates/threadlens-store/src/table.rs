@@ -76,6 +76,7 @@ pub(crate) fn to_frame(posts: &[&Post]) -> PolarsResult<DataFrame> {
             text("source", |p| &p.source),
             time("collected_at", |p| p.collected_at),
             opt_text("local_ref", |p| p.local_ref.as_deref()),
+            list("seen_on", |p| &p.seen_on),
         ],
     )
 }
@@ -262,6 +263,13 @@ pub(crate) fn from_frame(df: &DataFrame, path: &Path) -> Result<Vec<Post>> {
     let source = strs("source")?;
     let collected_at = times("collected_at")?;
     let local_ref = optional_strs("local_ref")?;
+    // Added after v1's first stores: absent means empty.
+    let seen_on = if df.column("seen_on").is_ok() {
+        lists("seen_on")?
+    } else {
+        vec![Vec::new(); df.height()]
+    };
+    let mut seen_on = seen_on.into_iter();
 
     let mut lists = (hashtags.into_iter(), mentions.into_iter(), urls.into_iter());
     let mut posts = Vec::with_capacity(df.height());
@@ -315,6 +323,7 @@ pub(crate) fn from_frame(df: &DataFrame, path: &Path) -> Result<Vec<Post>> {
             source: required(&source, "source")?,
             collected_at: instant(&collected_at, "collected_at")?,
             local_ref: owned(&local_ref),
+            seen_on: seen_on.next().unwrap_or_default(),
         });
     }
     Ok(posts)

@@ -196,6 +196,22 @@ fn merges_instances_by_uri_and_fetches_contexts() {
         (5, 2),
         "only statuses with replies"
     );
+    // A status both instances served records both (and its local ids there).
+    let both = collected
+        .unique()
+        .into_iter()
+        .find(|p| p.post_id == uri(45))
+        .unwrap();
+    let hosts: Vec<&str> = both
+        .seen_on
+        .iter()
+        .map(|r| r.rsplit_once('/').unwrap().0)
+        .collect();
+    assert_eq!(hosts.len(), 2, "{:?}", both.seen_on);
+    assert!(
+        hosts.contains(&sa.base.trim_start_matches("http://"))
+            && hosts.contains(&sb.base.trim_start_matches("http://"))
+    );
     // Replies keep their parent as `<instance host>/<local id>` for the store to resolve.
     let host_a = sa.base.trim_start_matches("http://");
     let reply = collected.post(&uri(10_000 + 10 * 10 + 1));

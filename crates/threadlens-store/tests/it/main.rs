@@ -322,3 +322,57 @@ fn the_table_is_readable_by_others_like_any_written_file() {
         & 0o777;
     assert_eq!(mode, 0o644);
 }
+
+/// A status seen on two instances keeps both local ids (`seen_on`), so a
+/// reply fetched from either instance resolves, whichever copy was kept.
+#[test]
+fn a_status_seen_on_two_instances_resolves_replies_from_both() {
+    let t = at("2022-06-28T09:00:00Z");
+    let uri = "https://origin.example/statuses/1";
+    let copy = |host: &str, local: &str, collected: &str| {
+        let mut p = Post::minimal(Platform::Mastodon, uri, t);
+        p.local_ref = Some(format!("{host}/{local}"));
+        p.seen_on = vec![format!("{host}/{local}")];
+        p.conversation_id = Some(uri.into());
+        p.collected_at = at(collected);
+        p
+    };
+    let reply_from = |id: &str, parent: &str| {
+        let mut p = Post::minimal(Platform::Mastodon, id, t);
+        p.reply_to_post_id = Some(parent.into());
+        p
+    };
+    let mut set = PostSet::new();
+    set.insert(copy("a.example", "100", "2022-06-29T00:00:00Z"));
+    set.insert(copy("b.example", "9000", "2022-06-30T00:00:00Z"));
+    set.insert(reply_from("https://x.example/r-a", "a.example/100"));
+    set.insert(reply_from("https://x.example/r-b", "b.example/9000"));
+    set.resolve_references();
+    let kept = set.get(Platform::Mastodon, uri).unwrap();
+    assert_eq!(kept.seen_on, ["a.example/100", "b.example/9000"]);
+    assert_eq!(
+        kept.local_ref.as_deref(),
+        Some("b.example/9000"),
+        "the latest copy's"
+    );
+    for r in ["https://x.example/r-a", "https://x.example/r-b"] {
+        assert_eq!(
+            set.get(Platform::Mastodon, r)
+                .unwrap()
+                .reply_to_post_id
+                .as_deref(),
+            Some(uri),
+            "{r}"
+        );
+    }
+
+    // And seen_on survives a round trip through posts.parquet.
+    let dir = tempfile::tempdir().unwrap();
+    let store = PostStore::open(dir.path()).unwrap();
+    store.commit(&set).unwrap();
+    let back = store.load().unwrap();
+    assert_eq!(
+        back.get(Platform::Mastodon, uri).unwrap().seen_on,
+        ["a.example/100", "b.example/9000"]
+    );
+}
