@@ -90,9 +90,9 @@ fn collects_imports_and_audits_threads_without_leaking_the_token() {
         stdout.contains("reads") && stdout.contains("monthly post cap"),
         "cost note first: {stdout}"
     );
-    // 2 search pages + 12 conversations.
+    // 2 search pages + the one conversation with replies.
     assert!(
-        stdout.contains("x:#SolvingTogether: 14 pages, 25 posts, 14 requests, 0 threads pending"),
+        stdout.contains("x:#SolvingTogether: 3 pages, 14 posts, 3 requests, 0 threads pending"),
         "{stdout}"
     );
     assert!(
@@ -118,7 +118,7 @@ fn collects_imports_and_audits_threads_without_leaking_the_token() {
         !reply.matched && reply.source == "x:#SolvingTogether",
         "{reply:?}"
     );
-    assert_eq!(server.requests().len(), 14);
+    assert_eq!(server.requests().len(), 3);
 
     // The raw archive re-imports into the same posts.
     let again = dir.path().join("again");

@@ -51,6 +51,8 @@ struct TweetIds {
 struct Metrics {
     #[serde(default)]
     quote_count: u64,
+    #[serde(default)]
+    reply_count: u64,
 }
 
 /// The prefix of a pending key that asks for a tweet's quotes.
@@ -183,7 +185,11 @@ impl XSource {
             if matched && self.config.threads {
                 for tweet in &parsed.data {
                     let conversation = tweet.conversation_id.as_deref().unwrap_or(&tweet.id);
-                    run.checkpoint.queue_thread(conversation.to_owned());
+                    let replies = tweet.public_metrics.as_ref().map_or(0, |m| m.reply_count);
+                    // A root nobody answered has no thread to fetch (yet).
+                    if conversation != tweet.id || replies > 0 {
+                        run.checkpoint.queue_thread(conversation.to_owned());
+                    }
                     let quotes = tweet.public_metrics.as_ref().map_or(0, |m| m.quote_count);
                     if self.config.quotes && quotes > 0 {
                         run.checkpoint
