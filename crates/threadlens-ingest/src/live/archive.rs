@@ -64,7 +64,6 @@ pub struct PageOrigin {
 pub struct RawArchive {
     dir: PathBuf,
     open: Option<(String, File)>,
-    lines: u64,
 }
 
 impl RawArchive {
@@ -73,18 +72,7 @@ impl RawArchive {
         RawArchive {
             dir: data_dir.join("raw").join(source_slug),
             open: None,
-            lines: 0,
         }
-    }
-
-    /// The folder written to.
-    pub fn dir(&self) -> &Path {
-        &self.dir
-    }
-
-    /// Pages appended by this archive.
-    pub fn lines(&self) -> u64 {
-        self.lines
     }
 
     /// Append `page` and make it durable.
@@ -108,7 +96,6 @@ impl RawArchive {
         file.write_all(&line)
             .and_then(|()| file.sync_data())
             .map_err(io_error(&path))?;
-        self.lines += 1;
         Ok(())
     }
 

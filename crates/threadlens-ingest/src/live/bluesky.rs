@@ -11,10 +11,9 @@ use threadlens_model::{Platform, parse_timestamp};
 use super::LiveError;
 use super::archive::{PageOrigin, format_time};
 use super::config::BlueskyConfig;
-use super::http::{ApiRequest, Page};
+use super::http::{ApiRequest, Page, join};
 use super::run::{SourceRun, newer_time, parse_page};
 use super::secret::Secret;
-use super::x::join;
 
 /// The default server: the PDS that proxies the AppView.
 pub const BLUESKY_API: &str = "https://bsky.social";
@@ -68,6 +67,32 @@ struct PostIds {
     indexed_at: Option<String>,
 }
 
+/// A `getPostThread` response, read only to count its posts.
+#[derive(Deserialize, Default)]
+struct ThreadPage {
+    #[serde(default)]
+    thread: Option<ThreadNode>,
+}
+
+#[derive(Deserialize)]
+struct ThreadNode {
+    #[serde(default)]
+    post: Option<serde::de::IgnoredAny>,
+    #[serde(default)]
+    parent: Option<Box<ThreadNode>>,
+    #[serde(default)]
+    replies: Vec<ThreadNode>,
+}
+
+impl ThreadNode {
+    /// Posts in this node, its ancestors and its replies.
+    fn size(&self) -> u64 {
+        u64::from(self.post.is_some())
+            + self.parent.as_ref().map_or(0, |p| p.size())
+            + self.replies.iter().map(ThreadNode::size).sum::<u64>()
+    }
+}
+
 /// One search window: a query key and its fixed bounds.
 struct Window {
     key: String,
@@ -109,11 +134,9 @@ impl BlueskySource {
             let Some(page) = self.fetch(run, &base, &mut session, url).await? else {
                 break;
             };
-            let count = page
-                .body
-                .get()
-                .matches("\"$type\":\"app.bsky.feed.defs#threadViewPost\"")
-                .count() as u64;
+            let count = parse_page::<ThreadPage>(&page)
+                .thread
+                .map_or(0, |t| t.size());
             run.archive(&page, &origin, count)?;
             run.checkpoint.thread_done(&uri);
             run.save()?;

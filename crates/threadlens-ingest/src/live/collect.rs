@@ -32,54 +32,43 @@ pub trait Source: Send + Sync {
     fn collect<'a>(&'a self, run: &'a mut SourceRun) -> Collecting<'a>;
 }
 
-/// A source with its folder-safe name.
-struct Named<S> {
+/// A configured source with its folder-safe name.
+struct Named {
     slug: String,
-    inner: S,
+    inner: Platform,
 }
 
-impl Source for Named<XSource> {
+/// The platform-specific part of a [`Named`] source.
+enum Platform {
+    X(XSource),
+    Mastodon(MastodonSource),
+    Bluesky(BlueskySource),
+}
+
+impl Source for Named {
     fn slug(&self) -> &str {
         &self.slug
     }
     fn name(&self) -> &str {
-        &self.inner.name
+        match &self.inner {
+            Platform::X(s) => &s.name,
+            Platform::Mastodon(s) => &s.name,
+            Platform::Bluesky(s) => &s.name,
+        }
     }
     fn platform(&self) -> &'static str {
-        "x"
+        match &self.inner {
+            Platform::X(_) => "x",
+            Platform::Mastodon(_) => "mastodon",
+            Platform::Bluesky(_) => "bluesky",
+        }
     }
     fn collect<'a>(&'a self, run: &'a mut SourceRun) -> Collecting<'a> {
-        Box::pin(self.inner.collect(run))
-    }
-}
-
-impl Source for Named<MastodonSource> {
-    fn slug(&self) -> &str {
-        &self.slug
-    }
-    fn name(&self) -> &str {
-        &self.inner.name
-    }
-    fn platform(&self) -> &'static str {
-        "mastodon"
-    }
-    fn collect<'a>(&'a self, run: &'a mut SourceRun) -> Collecting<'a> {
-        Box::pin(self.inner.collect(run))
-    }
-}
-
-impl Source for Named<BlueskySource> {
-    fn slug(&self) -> &str {
-        &self.slug
-    }
-    fn name(&self) -> &str {
-        &self.inner.name
-    }
-    fn platform(&self) -> &'static str {
-        "bluesky"
-    }
-    fn collect<'a>(&'a self, run: &'a mut SourceRun) -> Collecting<'a> {
-        Box::pin(self.inner.collect(run))
+        match &self.inner {
+            Platform::X(s) => Box::pin(s.collect(run)),
+            Platform::Mastodon(s) => Box::pin(s.collect(run)),
+            Platform::Bluesky(s) => Box::pin(s.collect(run)),
+        }
     }
 }
 
@@ -162,11 +151,11 @@ impl Collector {
                     let token = self.secret(&name, var, "an X API bearer token")?;
                     out.push(Arc::new(Named {
                         slug: unique(format!("x-{}", slug(c.name.as_deref().unwrap_or(&c.query)))),
-                        inner: XSource {
+                        inner: Platform::X(XSource {
                             config: c.clone(),
                             name,
                             token,
-                        },
+                        }),
                     }));
                 }
                 SourceConfig::Mastodon(c) => {
@@ -201,12 +190,12 @@ impl Collector {
                                 slug(c.name.as_deref().unwrap_or(&tags)),
                                 slug(&host)
                             )),
-                            inner: MastodonSource {
+                            inner: Platform::Mastodon(MastodonSource {
                                 config: c.clone(),
                                 instance: url,
                                 name,
                                 token: token.clone(),
-                            },
+                            }),
                         }));
                     }
                 }
@@ -235,13 +224,13 @@ impl Collector {
                         .join(format!("{slug}.session.json"));
                     out.push(Arc::new(Named {
                         slug,
-                        inner: BlueskySource {
+                        inner: Platform::Bluesky(BlueskySource {
                             config: c.clone(),
                             name,
                             handle,
                             password,
                             session_file,
-                        },
+                        }),
                     }));
                 }
                 SourceConfig::File(_) => {}

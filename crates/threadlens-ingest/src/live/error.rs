@@ -110,19 +110,6 @@ pub enum LiveError {
     },
 }
 
-impl LiveError {
-    /// Whether the source was skipped for a reason a later run may not have
-    /// (retries ran out, rate limits): the scheduler's "warning" case.
-    pub fn is_transient(&self) -> bool {
-        matches!(
-            self,
-            LiveError::GaveUp { .. }
-                | LiveError::RateLimited { .. }
-                | LiveError::UsageCapExceeded { .. }
-        )
-    }
-}
-
 pub(crate) fn io_error(path: &std::path::Path) -> impl FnOnce(std::io::Error) -> LiveError + '_ {
     move |source| LiveError::Io {
         path: path.to_owned(),

@@ -67,6 +67,17 @@ pub fn http_client() -> Result<Client, LiveError> {
         .map_err(|e| LiveError::Config(format!("cannot start the HTTP client: {e}")))
 }
 
+/// `base` + `path`, keeping any path prefix of `base` (a proxy's `/x/`).
+pub(crate) fn join(base: &Url, path: &str) -> Result<Url, LiveError> {
+    let mut base = base.clone();
+    if !base.path().ends_with('/') {
+        let p = format!("{}/", base.path());
+        base.set_path(&p);
+    }
+    base.join(path)
+        .map_err(|e| LiveError::Config(format!("{base}{path}: {e}")))
+}
+
 /// One API request.
 #[derive(Debug, Clone)]
 pub struct ApiRequest {
@@ -155,11 +166,6 @@ impl Fetcher {
     /// The source's name.
     pub fn source(&self) -> &str {
         &self.source
-    }
-
-    /// The clock.
-    pub fn clock(&self) -> &dyn Clock {
-        self.clock.as_ref()
     }
 
     /// Send `request` until it succeeds with a JSON body, retrying what is

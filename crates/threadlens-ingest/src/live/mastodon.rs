@@ -9,10 +9,9 @@ use threadlens_model::Platform;
 use super::LiveError;
 use super::archive::PageOrigin;
 use super::config::MastodonConfig;
-use super::http::{ApiRequest, Page};
+use super::http::{ApiRequest, Page, join};
 use super::run::{SourceRun, newer_id, parse_page};
 use super::secret::Secret;
-use super::x::join;
 
 /// A hashtag timeline on one instance.
 #[derive(Debug, Clone)]
@@ -45,12 +44,11 @@ fn id_text(v: &serde_json::Value) -> Option<String> {
 }
 
 impl MastodonSource {
+    /// The instance as the importer names it (`host[:port]`), owner of local ids.
     fn host(&self) -> String {
-        match (self.instance.host_str(), self.instance.port()) {
-            (Some(h), Some(p)) => format!("{h}:{p}"),
-            (Some(h), None) => h.to_owned(),
-            _ => self.instance.to_string(),
-        }
+        crate::context::url_host(self.instance.as_str())
+            .unwrap_or(self.instance.as_str())
+            .to_owned()
     }
 
     /// Page the timeline, then fetch the contexts it asked for.

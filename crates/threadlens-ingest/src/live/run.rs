@@ -144,11 +144,6 @@ impl SourceRun {
     pub fn stopped_by_budget(&self) -> bool {
         self.stopped_by_budget
     }
-
-    /// The archive folder.
-    pub fn archive_dir(&self) -> &std::path::Path {
-        self.archive.dir()
-    }
 }
 
 /// Whether numeric id `a` is newer (greater) than `b`: snowflake ids and

@@ -7,7 +7,7 @@ use threadlens_model::Platform;
 use super::LiveError;
 use super::archive::PageOrigin;
 use super::config::{XConfig, XEndpoint};
-use super::http::ApiRequest;
+use super::http::{ApiRequest, join};
 use super::run::{SourceRun, newer_id, parse_page};
 use super::secret::Secret;
 
@@ -211,15 +211,4 @@ impl XSource {
             }
         }
     }
-}
-
-/// `base` + `path`, keeping any path prefix of `base` (a proxy's `/x/`).
-pub(crate) fn join(base: &Url, path: &str) -> Result<Url, LiveError> {
-    let mut base = base.clone();
-    if !base.path().ends_with('/') {
-        let p = format!("{}/", base.path());
-        base.set_path(&p);
-    }
-    base.join(path)
-        .map_err(|e| LiveError::Config(format!("{base}{path}: {e}")))
 }

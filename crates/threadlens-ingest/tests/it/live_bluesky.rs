@@ -222,6 +222,8 @@ fn searches_refreshes_an_expired_token_and_fetches_threads() {
         .filter(|r| r.path.ends_with("getPostThread"))
         .count();
     assert_eq!(threads, 5);
+    // 25 found by search, then 3 posts (root and two replies) per thread.
+    assert_eq!(reports[0].posts, 25 + 5 * 3);
 
     // The session is cached owner-only and reused by the next run.
     let session = dir
