@@ -1,0 +1,319 @@
+//! `threadlens import`.
+
+use threadlens_model::{Platform, Reject};
+use threadlens_store::PostStore;
+
+use crate::{data, text, threadlens};
+
+fn out_dir(dir: &tempfile::TempDir) -> String {
+    dir.path().join("store").display().to_string()
+}
+
+#[test]
+fn import_prints_a_summary_per_file_and_is_idempotent() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = out_dir(&dir);
+    let twarc = data("twarc2_pages.jsonl");
+    let first = threadlens(&[
+        "import",
+        "--out",
+        &out,
+        &twarc,
+        &data("bluesky_search.json"),
+    ]);
+    let (stdout, stderr) = text(&first);
+    assert!(first.status.success(), "{stderr}");
+    assert!(
+        stdout.contains(
+            "twarc2_pages.jsonl (detected twarc2): read 9, imported 6, duplicates 0, rejected 3"
+        ),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains(
+            "bluesky_search.json (detected bluesky): read 3, imported 2, duplicates 0, rejected 1"
+        ),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("posts.parquet: 8 posts (8 new)"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("4 records rejected"), "{stdout}");
+    // Each reject is named on stderr with file, line and reason.
+    assert!(
+        stderr.contains("twarc2_pages.jsonl:5: missing field `created_at`"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("bluesky_search.json:"), "{stderr}");
+
+    let store = PostStore::open(&out).unwrap();
+    let table = std::fs::read(store.posts_path()).unwrap();
+    let modified = std::fs::metadata(store.posts_path())
+        .unwrap()
+        .modified()
+        .unwrap();
+    let rejects = std::fs::read(store.rejects_path()).unwrap();
+
+    let again = threadlens(&[
+        "import",
+        "--out",
+        &out,
+        &twarc,
+        &data("bluesky_search.json"),
+    ]);
+    let (stdout, _) = text(&again);
+    assert!(again.status.success());
+    assert!(
+        stdout.contains("read 9, imported 0, duplicates 6, rejected 3"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("posts.parquet: 8 posts (unchanged)"),
+        "{stdout}"
+    );
+    assert_eq!(
+        std::fs::read(store.posts_path()).unwrap(),
+        table,
+        "the table is byte for byte the same"
+    );
+    assert_eq!(
+        std::fs::metadata(store.posts_path())
+            .unwrap()
+            .modified()
+            .unwrap(),
+        modified,
+        "and not rewritten"
+    );
+    assert_eq!(
+        std::fs::read(store.rejects_path()).unwrap(),
+        rejects,
+        "rejects are not recorded twice"
+    );
+}
+
+#[test]
+fn rejects_file_names_file_line_reason_and_raw_record() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = out_dir(&dir);
+    let output = threadlens(&[
+        "import",
+        "--format",
+        "jsonl",
+        "--out",
+        &out,
+        &data("generic.jsonl"),
+    ]);
+    assert!(output.status.success());
+    let text = std::fs::read_to_string(PostStore::open(&out).unwrap().rejects_path()).unwrap();
+    let rejects: Vec<Reject> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(rejects.len(), 4);
+    assert!(rejects[0].file.ends_with("generic.jsonl"));
+    assert_eq!(
+        (rejects[0].line, rejects[0].reason.as_str()),
+        (4, "missing field `created_at`")
+    );
+    assert_eq!(
+        rejects[0].raw,
+        r#"{"id": "a-3", "text": "no timestamp", "author": "someone"}"#
+    );
+}
+
+#[test]
+fn a_missing_file_is_a_usage_error_and_nothing_is_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = out_dir(&dir);
+    let output = threadlens(&[
+        "import",
+        "--out",
+        &out,
+        &data("twarc2_pages.jsonl"),
+        "/no/such/file.jsonl",
+    ]);
+    let (_, stderr) = text(&output);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("/no/such/file.jsonl"), "{stderr}");
+    assert!(
+        !std::path::Path::new(&out).exists(),
+        "the store was not even created"
+    );
+}
+
+#[test]
+fn an_unknown_format_is_a_usage_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = threadlens(&[
+        "import",
+        "--format",
+        "myspace",
+        "--out",
+        &out_dir(&dir),
+        &data("generic.jsonl"),
+    ]);
+    let (_, stderr) = text(&output);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr.contains("myspace") && stderr.contains("twarc2"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_csv_map_naming_a_missing_column_fails_that_file_only() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = out_dir(&dir);
+    let map = "id=tweet_id,created_at=posted,author=user,text=content";
+    let output = threadlens(&[
+        "import",
+        "--map",
+        map,
+        "--out",
+        &out,
+        &data("generic.csv"),
+        &data("twarc2_pages.jsonl"),
+    ]);
+    let (stdout, stderr) = text(&output);
+    assert_eq!(output.status.code(), Some(1), "{stdout}{stderr}");
+    assert!(
+        stdout.contains("generic.csv: not imported") && stdout.contains("generic.csv:1"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("field `text`") && stdout.contains("\"content\""),
+        "{stdout}"
+    );
+    assert!(
+        stderr.contains("1 of 2 files could not be imported"),
+        "{stderr}"
+    );
+    assert_eq!(
+        PostStore::open(&out).unwrap().read_posts().unwrap().len(),
+        6,
+        "the good file is kept"
+    );
+}
+
+#[test]
+fn nineteen_digit_ids_survive_csv_jsonl_and_parquet() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = out_dir(&dir);
+    let map = "id=tweet_id,created_at=posted,author=user,text=body,likes=likes_n,hashtags=tags";
+    let csv = threadlens(&[
+        "import",
+        "--format",
+        "csv",
+        "--map",
+        map,
+        "--out",
+        &out,
+        &data("generic.csv"),
+    ]);
+    assert!(csv.status.success(), "{}", text(&csv).1);
+    let jsonl = threadlens(&[
+        "import",
+        "--format",
+        "jsonl",
+        "--out",
+        &out,
+        &data("generic.jsonl"),
+    ]);
+    assert!(jsonl.status.success());
+    let posts = PostStore::open(&out).unwrap().read_posts().unwrap();
+    let ids: Vec<(&Platform, &str)> = posts
+        .iter()
+        .map(|p| (&p.platform, p.post_id.as_str()))
+        .collect();
+    for id in ["1440714901538803715", "1440714901538803716"] {
+        assert!(
+            ids.contains(&(&Platform::Import, id)),
+            "csv id {id} in {ids:?}"
+        );
+    }
+    // The jsonl file gives 1440714901538803715 as a bare JSON integer (> 2^53).
+    assert!(
+        ids.contains(&(&Platform::X, "1440714901538803715")),
+        "{ids:?}"
+    );
+}
+
+#[test]
+fn mastodon_replies_resolve_when_the_parent_arrives_later() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = out_dir(&dir);
+    let reply = dir.path().join("reply.jsonl");
+    let parent = dir.path().join("parent.jsonl");
+    std::fs::write(
+        &reply,
+        r#"{"id":"20","uri":"https://remote.example/notes/r","created_at":"2022-06-28T09:05:00Z","in_reply_to_id":"10","in_reply_to_account_id":"1","content":"<p>reply</p>","account":{"id":"7","acct":"zed@remote.example","url":"https://remote.example/zed"},"mentions":[]}"#,
+    )
+    .unwrap();
+    std::fs::write(
+        &parent,
+        r#"{"id":"10","uri":"https://home.example/users/a/statuses/10","created_at":"2022-06-28T09:00:00Z","content":"<p>root</p>","account":{"id":"1","acct":"a","url":"https://home.example/@a"},"mentions":[]}"#,
+    )
+    .unwrap();
+    let reply_path = reply.display().to_string();
+    let parent_path = parent.display().to_string();
+    let first = threadlens(&[
+        "import",
+        "--format",
+        "mastodon",
+        "--instance",
+        "home.example",
+        "--out",
+        &out,
+        &reply_path,
+    ]);
+    assert!(first.status.success());
+    let posts = PostStore::open(&out).unwrap().read_posts().unwrap();
+    assert_eq!(
+        posts[0].reply_to_post_id.as_deref(),
+        Some("home.example/10"),
+        "kept as <host>/<local id>"
+    );
+    let second = threadlens(&[
+        "import",
+        "--format",
+        "mastodon",
+        "--out",
+        &out,
+        &parent_path,
+    ]);
+    assert!(second.status.success());
+    let posts = PostStore::open(&out).unwrap().read_posts().unwrap();
+    let reply = posts
+        .iter()
+        .find(|p| p.post_id == "https://remote.example/notes/r")
+        .unwrap();
+    assert_eq!(
+        reply.reply_to_post_id.as_deref(),
+        Some("https://home.example/users/a/statuses/10")
+    );
+    assert_eq!(
+        reply.conversation_id.as_deref(),
+        Some("https://home.example/users/a/statuses/10")
+    );
+}
+
+#[test]
+fn help_teaches_and_version_answers() {
+    let help = threadlens(&["import", "--help"]);
+    let (stdout, _) = text(&help);
+    assert!(help.status.success());
+    for needle in [
+        "Examples:",
+        "x-archive",
+        "--map",
+        "rejects.jsonl",
+        "Importing the same file twice changes nothing",
+    ] {
+        assert!(stdout.contains(needle), "--help lacks {needle:?}");
+    }
+    let version = threadlens(&["--version"]);
+    assert!(text(&version).0.starts_with("threadlens "));
+    let top = threadlens(&["--help"]);
+    assert!(text(&top).0.contains("Exit codes"));
+}

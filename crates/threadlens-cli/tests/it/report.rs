@@ -1,0 +1,300 @@
+//! `threadlens report` on the hand-built fixture day
+//! (`crates/threadlens-report/tests/data/fixture-day/`): every table as CSV
+//! and the Markdown report are snapshots, reviewed by hand when first
+//! written; the takeover table's numbers are worked out in
+//! `crates/threadlens-report/tests/it/takeover_day.rs`.
+
+use std::path::{Path, PathBuf};
+
+use crate::{text, threadlens};
+
+fn fixture(name: &str) -> String {
+    crate::repo("crates/threadlens-report/tests/data/fixture-day")
+        .join(name)
+        .display()
+        .to_string()
+}
+
+/// Import the day and write its report; the report folder.
+fn report(dir: &tempfile::TempDir, extra: &[&str]) -> PathBuf {
+    let store = dir.path().join("store");
+    let store = store.to_str().unwrap();
+    let import = threadlens(&[
+        "import",
+        "--format",
+        "jsonl",
+        "--out",
+        store,
+        &fixture("posts.jsonl"),
+    ]);
+    assert!(import.status.success(), "{import:?}");
+    let out = dir.path().join("report");
+    let lexicon = fixture("lexicon.toml");
+    let mut args = vec![
+        "report",
+        "--data",
+        store,
+        "--lexicon",
+        &lexicon,
+        "--out",
+        out.to_str().unwrap(),
+    ];
+    args.extend_from_slice(extra);
+    let output = threadlens(&args);
+    assert!(output.status.success(), "{output:?}");
+    out
+}
+
+const TABLES: [&str; 9] = [
+    "post_scores",
+    "theme_summary",
+    "theme_by_period",
+    "theme_by_slot",
+    "takeover_engagement",
+    "top_contributors",
+    "top_hashtags",
+    "top_terms",
+    "theme_cooccurrence",
+];
+
+#[test]
+fn every_table_of_the_fixture_day() {
+    let dir = tempfile::tempdir().unwrap();
+    let schedule = fixture("schedule.toml");
+    let out = report(
+        &dir,
+        &[
+            "--schedule",
+            &schedule,
+            "--period",
+            "hour",
+            "--format",
+            "csv,parquet,json,md,xlsx",
+        ],
+    );
+    for table in TABLES.iter().chain(&["kwic"]) {
+        let csv = std::fs::read_to_string(out.join(format!("{table}.csv"))).unwrap();
+        insta::assert_snapshot!(format!("fixture_day_{table}_csv"), csv);
+        assert!(
+            out.join(format!("{table}.parquet")).is_file(),
+            "{table}.parquet"
+        );
+    }
+    for table in &TABLES[1..] {
+        assert!(out.join(format!("{table}.json")).is_file(), "{table}.json");
+    }
+    let md = std::fs::read_to_string(out.join("report.md")).unwrap();
+    insta::assert_snapshot!("fixture_day_report_md", md);
+    assert!(out.join("report.xlsx").is_file());
+
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("manifest.json")).unwrap()).unwrap();
+    assert_eq!(manifest["period"], "hour");
+    assert_eq!(manifest["timezone"], "Europe/London");
+    assert_eq!(manifest["inputs"][1]["rows"], 3, "the schedule's slots");
+    assert_eq!(manifest["posts_left_out"], 1, "the repost");
+}
+
+#[test]
+fn text_that_looks_like_code_stays_text() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = report(&dir, &["--format", "csv,md"]);
+    let kwic = std::fs::read_to_string(out.join("kwic.csv")).unwrap();
+    assert!(
+        kwic.contains("21,candour,honest,\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\") \",honest,"),
+        "{kwic}"
+    );
+    let contributors = std::fs::read_to_string(out.join("top_contributors.csv")).unwrap();
+    assert!(contributors.contains("x,'=cmd,1,0,"), "{contributors}");
+    let md = std::fs::read_to_string(out.join("report.md")).unwrap();
+    assert!(md.contains("&lt;script&gt;alert(1)&lt;/script&gt;"), "{md}");
+    assert!(!md.contains("<script>"));
+    assert!(
+        !out.join("takeover_engagement.csv").exists(),
+        "no schedule, no slot tables"
+    );
+}
+
+#[test]
+fn bad_schedules_and_options_are_usage_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("store");
+    let store = store.to_str().unwrap();
+    assert!(
+        threadlens(&[
+            "import",
+            "--format",
+            "jsonl",
+            "--out",
+            store,
+            &fixture("posts.jsonl")
+        ])
+        .status
+        .success()
+    );
+    let bad = dir.path().join("bad.toml");
+    std::fs::write(
+        &bad,
+        std::fs::read_to_string(fixture("schedule.toml"))
+            .unwrap()
+            .replace("10:20", "09:50"),
+    )
+    .unwrap();
+    let lexicon = fixture("lexicon.toml");
+    let output = threadlens(&[
+        "report",
+        "--data",
+        store,
+        "--lexicon",
+        &lexicon,
+        "--schedule",
+        bad.to_str().unwrap(),
+    ]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        text(&output)
+            .1
+            .contains("slot `spread`: overlaps slot `equity`"),
+        "{output:?}"
+    );
+    let output = threadlens(&[
+        "report",
+        "--data",
+        store,
+        "--lexicon",
+        &lexicon,
+        "--timezone",
+        "Mars/Olympus",
+    ]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        text(&output).1.contains("not an IANA timezone name"),
+        "{output:?}"
+    );
+}
+
+/// Chromium, when it is installed. Without it the browser test says so and
+/// passes, unless `THREADLENS_REQUIRE_CHROMIUM` is set (CI sets it, after
+/// installing Chromium).
+fn chromium() -> Option<PathBuf> {
+    let found = ["/usr/bin/chromium", "/usr/bin/chromium-browser"]
+        .into_iter()
+        .map(PathBuf::from)
+        .find(|p| p.is_file());
+    assert!(
+        found.is_some() || std::env::var_os("THREADLENS_REQUIRE_CHROMIUM").is_none(),
+        "THREADLENS_REQUIRE_CHROMIUM is set but Chromium is not installed"
+    );
+    found
+}
+
+/// Run headless Chromium on `page` with `args` (the flags this machine's
+/// closed network needs); its stdout.
+fn headless(chromium: &Path, profile: &Path, args: &[&str], page: &Path) -> String {
+    let output = std::process::Command::new(chromium)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+        ])
+        .arg(format!("--user-data-dir={}", profile.display()))
+        .args(args)
+        .arg(format!("file://{}", page.display()))
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{output:?}");
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+#[test]
+fn the_html_report_renders_in_a_real_browser() {
+    let Some(chromium) = chromium() else {
+        eprintln!("Chromium is not installed: the HTML report was not rendered");
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let schedule = fixture("schedule.toml");
+    let out = report(
+        &dir,
+        &[
+            "--schedule",
+            &schedule,
+            "--period",
+            "hour",
+            "--format",
+            "html,csv",
+        ],
+    );
+    let page = out.join("report.html");
+    let source = std::fs::read_to_string(&page).unwrap();
+    // Nothing that could fetch or run: no src, href, url(), link, import
+    // or script (post text mentioning a URL is just text).
+    for fetch in [
+        "src=", "href=", "url(", "<link", "@import", "<script", "<iframe",
+    ] {
+        assert!(
+            !source.contains(fetch),
+            "the page must be self-contained: {fetch}"
+        );
+    }
+
+    let dom = headless(
+        &chromium,
+        &dir.path().join("profile"),
+        &["--dump-dom"],
+        &page,
+    );
+    for heading in [
+        "Activity over the event",
+        "Theme share per slot",
+        "Theme frequency over time",
+        "Engagement per slot",
+        "Themes",
+        "Top contributors",
+        "Entries that matched most",
+        "Keyword in context",
+        "Methods",
+    ] {
+        assert!(
+            dom.contains(&format!("<h2>{heading}")),
+            "{heading} is missing"
+        );
+    }
+    assert_eq!(dom.matches("<svg").count(), 3, "three charts");
+    assert_eq!(
+        dom.matches("class=\"slot\"").count(),
+        3,
+        "the three slots are shaded"
+    );
+    assert_eq!(dom.matches("<table").count(), 5, "five tables");
+    assert!(
+        dom.contains("<td>welcome</td>") && dom.contains("<td class=\"n\">8.667</td>"),
+        "engagement rows"
+    );
+    // The post `<script>alert(1)</script> candour` is in the kwic sample as text.
+    assert!(dom.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
+    assert!(!dom.contains("<script"), "no live script");
+
+    // A picture for humans (target/ is not in git).
+    let shots = crate::repo("target/e2e");
+    std::fs::create_dir_all(&shots).unwrap();
+    let shot = shots.join("report-fixture-day.png");
+    headless(
+        &chromium,
+        &dir.path().join("profile"),
+        &[
+            "--window-size=1000,2400",
+            &format!("--screenshot={}", shot.display()),
+        ],
+        &page,
+    );
+    assert!(
+        std::fs::metadata(&shot).unwrap().len() > 10_000,
+        "a real picture"
+    );
+}

@@ -1,0 +1,375 @@
+//! `threadlens run job.toml` end to end, against a loopback X: repeated
+//! runs, kills at several instants, two runs at once, a failing source.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use threadlens_testkit::{Reply, Seen, TestServer};
+
+use crate::{bin, text};
+
+const TOKEN: &str = "run-e2e-token";
+
+/// An X whose conversations are complete: `roots` hashtag tweets (10 per
+/// page), each root with one reply; every answer is delayed by `delay`.
+struct FakeX {
+    roots: Mutex<u64>,
+    delay: Duration,
+}
+
+impl FakeX {
+    fn start(roots: u64, delay: Duration) -> (Arc<FakeX>, TestServer) {
+        let fake = Arc::new(FakeX {
+            roots: Mutex::new(roots),
+            delay,
+        });
+        let f = fake.clone();
+        let server = TestServer::start(move |req| {
+            let reply = f.answer(req);
+            if f.delay.is_zero() {
+                reply
+            } else {
+                Reply::Slow(f.delay, Box::new(reply))
+            }
+        });
+        (fake, server)
+    }
+
+    fn answer(&self, req: &Seen) -> Reply {
+        assert_eq!(
+            req.header("authorization"),
+            Some(&*format!("Bearer {TOKEN}"))
+        );
+        let roots = *self.roots.lock().unwrap();
+        let tweet = |id: u64, parent: Option<u64>| {
+            let mut t = serde_json::json!({"id": id.to_string(), "author_id": "5",
+                "text": format!("slot {id} #SolvingTogether honest conversation"),
+                "conversation_id": parent.unwrap_or(id).to_string(), "created_at": "2026-11-21T10:00:00.000Z",
+                "public_metrics": {"reply_count": u64::from(parent.is_none()), "retweet_count": 0, "like_count": 0, "quote_count": 0}});
+            if let Some(p) = parent {
+                t["referenced_tweets"] =
+                    serde_json::json!([{"type": "replied_to", "id": p.to_string()}]);
+                t["text"] = serde_json::json!(format!("reply {id}: candour matters"));
+            }
+            t
+        };
+        let query = req.param("query").unwrap();
+        let since: u64 = req.param("since_id").map_or(0, |s| s.parse().unwrap());
+        let ids: Vec<u64> = match query.strip_prefix("conversation_id:") {
+            Some(c) => {
+                let c: u64 = c.parse().unwrap();
+                vec![c + 1, c]
+                    .into_iter()
+                    .filter(|id| *id > since)
+                    .collect()
+            }
+            None => (1..=roots)
+                .rev()
+                .map(|n| n * 10)
+                .filter(|id| *id > since)
+                .collect(),
+        };
+        let offset: usize = req.param("next_token").map_or(0, |t| t.parse().unwrap());
+        let page: Vec<u64> = ids.iter().copied().skip(offset).take(10).collect();
+        let data: Vec<_> = page
+            .iter()
+            .map(|id| {
+                if id % 10 == 0 {
+                    tweet(*id, None)
+                } else {
+                    tweet(*id, Some(id - 1))
+                }
+            })
+            .collect();
+        let mut meta = serde_json::json!({"result_count": data.len()});
+        if let Some(first) = page.first() {
+            meta["newest_id"] = serde_json::json!(first.to_string());
+        }
+        if offset + 10 < ids.len() {
+            meta["next_token"] = serde_json::json!((offset + 10).to_string());
+        }
+        let mut body = serde_json::json!({"meta": meta});
+        if !data.is_empty() {
+            body["data"] = serde_json::json!(data);
+        }
+        Reply::ok(body.to_string())
+    }
+}
+
+const LEXICON: &str = "[lexicon]\nname = \"t\"\nversion = \"1\"\nlanguage = \"english\"\n\n[[theme]]\nid = \"candour\"\nlabel = \"Candour\"\ndescription = \"d\"\nentries = [\"candour\", \"honest\"]\n\n[[theme]]\nid = \"conversation\"\nlabel = \"Conversation\"\ndescription = \"d\"\nentries = [\"conversation\"]\n";
+
+/// A job folder with its lexicon and job file; the job file's path.
+fn job_dir(dir: &Path, sources: &str) -> PathBuf {
+    std::fs::write(dir.join("lexicon.toml"), LEXICON).unwrap();
+    let job = format!(
+        "version = 1\n\n[job]\nname = \"nightly\"\ndata_dir = \"data\"\n\n{sources}\n[process]\nlexicon = \"lexicon.toml\"\n\n[report]\nformats = [\"csv\", \"md\"]\nkeep = 2\n"
+    );
+    let path = dir.join("job.toml");
+    std::fs::write(&path, job).unwrap();
+    path
+}
+
+fn x_source(server: &TestServer) -> String {
+    format!(
+        "[[source]]\nplatform = \"x\"\nquery = \"#SolvingTogether\"\nbase_url = \"{}\"\n",
+        server.base
+    )
+}
+
+fn run_job(job: &Path, extra: &[&str]) -> Output {
+    command(job, extra).output().unwrap()
+}
+
+fn command(job: &Path, extra: &[&str]) -> Command {
+    let mut c = Command::new(bin());
+    c.arg("run")
+        .args(extra)
+        .arg(job)
+        .env("X_BEARER_TOKEN", TOKEN)
+        .env_remove("RUST_LOG");
+    c
+}
+
+/// The store's posts as (id, matched, text), sorted.
+fn store(dir: &Path) -> Vec<(String, bool, String)> {
+    let mut posts: Vec<_> = threadlens_store::PostStore::open(dir.join("data"))
+        .unwrap()
+        .read_posts()
+        .unwrap()
+        .into_iter()
+        .map(|p| (p.post_id, p.matched, p.text))
+        .collect();
+    posts.sort();
+    posts
+}
+
+/// Every report file but the two that record times.
+fn report_files(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let latest = dir.join("reports/nightly/latest");
+    let mut files: Vec<_> = std::fs::read_dir(&latest)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| {
+            !matches!(
+                p.file_name().unwrap().to_str().unwrap(),
+                "manifest.json" | "run.json"
+            )
+        })
+        .map(|p| {
+            (
+                p.file_name().unwrap().to_string_lossy().into_owned(),
+                std::fs::read(&p).unwrap(),
+            )
+        })
+        .collect();
+    files.sort();
+    files
+}
+
+#[test]
+fn runs_again_and_again_incrementally_with_identical_reports() {
+    let (fake, server) = FakeX::start(25, Duration::ZERO);
+    let dir = tempfile::tempdir().unwrap();
+    let job = job_dir(dir.path(), &x_source(&server));
+    let output = run_job(&job, &[]);
+    let (stdout, stderr) = text(&output);
+    assert_eq!(output.status.code(), Some(0), "{stdout}\n{stderr}");
+    assert!(
+        stdout.starts_with("nightly: 50 posts (+50) in "),
+        "{stdout}"
+    );
+    assert_eq!(store(dir.path()).len(), 50);
+    let summary: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(dir.path().join("reports/nightly/latest/run.json")).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(summary["posts_after"], 50);
+    assert_eq!(summary["sources"][0]["pages"], 3 + 25);
+    assert_eq!(summary["replies_reported"], 25);
+    assert_eq!(summary["replies_collected"], 25);
+    let stages: Vec<&str> = summary["stages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["stage"].as_str().unwrap())
+        .collect();
+    assert_eq!(stages, ["collect", "import", "report"]);
+    let first = report_files(dir.path());
+    assert!(first.iter().any(|(n, _)| n == "theme_summary.csv"));
+
+    // Nothing new: one request (since_id), same store, same tables.
+    let before = server.requests().len();
+    let output = run_job(&job, &[]);
+    assert_eq!(output.status.code(), Some(0), "{:?}", text(&output));
+    assert_eq!(server.requests().len() - before, 1);
+    assert_eq!(
+        server.requests().last().unwrap().param("since_id"),
+        Some("250")
+    );
+    assert_eq!(store(dir.path()).len(), 50);
+    assert_eq!(
+        report_files(dir.path()),
+        first,
+        "reports are identical when nothing new arrived"
+    );
+
+    // Five new roots: only they (and their conversations) are fetched.
+    *fake.roots.lock().unwrap() = 30;
+    let before = server.requests().len();
+    let output = run_job(&job, &[]);
+    let (stdout, _) = text(&output);
+    assert_eq!(output.status.code(), Some(0));
+    assert!(stdout.starts_with("nightly: 60 posts (+10)"), "{stdout}");
+    assert_eq!(server.requests().len() - before, 1 + 5);
+    let posts = store(dir.path());
+    let mut ids: Vec<&String> = posts.iter().map(|p| &p.0).collect();
+    ids.dedup();
+    assert_eq!(ids.len(), 60, "no duplicates");
+    let kept = std::fs::read_dir(dir.path().join("reports/nightly"))
+        .unwrap()
+        .count();
+    assert_eq!(kept, 2, "one dated folder (same day) and latest");
+}
+
+#[test]
+fn a_run_killed_at_any_point_is_completed_by_the_next() {
+    let (_fake, server) = FakeX::start(30, Duration::from_millis(15));
+    let reference = tempfile::tempdir().unwrap();
+    let job = job_dir(reference.path(), &x_source(&server));
+    let started = Instant::now();
+    assert_eq!(run_job(&job, &[]).status.code(), Some(0));
+    let full_run = started.elapsed();
+    let expected = store(reference.path());
+    assert_eq!(expected.len(), 60);
+    let mut interrupted = 0;
+    for fraction in [0.1, 0.3, 0.5, 0.7, 0.9] {
+        let dir = tempfile::tempdir().unwrap();
+        let job = job_dir(dir.path(), &x_source(&server));
+        let mut child = command(&job, &[])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(full_run.mul_f64(fraction));
+        child.kill().unwrap(); // SIGKILL
+        let status = child.wait().unwrap();
+        let partial = if dir.path().join("data/posts.parquet").exists() {
+            store(dir.path()).len()
+        } else {
+            0
+        };
+        if status.code().is_none() && partial < expected.len() {
+            interrupted += 1;
+        }
+        let output = run_job(&job, &[]);
+        let (stdout, stderr) = text(&output);
+        assert_eq!(
+            output.status.code(),
+            Some(0),
+            "after a kill at {fraction}: {stdout}\n{stderr}"
+        );
+        assert_eq!(
+            store(dir.path()),
+            expected,
+            "after a kill at {fraction} of a run"
+        );
+    }
+    assert!(
+        interrupted >= 3,
+        "only {interrupted} of 5 kills landed before the store was complete"
+    );
+}
+
+#[test]
+fn a_second_run_while_one_holds_the_lock_exits_with_4() {
+    let (_fake, server) = FakeX::start(30, Duration::from_millis(30));
+    let dir = tempfile::tempdir().unwrap();
+    let job = job_dir(dir.path(), &x_source(&server));
+    let mut first = command(&job, &[])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let lock = dir.path().join("data/nightly.lock");
+    let waited = Instant::now();
+    while std::fs::read_to_string(&lock).map_or(true, |s| s.is_empty()) {
+        assert!(
+            waited.elapsed() < Duration::from_secs(20),
+            "the first run never took the lock"
+        );
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    let second = run_job(&job, &[]);
+    let (_, stderr) = text(&second);
+    assert_eq!(second.status.code(), Some(4), "{stderr}");
+    assert!(
+        stderr.contains("another run of this job holds") && stderr.contains("nightly.lock"),
+        "{stderr}"
+    );
+    assert_eq!(first.wait().unwrap().code(), Some(0));
+    // The lock is free again.
+    assert_eq!(run_job(&job, &[]).status.code(), Some(0));
+}
+
+#[test]
+fn a_failing_source_gives_3_and_the_rest_is_still_reported() {
+    let (_fake, server) = FakeX::start(5, Duration::ZERO);
+    let refusing = TestServer::start(|_| Reply::status(403, r#"{"error":"forbidden"}"#));
+    let dir = tempfile::tempdir().unwrap();
+    let sources = format!(
+        "{}\n[[source]]\nplatform = \"mastodon\"\ninstances = [\"{}\"]\nhashtags = [\"SolvingTogether\"]\n",
+        x_source(&server),
+        refusing.base
+    );
+    let job = job_dir(dir.path(), &sources);
+    let output = run_job(&job, &["--log-format", "json"]);
+    let (stdout, stderr) = text(&output);
+    assert_eq!(output.status.code(), Some(3), "{stdout}\n{stderr}");
+    assert!(
+        stdout.contains("10 posts (+10)") && stdout.contains("with 1 warning"),
+        "{stdout}"
+    );
+    let warning = stderr
+        .lines()
+        .map(|l| {
+            serde_json::from_str::<serde_json::Value>(l).unwrap_or_else(|e| panic!("{e}: {l}"))
+        })
+        .find(|v| v["level"] == "WARN" && v["job"] == "nightly")
+        .expect("the run's warning, as JSON");
+    assert!(
+        warning["message"].as_str().unwrap().contains("HTTP 403"),
+        "{warning}"
+    );
+    assert!(warning["timestamp"].is_string());
+    assert!(
+        dir.path()
+            .join("reports/nightly/latest/theme_summary.csv")
+            .is_file()
+    );
+    let summary: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(dir.path().join("reports/nightly/latest/run.json")).unwrap(),
+    )
+    .unwrap();
+    assert!(
+        summary["warnings"][0].as_str().unwrap().contains("stopped"),
+        "{summary}"
+    );
+
+    // A bad job file: exit 2 naming the key, nothing run.
+    std::fs::write(
+        &job,
+        std::fs::read_to_string(&job)
+            .unwrap()
+            .replace("keep = 2", "keep = 0"),
+    )
+    .unwrap();
+    let output = run_job(&job, &["--check"]);
+    let (_, stderr) = text(&output);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr.contains("job.toml: [report] keep: must be at least 1"),
+        "{stderr}"
+    );
+}
