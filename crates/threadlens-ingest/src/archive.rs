@@ -172,7 +172,10 @@ impl ArchiveParser {
             // nothing is the root of its own conversation.
             conversation_id: t.in_reply_to_status_id_str.is_none().then(|| id.clone()),
             reply_to_post_id: t.in_reply_to_status_id_str,
-            reply_to_author_id: t.in_reply_to_user_id_str,
+            // A leading @mention without a parent status is not a reply.
+            reply_to_author_id: t
+                .in_reply_to_user_id_str
+                .filter(|_| kind == PostKind::Reply),
             referenced_post_id: t.quoted_status_id_str,
             hashtags: entities
                 .hashtags

@@ -106,7 +106,10 @@ impl GenericRecord {
                 .map_err(|e| format!("field `kind`: {e}"))?,
             None => PostKind::classify(
                 self.reposted_post_id.is_some(),
-                self.reply_to_post_id.is_some(),
+                // A reply names its parent, or sits in another post's
+                // conversation (formats.md §1).
+                self.reply_to_post_id.is_some()
+                    || self.conversation_id.as_ref().is_some_and(|root| *root != post_id),
                 self.quoted_post_id.is_some()
                     || (self.reposted_post_id.is_none() && referenced.is_some()),
             ),
@@ -142,7 +145,7 @@ impl GenericRecord {
             kind,
             conversation_id: self.conversation_id,
             reply_to_post_id: self.reply_to_post_id,
-            reply_to_author_id: self.reply_to_author_id,
+            reply_to_author_id: self.reply_to_author_id.filter(|_| kind == PostKind::Reply),
             referenced_post_id: referenced,
             hashtags: strip(self.hashtags, '#', true),
             mentions: strip(self.mentions, '@', false),

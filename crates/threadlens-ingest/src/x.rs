@@ -315,9 +315,14 @@ impl XParser {
         // Responses with default fields carry no references: a retweet is
         // then known only by its `RT @` prefix, as in the archive.
         let unreferenced_retweet = t.referenced_tweets.is_empty() && text.starts_with("RT @");
+        // A reply names its parent, or sits in another post's conversation
+        // (its parent missing from the payload). `in_reply_to_user_id`
+        // alone is a leading @mention, not a reply (formats.md §1).
+        let replies = replied_to.is_some()
+            || t.conversation_id.as_ref().is_some_and(|root| *root != id);
         let kind = PostKind::classify(
             retweeted.is_some() || unreferenced_retweet,
-            replied_to.is_some() || t.in_reply_to_user_id.is_some(),
+            replies,
             quoted.is_some(),
         );
         let entities = t.entities.as_ref();
@@ -340,7 +345,10 @@ impl XParser {
             kind,
             conversation_id: t.conversation_id.clone(),
             reply_to_post_id: replied_to,
-            reply_to_author_id: t.in_reply_to_user_id.clone(),
+            reply_to_author_id: t
+                .in_reply_to_user_id
+                .clone()
+                .filter(|_| kind == PostKind::Reply),
             referenced_post_id: retweeted.or(quoted),
             hashtags: entities
                 .map(|e| {

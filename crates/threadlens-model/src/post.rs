@@ -88,7 +88,9 @@ pub struct PostKey {
 pub enum MergeOutcome {
     /// The kept row is exactly as it was.
     Unchanged,
-    /// The kept row was replaced or its `matched` flag was raised.
+    /// Only the `matched` flag was raised; every other field is as it was.
+    MatchedRaised,
+    /// Some field other than (or besides) `matched` changed.
     Updated,
 }
 
@@ -137,31 +139,89 @@ impl Post {
         }
     }
 
-    /// Merge another copy of the same post into this one (formats.md §1):
-    /// keep the copy with the latest `collected_at` (this one on a tie, so
-    /// importing the same file twice changes nothing), with `matched` true
-    /// if either copy matched.
+    /// Merge another copy of the same post into this one (formats.md §1),
+    /// with the same result whichever copy arrives first: the row is the
+    /// copy with the latest `collected_at` (this one on a tie, so importing
+    /// the same file twice changes nothing); what that copy leaves empty is
+    /// taken from the other ([`Post::fill_from`]); `matched` is true if
+    /// either copy matched; `seen_on` is the union of both.
     pub fn merge_duplicate(&mut self, other: Post) -> MergeOutcome {
         debug_assert_eq!(self.key(), other.key());
         let matched = self.matched || other.matched;
-        let mut seen_on = self.seen_on.clone();
-        seen_on.extend(other.seen_on.iter().cloned());
-        seen_on.sort();
-        seen_on.dedup();
-        let mut outcome = MergeOutcome::Unchanged;
-        if other.collected_at > self.collected_at && other != *self {
-            *self = other;
-            outcome = MergeOutcome::Updated;
+        let row_changed = if other.collected_at > self.collected_at {
+            let older = std::mem::replace(self, other);
+            self.fill_from(&older);
+            self.matched = older.matched;
+            *self != older
+        } else {
+            self.fill_from(&other)
+        };
+        let raised = self.matched != matched;
+        self.matched = matched;
+        match (row_changed, raised) {
+            (true, _) => MergeOutcome::Updated,
+            (false, true) => MergeOutcome::MatchedRaised,
+            (false, false) => MergeOutcome::Unchanged,
         }
-        if self.seen_on != seen_on {
-            self.seen_on = seen_on;
-            outcome = MergeOutcome::Updated;
+    }
+
+    /// Take from `other` (another copy of this post) what this copy leaves
+    /// empty: `None` fields, an empty author id or handle, empty hashtag,
+    /// mention and link lists, and the kind when this copy says `original`
+    /// but the other knows it is a reply, quote or repost (a copy without
+    /// references cannot tell). Adds `other`'s `seen_on` entries. Whether
+    /// anything changed.
+    pub fn fill_from(&mut self, other: &Post) -> bool {
+        fn option<T: Clone>(mine: &mut Option<T>, theirs: &Option<T>) -> bool {
+            if mine.is_none() && theirs.is_some() {
+                mine.clone_from(theirs);
+                return true;
+            }
+            false
         }
-        if self.matched != matched {
-            self.matched = matched;
-            outcome = MergeOutcome::Updated;
+        fn nonempty<T: Clone + Default + PartialEq>(mine: &mut T, theirs: &T) -> bool {
+            if *mine == T::default() && *theirs != T::default() {
+                mine.clone_from(theirs);
+                return true;
+            }
+            false
         }
-        outcome
+        let mut changed = false;
+        changed |= option(&mut self.url, &other.url);
+        changed |= option(&mut self.author_name, &other.author_name);
+        changed |= option(&mut self.author_followers, &other.author_followers);
+        changed |= option(&mut self.lang, &other.lang);
+        changed |= option(&mut self.conversation_id, &other.conversation_id);
+        changed |= option(&mut self.reply_to_post_id, &other.reply_to_post_id);
+        changed |= option(&mut self.reply_to_author_id, &other.reply_to_author_id);
+        changed |= option(&mut self.referenced_post_id, &other.referenced_post_id);
+        changed |= option(&mut self.replies, &other.replies);
+        changed |= option(&mut self.reposts, &other.reposts);
+        changed |= option(&mut self.likes, &other.likes);
+        changed |= option(&mut self.quotes, &other.quotes);
+        changed |= option(&mut self.impressions, &other.impressions);
+        changed |= option(&mut self.local_ref, &other.local_ref);
+        changed |= nonempty(&mut self.author_id, &other.author_id);
+        changed |= nonempty(&mut self.author_handle, &other.author_handle);
+        changed |= nonempty(&mut self.hashtags, &other.hashtags);
+        changed |= nonempty(&mut self.mentions, &other.mentions);
+        changed |= nonempty(&mut self.urls, &other.urls);
+        if self.kind == PostKind::Original && other.kind != PostKind::Original {
+            self.kind = other.kind;
+            changed = true;
+        }
+        let missing: Vec<&String> = other
+            .seen_on
+            .iter()
+            .filter(|r| !self.seen_on.contains(r))
+            .collect();
+        if !missing.is_empty() || !self.seen_on.is_sorted() {
+            self.seen_on.extend(missing.into_iter().cloned());
+            self.seen_on.sort();
+            self.seen_on.dedup();
+            changed = true;
+        }
+        changed
     }
 }
 
@@ -196,10 +256,77 @@ mod tests {
         let mut kept = post("2021-09-23T17:00:00Z", false, "new");
         assert_eq!(
             kept.merge_duplicate(post("2021-09-22T17:00:00Z", true, "old")),
-            MergeOutcome::Updated
+            MergeOutcome::MatchedRaised
         );
         assert_eq!(kept.text, "new");
         assert!(kept.matched);
+    }
+
+    /// Two copies that differ in every field the rule combines: an older,
+    /// fuller copy that matched, seen on one instance, and a newer, poorer
+    /// one that did not, seen on another.
+    fn two_copies() -> (Post, Post) {
+        let mut older = post("2021-09-22T17:00:00Z", true, "old text");
+        older.kind = PostKind::Reply;
+        older.conversation_id = Some("root".into());
+        older.reply_to_post_id = Some("parent".into());
+        older.reply_to_author_id = Some("42".into());
+        older.likes = Some(3);
+        older.lang = Some("en".into());
+        older.author_id = "7".into();
+        older.author_handle = "someone".into();
+        older.hashtags = vec!["solvingtogether".into()];
+        older.local_ref = Some("a.example/1".into());
+        older.seen_on = vec!["a.example/1".into()];
+        let mut newer = post("2021-09-22T17:00:02Z", false, "new text");
+        newer.likes = Some(5);
+        newer.local_ref = Some("b.example/2".into());
+        newer.seen_on = vec!["b.example/2".into()];
+        (older, newer)
+    }
+
+    #[test]
+    fn both_arrival_orders_give_the_same_row() {
+        let (older, newer) = two_copies();
+        let mut first_older = older.clone();
+        assert_eq!(
+            first_older.merge_duplicate(newer.clone()),
+            MergeOutcome::Updated
+        );
+        let mut first_newer = newer.clone();
+        assert_eq!(
+            first_newer.merge_duplicate(older.clone()),
+            MergeOutcome::Updated
+        );
+        assert_eq!(first_older, first_newer);
+        let merged = first_older;
+        // The newer copy's own values win...
+        assert_eq!(merged.text, "new text");
+        assert_eq!(merged.likes, Some(5));
+        assert_eq!(merged.local_ref.as_deref(), Some("b.example/2"));
+        assert_eq!(merged.collected_at, newer.collected_at);
+        // ...what it lacks comes from the older copy...
+        assert_eq!(merged.kind, PostKind::Reply);
+        assert_eq!(merged.conversation_id.as_deref(), Some("root"));
+        assert_eq!(merged.reply_to_post_id.as_deref(), Some("parent"));
+        assert_eq!(merged.reply_to_author_id.as_deref(), Some("42"));
+        assert_eq!(merged.lang.as_deref(), Some("en"));
+        assert_eq!((merged.author_id.as_str(), merged.author_handle.as_str()), ("7", "someone"));
+        assert_eq!(merged.hashtags, ["solvingtogether"]);
+        // ...and the combined fields hold both.
+        assert!(merged.matched);
+        assert_eq!(merged.seen_on, ["a.example/1", "b.example/2"]);
+    }
+
+    #[test]
+    fn merging_is_idempotent() {
+        let (older, newer) = two_copies();
+        let mut merged = older.clone();
+        merged.merge_duplicate(newer.clone());
+        let again = merged.clone();
+        assert_eq!(merged.merge_duplicate(older), MergeOutcome::Unchanged);
+        assert_eq!(merged.merge_duplicate(newer), MergeOutcome::Unchanged);
+        assert_eq!(merged, again);
     }
 
     #[test]

@@ -27,6 +27,9 @@ struct Entry {
     created_ms: i64,
     platform: Platform,
     matched: bool,
+    /// Whether the post has a `conversation_id` (roots are filled for
+    /// those without, see [`PostSet::resolve_references`]).
+    has_conversation: bool,
 }
 
 /// The deduplicated posts of a store, in memory, keyed by platform and id.
@@ -132,6 +135,7 @@ impl PostSet {
             created_ms: post.created_at.timestamp_millis(),
             platform: post.platform,
             matched: post.matched,
+            has_conversation: post.conversation_id.is_some(),
         };
         self.changed = true;
         match at {
@@ -165,11 +169,10 @@ impl PostSet {
             self.store(Some(at), &post);
             return Inserted::Duplicate { updated: true };
         };
-        let kept_collected_at = kept.collected_at;
         match kept.merge_duplicate(post) {
             MergeOutcome::Unchanged => Inserted::Duplicate { updated: false },
-            // Only `matched` was raised: it lives in the entry, not the bytes.
-            MergeOutcome::Updated if kept.collected_at == kept_collected_at => {
+            // `matched` lives in the entry, not in the encoded bytes.
+            MergeOutcome::MatchedRaised => {
                 self.entries[at].matched = kept.matched;
                 self.changed = true;
                 Inserted::Duplicate { updated: true }
@@ -231,71 +234,105 @@ impl PostSet {
             .filter_map(|(.., at)| self.decode(at as usize))
     }
 
-    /// Resolve Mastodon references that name a status by its instance-local
-    /// id (`<host>/<id>`) to that status's `uri` when the status is here,
-    /// then fill `conversation_id` of replies whose chain of parents reaches
-    /// a root that is here (formats.md §1).
+    /// Resolve what the stored posts say of each other (formats.md §1):
+    /// Mastodon parents named by an instance-local id (`<host>/<id>`)
+    /// become the parent's `uri` when the parent is here, then every post
+    /// without a `conversation_id`, on every platform, gets its root's.
     pub fn resolve_references(&mut self) {
+        self.resolve_mastodon_parents();
+        self.fill_conversation_roots();
+    }
+
+    /// Mastodon replies whose parent is named by a local id that a stored
+    /// status was served under (its `local_ref` or any `seen_on` entry)
+    /// point at that status's `uri` instead.
+    fn resolve_mastodon_parents(&mut self) {
         let mastodon: Vec<usize> = (0..self.entries.len())
             .filter(|&i| self.entries[i].platform == Platform::Mastodon)
             .collect();
         if mastodon.is_empty() {
             return;
         }
-        let mut posts: HashMap<usize, Post> = mastodon
+        let posts: Vec<(usize, Post)> = mastodon
             .iter()
             .filter_map(|&i| Some((i, self.decode(i)?)))
             .collect();
-        // Every instance's local id of a status leads to its uri.
-        let by_local: HashMap<String, String> = posts
-            .values()
-            .flat_map(|p| {
+        let by_local: HashMap<&str, &str> = posts
+            .iter()
+            .flat_map(|(_, p)| {
                 p.local_ref
                     .iter()
                     .chain(&p.seen_on)
-                    .map(|r| (r.clone(), p.post_id.clone()))
+                    .map(|r| (r.as_str(), p.post_id.as_str()))
             })
             .collect();
-        let mut touched = Vec::new();
-        for (&i, post) in posts.iter_mut() {
-            if let Some(uri) = post.reply_to_post_id.as_ref().and_then(|r| by_local.get(r)) {
-                post.reply_to_post_id = Some(uri.clone());
-                touched.push(i);
-            }
-        }
-        let by_id: HashMap<&str, &Post> = posts.values().map(|p| (p.post_id.as_str(), p)).collect();
-        let roots: Vec<(usize, String)> = posts
+        let resolved: Vec<(usize, Post)> = posts
             .iter()
-            .filter(|(_, p)| p.conversation_id.is_none())
-            .filter_map(|(&i, p)| Some((i, root_of(p, &by_id)?)))
+            .filter_map(|(i, post)| {
+                let uri = by_local.get(post.reply_to_post_id.as_deref()?)?;
+                let mut post = post.clone();
+                post.reply_to_post_id = Some((*uri).to_owned());
+                Some((*i, post))
+            })
             .collect();
-        for (i, root) in roots {
-            if let Some(post) = posts.get_mut(&i) {
-                post.conversation_id = Some(root);
-                touched.push(i);
-            }
+        for (i, post) in resolved {
+            self.store(Some(i), &post);
         }
-        touched.sort_unstable();
-        touched.dedup();
-        for i in touched {
-            if let Some(post) = posts.remove(&i) {
+    }
+
+    /// Fill `conversation_id` of every post that has none: follow
+    /// `reply_to_post_id` through the set to the first post that replies to
+    /// nothing (or to an ancestor that knows its root). A post that replies
+    /// to nothing is its own root; a chain that breaks (a parent not here,
+    /// or a loop) leaves the post as it is, for a later import to fill.
+    fn fill_conversation_roots(&mut self) {
+        let pending: Vec<usize> = (0..self.entries.len())
+            .filter(|&i| !self.entries[i].has_conversation)
+            .collect();
+        let mut roots: HashMap<usize, Option<String>> = HashMap::new();
+        for i in pending {
+            let Some(root) = self.root_of(i, &mut roots) else {
+                continue;
+            };
+            if let Some(mut post) = self.decode(i) {
+                post.conversation_id = Some(root);
                 self.store(Some(i), &post);
             }
         }
     }
-}
 
-/// The conversation root of `post`, following reply parents through
-/// `by_id`; `None` when a parent is missing (or the chain loops).
-fn root_of(post: &Post, by_id: &HashMap<&str, &Post>) -> Option<String> {
-    let mut current = post;
-    for _ in 0..=by_id.len() {
-        if let Some(root) = &current.conversation_id {
-            return Some(root.clone());
+    /// The conversation root of the post at `start`, remembering it (and
+    /// that of every post on the way) in `known`.
+    fn root_of(&self, start: usize, known: &mut HashMap<usize, Option<String>>) -> Option<String> {
+        let mut chain: Vec<usize> = Vec::new();
+        let mut at = start;
+        let root = loop {
+            if let Some(root) = known.get(&at) {
+                break root.clone();
+            }
+            if chain.contains(&at) {
+                break None; // a loop in bad data
+            }
+            let Some(post) = self.decode(at) else {
+                break None;
+            };
+            chain.push(at);
+            if let Some(root) = post.conversation_id {
+                break Some(root);
+            }
+            match post.reply_to_post_id {
+                None => break Some(post.post_id),
+                Some(parent) => match self.find(post.platform, &parent) {
+                    Some(parent_at) => at = parent_at,
+                    None => break None,
+                },
+            }
+        };
+        for i in chain {
+            known.insert(i, root.clone());
         }
-        current = by_id.get(current.reply_to_post_id.as_deref()?)?;
+        root
     }
-    None
 }
 
 #[cfg(test)]

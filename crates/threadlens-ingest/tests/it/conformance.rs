@@ -134,7 +134,7 @@ fn x_obama_replies_page() {
         Tally {
             posts: 164,
             matched: 100,
-            replies: 51,
+            replies: 50,
             reposts: 47,
             quotes: 17
         }
@@ -154,11 +154,40 @@ fn x_snow_two_page_chain() {
         Tally {
             posts: 183,
             matched: 150,
-            replies: 33,
+            replies: 32,
             reposts: 77,
             quotes: 4
         }
     );
+}
+
+/// A tweet that starts with an @mention carries `in_reply_to_user_id` but
+/// names no parent and is its own conversation: an original, not a reply
+/// (formats.md §1). One in each of two real search pages.
+#[test]
+fn x_leading_mentions_are_not_replies() {
+    for (fixture, id, mentioned) in [
+        (
+            "x/twitter_v2_search_recent_obama_replies_page.twarc2.jsonl",
+            "1380242449700847616",
+            "POTUS",
+        ),
+        (
+            "x/twitter_v2_search_recent_snow_toronto_last2pages_next_token_chain.twarc2.jsonl",
+            "1466042938383904782",
+            "RaynieJBlige",
+        ),
+    ] {
+        let Some(got) = import_fixture(fixture, Format::Twarc2) else {
+            return;
+        };
+        let p = got.post(id);
+        assert_eq!(p.kind, PostKind::Original, "{id}");
+        assert_eq!(p.conversation_id.as_deref(), Some(id), "its own root");
+        assert_eq!(p.reply_to_post_id, None, "{id}");
+        assert_eq!(p.reply_to_author_id, None, "{id}: no parent, so no parent author");
+        assert_eq!(p.mentions, vec![mentioned.to_owned()], "{id}");
+    }
 }
 
 #[test]
