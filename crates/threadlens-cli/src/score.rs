@@ -133,6 +133,7 @@ pub(crate) fn run(args: &ScoreArgs, global: &GlobalArgs) -> Result<ExitCode> {
         tool: "threadlens".into(),
         tool_version: env!("CARGO_PKG_VERSION").into(),
         scoring_spec: SCORING_SPEC.into(),
+        formats_spec: threadlens_report::FORMATS_SPEC.into(),
         command: std::env::args().collect(),
         started_at: started_at.to_rfc3339_opts(SecondsFormat::Millis, true),
         finished_at: Utc::now().to_rfc3339_opts(SecondsFormat::Millis, true),

@@ -25,10 +25,11 @@ pub use format::{TableFormat, UnknownFormat};
 pub use guard::guard_cell;
 pub use html::{HTML_FILE, HtmlReport, Methods, escape_html, render_html, write_html};
 pub use manifest::{
-    InputFile, LexiconInfo, MANIFEST_FILE, Manifest, OutputFile, SCORING_SPEC, file_sha256,
+    FORMATS_SPEC, InputFile, LexiconInfo, MANIFEST_FILE, Manifest, OutputFile, SCORING_SPEC,
+    file_sha256,
 };
 pub use notebook::{export_notebook, notebook};
-pub use period::Period;
+pub use period::{Period, PeriodStart};
 pub use post_scores::{POST_SCORES, ScoredBatch, Written, post_scores_columns, write_post_scores};
 pub use schedule::{Schedule, ScheduleError, Slot, handle_key};
 pub use summary::{ACTIVITY_BUCKET_MIN, Summary, SummaryOptions, Table};

@@ -14,8 +14,11 @@ use crate::{Error, Result};
 /// The file name.
 pub const MANIFEST_FILE: &str = "manifest.json";
 
-/// The version of text-processing.md that scores follow.
-pub const SCORING_SPEC: &str = "v1";
+/// The version of `docs/spec/text-processing.md` that scores follow.
+pub const SCORING_SPEC: &str = "v1.1";
+
+/// The version of `docs/spec/formats.md` that the files written follow.
+pub const FORMATS_SPEC: &str = "v1.1";
 
 /// Everything the manifest records.
 #[derive(Debug, Clone, Serialize)]
@@ -26,6 +29,8 @@ pub struct Manifest {
     pub tool_version: String,
     /// The scoring contract's version ([`SCORING_SPEC`]).
     pub scoring_spec: String,
+    /// The file contract's version ([`FORMATS_SPEC`]).
+    pub formats_spec: String,
     /// The command that wrote the outputs.
     pub command: Vec<String>,
     /// When the run started (RFC 3339, UTC).

@@ -22,7 +22,7 @@ const DICTIONARY: &[(&str, &str)] = &[
     ),
     (
         "theme_by_period",
-        "Theme × period. `period_start` (local time of the period's start, in the manifest's timezone); `posts` in the period; `posts_with_hit`, `hits`, `share_of_posts` for the theme.",
+        "Theme × period. `period_start` (local time of the period's start, in the manifest's timezone, with its UTC offset: the hour the clocks go back is two rows); `period_start_utc` (the same instant in UTC, for sorting and joining); `posts` in the period; `posts_with_hit`, `hits`, `share_of_posts` for the theme.",
     ),
     (
         "theme_by_slot",
@@ -159,7 +159,7 @@ pub fn notebook(report_from_notebook: &str, tables: &[String], scoring_spec: &st
     if has("theme_by_period") {
         cells.push(markdown("## Activity over time\n\nPosts per period (the report's `--period`), with the takeover slots shaded when the report had a schedule."));
         cells.push(code(
-            "by_period = tables[\"theme_by_period\"].group_by(\"period_start\").agg(pl.col(\"posts\").first()).sort(\"period_start\")\n\
+            "by_period = tables[\"theme_by_period\"].group_by(\"period_start_utc\", \"period_start\").agg(pl.col(\"posts\").first()).sort(\"period_start_utc\")\n\
              fig, ax = plt.subplots(figsize=(10, 3))\n\
              ax.bar(by_period[\"period_start\"].to_list(), by_period[\"posts\"].to_list(), color=\"#1b6ca8\")\n\
              if \"takeover_engagement\" in tables:\n    \
@@ -194,7 +194,7 @@ pub fn notebook(report_from_notebook: &str, tables: &[String], scoring_spec: &st
         ));
         cells.push(code(
             "fig, ax = plt.subplots(figsize=(10, 3))\n\
-             for theme, rows in tables[\"theme_by_period\"].sort(\"period_start\").group_by(\"theme\", maintain_order=True):\n    \
+             for theme, rows in tables[\"theme_by_period\"].sort(\"period_start_utc\").group_by(\"theme\", maintain_order=True):\n    \
              ax.plot(rows[\"period_start\"].to_list(), rows[\"hits\"].to_list(), marker=\"o\", label=theme[0])\n\
              ax.legend()\nax.set_ylabel(\"hits\")\nax.tick_params(axis=\"x\", rotation=60)\nplt.tight_layout()\nplt.show()",
         ));

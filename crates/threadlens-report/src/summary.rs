@@ -11,7 +11,7 @@ use polars::prelude::*;
 use threadlens_model::{Post, PostKind};
 use threadlens_process::{KwicLine, Lexicon, ScoreColumns, kwic_lines, map_scans};
 
-use crate::period::Period;
+use crate::period::{Period, PeriodStart};
 use crate::post_scores::ScoredBatch;
 use crate::schedule::{Schedule, handle_key};
 use crate::takeover::{TakeoverPost, takeover};
@@ -89,7 +89,8 @@ pub struct Summary<'a> {
     words: u64,
     left_out: u64,
     themes: Vec<ThemeTotals>,
-    periods: BTreeMap<String, (u64, Vec<ThemeTotals>)>,
+    /// Per period, keyed by its first instant (UTC).
+    periods: BTreeMap<chrono::DateTime<chrono::Utc>, (u64, Vec<ThemeTotals>)>,
     contributors: HashMap<(String, String), Contributor>,
     hashtags: HashMap<String, u64>,
     terms: HashMap<(usize, usize), (u64, u64)>,
@@ -229,13 +230,14 @@ impl<'a> Summary<'a> {
         let themes = self.lexicon.themes.len();
         self.posts += 1;
         self.words += u64::from(s.words);
-        let label = self
+        let start = self
             .options
             .period
-            .start_label(post.created_at, self.options.timezone);
+            .of(post.created_at, self.options.timezone)
+            .utc;
         let period = self
             .periods
-            .entry(label)
+            .entry(start)
             .or_insert_with(|| (0, vec![ThemeTotals::default(); themes]));
         period.0 += 1;
         let contributor = self
@@ -376,11 +378,17 @@ impl<'a> Summary<'a> {
 
     fn theme_by_period(&self) -> PolarsResult<DataFrame> {
         let ids = self.theme_ids();
-        let (mut period, mut theme, mut posts, mut with_hit, mut hits, mut share) =
-            (vec![], vec![], vec![], vec![], vec![], vec![]);
-        for (label, (n, totals)) in &self.periods {
+        let (mut period, mut period_utc, mut theme, mut posts, mut with_hit, mut hits, mut share) =
+            (vec![], vec![], vec![], vec![], vec![], vec![], vec![]);
+        for (&utc, (n, totals)) in &self.periods {
+            let start = PeriodStart {
+                utc,
+                tz: self.options.timezone,
+            };
+            let (local, utc) = (start.local_label(), start.utc_label());
             for (t, totals) in totals.iter().enumerate() {
-                period.push(label.clone());
+                period.push(local.clone());
+                period_utc.push(utc.clone());
                 theme.push(ids[t]);
                 posts.push(*n);
                 with_hit.push(totals.posts_with_hit);
@@ -390,6 +398,7 @@ impl<'a> Summary<'a> {
         }
         df!(
             "period_start" => period,
+            "period_start_utc" => period_utc,
             "theme" => theme,
             "posts" => posts,
             "posts_with_hit" => with_hit,
