@@ -12,7 +12,7 @@ const POSTS: u64 = 20_000;
 fn generator(c: &mut Criterion) {
     let mut group = c.benchmark_group("synth");
     group.sample_size(10);
-    for name in CorpusFormat::NAMES {
+    for name in CorpusFormat::ALL.map(CorpusFormat::name) {
         let format: CorpusFormat = name.parse().unwrap();
         let mut sink = Vec::new();
         let size = write_corpus(1, POSTS, SynthEvent::default_day(), format, &mut sink)

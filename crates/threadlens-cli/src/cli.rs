@@ -1,22 +1,20 @@
+//! The command line as clap reads it: every command, option and help text.
+//! Long help texts live in `help.rs`; closed sets of values in `values.rs`.
+
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
+use crate::help;
+use crate::values::{
+    Endpoint, InputFormat, KwicFormat, LogFormat, PeriodArg, SynthFormat, TableFormat,
+};
+
 /// Collect social-media conversations, score them against themes, and
 /// write the tables analysts and researchers use.
 #[derive(Debug, Parser)]
-#[command(name = "threadlens", version, about, long_about = None, propagate_version = true)]
-#[command(after_help = "\
-Examples:
-  threadlens demo
-  threadlens import --out data/solvingtogether tweets.jsonl
-  threadlens import --format mastodon --instance mastodon.social --out data/st statuses.json
-  threadlens score --data data/st --lexicon datasets/lexicons/three-cs.toml
-  threadlens kwic --data data/st --lexicon datasets/lexicons/three-cs.toml --theme candour
-  threadlens lexicon explain my-lexicon.toml \"Co-production and #LivedExperience\"
-  threadlens help import
-
-Exit codes: 0 ok, 1 failure while running, 2 usage or configuration error.")]
+#[command(name = "threadlens", version, propagate_version = true)]
+#[command(after_help = help::top())]
 pub(crate) struct Cli {
     #[command(flatten)]
     pub global: GlobalArgs,
@@ -26,6 +24,7 @@ pub(crate) struct Cli {
 
 /// Options every command takes.
 #[derive(Debug, Clone, Args)]
+#[command(next_help_heading = "Global options")]
 pub(crate) struct GlobalArgs {
     /// More log output on stderr (-v info, -vv debug, -vvv trace).
     #[arg(short, long, action = clap::ArgAction::Count, global = true)]
@@ -33,10 +32,9 @@ pub(crate) struct GlobalArgs {
     /// Only errors on stderr, and no progress bars.
     #[arg(short, long, global = true, conflicts_with = "verbose")]
     pub quiet: bool,
-    /// Log lines as text, or as JSON objects (one per line: timestamp,
-    /// level, stage, message and fields) for schedulers.
-    #[arg(long, global = true, default_value = "text", value_parser = ["text", "json"], value_name = "FORMAT")]
-    pub log_format: String,
+    /// How log lines on stderr are written.
+    #[arg(long, global = true, value_enum, default_value_t = LogFormat::Text, value_name = "FORMAT")]
+    pub log_format: LogFormat,
 }
 
 #[derive(Debug, Subcommand)]
@@ -62,36 +60,17 @@ pub(crate) enum Command {
     Synth(SynthArgs),
     /// Write a Jupyter notebook that loads a report's tables and plots them.
     ExportNotebook(ExportNotebookArgs),
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    Completions(CompletionsArgs),
+    /// Write the manual pages (roff), one per command.
+    Man(ManArgs),
 }
 
 /// `threadlens run`.
 #[derive(Debug, Args)]
-#[command(after_long_help = "\
-The job file (formats.md §6) names the store, the sources (live and files),
-the lexicon, the schedule and the report. It is checked completely before
-anything runs; relative paths are read from the job file's folder.
-
-A run takes the job's lock (DATA_DIR/<job>.lock), collects what is new
-(incremental, from the checkpoints), imports it, then scores and reports into
-a temporary folder that is renamed into place (out_dir, {date} = the run's
-UTC date); `latest` beside it is updated only after a complete success, and
-only the newest `keep` report folders are kept. Kill it at any moment: the
-next run resumes and the store ends with no post missing or doubled.
-
-Exit codes:
-  0  success
-  1  runtime failure (the store or a report could not be written, ...)
-  2  bad job file, lexicon, schedule or missing secret (nothing ran)
-  3  completed with warnings: rejects, incomplete threads, a source
-     stopped (rate limit, retries exhausted), a file source matched nothing
-  4  another run of this job holds the lock (this one did nothing)
-
-Examples:
-  threadlens run --check jobs/nightly.toml
-  threadlens run jobs/nightly.toml
-  threadlens run -q --log-format json jobs/nightly.toml   # for cron / systemd")]
+#[command(after_long_help = help::run())]
 pub(crate) struct RunArgs {
-    /// The job file.
+    /// The job file (docs/spec/formats.md §6).
     #[arg(value_name = "JOB.toml")]
     pub job: PathBuf,
     /// Only check the job file (and that its secrets are set); run nothing.
@@ -101,38 +80,9 @@ pub(crate) struct RunArgs {
 
 /// `threadlens collect`.
 #[derive(Debug, Args)]
-#[command(
-    args_conflicts_with_subcommands = false,
-    after_long_help = "\
-Every response page is appended to DIR/raw/<source>/<date>.jsonl (the body
-as received, the request without secrets, status and time) and synced
-before the source's checkpoint in DIR/checkpoints/ moves past it. Kill the
-run at any moment and run it again: it resumes where it stopped, and the
-store ends with exactly the posts of an uninterrupted run. New pages are
-imported into DIR/posts.parquet at the end (or any time later with
-`threadlens import --out DIR DIR/raw`), and DIR/coverage.csv says, per post
-with replies, how many of them were collected.
-
-Secrets come only from the environment: X_BEARER_TOKEN, MASTODON_TOKEN
-(optional), BLUESKY_HANDLE and BLUESKY_APP_PASSWORD (a config may name other
-variables with token_env, handle_env, password_env). They never appear in
-logs, the raw archive or error messages, and are never sent over plain HTTP
-except to a loopback address.
-
-Examples:
-  threadlens collect --config collect.toml --data data/st
-  threadlens collect --data data/st x --query \"#SolvingTogether -is:retweet\"
-  threadlens collect --data data/st mastodon --instance https://mastodon.social --hashtag SolvingTogether
-  threadlens collect --data data/st bluesky --query \"#SolvingTogether\"
-  threadlens collect --data data/st --dry-run x --query \"#SolvingTogether\"
-
-Exit codes: 0 every source finished; 1 no source finished; 2 bad
-configuration or a missing secret (nothing was sent); 3 some sources
-stopped early (rate limit beyond --max-wait, retries exhausted, usage cap):
-run again to resume."
-)]
+#[command(args_conflicts_with_subcommands = false, after_long_help = help::collect())]
 pub(crate) struct CollectArgs {
-    /// A collect config: `[[source]]` tables as in a job file (formats.md §6).
+    /// A collect config: `[[source]]` tables as in a job file (docs/spec/formats.md §6).
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
     /// The store folder: posts.parquet, raw/ and checkpoints/ (created if missing).
@@ -175,9 +125,9 @@ pub(crate) enum QuickSource {
         /// The search query, in X's syntax.
         #[arg(long)]
         query: String,
-        /// `recent` (7 days) or `all` (full archive).
-        #[arg(long, default_value = "recent", value_parser = ["recent", "all"])]
-        endpoint: String,
+        /// Which search endpoint.
+        #[arg(long, value_enum, default_value = "recent")]
+        endpoint: Endpoint,
         /// Do not pull whole conversations.
         #[arg(long)]
         no_threads: bool,
@@ -216,17 +166,7 @@ pub(crate) enum QuickSource {
 
 /// `threadlens export-notebook`.
 #[derive(Debug, Args)]
-#[command(after_long_help = "\
-The notebook (nbformat 4, Python) loads the report's Parquet tables with
-polars, shows manifest.json, explains every table's columns, and plots the
-activity over time (slots shaded), the theme share per slot and the themes over
-time with matplotlib. It holds no data: it reads the report folder, named
-relative to the notebook's own folder, so keep the two where they are.
-
-Example:
-  threadlens demo
-  threadlens export-notebook --report threadlens-demo/report --out notebooks-export/demo.ipynb
-  pip install polars pyarrow matplotlib jupyter && jupyter notebook notebooks-export/demo.ipynb")]
+#[command(after_long_help = help::export_notebook())]
 pub(crate) struct ExportNotebookArgs {
     /// The report folder (written by `threadlens report` or `threadlens demo`).
     #[arg(long, value_name = "DIR")]
@@ -238,13 +178,7 @@ pub(crate) struct ExportNotebookArgs {
 
 /// `threadlens demo`.
 #[derive(Debug, Args)]
-#[command(after_long_help = "\
-The demo day is datasets/next-conversation-2022/ (built into the binary): the
-real slot titles of the 28 June 2022 takeover day, with 5,000 synthetic posts
-(twarc2 and Mastodon) by fictional accounts. The demo imports them into
-DIR/store, writes the full report with the schedule and the three-cs lexicon
-into DIR/report (CSV, Parquet, Markdown, HTML), and prints the slots ranked by
-engagement and the theme shares. Open DIR/report/report.html in a browser.")]
+#[command(after_long_help = help::demo())]
 pub(crate) struct DemoArgs {
     /// Where to write the store and the report (replaced if it holds an earlier demo).
     #[arg(long, short, default_value = "threadlens-demo", value_name = "DIR")]
@@ -253,27 +187,7 @@ pub(crate) struct DemoArgs {
 
 /// `threadlens synth`.
 #[derive(Debug, Args)]
-#[command(after_long_help = "\
-Every post is made up and every handle fictional (user_12, host_1, ...). The
-same seed, post count, format and schedule give the same bytes on every
-machine. Posts are written as they are made: any number takes the same memory.
-
-What a corpus holds: host posts inside each slot (by the slot's hosts and the
-account), reply threads up to seven deep mostly under host posts (one reply in
-ten arrives hours later), reposts and quotes, a few very active participants
-and many one-off ones, hashtags, emoji, links and mentions, mostly English with
-some Welsh and French, and about a quarter of posts using the themes' words.
-
-Formats (--format):
-  twarc2    X API v2 pages of 100 tweets with __twarc, one per line
-  x-v2      X API v2 search responses, one per line
-  mastodon  statuses, one per line (boosts wrap the boosted status)
-  bluesky   feed items, one per line (reposts carry the reposted post)
-  jsonl     threadlens' generic JSONL
-
-Examples:
-  threadlens synth --seed 1 --posts 5000 --format twarc2 --schedule day.toml --out day.jsonl
-  threadlens synth --posts 10000000 --format jsonl --out big.jsonl")]
+#[command(after_long_help = help::synth())]
 pub(crate) struct SynthArgs {
     /// Random seed.
     #[arg(long, default_value_t = 1)]
@@ -282,10 +196,9 @@ pub(crate) struct SynthArgs {
     #[arg(long, default_value_t = 5000)]
     pub posts: u64,
     /// Output format.
-    #[arg(long, short, value_name = "FORMAT",
-          value_parser = clap::builder::PossibleValuesParser::new(threadlens_synth::CorpusFormat::NAMES))]
-    pub format: String,
-    /// A takeover schedule (formats.md §4) to build the day around
+    #[arg(long, short, value_enum, value_name = "FORMAT")]
+    pub format: SynthFormat,
+    /// A takeover schedule (docs/spec/formats.md §4) to build the day around
     /// [default: eight one-hour slots from 08:00 UTC on 28 June 2022].
     #[arg(long, value_name = "FILE")]
     pub schedule: Option<PathBuf>,
@@ -294,40 +207,47 @@ pub(crate) struct SynthArgs {
     pub out: PathBuf,
 }
 
+/// The two formats `score` writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub(crate) enum ScoreFormat {
+    /// post_scores.csv: UTF-8, ids as text, cells guarded against formulas.
+    Csv,
+    /// post_scores.parquet: typed columns (counts u32, scores f64).
+    Parquet,
+}
+
+impl From<ScoreFormat> for threadlens_report::TableFormat {
+    fn from(format: ScoreFormat) -> Self {
+        match format {
+            ScoreFormat::Csv => threadlens_report::TableFormat::Csv,
+            ScoreFormat::Parquet => threadlens_report::TableFormat::Parquet,
+        }
+    }
+}
+
 /// `threadlens score`.
 #[derive(Debug, Args)]
-#[command(after_long_help = "\
-What it writes (in --out, each file renamed into place only when complete):
-  post_scores.csv      one row per post: post_id, platform, word_count, emoji_count,
-                       then <theme>_hits and <theme>_score per theme in lexicon order;
-                       UTF-8, ids as text, cells that start with = + - @ tab or CR
-                       get a leading ' so spreadsheets do not run them as formulas
-  post_scores.parquet  the same columns, typed (counts u32, scores f64)
-  manifest.json        tool version, scoring spec (v1), lexicon name, version and
-                       sha256, posts.parquet's sha256 and rows, rejects, times,
-                       the command line, and whether reposts were scored
-
-<theme>_score is 100 × hits / word_count (0 for a post with no words), as
-text-processing.md §8 defines it. Reposts are left out by default: their
-text is another post's, and counting it again would weigh a theme by how
-often it was reposted rather than said.
-
-Examples:
-  threadlens score --data data/st --lexicon datasets/lexicons/three-cs.toml
-  threadlens score --data data/st --lexicon my.toml --out results/scores --format parquet")]
+#[command(after_long_help = help::score())]
 pub(crate) struct ScoreArgs {
     /// The store to score: the folder holding posts.parquet (see `threadlens import`).
     #[arg(long, value_name = "DIR")]
     pub data: PathBuf,
-    /// The lexicon (TOML, formats.md §3).
+    /// The lexicon (TOML, docs/spec/formats.md §3).
     #[arg(long, value_name = "FILE")]
     pub lexicon: PathBuf,
     /// Where to write the table and manifest.json [default: DIR/scores].
     #[arg(long, short, value_name = "DIR")]
     pub out: Option<PathBuf>,
-    /// Formats to write, comma-separated: csv, parquet.
-    #[arg(long, short, default_value = "csv,parquet", value_name = "LIST")]
-    pub format: String,
+    /// Formats to write, comma-separated.
+    #[arg(
+        long,
+        short,
+        value_enum,
+        value_delimiter = ',',
+        default_value = "csv,parquet",
+        value_name = "LIST"
+    )]
+    pub format: Vec<ScoreFormat>,
     /// Score reposts too.
     #[arg(long)]
     pub include_reposts: bool,
@@ -335,62 +255,33 @@ pub(crate) struct ScoreArgs {
 
 /// `threadlens report`.
 #[derive(Debug, Args)]
-#[command(after_long_help = "\
-What it writes (in --out; each file renamed into place when complete):
-  post_scores          one row per post (csv, parquet), as `threadlens score` writes it
-  theme_summary        per theme: posts, posts_with_hit, hits, hits_per_1000_words, share_of_posts
-  theme_by_period      per period (--period, in --timezone) and theme: posts, posts_with_hit, hits, share
-  theme_by_slot        per takeover slot and theme (with --schedule)
-  takeover_engagement  per slot, then `outside`: posts, host posts, replies received, participants,
-                       new participants, reposts, likes, quotes, engagement per host post, median
-                       minutes to the first reply, deepest thread, hits and share per theme
-                       (with --schedule; formats.md §4 defines every column)
-  top_contributors     authors by posts: posts, replies, hits per theme (--top rows)
-  top_hashtags         hashtags by posts using them (--top rows)
-  top_terms            per theme, the entries that matched most: hits, posts (--top per theme)
-  theme_cooccurrence   per pair of themes: posts that hit both
-  kwic                 up to 20 matches in context per theme
-  report.md            every table above but post_scores, one section each (--format md)
-  report.xlsx          every table above but post_scores, one sheet each (--format xlsx): header
-                       row frozen, ids as text, cells guarded like CSV
-  report.html          one self-contained page to share (--format html): activity over the event
-                       with the slots shaded, theme share per slot, themes over time, the
-                       engagement and contributor tables, kwic lines, a methods box; no scripts,
-                       nothing fetched, every text escaped
-  manifest.json        tool version, scoring spec, lexicon and schedule, input hashes, counts, times
-
-Formats (--format, comma-separated): csv, parquet, json, md, xlsx, html
-(default csv,parquet,html,md). post_scores is written as csv and parquet only. CSV cells that start with = + - @ tab or CR
-get a leading ' so spreadsheets do not run them.
-
-Examples:
-  threadlens report --data data/st --lexicon datasets/lexicons/three-cs.toml --schedule day.toml
-  threadlens report --data data/st --lexicon my.toml --period week --timezone Europe/London --format csv,md")]
+#[command(after_long_help = help::report())]
 pub(crate) struct ReportArgs {
     /// The store: the folder holding posts.parquet (see `threadlens import`).
     #[arg(long, value_name = "DIR")]
     pub data: PathBuf,
-    /// The lexicon (TOML, formats.md §3).
+    /// The lexicon (TOML, docs/spec/formats.md §3).
     #[arg(long, value_name = "FILE")]
     pub lexicon: PathBuf,
-    /// A takeover schedule (TOML, formats.md §4): adds theme_by_slot and takeover_engagement.
+    /// A takeover schedule (TOML, docs/spec/formats.md §4): adds theme_by_slot and takeover_engagement.
     #[arg(long, value_name = "FILE")]
     pub schedule: Option<PathBuf>,
     /// Where to write [default: DIR/report].
     #[arg(long, short, value_name = "DIR")]
     pub out: Option<PathBuf>,
-    /// Formats, comma-separated: csv, parquet, json, md, xlsx, html.
+    /// Formats, comma-separated.
     #[arg(
         long,
         short,
+        value_enum,
+        value_delimiter = ',',
         default_value = "csv,parquet,html,md",
         value_name = "LIST"
     )]
-    pub format: String,
-    /// Length of theme_by_period's periods: hour, day or week (ISO, from Monday).
-    #[arg(long, default_value = "day", value_name = "PERIOD",
-          value_parser = clap::builder::PossibleValuesParser::new(["hour", "day", "week"]))]
-    pub period: String,
+    pub format: Vec<TableFormat>,
+    /// Length of theme_by_period's periods.
+    #[arg(long, value_enum, default_value = "day", value_name = "PERIOD")]
+    pub period: PeriodArg,
     /// Timezone (IANA name) periods are cut in [default: the schedule's, else UTC].
     #[arg(long, value_name = "TZ")]
     pub timezone: Option<String>,
@@ -404,27 +295,12 @@ pub(crate) struct ReportArgs {
 
 /// `threadlens kwic`.
 #[derive(Debug, Args)]
-#[command(after_long_help = "\
-Each line is one match as the scorer chose it (text-processing.md §8): the
-theme, the entry as written in the lexicon, up to --window characters of the
-normalised text before and after, and the post id. Read them to find entries
-that match the wrong sense of a word, then prune or narrow those entries
-(`=exact`, a phrase) and check again.
-
-Formats (--format):
-  table  aligned for reading in a terminal (default)
-  csv    post_id, theme, entry, left, match, right; cells guarded against
-         spreadsheet formulas like every CSV threadlens writes
-
-Examples:
-  threadlens kwic --data data/st --lexicon datasets/lexicons/three-cs.toml --theme candour
-  threadlens kwic --data data/st --lexicon my.toml --entry \"honest*\" --window 60
-  threadlens kwic --data data/st --lexicon my.toml --format csv > kwic.csv")]
+#[command(after_long_help = help::kwic())]
 pub(crate) struct KwicArgs {
     /// The store: the folder holding posts.parquet.
     #[arg(long, value_name = "DIR")]
     pub data: PathBuf,
-    /// The lexicon (TOML, formats.md §3).
+    /// The lexicon (TOML, docs/spec/formats.md §3).
     #[arg(long, value_name = "FILE")]
     pub lexicon: PathBuf,
     /// Only this theme (its id); repeat for several.
@@ -439,10 +315,15 @@ pub(crate) struct KwicArgs {
     /// Stop after this many lines.
     #[arg(long, value_name = "N")]
     pub limit: Option<usize>,
-    /// Output format: table or csv.
-    #[arg(long, short, default_value = "table", value_name = "FORMAT",
-          value_parser = clap::builder::PossibleValuesParser::new(["table", "csv"]))]
-    pub format: String,
+    /// Output format.
+    #[arg(
+        long,
+        short,
+        value_enum,
+        default_value = "table",
+        value_name = "FORMAT"
+    )]
+    pub format: KwicFormat,
     /// Look in reposts too.
     #[arg(long)]
     pub include_reposts: bool,
@@ -452,23 +333,16 @@ pub(crate) struct KwicArgs {
 #[derive(Debug, Subcommand)]
 pub(crate) enum LexiconCommand {
     /// Validate a lexicon and show each theme's entries as compiled (stems, prefixes, tags).
-    #[command(after_help = "\
-Example:
-  threadlens lexicon check datasets/lexicons/three-cs.toml
-
-A lexicon that breaks a rule of text-processing.md §7 is refused with the
-file, theme and entry named, and exit code 2.")]
+    #[command(after_long_help = help::lexicon_check())]
     Check {
-        /// The lexicon (TOML, formats.md §3).
+        /// The lexicon (TOML, docs/spec/formats.md §3).
         #[arg(value_name = "FILE")]
         file: PathBuf,
     },
     /// Show the units of a text and every match, per theme, with its span.
-    #[command(after_help = "\
-Example:
-  threadlens lexicon explain datasets/lexicons/three-cs.toml \"#LivedExperience partners were involved\"")]
+    #[command(after_long_help = help::lexicon_explain())]
     Explain {
-        /// The lexicon (TOML, formats.md §3).
+        /// The lexicon (TOML, docs/spec/formats.md §3).
         #[arg(value_name = "FILE")]
         file: PathBuf,
         /// The text to analyse, as a post's text.
@@ -479,41 +353,14 @@ Example:
 
 /// `threadlens import`.
 #[derive(Debug, Args)]
-#[command(after_long_help = "\
-Formats (--format):
-  auto       detect from the content, per file, and say what was found (default)
-  x-v2       X API v2 search responses {data, includes, meta}, one per file or per line
-  twarc2     twarc2 JSONL: raw response pages, or `twarc2 flatten` output
-  x-archive  the account archive's data/tweets.js (reads account.js beside it for the author)
-  mastodon   arrays of Mastodon Status, single statuses, one per line, or /context responses
-  bluesky    searchPosts responses, PostView arrays, feeds, getPostThread trees, records
-  jsonl      one object per line: id, text, created_at (RFC 3339), author; other columns optional
-  csv        CSV with a header; --map names which column holds which field;
-             twarc-csv output is recognised by its header and needs no --map
-Any file may be gzip-compressed; that is recognised by its content.
-
-What it writes:
-  DIR/posts.parquet  every post once (same platform + post_id = same post; the copy
-                     collected last wins, `matched` if any copy matched); written
-                     atomically, so an interrupted import leaves the old table whole
-  DIR/rejects.jsonl  records that could not be read: file, line, reason, raw record
-Importing the same file twice changes nothing.
-
-Examples:
-  # a twarc2 collection and a Bluesky search, into one store
-  threadlens import --out data/st search.jsonl bluesky.json
-  # a CSV from another tool, naming its columns
-  threadlens import --format csv --map id=tweet_id,author=user,text=body,created_at=time --out data/st export.csv
-  # Mastodon statuses fetched from one instance (resolves replies by local id)
-  threadlens import --format mastodon --instance mastodon.social --out data/st tag.json")]
+#[command(after_long_help = help::import())]
 pub(crate) struct ImportArgs {
     /// The store folder (created if missing).
-    #[arg(long, short, value_name = "DIR")]
-    pub out: PathBuf,
+    #[arg(long, visible_alias = "out", short_alias = 'o', value_name = "DIR")]
+    pub data: PathBuf,
     /// Input format.
-    #[arg(long, short, default_value = "auto", value_name = "FORMAT",
-          value_parser = clap::builder::PossibleValuesParser::new(threadlens_ingest::Format::NAMES))]
-    pub format: String,
+    #[arg(long, short, value_enum, default_value = "auto", value_name = "FORMAT")]
+    pub format: InputFormat,
     /// CSV column map: FIELD=COLUMN,... (fields: id, text, created_at, author,
     /// and any other posts.parquet column).
     #[arg(long, value_name = "MAP")]
@@ -527,4 +374,23 @@ pub(crate) struct ImportArgs {
     /// Files to import; a folder means every file in it (e.g. DIR/raw, the archive `collect` writes).
     #[arg(required = true, value_name = "FILE")]
     pub files: Vec<PathBuf>,
+}
+
+/// `threadlens completions`.
+#[derive(Debug, Args)]
+#[command(after_long_help = help::completions())]
+pub(crate) struct CompletionsArgs {
+    /// The shell.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}
+
+/// `threadlens man`.
+#[derive(Debug, Args)]
+#[command(after_long_help = help::man())]
+pub(crate) struct ManArgs {
+    /// Write threadlens.1 and threadlens-<command>.1 into this folder
+    /// [default: print threadlens.1 on stdout].
+    #[arg(long, short, value_name = "DIR")]
+    pub out: Option<PathBuf>,
 }

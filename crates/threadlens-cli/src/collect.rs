@@ -12,16 +12,14 @@ use anyhow::{Context, Result};
 use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
 use threadlens_ingest::live::{
     BlueskyConfig, Budget, CollectConfig, Collector, HttpPolicy, LiveError, MastodonConfig,
-    Progress, SourceConfig, SourceReport, SystemClock, XConfig, XEndpoint, environment,
+    Progress, SourceConfig, SourceReport, SystemClock, XConfig, environment,
 };
 use threadlens_model::Timestamp;
 use threadlens_store::{COVERAGE_FILE, Coverage, PostStore};
 
 use crate::UsageError;
 use crate::cli::{CollectArgs, GlobalArgs, ImportArgs, QuickSource};
-
-/// Exit code when some sources stopped early but others finished.
-pub(crate) const EXIT_WARNINGS: u8 = 3;
+use crate::exit::Exit;
 
 /// Which raw files were imported, at what size: `checkpoints/imported.json`.
 const IMPORTED_FILE: &str = "imported.json";
@@ -52,8 +50,8 @@ pub(crate) fn run(args: &CollectArgs, global: &GlobalArgs) -> Result<ExitCode> {
     let failed = reports.iter().filter(|r| r.error.is_some()).count();
     Ok(match failed {
         0 => ExitCode::SUCCESS,
-        n if n == reports.len() => ExitCode::from(crate::EXIT_FAILURE),
-        _ => ExitCode::from(EXIT_WARNINGS),
+        n if n == reports.len() => Exit::Failure.into(),
+        _ => Exit::Warnings.into(),
     })
 }
 
@@ -108,11 +106,7 @@ fn quick_source(quick: &QuickSource) -> SourceConfig {
             query: query.clone(),
             threads: !no_threads,
             quotes: true,
-            endpoint: if endpoint == "all" {
-                XEndpoint::All
-            } else {
-                XEndpoint::Recent
-            },
+            endpoint: endpoint.0,
             max_results: 100,
             base_url: None,
             token_env: None,
@@ -307,8 +301,8 @@ pub(crate) fn import_new_pages(
         return Ok(());
     }
     let args = ImportArgs {
-        out: data.to_owned(),
-        format: "raw".into(),
+        data: data.to_owned(),
+        format: crate::values::InputFormat(threadlens_ingest::Format::Raw),
         map: None,
         source: None,
         instance: None,

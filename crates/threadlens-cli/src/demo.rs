@@ -7,7 +7,11 @@ use std::process::ExitCode;
 
 use anyhow::{Context, Result};
 
+use threadlens_ingest::Format;
+use threadlens_report::{Period, TableFormat as TF};
+
 use crate::cli::{GlobalArgs, ImportArgs, ReportArgs};
+use crate::values::{InputFormat, PeriodArg, TableFormat};
 
 /// The demo day, built into the binary so the demo runs from anywhere.
 const FILES: [(&str, &[u8]); 4] = [
@@ -55,8 +59,8 @@ pub(crate) fn run(args: &crate::cli::DemoArgs, global: &GlobalArgs) -> Result<Ex
     let mut silent = std::io::sink();
     crate::import::run_to(
         &ImportArgs {
-            out: store.clone(),
-            format: "auto".into(),
+            data: store.clone(),
+            format: InputFormat(Format::Auto),
             map: None,
             source: None,
             instance: None,
@@ -74,8 +78,10 @@ pub(crate) fn run(args: &crate::cli::DemoArgs, global: &GlobalArgs) -> Result<Ex
             lexicon: input.join("three-cs.toml"),
             schedule: Some(input.join("schedule.toml")),
             out: Some(report.clone()),
-            format: "csv,parquet,html,md".into(),
-            period: "hour".into(),
+            format: [TF::Csv, TF::Parquet, TF::Html, TF::Md]
+                .map(TableFormat)
+                .to_vec(),
+            period: PeriodArg(Period::Hour),
             timezone: None,
             top: 50,
             include_reposts: false,

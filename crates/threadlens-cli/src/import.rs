@@ -58,10 +58,7 @@ impl Sink for StoreSink<'_> {
 
 /// Check everything that can be checked before touching the store.
 fn options(args: &ImportArgs) -> Result<ImportOptions> {
-    let format: Format = args
-        .format
-        .parse()
-        .map_err(|e: threadlens_ingest::Error| UsageError(e.to_string()))?;
+    let format: Format = args.format.0;
     let column_map = match &args.map {
         Some(map) => {
             if !matches!(format, Format::Csv | Format::Auto) {
@@ -133,8 +130,8 @@ pub(crate) fn run_to(
     out: &mut dyn Write,
 ) -> Result<ExitCode> {
     let options = options(args)?;
-    let store = PostStore::open(&args.out)
-        .with_context(|| format!("cannot use {} as a store", args.out.display()))?;
+    let store = PostStore::open(&args.data)
+        .with_context(|| format!("cannot use {} as a store", args.data.display()))?;
     let started = std::time::Instant::now();
     let mut posts = store.load().context("cannot read the existing posts")?;
     tracing::info!(

@@ -1,13 +1,45 @@
-//! The job file of `threadlens run` (formats.md §6): parsed, resolved
-//! against its folder and checked completely before anything runs.
+//! The job file of `threadlens run` (docs/spec/formats.md §6): parsed,
+//! resolved against its folder and checked completely before anything
+//! runs, every problem reported at once with its line.
 
+use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
 use serde::Deserialize;
 use threadlens_ingest::Format;
 use threadlens_ingest::live::SourceConfig;
+use threadlens_model::config::{
+    Key, Kind, Problem, Problems, TomlFile, did_you_mean, unknown_value,
+};
 use threadlens_report::{Period, Schedule, TableFormat};
+use toml::de::{DeTable, DeValue};
+
+/// The keys of each table of a job file (the `[[source]]` tables' are
+/// [`SourceConfig::keys`]).
+const TOP_KEYS: [Key; 5] = [
+    Key::required("version", Kind::Int),
+    Key::required("job", Kind::Table),
+    Key::optional("source", Kind::Tables),
+    Key::required("process", Kind::Table),
+    Key::optional("report", Kind::Table),
+];
+const JOB_KEYS: [Key; 2] = [
+    Key::required("name", Kind::Str),
+    Key::required("data_dir", Kind::Str),
+];
+const PROCESS_KEYS: [Key; 2] = [
+    Key::required("lexicon", Kind::Str),
+    Key::optional("include_reposts", Kind::Bool),
+];
+const REPORT_KEYS: [Key; 6] = [
+    Key::optional("schedule", Kind::Str),
+    Key::optional("formats", Kind::Strs),
+    Key::optional("period", Kind::Str),
+    Key::optional("timezone", Kind::Str),
+    Key::optional("out_dir", Kind::Str),
+    Key::optional("keep", Kind::Int),
+];
 
 /// A job file as written.
 #[derive(Debug, Deserialize)]
@@ -99,10 +131,10 @@ pub(crate) struct Job {
     pub include_reposts: bool,
     /// The takeover schedule.
     pub schedule: Option<PathBuf>,
-    /// Report formats, comma-separated.
-    pub formats: String,
-    /// hour, day or week.
-    pub period: String,
+    /// Report formats.
+    pub formats: Vec<TableFormat>,
+    /// `theme_by_period`'s period.
+    pub period: Period,
     /// Reporting timezone.
     pub timezone: Option<String>,
     /// The report folder of a run on `date` (`YYYY-MM-DD`).
@@ -116,8 +148,8 @@ pub(crate) struct Job {
 pub(crate) struct FileSource {
     /// The patterns as written (relative to the job file).
     pub patterns: Vec<PathBuf>,
-    /// The format name.
-    pub format: String,
+    /// The format.
+    pub format: Format,
     /// The `source` column, when named.
     pub name: Option<String>,
 }
@@ -145,20 +177,39 @@ impl FileSource {
 }
 
 impl Job {
-    /// Read and check `path`. The error names the file, the key and why.
-    pub(crate) fn load(path: &Path) -> Result<Job, String> {
-        let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
-        let file: JobFile = toml::from_str(&text)
-            .map_err(|e| format!("{}: {}", path.display(), e.to_string().trim_end()))?;
-        let at = |key: &str, why: String| format!("{}: {key}: {why}", path.display());
+    /// Read and check `path`: every problem in it, each with its line.
+    pub(crate) fn load(path: &Path) -> Result<Job, Problems> {
+        let text = std::fs::read_to_string(path).map_err(|e| Problems {
+            path: path.to_owned(),
+            list: vec![Problem {
+                line: None,
+                place: String::new(),
+                message: e.to_string(),
+            }],
+        })?;
+        let mut toml = TomlFile::parse(path, &text)?;
+        check_shape(&mut toml);
+        if toml.has_problems() {
+            return Err(toml.into_problems());
+        }
+        let file: JobFile = match toml::from_str(&text) {
+            Ok(file) => file,
+            Err(e) => {
+                toml.problem(e.span(), "", e.message().to_owned());
+                return Err(toml.into_problems());
+            }
+        };
+        let root = toml.root().clone();
+        let span = |section: &str, key: &str| value_span(&root, section, None, key);
         if file.version != 1 {
-            return Err(at(
+            toml.problem(
+                span("", "version"),
                 "version",
                 format!(
                     "{} is not supported (this threadlens reads version 1)",
                     file.version
                 ),
-            ));
+            );
         }
         let name = file.job.name;
         if name.is_empty()
@@ -166,10 +217,11 @@ impl Job {
                 .bytes()
                 .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_')
         {
-            return Err(at(
+            toml.problem(
+                span("job", "name"),
                 "[job] name",
                 format!("{name:?} must be lowercase letters, digits, - and _"),
-            ));
+            );
         }
         let base = path
             .parent()
@@ -185,13 +237,23 @@ impl Job {
         let mut live = Vec::new();
         let mut files = Vec::new();
         for (i, source) in file.sources.into_iter().enumerate() {
-            let key = format!("[[source]] {}", i + 1);
-            source.validate().map_err(|why| at(&key, why))?;
+            let place = format!("[[source]] {}", i + 1);
+            let at = |key: &str| value_span(&root, "source", Some(i), key);
+            if let Err(why) = source.validate() {
+                toml.problem(at("platform"), &place, why);
+            }
             match source {
                 SourceConfig::File(f) => {
-                    let format = f.format.unwrap_or_else(|| "auto".into());
-                    Format::from_str(&format)
-                        .map_err(|e| at(&format!("{key} format"), e.to_string()))?;
+                    let name = f.format.unwrap_or_else(|| "auto".into());
+                    let format = Format::from_str(&name).unwrap_or_else(|_| {
+                        let names = Format::ALL.map(Format::name);
+                        toml.problem(
+                            at("format"),
+                            &format!("{place} format"),
+                            unknown_value("format", &name, &names),
+                        );
+                        Format::Auto
+                    });
                     files.push(FileSource {
                         patterns: f.paths.iter().map(|p| resolve(Path::new(p))).collect(),
                         format,
@@ -202,36 +264,82 @@ impl Job {
             }
         }
         if live.is_empty() && files.is_empty() {
-            return Err(at("[[source]]", "the job has no sources".into()));
+            toml.problem(None, "[[source]]", "the job has no sources");
         }
         let lexicon = resolve(&file.process.lexicon);
-        threadlens_process::Lexicon::from_file(&lexicon)
-            .map_err(|e| at("[process] lexicon", e.to_string()))?;
+        if let Err(e) = threadlens_process::Lexicon::from_file(&lexicon) {
+            toml.problem(
+                span("process", "lexicon"),
+                "[process] lexicon",
+                e.to_string(),
+            );
+        }
         let report = file.report;
         let schedule = report.schedule.as_deref().map(resolve);
-        if let Some(s) = &schedule {
-            Schedule::from_file(s).map_err(|e| at("[report] schedule", e.to_string()))?;
-        }
-        let formats = report.formats.join(",");
-        if TableFormat::parse_list(&formats)
-            .map_err(|e| at("[report] formats", e.to_string()))?
-            .is_empty()
+        if let Some(s) = &schedule
+            && let Err(e) = Schedule::from_file(s)
         {
-            return Err(at("[report] formats", "lists no format".into()));
+            toml.problem(
+                span("report", "schedule"),
+                "[report] schedule",
+                e.to_string(),
+            );
         }
-        Period::from_str(&report.period).map_err(|e| at("[report] period", e))?;
-        if let Some(tz) = &report.timezone {
-            chrono_tz::Tz::from_str(tz).map_err(|_| {
-                at(
-                    "[report] timezone",
-                    format!("{tz:?} is not an IANA timezone name"),
-                )
-            })?;
+        let mut formats = Vec::new();
+        for name in &report.formats {
+            match TableFormat::from_str(name) {
+                Ok(format) if !formats.contains(&format) => formats.push(format),
+                Ok(_) => {}
+                Err(_) => {
+                    let names = TableFormat::ALL.map(TableFormat::name);
+                    toml.problem(
+                        span("report", "formats"),
+                        "[report] formats",
+                        unknown_value("format", name, &names),
+                    );
+                }
+            }
         }
-        check_template(&report.out_dir).map_err(|why| at("[report] out_dir", why))?;
+        if report.formats.is_empty() {
+            toml.problem(
+                span("report", "formats"),
+                "[report] formats",
+                "lists no format",
+            );
+        }
+        let period = Period::from_str(&report.period).unwrap_or_else(|_| {
+            let names = Period::ALL.map(Period::name);
+            toml.problem(
+                span("report", "period"),
+                "[report] period",
+                unknown_value("period", &report.period, &names),
+            );
+            Period::Day
+        });
+        if let Some(tz) = &report.timezone
+            && chrono_tz::Tz::from_str(tz).is_err()
+        {
+            let names: Vec<&str> = chrono_tz::TZ_VARIANTS.iter().map(|t| t.name()).collect();
+            let hint = did_you_mean(tz, &names)
+                .map(|n| format!("; did you mean {n:?}?"))
+                .unwrap_or_default();
+            toml.problem(
+                span("report", "timezone"),
+                "[report] timezone",
+                format!("{tz:?} is not an IANA timezone name{hint}"),
+            );
+        }
+        if let Err(why) = check_template(&report.out_dir) {
+            toml.problem(span("report", "out_dir"), "[report] out_dir", why);
+        }
         if report.keep == 0 {
-            return Err(at("[report] keep", "must be at least 1".into()));
+            toml.problem(
+                span("report", "keep"),
+                "[report] keep",
+                "must be at least 1",
+            );
         }
+        toml.finish()?;
         Ok(Job {
             data_dir: resolve(&file.job.data_dir),
             out_dir: resolve(Path::new(&report.out_dir)).display().to_string(),
@@ -243,7 +351,7 @@ impl Job {
             include_reposts: file.process.include_reposts,
             schedule,
             formats,
-            period: report.period,
+            period,
             timezone: report.timezone,
             keep: report.keep,
         })
@@ -279,6 +387,53 @@ fn check_template(template: &str) -> Result<(), String> {
     Ok(())
 }
 
+/// Check every table of the job file against the keys it may hold.
+fn check_shape(toml: &mut TomlFile<'_>) {
+    let root = toml.root().clone();
+    let whole = 0..0;
+    if !toml.check_keys(&root, whole, "", &TOP_KEYS) {
+        return;
+    }
+    for (section, keys) in [
+        ("job", &JOB_KEYS[..]),
+        ("process", &PROCESS_KEYS[..]),
+        ("report", &REPORT_KEYS[..]),
+    ] {
+        if let Some(value) = root.get(section)
+            && let DeValue::Table(table) = value.get_ref()
+        {
+            toml.check_keys(table, value.span(), &format!("[{section}]"), keys);
+        }
+    }
+    if let Some(sources) = root.get("source") {
+        SourceConfig::check_tables(toml, sources);
+    }
+}
+
+/// Where the value of `key` is: in the top level (`section` empty), in a
+/// table, or in the `index`th table of an array of tables.
+fn value_span(
+    root: &DeTable<'_>,
+    section: &str,
+    index: Option<usize>,
+    key: &str,
+) -> Option<Range<usize>> {
+    let table = if section.is_empty() {
+        root
+    } else {
+        let value = root.get(section)?;
+        match (value.get_ref(), index) {
+            (DeValue::Table(t), None) => t,
+            (DeValue::Array(items), Some(i)) => match items.get(i)?.get_ref() {
+                DeValue::Table(t) => t,
+                _ => return None,
+            },
+            _ => return None,
+        }
+    };
+    table.get(key).map(|v| v.span())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -304,9 +459,15 @@ mod tests {
             dir.path().join("reports/nightly/2026-11-22")
         );
         assert_eq!(job.files[0].patterns[0], dir.path().join("in/*.jsonl"));
+        assert_eq!((job.keep, job.period), (30, Period::Day));
         assert_eq!(
-            (job.keep, job.formats.as_str(), job.period.as_str()),
-            (30, "csv,parquet,html,md", "day")
+            job.formats,
+            [
+                TableFormat::Csv,
+                TableFormat::Parquet,
+                TableFormat::Html,
+                TableFormat::Md
+            ]
         );
     }
 
@@ -318,7 +479,7 @@ mod tests {
             (
                 "data_dir = \"data\"",
                 "data_dir = \"data\"\ncolour = \"red\"",
-                "unknown field `colour`",
+                "unknown key `colour`",
             ),
             (
                 "format = \"jsonl\"",
@@ -359,11 +520,51 @@ mod tests {
         for (from, to, expected) in cases {
             let dir = tempfile::tempdir().unwrap();
             assert!(GOOD.contains(from), "{from}");
-            let err = Job::load(&write(dir.path(), &GOOD.replace(from, to))).unwrap_err();
+            let err = Job::load(&write(dir.path(), &GOOD.replace(from, to)))
+                .unwrap_err()
+                .to_string();
             assert!(
                 err.contains("job.toml") && err.contains(expected),
                 "{to:?}: {err}"
             );
         }
+    }
+
+    #[test]
+    fn every_mistake_is_reported_in_one_pass_with_lines_and_suggestions() {
+        let dir = tempfile::tempdir().unwrap();
+        let bad = "version = 1\n[job]\nname = \"nightly\"\ndata_dir = \"data\"\n[[source]]\nplatform = \"file\"\npaths = [\"in/*.jsonl\"]\nfromat = \"jsonl\"\n[process]\nlexicon = \"lexicon.toml\"\n[report]\nperiod = \"hour\"\nkeep = \"3\"\ntimezone = \"Europe/London\"\nformat = [\"csv\"]\n";
+        let err = Job::load(&write(dir.path(), bad)).unwrap_err();
+        let lines: Vec<(Option<usize>, &str)> = err
+            .list
+            .iter()
+            .map(|p| (p.line, p.message.as_str()))
+            .collect();
+        assert_eq!(
+            lines,
+            [
+                (Some(8), "unknown key `fromat`; did you mean `format`?"),
+                (Some(13), "must be an integer"),
+                (Some(15), "unknown key `format`; did you mean `formats`?"),
+            ],
+            "{err}"
+        );
+        // Values, checked once the shape is right, are all reported too.
+        let bad = GOOD.replace("format = \"jsonl\"", "format = \"jsnol\"")
+            + "[report]\nformats = [\"csv\", \"htlm\"]\nperiod = \"hours\"\ntimezone = \"Europe/Londno\"\nkeep = 0\n";
+        let err = Job::load(&write(dir.path(), &bad)).unwrap_err();
+        let messages: Vec<&str> = err.list.iter().map(|p| p.message.as_str()).collect();
+        assert_eq!(
+            messages,
+            [
+                "unknown format `jsnol`; did you mean `jsonl`?",
+                "unknown format `htlm`; did you mean `html`?",
+                "unknown period `hours`; did you mean `hour`?",
+                "\"Europe/Londno\" is not an IANA timezone name; did you mean \"Europe/London\"?",
+                "must be at least 1",
+            ],
+            "{err}"
+        );
+        assert!(err.list.iter().all(|p| p.line.is_some()), "{err}");
     }
 }

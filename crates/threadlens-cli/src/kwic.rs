@@ -147,7 +147,7 @@ pub(crate) fn run(args: &KwicArgs) -> Result<ExitCode> {
     let selection = Selection::new(&lexicon, &args.theme, &args.entry)?;
     let store = existing_store(&args.data)?;
     let stdout = std::io::stdout();
-    let mut printer = if args.format == "csv" {
+    let mut printer = if args.format == crate::values::KwicFormat::Csv {
         Printer::Csv(Box::new(csv::Writer::from_writer(stdout.lock())))
     } else {
         Printer::Table {

@@ -5,6 +5,8 @@
 mod cli;
 mod collect;
 mod demo;
+mod exit;
+mod help;
 mod import;
 mod job;
 mod kwic;
@@ -16,17 +18,14 @@ mod report;
 mod run;
 mod score;
 mod synth;
+mod values;
 
 use std::process::ExitCode;
 
-use clap::Parser;
+use clap::{CommandFactory, Parser};
 
 use crate::cli::{Cli, Command};
-
-/// Exit code for a failure at run time (bad data, unreadable files).
-const EXIT_FAILURE: u8 = 1;
-/// Exit code for a usage or configuration error, found before any work.
-const EXIT_USAGE: u8 = 2;
+use crate::exit::Exit;
 
 /// An error in how the command was called: reported with exit code 2.
 #[derive(Debug)]
@@ -45,7 +44,7 @@ fn main() -> ExitCode {
     logging::init(
         cli.global.verbose,
         cli.global.quiet,
-        cli.global.log_format == "json",
+        cli.global.log_format == values::LogFormat::Json,
     );
     let result = match &cli.command {
         Command::Demo(args) => demo::run(args, &cli.global),
@@ -58,6 +57,8 @@ fn main() -> ExitCode {
         Command::Lexicon(command) => lexicon::run(command),
         Command::Synth(args) => synth::run(args),
         Command::ExportNotebook(args) => export_notebook(args),
+        Command::Completions(args) => completions(args),
+        Command::Man(args) => man(args),
     };
     match result {
         Ok(code) => code,
@@ -80,6 +81,46 @@ fn export_notebook(args: &cli::ExportNotebookArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// Run `threadlens completions`: the script for a shell, on stdout.
+fn completions(args: &cli::CompletionsArgs) -> anyhow::Result<ExitCode> {
+    let mut command = Cli::command();
+    clap_complete::generate(
+        args.shell,
+        &mut command,
+        "threadlens",
+        &mut std::io::stdout().lock(),
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Run `threadlens man`: threadlens.1 on stdout, or every page into a folder.
+fn man(args: &cli::ManArgs) -> anyhow::Result<ExitCode> {
+    use anyhow::Context;
+    use std::io::Write;
+    let command = Cli::command();
+    let Some(dir) = &args.out else {
+        clap_mangen::Man::new(command).render(&mut std::io::stdout().lock())?;
+        return Ok(ExitCode::SUCCESS);
+    };
+    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    let mut pages = vec![("threadlens".to_owned(), command.clone())];
+    for sub in command.get_subcommands() {
+        pages.push((format!("threadlens-{}", sub.get_name()), sub.clone()));
+    }
+    let mut out = std::io::stdout().lock();
+    for (name, page) in pages {
+        let path = dir.join(format!("{name}.1"));
+        let mut buffer = Vec::new();
+        clap_mangen::Man::new(page)
+            .title(name.as_str())
+            .render(&mut buffer)?;
+        std::fs::write(&path, buffer)
+            .with_context(|| format!("cannot write {}", path.display()))?;
+        writeln!(out, "wrote {}", path.display())?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
 /// Print the error chain to stderr and choose the exit code.
 #[allow(clippy::print_stderr)]
 fn report(err: &anyhow::Error) -> ExitCode {
@@ -95,8 +136,8 @@ fn report(err: &anyhow::Error) -> ExitCode {
         eprintln!("  caused by: {cause}");
     }
     if err.chain().any(|e| e.is::<UsageError>()) {
-        ExitCode::from(EXIT_USAGE)
+        Exit::Usage.into()
     } else {
-        ExitCode::from(EXIT_FAILURE)
+        Exit::Failure.into()
     }
 }

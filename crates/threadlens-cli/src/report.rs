@@ -9,9 +9,8 @@ use anyhow::{Context, Result};
 use chrono::{SecondsFormat, Utc};
 use chrono_tz::Tz;
 use threadlens_report::{
-    HTML_FILE, HtmlReport, InputFile, Manifest, Methods, OutputFile, Period, SCORING_SPEC,
-    Schedule, Summary, SummaryOptions, TableFormat, file_sha256, write_html, write_post_scores,
-    write_tables,
+    HTML_FILE, HtmlReport, InputFile, Manifest, Methods, OutputFile, SCORING_SPEC, Schedule,
+    Summary, SummaryOptions, TableFormat, file_sha256, write_html, write_post_scores, write_tables,
 };
 
 use crate::UsageError;
@@ -32,13 +31,13 @@ pub(crate) fn run_to(
 ) -> Result<ExitCode> {
     let started_at = Utc::now();
     let usage = |e: String| anyhow::Error::from(UsageError(e));
-    let formats = TableFormat::parse_list(&args.format).map_err(|e| usage(e.to_string()))?;
-    if formats.is_empty() {
-        return Err(usage(
-            "--format names no format (try csv,parquet,md)".into(),
-        ));
+    let mut formats: Vec<TableFormat> = Vec::new();
+    for format in &args.format {
+        if !formats.contains(&format.0) {
+            formats.push(format.0);
+        }
     }
-    let period = Period::from_str(&args.period).map_err(usage)?;
+    let period = args.period.0;
     let lexicon = crate::lexicon::load(&args.lexicon)?;
     let schedule = match &args.schedule {
         Some(path) => Some(Schedule::from_file(path).map_err(|e| usage(e.to_string()))?),

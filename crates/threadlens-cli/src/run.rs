@@ -13,12 +13,11 @@ use serde::Serialize;
 
 use crate::UsageError;
 use crate::cli::{GlobalArgs, ImportArgs, ReportArgs, RunArgs};
-use crate::collect::{CollectOptions, EXIT_WARNINGS, audit, import_new_pages};
+use crate::collect::{CollectOptions, audit, import_new_pages};
+use crate::exit::Exit;
 use crate::job::Job;
 use crate::lock::{LockError, acquire};
-
-/// Exit code when another run of the job holds its lock.
-pub(crate) const EXIT_LOCKED: u8 = 4;
+use crate::values::{InputFormat, PeriodArg, TableFormat};
 
 /// The `run.json` written into each report folder.
 #[derive(Debug, Serialize)]
@@ -56,7 +55,7 @@ struct SourceSummary {
 
 /// Run `threadlens run`.
 pub(crate) fn run(args: &RunArgs, global: &GlobalArgs) -> Result<ExitCode> {
-    let job = Job::load(&args.job).map_err(UsageError)?;
+    let job = Job::load(&args.job).map_err(|e| UsageError(e.to_string()))?;
     let out = &mut std::io::stdout().lock();
     if args.check {
         return check(&job, out);
@@ -65,7 +64,7 @@ pub(crate) fn run(args: &RunArgs, global: &GlobalArgs) -> Result<ExitCode> {
         Ok(lock) => lock,
         Err(held @ LockError::Held { .. }) => {
             tracing::error!(job = %job.name, "{held}");
-            return Ok(ExitCode::from(EXIT_LOCKED));
+            return Ok(Exit::Locked.into());
         }
         Err(e) => return Err(e.into()),
     };
@@ -159,7 +158,7 @@ pub(crate) fn run(args: &RunArgs, global: &GlobalArgs) -> Result<ExitCode> {
     Ok(if summary.warnings.is_empty() {
         ExitCode::SUCCESS
     } else {
-        ExitCode::from(EXIT_WARNINGS)
+        Exit::Warnings.into()
     })
 }
 
@@ -290,8 +289,8 @@ fn import_stage(job: &Job, global: &GlobalArgs, summary: &mut RunSummary) -> Res
             }
         };
         let args = ImportArgs {
-            out: job.data_dir.clone(),
-            format: source.format.clone(),
+            data: job.data_dir.clone(),
+            format: InputFormat(source.format),
             map: None,
             source: source.name.clone(),
             instance: None,
@@ -346,8 +345,8 @@ fn report_stage(job: &Job, date: &str, global: &GlobalArgs) -> Result<PathBuf> {
         lexicon: job.lexicon.clone(),
         schedule: job.schedule.clone(),
         out: Some(staging.clone()),
-        format: job.formats.clone(),
-        period: job.period.clone(),
+        format: job.formats.iter().map(|&f| TableFormat(f)).collect(),
+        period: PeriodArg(job.period),
         timezone: job.timezone.clone(),
         top: 50,
         include_reposts: job.include_reposts,

@@ -39,7 +39,7 @@ pub(crate) fn count(n: u64, noun: &str) -> String {
 pub(crate) fn existing_store(dir: &Path) -> Result<PostStore> {
     if !dir.join(POSTS_FILE).is_file() {
         return Err(UsageError(format!(
-            "{} has no {POSTS_FILE}: import posts first (threadlens import --out {} FILE...)",
+            "{} has no {POSTS_FILE}: import posts first (threadlens import --data {} FILE...)",
             dir.display(),
             dir.display()
         ))
@@ -84,19 +84,8 @@ pub(crate) fn progress_bar(global: &GlobalArgs, posts: u64) -> ProgressBar {
 pub(crate) fn run(args: &ScoreArgs, global: &GlobalArgs) -> Result<ExitCode> {
     let started_at = Utc::now();
     let clock = Instant::now();
-    let formats = TableFormat::parse_list(&args.format).map_err(|e| UsageError(e.to_string()))?;
-    if formats.is_empty() {
-        return Err(UsageError("--format names no format (try csv,parquet)".into()).into());
-    }
-    if let Some(other) = formats
-        .iter()
-        .find(|f| !matches!(f, TableFormat::Csv | TableFormat::Parquet))
-    {
-        return Err(UsageError(format!(
-            "score writes csv and parquet, not {other} (threadlens report writes the other formats)"
-        ))
-        .into());
-    }
+    let mut formats: Vec<TableFormat> = args.format.iter().map(|&f| f.into()).collect();
+    formats.dedup();
     let lexicon = crate::lexicon::load(&args.lexicon)?;
     let store = existing_store(&args.data)?;
     let out_dir = args.out.clone().unwrap_or_else(|| args.data.join("scores"));

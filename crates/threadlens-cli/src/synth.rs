@@ -2,11 +2,10 @@
 
 use std::io::{BufWriter, Write};
 use std::process::ExitCode;
-use std::str::FromStr;
 
 use anyhow::{Context, Result};
 use threadlens_report::Schedule;
-use threadlens_synth::{CorpusFormat, SynthEvent, SynthSlot, write_corpus};
+use threadlens_synth::{SynthEvent, SynthSlot, write_corpus};
 
 use crate::UsageError;
 use crate::cli::SynthArgs;
@@ -33,7 +32,7 @@ pub(crate) fn event_of(schedule: &Schedule) -> SynthEvent {
 
 /// Run `threadlens synth`.
 pub(crate) fn run(args: &SynthArgs) -> Result<ExitCode> {
-    let format = CorpusFormat::from_str(&args.format).map_err(UsageError)?;
+    let format = args.format.0;
     let event = match &args.schedule {
         Some(path) => event_of(&Schedule::from_file(path).map_err(|e| UsageError(e.to_string()))?),
         None => SynthEvent::default_day(),

@@ -22,7 +22,7 @@ pub enum Error {
         why: String,
     },
     /// A format name that threadlens does not know.
-    #[error("unknown format {0:?} (expected one of: {formats})", formats = crate::Format::NAMES.join(", "))]
+    #[error("unknown format {0:?} (expected one of: {formats})", formats = crate::Format::ALL.map(crate::Format::name).join(", "))]
     UnknownFormat(String),
     /// A `--map` argument that is not `column=source,...` with known columns.
     #[error("bad column map {map:?}: {why}")]

@@ -31,20 +31,20 @@ pub enum Format {
 }
 
 impl Format {
-    /// The names accepted by `--format`, in the order `--help` lists them.
-    pub const NAMES: [&'static str; 9] = [
-        "auto",
-        "x-v2",
-        "twarc2",
-        "x-archive",
-        "mastodon",
-        "bluesky",
-        "jsonl",
-        "csv",
-        "raw",
+    /// Every format, in the order `--help` lists them.
+    pub const ALL: [Format; 9] = [
+        Format::Auto,
+        Format::XV2,
+        Format::Twarc2,
+        Format::XArchive,
+        Format::Mastodon,
+        Format::Bluesky,
+        Format::Jsonl,
+        Format::Csv,
+        Format::Raw,
     ];
 
-    /// The name used on the command line.
+    /// The name used on the command line and in job files.
     pub fn name(self) -> &'static str {
         match self {
             Format::XV2 => "x-v2",
@@ -56,6 +56,33 @@ impl Format {
             Format::Csv => "csv",
             Format::Raw => "raw",
             Format::Auto => "auto",
+        }
+    }
+
+    /// What the format is, in a line (for `--help`).
+    pub fn description(self) -> &'static str {
+        match self {
+            Format::Auto => "detect each file's format from its content, and say what was found",
+            Format::XV2 => {
+                "X API v2 search responses {data, includes, meta}, one per file or per line"
+            }
+            Format::Twarc2 => "twarc2 JSONL: raw response pages, or `twarc2 flatten` output",
+            Format::XArchive => {
+                "the X account archive's data/tweets.js (reads account.js beside it)"
+            }
+            Format::Mastodon => {
+                "Mastodon Status arrays, single statuses, one per line, or /context responses"
+            }
+            Format::Bluesky => {
+                "searchPosts responses, PostView arrays, feeds, getPostThread trees, records"
+            }
+            Format::Jsonl => {
+                "one object per line: id, text, created_at (RFC 3339), author; other columns optional"
+            }
+            Format::Csv => {
+                "CSV with a header and --map FIELD=COLUMN; twarc-csv output needs no map"
+            }
+            Format::Raw => "the raw archive `threadlens collect` writes (DIR/raw)",
         }
     }
 
@@ -198,19 +225,10 @@ impl FromStr for Format {
     type Err = Error;
 
     fn from_str(s: &str) -> Result<Self> {
-        let all = [
-            Format::Auto,
-            Format::XV2,
-            Format::Twarc2,
-            Format::XArchive,
-            Format::Mastodon,
-            Format::Bluesky,
-            Format::Jsonl,
-            Format::Csv,
-            Format::Raw,
-        ];
-        all.into_iter()
-            .find(|f| f.name() == s.trim().to_ascii_lowercase())
+        let wanted = s.trim().to_ascii_lowercase();
+        Format::ALL
+            .into_iter()
+            .find(|f| f.name() == wanted)
             .ok_or_else(|| Error::UnknownFormat(s.to_owned()))
     }
 }

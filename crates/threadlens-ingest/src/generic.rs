@@ -109,7 +109,10 @@ impl GenericRecord {
                 // A reply names its parent, or sits in another post's
                 // conversation (formats.md §1).
                 self.reply_to_post_id.is_some()
-                    || self.conversation_id.as_ref().is_some_and(|root| *root != post_id),
+                    || self
+                        .conversation_id
+                        .as_ref()
+                        .is_some_and(|root| *root != post_id),
                 self.quoted_post_id.is_some()
                     || (self.reposted_post_id.is_none() && referenced.is_some()),
             ),

@@ -318,8 +318,8 @@ impl XParser {
         // A reply names its parent, or sits in another post's conversation
         // (its parent missing from the payload). `in_reply_to_user_id`
         // alone is a leading @mention, not a reply (formats.md §1).
-        let replies = replied_to.is_some()
-            || t.conversation_id.as_ref().is_some_and(|root| *root != id);
+        let replies =
+            replied_to.is_some() || t.conversation_id.as_ref().is_some_and(|root| *root != id);
         let kind = PostKind::classify(
             retweeted.is_some() || unreferenced_retweet,
             replies,

@@ -14,6 +14,7 @@
 //! assert_eq!(PostKind::classify(true, true, false), PostKind::Repost);
 //! ```
 
+pub mod config;
 mod error;
 mod kind;
 mod platform;

@@ -311,7 +311,10 @@ mod tests {
         assert_eq!(merged.reply_to_post_id.as_deref(), Some("parent"));
         assert_eq!(merged.reply_to_author_id.as_deref(), Some("42"));
         assert_eq!(merged.lang.as_deref(), Some("en"));
-        assert_eq!((merged.author_id.as_str(), merged.author_handle.as_str()), ("7", "someone"));
+        assert_eq!(
+            (merged.author_id.as_str(), merged.author_handle.as_str()),
+            ("7", "someone")
+        );
         assert_eq!(merged.hashtags, ["solvingtogether"]);
         // ...and the combined fields hold both.
         assert!(merged.matched);

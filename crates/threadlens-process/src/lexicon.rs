@@ -5,7 +5,9 @@
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
-use toml::{Table, Value};
+use threadlens_model::config::{Key, Kind, Problems, TomlFile};
+use toml::Spanned;
+use toml::de::{DeTable, DeValue};
 
 use crate::classes::{is_letter, is_lmn};
 use crate::forms::word_form;
@@ -14,8 +16,7 @@ use crate::normalize;
 use crate::stem::stem;
 use crate::tokenize::{TokenKind, tokenize};
 
-/// Why a lexicon was refused: always the file, and the theme and entry
-/// where there is one.
+/// Why a lexicon was refused.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum LexiconError {
@@ -27,27 +28,10 @@ pub enum LexiconError {
         /// What the operating system said.
         source: std::io::Error,
     },
-    /// The file breaks a rule of §7.
-    #[error("{path}{where_}: {reason}", where_ = place(theme.as_deref(), entry.as_deref()))]
-    Invalid {
-        /// The lexicon file.
-        path: PathBuf,
-        /// The theme, when the problem is in one.
-        theme: Option<String>,
-        /// The entry, when the problem is in one.
-        entry: Option<String>,
-        /// What is wrong.
-        reason: String,
-    },
-}
-
-fn place(theme: Option<&str>, entry: Option<&str>) -> String {
-    match (theme, entry) {
-        (Some(t), Some(e)) => format!(": theme `{t}`, entry {e:?}"),
-        (Some(t), None) => format!(": theme `{t}`"),
-        (None, Some(e)) => format!(": entry {e:?}"),
-        (None, None) => String::new(),
-    }
+    /// The file breaks rules of text-processing.md §7: every problem found,
+    /// each with its line, theme and entry.
+    #[error("{0}")]
+    Invalid(Problems),
 }
 
 /// One element of an entry (§7).
@@ -167,145 +151,138 @@ impl Lexicon {
     }
 
     /// Compile a lexicon from its TOML text; `path` names it in errors.
+    /// Every problem is reported at once, each with its line.
     pub fn parse(text: &str, path: &Path) -> Result<Lexicon, LexiconError> {
-        let invalid =
-            |theme: Option<&str>, entry: Option<&str>, reason: String| LexiconError::Invalid {
-                path: path.to_owned(),
-                theme: theme.map(str::to_owned),
-                entry: entry.map(str::to_owned),
-                reason,
-            };
-        let root: Table = toml::from_str(text)
-            .map_err(|e| invalid(None, None, format!("not valid TOML: {e}")))?;
-        unknown_keys(&root, &["lexicon", "theme"], "the top level")
-            .map_err(|r| invalid(None, None, r))?;
+        let mut toml = TomlFile::parse(path, text).map_err(LexiconError::Invalid)?;
+        let root = toml.root().clone();
+        toml.check_keys(&root, 0..0, "", &TOP_KEYS);
         let header = match root.get("lexicon") {
-            Some(Value::Table(t)) => t,
-            Some(_) => return Err(invalid(None, None, "`lexicon` must be a table".into())),
-            None => return Err(invalid(None, None, "the [lexicon] table is missing".into())),
-        };
-        unknown_keys(header, &["name", "version", "language"], "[lexicon]")
-            .map_err(|r| invalid(None, None, r))?;
-        let required = |key: &str| match header.get(key) {
-            Some(Value::String(s)) => Ok(s.clone()),
-            Some(_) => Err(invalid(
-                None,
-                None,
-                format!("[lexicon] `{key}` must be a string"),
-            )),
-            None => Err(invalid(None, None, format!("[lexicon] `{key}` is missing"))),
-        };
-        let name = required("name")?;
-        let version = required("version")?;
-        let language = match header.get("language") {
-            None => "english".to_owned(),
-            Some(Value::String(s)) if s == "english" => s.clone(),
-            Some(other) => {
-                return Err(invalid(
-                    None,
-                    None,
-                    format!(
-                        "[lexicon] `language` must be \"english\" (the only one in v1), not {other}"
-                    ),
-                ));
+            Some(value) => match value.get_ref() {
+                DeValue::Table(t) => {
+                    toml.check_keys(t, value.span(), "[lexicon]", &HEADER_KEYS);
+                    Some(t.clone())
+                }
+                _ => None,
+            },
+            None => {
+                toml.problem(None, "", "the [lexicon] table is missing");
+                None
             }
         };
-        let theme_tables = match root.get("theme") {
-            Some(Value::Array(items)) if !items.is_empty() => items,
-            Some(Value::Array(_)) | None => {
-                return Err(invalid(
-                    None,
-                    None,
-                    "there are no themes ([[theme]] tables)".into(),
-                ));
-            }
-            Some(_) => {
-                return Err(invalid(
-                    None,
-                    None,
-                    "`theme` must be an array of tables ([[theme]])".into(),
-                ));
-            }
+        let text_of = |table: &DeTable<'_>, key: &str| {
+            table
+                .get(key)
+                .and_then(|v| v.get_ref().as_str().map(str::to_owned))
         };
+        let name = header
+            .as_ref()
+            .and_then(|h| text_of(h, "name"))
+            .unwrap_or_default();
+        let version = header
+            .as_ref()
+            .and_then(|h| text_of(h, "version"))
+            .unwrap_or_default();
+        let language = header.as_ref().and_then(|h| h.get("language")).map_or_else(
+            || "english".to_owned(),
+            |v| {
+                let given = v.get_ref().as_str().unwrap_or_default();
+                if given != "english" {
+                    toml.problem(
+                        Some(v.span()),
+                        "[lexicon] language",
+                        format!("must be \"english\" (the only one in v1), not {given:?}"),
+                    );
+                }
+                given.to_owned()
+            },
+        );
+        let theme_values: Vec<Spanned<DeValue<'_>>> = match root.get("theme").map(|v| v.get_ref()) {
+            Some(DeValue::Array(items)) => items.iter().cloned().collect(),
+            _ => Vec::new(),
+        };
+        if theme_values.is_empty() && !toml.has_problems() {
+            toml.problem(None, "", "there are no themes ([[theme]] tables)");
+        }
         let mut seen_ids = HashSet::new();
         let mut themes = Vec::new();
         let mut warnings = Vec::new();
-        for (n, item) in theme_tables.iter().enumerate() {
-            let Value::Table(t) = item else {
-                return Err(invalid(
-                    None,
-                    None,
-                    format!("theme number {} is not a table", n + 1),
-                ));
+        for (n, value) in theme_values.iter().enumerate() {
+            let DeValue::Table(t) = value.get_ref() else {
+                continue;
             };
-            let id = match t.get("id") {
-                Some(Value::String(id)) => id.clone(),
-                _ => {
-                    return Err(invalid(
-                        None,
-                        None,
-                        format!("theme number {} has no string `id`", n + 1),
-                    ));
+            let id = text_of(t, "id").unwrap_or_default();
+            let place = if id.is_empty() {
+                format!("theme {}", n + 1)
+            } else {
+                format!("theme `{id}`")
+            };
+            toml.check_keys(t, value.span(), &place, &THEME_KEYS);
+            let id_span = t.get("id").map(|v| v.span());
+            if t.get("id").is_some_and(|v| v.get_ref().is_str()) {
+                let valid = !id.is_empty()
+                    && id
+                        .bytes()
+                        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
+                if !valid {
+                    toml.problem(id_span.clone(), &place, "the id must match [a-z0-9_]+");
+                } else if !seen_ids.insert(id.clone()) {
+                    toml.problem(id_span.clone(), &place, "the id is used by another theme");
                 }
-            };
-            let theme_err = |reason: String| invalid(Some(&id), None, reason);
-            if id.is_empty()
-                || !id
-                    .bytes()
-                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
-            {
-                return Err(theme_err("the id must match [a-z0-9_]+".into()));
             }
-            if !seen_ids.insert(id.clone()) {
-                return Err(theme_err("the id is used by another theme".into()));
-            }
-            unknown_keys(t, &["id", "label", "description", "entries"], "the theme")
-                .map_err(theme_err)?;
-            let optional = |key: &str| match t.get(key) {
-                None => Ok(None),
-                Some(Value::String(s)) => Ok(Some(s.clone())),
-                Some(_) => Err(theme_err(format!("`{key}` must be a string"))),
-            };
-            let label = optional("label")?;
-            let description = optional("description")?;
-            let raw_entries = match t.get("entries") {
-                Some(Value::Array(items)) if !items.is_empty() => items,
-                Some(Value::Array(_)) | None => {
-                    return Err(theme_err("the theme has no entries".into()));
-                }
-                Some(_) => return Err(theme_err("`entries` must be an array of strings".into())),
+            let entry_values: Vec<Spanned<DeValue<'_>>> = match t.get("entries") {
+                Some(v) => match v.get_ref() {
+                    DeValue::Array(items) if items.is_empty() => {
+                        toml.problem(Some(v.span()), &place, "the theme has no entries");
+                        Vec::new()
+                    }
+                    DeValue::Array(items) => items.iter().cloned().collect(),
+                    _ => Vec::new(),
+                },
+                None => Vec::new(),
             };
             let mut entries: Vec<Entry> = Vec::new();
             let mut seen_elements: HashSet<Vec<String>> = HashSet::new();
-            for raw in raw_entries {
-                let Value::String(text) = raw else {
-                    return Err(theme_err(format!("entry {raw} is not a string")));
+            for raw in &entry_values {
+                let Some(text) = raw.get_ref().as_str() else {
+                    continue;
                 };
                 let elements: Vec<String> = normalize(text)
                     .split_whitespace()
                     .map(str::to_owned)
                     .collect();
-                let pattern =
-                    compile_entry(&elements).map_err(|r| invalid(Some(&id), Some(text), r))?;
+                let pattern = match compile_entry(&elements) {
+                    Ok(pattern) => pattern,
+                    Err(reason) => {
+                        toml.problem(
+                            Some(raw.span()),
+                            &format!("{place}, entry {text:?}"),
+                            reason,
+                        );
+                        continue;
+                    }
+                };
                 if !seen_elements.insert(elements) {
                     warnings.push(format!(
-                        "{}: theme `{id}`, entry {text:?} is given twice; it counts once",
-                        path.display()
+                        "{}:{}: theme `{id}`, entry {text:?} is given twice; it counts once",
+                        path.display(),
+                        toml.line(raw.span().start)
                     ));
                     continue;
                 }
                 entries.push(Entry {
-                    text: text.clone(),
+                    text: text.to_owned(),
                     pattern,
                 });
             }
+            let optional = |key: &str| text_of(t, key);
             themes.push(Theme {
                 id,
-                label,
-                description,
+                label: optional("label"),
+                description: optional("description"),
                 entries,
             });
         }
+        toml.finish().map_err(LexiconError::Invalid)?;
         Ok(Lexicon {
             name,
             version,
@@ -317,16 +294,22 @@ impl Lexicon {
     }
 }
 
-/// The first key of `table` not in `known`, as a refusal reason.
-fn unknown_keys(table: &Table, known: &[&str], what: &str) -> Result<(), String> {
-    match table.keys().find(|k| !known.contains(&k.as_str())) {
-        Some(key) => Err(format!(
-            "unknown key `{key}` in {what} (known: {})",
-            known.join(", ")
-        )),
-        None => Ok(()),
-    }
-}
+/// The keys of a lexicon file's tables (formats.md §3).
+const TOP_KEYS: [Key; 2] = [
+    Key::optional("lexicon", Kind::Table),
+    Key::optional("theme", Kind::Tables),
+];
+const HEADER_KEYS: [Key; 3] = [
+    Key::required("name", Kind::Str),
+    Key::required("version", Kind::Str),
+    Key::optional("language", Kind::Str),
+];
+const THEME_KEYS: [Key; 4] = [
+    Key::required("id", Kind::Str),
+    Key::optional("label", Kind::Str),
+    Key::optional("description", Kind::Str),
+    Key::required("entries", Kind::Strs),
+];
 
 /// Compile one entry's elements (already normalised and split).
 fn compile_entry(elements: &[String]) -> Result<Pattern, String> {
@@ -444,7 +427,7 @@ mod tests {
             let err = parse(&lexicon(&format!("{bad:?}")))
                 .unwrap_err()
                 .to_string();
-            let place = format!("test.toml: theme `coproduction`, entry {bad:?}: ");
+            let place = format!("test.toml:7: theme `coproduction`, entry {bad:?}: ");
             assert!(
                 err.starts_with(&place) && err.contains(reason),
                 "{bad}: {err}"
@@ -465,11 +448,11 @@ mod tests {
             ),
             (
                 "[lexicon]\nname = \"n\"\nversion = 1\n[[theme]]\nid = \"a\"\nentries = [\"x\"]\n",
-                "`version` must be a string",
+                "[lexicon] version: must be a string",
             ),
             (
                 "[lexicon]\nname = \"n\"\nversion = \"1\"\nlanguage = \"french\"\n[[theme]]\nid = \"a\"\nentries = [\"x\"]\n",
-                "`language`",
+                "[lexicon] language: must be \"english\"",
             ),
             ("[lexicon]\nname = \"n\"\nversion = \"1\"\n", "no themes"),
             (
@@ -486,7 +469,7 @@ mod tests {
             ),
             (
                 "[lexicon]\nname = \"n\"\nversion = \"1\"\n[[theme]]\nid = \"a\"\nlabel = 3\nentries = [\"x\"]\n",
-                "`label` must be a string",
+                "theme `a` label: must be a string",
             ),
             (
                 "[lexicon]\nname = \"n\"\nversion = \"1\"\n[[theme]]\nid = \"a\"\nentries = [\"x\"]\ncolour = \"red\"\n",
@@ -505,6 +488,40 @@ mod tests {
                 "{needle}: {err}"
             );
         }
+    }
+
+    #[test]
+    fn every_problem_is_reported_at_once_with_its_line() {
+        let text = "[lexicon]\nname = \"n\"\nversion = \"1\"\nauthor = \"me\"\n\n[[theme]]\nid = \"a\"\nentries = [\"ok\", \"co*design\"]\nlable = \"A\"\n\n[[theme]]\nid = \"a\"\nentries = [\"#tag*\"]\n";
+        let Err(LexiconError::Invalid(problems)) = parse(text) else {
+            panic!("refused")
+        };
+        let got: Vec<(Option<usize>, String)> = problems
+            .list
+            .iter()
+            .map(|p| (p.line, format!("{}: {}", p.place, p.message)))
+            .collect();
+        let expected: [(usize, &str); 5] = [
+            (
+                4,
+                "[lexicon]: unknown key `author` (known: name, version, language)",
+            ),
+            (
+                8,
+                "theme `a`, entry \"co*design\": \"co*design\": after removing `=` or a trailing `*`, an element must be exactly one word",
+            ),
+            (9, "theme `a`: unknown key `lable`; did you mean `label`?"),
+            (12, "theme `a`: the id is used by another theme"),
+            (
+                13,
+                "theme `a`, entry \"#tag*\": \"#tag*\" is not a hashtag: after `#` only letters, marks, digits and `_`, with a letter (no `*`, `'s` or `-`)",
+            ),
+        ];
+        assert_eq!(
+            got,
+            expected.map(|(l, m)| (Some(l), m.to_owned())),
+            "{problems}"
+        );
     }
 
     #[test]

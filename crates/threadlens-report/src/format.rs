@@ -3,7 +3,7 @@
 use std::fmt;
 use std::str::FromStr;
 
-/// A format tables are written in. More come with the report (issue 4).
+/// A format tables are written in (formats.md §5).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum TableFormat {
@@ -32,6 +32,25 @@ impl TableFormat {
         TableFormat::Xlsx,
         TableFormat::Html,
     ];
+
+    /// Its name on the command line, which is also the file extension.
+    pub fn name(self) -> &'static str {
+        self.as_str()
+    }
+
+    /// What is written, in a line (for `--help`).
+    pub fn description(self) -> &'static str {
+        match self {
+            TableFormat::Csv => {
+                "a .csv per table: UTF-8, ids as text, cells guarded against formulas"
+            }
+            TableFormat::Parquet => "a .parquet per table, typed columns",
+            TableFormat::Json => "a .json per table: an array of records",
+            TableFormat::Md => "report.md: every table but post_scores, a section each",
+            TableFormat::Xlsx => "report.xlsx: every table but post_scores, a sheet each",
+            TableFormat::Html => "report.html: one self-contained page to share, with charts",
+        }
+    }
 
     /// Its name on the command line, which is also the file extension.
     pub fn as_str(self) -> &'static str {

@@ -20,6 +20,27 @@ pub enum Period {
 }
 
 impl Period {
+    /// Every period length, shortest first.
+    pub const ALL: [Period; 3] = [Period::Hour, Period::Day, Period::Week];
+
+    /// Its name on the command line and in job files.
+    pub fn name(self) -> &'static str {
+        match self {
+            Period::Hour => "hour",
+            Period::Day => "day",
+            Period::Week => "week",
+        }
+    }
+
+    /// What a period is, in a line (for `--help`).
+    pub fn description(self) -> &'static str {
+        match self {
+            Period::Hour => "clock hours (the hour the clocks go back is two periods)",
+            Period::Day => "calendar days (23 or 25 hours across a clock change)",
+            Period::Week => "ISO weeks, from Monday 00:00",
+        }
+    }
+
     /// The period holding `at`: the hour, day or ISO week of local time in
     /// `tz` that contains it, as a real interval of time (formats.md §5).
     /// The hour the clocks go back is two periods; a local start the clocks
@@ -100,11 +121,7 @@ fn first_instant(naive: NaiveDateTime, at: DateTime<Utc>, tz: Tz, split: bool) -
 
 impl fmt::Display for Period {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            Period::Hour => "hour",
-            Period::Day => "day",
-            Period::Week => "week",
-        })
+        f.write_str(self.name())
     }
 }
 
@@ -112,12 +129,10 @@ impl FromStr for Period {
     type Err = String;
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s {
-            "hour" => Ok(Period::Hour),
-            "day" => Ok(Period::Day),
-            "week" => Ok(Period::Week),
-            other => Err(format!("unknown period `{other}` (hour, day or week)")),
-        }
+        Period::ALL
+            .into_iter()
+            .find(|p| p.name() == s)
+            .ok_or_else(|| format!("unknown period `{s}` (hour, day or week)"))
     }
 }
 
@@ -137,8 +152,15 @@ mod tests {
         assert_eq!(label(Period::Hour, london), "2022-06-29T00:00+01:00", "BST");
         assert_eq!(label(Period::Day, london), "2022-06-29T00:00+01:00");
         assert_eq!(label(Period::Day, Tz::UTC), "2022-06-28T00:00+00:00");
-        assert_eq!(label(Period::Week, london), "2022-06-27T00:00+01:00", "Monday");
-        assert_eq!(Period::Day.of(at, london).utc_label(), "2022-06-28T23:00:00Z");
+        assert_eq!(
+            label(Period::Week, london),
+            "2022-06-27T00:00+01:00",
+            "Monday"
+        );
+        assert_eq!(
+            Period::Day.of(at, london).utc_label(),
+            "2022-06-28T23:00:00Z"
+        );
         assert_eq!("week".parse::<Period>(), Ok(Period::Week));
         assert!("month".parse::<Period>().is_err());
     }

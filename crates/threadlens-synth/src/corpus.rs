@@ -73,23 +73,41 @@ pub enum CorpusFormat {
 }
 
 impl CorpusFormat {
-    /// Names on the command line.
-    pub const NAMES: [&'static str; 5] = ["twarc2", "x-v2", "mastodon", "bluesky", "jsonl"];
+    /// Every format, in the order `--help` lists them.
+    pub const ALL: [CorpusFormat; 5] = [
+        Self::Twarc2,
+        Self::XV2,
+        Self::Mastodon,
+        Self::Bluesky,
+        Self::Jsonl,
+    ];
+
+    /// Its name on the command line (that of the importer that reads it).
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Twarc2 => "twarc2",
+            Self::XV2 => "x-v2",
+            Self::Mastodon => "mastodon",
+            Self::Bluesky => "bluesky",
+            Self::Jsonl => "jsonl",
+        }
+    }
+
+    /// What the output looks like, in a line (for `--help`).
+    pub fn description(self) -> &'static str {
+        match self {
+            Self::Twarc2 => "X API v2 pages of 100 tweets with __twarc, one per line",
+            Self::XV2 => "X API v2 search responses, one per line",
+            Self::Mastodon => "statuses, one per line (boosts wrap the boosted status)",
+            Self::Bluesky => "feed items, one per line (reposts carry the reposted post)",
+            Self::Jsonl => "threadlens's generic JSONL",
+        }
+    }
 }
 
 impl fmt::Display for CorpusFormat {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let i = [
-            Self::Twarc2,
-            Self::XV2,
-            Self::Mastodon,
-            Self::Bluesky,
-            Self::Jsonl,
-        ]
-        .iter()
-        .position(|x| x == self)
-        .unwrap_or(0);
-        f.write_str(Self::NAMES[i])
+        f.write_str(self.name())
     }
 }
 
@@ -97,17 +115,15 @@ impl FromStr for CorpusFormat {
     type Err = String;
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s {
-            "twarc2" => Ok(Self::Twarc2),
-            "x-v2" => Ok(Self::XV2),
-            "mastodon" => Ok(Self::Mastodon),
-            "bluesky" => Ok(Self::Bluesky),
-            "jsonl" => Ok(Self::Jsonl),
-            other => Err(format!(
-                "unknown corpus format `{other}` (known: {})",
-                Self::NAMES.join(", ")
-            )),
-        }
+        Self::ALL
+            .into_iter()
+            .find(|f| f.name() == s)
+            .ok_or_else(|| {
+                format!(
+                    "unknown corpus format `{s}` (known: {})",
+                    Self::ALL.map(Self::name).join(", ")
+                )
+            })
     }
 }
 

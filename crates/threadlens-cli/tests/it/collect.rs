@@ -247,7 +247,7 @@ fn one_failing_source_gives_exit_code_3_and_the_others_finish() {
     let (_, stderr) = text(&output);
     assert_eq!(output.status.code(), Some(2));
     assert!(
-        stderr.contains("source 1: `max_results` = 5000 must be 10..=500"),
+        stderr.contains("collect.toml:1: [[source]] 1: `max_results` = 5000 must be 10..=500"),
         "{stderr}"
     );
 }

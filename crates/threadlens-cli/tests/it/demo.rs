@@ -6,8 +6,7 @@ use std::path::PathBuf;
 use crate::{text, threadlens};
 
 fn dataset(name: &str) -> PathBuf {
-    crate::repo("datasets/next-conversation-2022")
-        .join(name)
+    crate::repo("datasets/next-conversation-2022").join(name)
 }
 
 #[test]

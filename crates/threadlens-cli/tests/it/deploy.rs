@@ -7,8 +7,7 @@ use std::process::Command;
 use crate::{bin, text};
 
 fn deploy(name: &str) -> PathBuf {
-    crate::repo("docs/deploy")
-        .join(name)
+    crate::repo("docs/deploy").join(name)
 }
 
 fn read(name: &str) -> String {
@@ -17,9 +16,7 @@ fn read(name: &str) -> String {
 
 #[test]
 fn the_readme_shows_the_files_as_they_are() {
-    let readme =
-        std::fs::read_to_string(crate::repo("README.md"))
-            .unwrap();
+    let readme = std::fs::read_to_string(crate::repo("README.md")).unwrap();
     for name in [
         "nightly.toml",
         "crontab",

@@ -308,7 +308,7 @@ fn help_teaches_and_version_answers() {
         "x-archive",
         "--map",
         "rejects.jsonl",
-        "Importing the same file twice changes nothing",
+        "Importing\nthe same file twice changes nothing",
     ] {
         assert!(stdout.contains(needle), "--help lacks {needle:?}");
     }
@@ -316,4 +316,103 @@ fn help_teaches_and_version_answers() {
     assert!(text(&version).0.starts_with("threadlens "));
     let top = threadlens(&["--help"]);
     assert!(text(&top).0.contains("Exit codes"));
+}
+
+/// One page of a Mastodon tag timeline as `threadlens collect` archives it.
+fn raw_mastodon_page(instance: &str, retrieved_at: &str, statuses: serde_json::Value) -> String {
+    serde_json::json!({
+        "threadlens_raw": 1, "platform": "mastodon", "source": format!("tag-{instance}"),
+        "instance": instance, "matched": true,
+        "request": format!("https://{instance}/api/v1/timelines/tag/SolvingTogether"),
+        "status": 200, "retrieved_at": retrieved_at, "body": statuses,
+    })
+    .to_string()
+        + "\n"
+}
+
+fn status(local_id: &str, uri: &str, reply_to: Option<&str>, text: &str) -> serde_json::Value {
+    serde_json::json!({
+        "id": local_id, "created_at": "2022-06-28T09:00:00.000Z", "uri": uri, "url": uri,
+        "in_reply_to_id": reply_to, "in_reply_to_account_id": reply_to.map(|_| "1"),
+        "content": format!("<p>{text}</p>"), "reblog": null, "language": "en",
+        "replies_count": 1, "reblogs_count": 0, "favourites_count": 2,
+        "account": {"id": "1", "username": "host", "acct": "host@origin.example", "display_name": "Host"},
+        "mentions": [], "tags": [],
+    })
+}
+
+/// formats.md §1, end to end: a status served by two instances (same
+/// `uri`, different local ids; the second instance's copy archived two
+/// seconds earlier) is one row that records both instances, and a reply
+/// that only the second instance served resolves to the parent's `uri`,
+/// whichever page is imported first.
+#[test]
+fn a_status_seen_on_two_instances_keeps_both_in_either_import_order() {
+    let uri = "https://origin.example/users/host/statuses/1";
+    let dir = tempfile::tempdir().unwrap();
+    let first_instance = dir.path().join("one.jsonl");
+    std::fs::write(
+        &first_instance,
+        raw_mastodon_page(
+            "one.example",
+            "2022-06-28T12:00:02Z",
+            serde_json::json!([status("100", uri, None, "Welcome #SolvingTogether")]),
+        ),
+    )
+    .unwrap();
+    let second_instance = dir.path().join("two.jsonl");
+    std::fs::write(
+        &second_instance,
+        raw_mastodon_page(
+            "two.example",
+            "2022-06-28T12:00:00Z",
+            serde_json::json!([
+                status("9000", uri, None, "Welcome #SolvingTogether"),
+                status(
+                    "9001",
+                    "https://two.example/users/guest/statuses/9001",
+                    Some("9000"),
+                    "Thanks!"
+                ),
+            ]),
+        ),
+    )
+    .unwrap();
+    let mut stores = Vec::new();
+    for (order, files) in [
+        ("newer first", [&first_instance, &second_instance]),
+        ("older first", [&second_instance, &first_instance]),
+    ] {
+        let store = dir.path().join(order.replace(' ', "-"));
+        for file in files {
+            let output = threadlens(&[
+                "import",
+                "--data",
+                store.to_str().unwrap(),
+                file.to_str().unwrap(),
+            ]);
+            assert!(output.status.success(), "{order}: {:?}", text(&output));
+        }
+        let mut posts = PostStore::open(&store).unwrap().read_posts().unwrap();
+        posts.sort_by(|a, b| a.post_id.cmp(&b.post_id));
+        let parent = posts.iter().find(|p| p.post_id == uri).unwrap();
+        assert_eq!(
+            parent.seen_on,
+            ["one.example/100", "two.example/9000"],
+            "{order}"
+        );
+        assert_eq!(
+            parent.local_ref.as_deref(),
+            Some("one.example/100"),
+            "{order}"
+        );
+        let reply = posts.iter().find(|p| p.post_id != uri).unwrap();
+        assert_eq!(reply.reply_to_post_id.as_deref(), Some(uri), "{order}");
+        assert_eq!(reply.conversation_id.as_deref(), Some(uri), "{order}");
+        for p in &mut posts {
+            p.source.clear(); // the file that brought it differs by order
+        }
+        stores.push(posts);
+    }
+    assert_eq!(stores[0], stores[1], "both orders give the same rows");
 }

@@ -30,7 +30,7 @@ fn a_bad_lexicon_is_a_configuration_error_naming_theme_and_entry() {
     let (_, stderr) = text(&output);
     assert_eq!(output.status.code(), Some(2));
     assert!(
-        stderr.contains("lexicon.toml: theme `candour`, entry \"n.h.s\""),
+        stderr.contains("lexicon.toml:15: theme `candour`, entry \"n.h.s\""),
         "{stderr}"
     );
 }

@@ -26,7 +26,9 @@ pub fn bin() -> PathBuf {
 
 /// A path inside the repository (`relative` to its root).
 pub fn repo(relative: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").join(relative)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../..")
+        .join(relative)
 }
 
 /// Run threadlens with `args`.

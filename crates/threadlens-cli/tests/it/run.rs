@@ -369,7 +369,7 @@ fn a_failing_source_gives_3_and_the_rest_is_still_reported() {
     let (_, stderr) = text(&output);
     assert_eq!(output.status.code(), Some(2));
     assert!(
-        stderr.contains("job.toml: [report] keep: must be at least 1"),
+        stderr.contains("job.toml:22: [report] keep: must be at least 1"),
         "{stderr}"
     );
 }

@@ -169,7 +169,9 @@ fn usage_errors_exit_2_before_writing_anything() {
     ]);
     assert_eq!(output.status.code(), Some(2));
     assert!(
-        text(&output).1.contains("unknown table format `pdf`"),
+        text(&output)
+            .1
+            .contains("invalid value 'pdf' for '--format <LIST>'"),
         "{output:?}"
     );
     let output = threadlens(&[
@@ -183,9 +185,7 @@ fn usage_errors_exit_2_before_writing_anything() {
     ]);
     assert_eq!(output.status.code(), Some(2));
     assert!(
-        text(&output)
-            .1
-            .contains("score writes csv and parquet, not xlsx"),
+        text(&output).1.contains("[possible values: csv, parquet]"),
         "{output:?}"
     );
     assert!(!Path::new(&store).join("scores").exists());

@@ -4,6 +4,10 @@ use std::path::Path;
 
 use serde::Deserialize;
 
+use threadlens_model::config::{Key, Kind, TomlFile, unknown_value};
+use toml::Spanned;
+use toml::de::DeValue;
+
 use super::LiveError;
 
 /// A collect config: `collect.toml`.
@@ -23,24 +27,52 @@ fn one() -> u32 {
 }
 
 impl CollectConfig {
-    /// Read and check `path`.
+    /// Read and check `path`: every problem in it, each with its line.
     pub fn from_file(path: &Path) -> Result<CollectConfig, LiveError> {
         let text = std::fs::read_to_string(path).map_err(super::error::io_error(path))?;
-        let config: CollectConfig = toml::from_str(&text).map_err(|e| {
-            LiveError::Config(format!("{}: {}", path.display(), e.to_string().trim_end()))
-        })?;
+        let problems = |p: threadlens_model::config::Problems| LiveError::Config(p.to_string());
+        let mut toml = TomlFile::parse(path, &text).map_err(problems)?;
+        let root = toml.root().clone();
+        let keys = [
+            Key::optional("version", Kind::Int),
+            Key::optional("source", Kind::Tables),
+        ];
+        if toml.check_keys(&root, 0..0, "", &keys)
+            && let Some(sources) = root.get("source")
+        {
+            SourceConfig::check_tables(&mut toml, sources);
+        }
+        if toml.has_problems() {
+            return Err(problems(toml.into_problems()));
+        }
+        let config: CollectConfig = match toml::from_str(&text) {
+            Ok(config) => config,
+            Err(e) => {
+                toml.problem(e.span(), "", e.message().to_owned());
+                return Err(problems(toml.into_problems()));
+            }
+        };
         if config.version != 1 {
-            return Err(LiveError::Config(format!(
-                "{}: version {} is not supported (this threadlens reads version 1)",
-                path.display(),
-                config.version
-            )));
+            let span = root.get("version").map(|v| v.span());
+            toml.problem(
+                span,
+                "version",
+                format!(
+                    "{} is not supported (this threadlens reads version 1)",
+                    config.version
+                ),
+            );
         }
         for (i, source) in config.sources.iter().enumerate() {
-            source.validate().map_err(|why| {
-                LiveError::Config(format!("{}: source {}: {why}", path.display(), i + 1))
-            })?;
+            if let Err(why) = source.validate() {
+                let span = match root.get("source").map(|s| s.get_ref()) {
+                    Some(DeValue::Array(items)) => items.get(i).map(|t| t.span()),
+                    _ => None,
+                };
+                toml.problem(span, &format!("[[source]] {}", i + 1), why);
+            }
         }
+        toml.finish().map_err(problems)?;
         Ok(config)
     }
 }
@@ -112,6 +144,102 @@ impl SourceConfig {
         }
     }
 
+    /// The platforms a `[[source]]` table may name.
+    pub const PLATFORMS: [&'static str; 4] = ["x", "mastodon", "bluesky", "file"];
+
+    /// Every key a `[[source]]` table for `platform` may hold (`platform`
+    /// itself included), for checking a file before it is read
+    /// ([`threadlens_model::config`]); `None` for an unknown platform.
+    pub fn keys(platform: &str) -> Option<&'static [Key]> {
+        use Kind::{Bool, Int, Str, Strs};
+        const X: [Key; 9] = [
+            Key::required("platform", Str),
+            Key::optional("name", Str),
+            Key::required("query", Str),
+            Key::optional("threads", Bool),
+            Key::optional("quotes", Bool),
+            Key::optional("endpoint", Str),
+            Key::optional("max_results", Int),
+            Key::optional("base_url", Str),
+            Key::optional("token_env", Str),
+        ];
+        const MASTODON: [Key; 6] = [
+            Key::required("platform", Str),
+            Key::optional("name", Str),
+            Key::required("instances", Strs),
+            Key::required("hashtags", Strs),
+            Key::optional("threads", Bool),
+            Key::optional("token_env", Str),
+        ];
+        const BLUESKY: [Key; 10] = [
+            Key::required("platform", Str),
+            Key::optional("name", Str),
+            Key::required("query", Str),
+            Key::optional("threads", Bool),
+            Key::optional("since", Str),
+            Key::optional("until", Str),
+            Key::optional("slice_days", Int),
+            Key::optional("base_url", Str),
+            Key::optional("handle_env", Str),
+            Key::optional("password_env", Str),
+        ];
+        const FILE: [Key; 4] = [
+            Key::required("platform", Str),
+            Key::optional("name", Str),
+            Key::required("paths", Strs),
+            Key::optional("format", Str),
+        ];
+        match platform {
+            "x" => Some(&X),
+            "mastodon" => Some(&MASTODON),
+            "bluesky" => Some(&BLUESKY),
+            "file" => Some(&FILE),
+            _ => None,
+        }
+    }
+
+    /// Check `[[source]]` tables (the value of `source` in a job file or
+    /// collect config) before they are read: the platform of each, and its
+    /// keys, recording every problem with its line in `toml`.
+    pub fn check_tables(toml: &mut TomlFile<'_>, sources: &Spanned<DeValue<'_>>) {
+        let DeValue::Array(sources) = sources.get_ref() else {
+            return;
+        };
+        for (i, source) in sources.iter().enumerate() {
+            let DeValue::Table(table) = source.get_ref() else {
+                continue;
+            };
+            let place = format!("[[source]] {}", i + 1);
+            match table.get("platform") {
+                None => toml.problem(
+                    Some(source.span()),
+                    &place,
+                    format!(
+                        "`platform` is missing ({})",
+                        SourceConfig::PLATFORMS.join(", ")
+                    ),
+                ),
+                Some(platform) => match platform.get_ref().as_str() {
+                    Some(name) => match SourceConfig::keys(name) {
+                        Some(keys) => {
+                            toml.check_keys(table, source.span(), &place, keys);
+                        }
+                        None => toml.problem(
+                            Some(platform.span()),
+                            &format!("{place} platform"),
+                            unknown_value("platform", name, &SourceConfig::PLATFORMS),
+                        ),
+                    },
+                    None => toml.problem(
+                        Some(platform.span()),
+                        &format!("{place} platform"),
+                        "must be a string",
+                    ),
+                },
+            }
+        }
+    }
+
     /// The platform name.
     pub fn platform(&self) -> &'static str {
         match self {
@@ -161,6 +289,27 @@ pub enum XEndpoint {
     Recent,
     /// `/2/tweets/search/all`.
     All,
+}
+
+impl XEndpoint {
+    /// Both endpoints.
+    pub const ALL: [XEndpoint; 2] = [XEndpoint::Recent, XEndpoint::All];
+
+    /// Its name on the command line and in configs.
+    pub fn name(self) -> &'static str {
+        match self {
+            XEndpoint::Recent => "recent",
+            XEndpoint::All => "all",
+        }
+    }
+
+    /// What it searches, in a line (for `--help`).
+    pub fn description(self) -> &'static str {
+        match self {
+            XEndpoint::Recent => "the last 7 days (/2/tweets/search/recent)",
+            XEndpoint::All => "the full archive (/2/tweets/search/all; needs that access)",
+        }
+    }
 }
 
 /// `platform = "mastodon"`.
@@ -302,10 +451,49 @@ format = "twarc2"
         let err =
             parse("[[source]]\nplatform = \"mastodon\"\ninstances = []\nhashtags = [\"a\"]\n")
                 .unwrap_err();
-        assert!(err.contains("source 1: `instances` is empty"), "{err}");
+        assert!(err.contains("[[source]] 1: `instances` is empty"), "{err}");
         let err = parse("[[source]]\nplatform = \"x\"\nquery = \"a\"\nbase_url = \"not a url\"\n")
             .unwrap_err();
         assert!(err.contains("`base_url`"), "{err}");
+    }
+
+    /// The key lists used to check files before reading them name exactly
+    /// the keys the tables are read with: a table holding every listed key
+    /// reads (deny_unknown_fields would refuse an extra one), and one
+    /// missing a required key does not.
+    #[test]
+    fn key_lists_match_what_is_read() {
+        use threadlens_model::config::Kind;
+        for platform in SourceConfig::PLATFORMS {
+            let keys = SourceConfig::keys(platform).unwrap();
+            let value = |kind: Kind, name: &str| match (kind, name) {
+                (_, "platform") => format!("{platform:?}"),
+                (_, "endpoint") => "\"all\"".into(),
+                (_, "base_url") => "\"https://example.org\"".into(),
+                (_, "since" | "until") => "\"2022-06-28T00:00:00Z\"".into(),
+                (Kind::Str, _) => "\"a\"".into(),
+                (Kind::Int, _) => "20".into(),
+                (Kind::Bool, _) => "true".into(),
+                (Kind::Strs, _) => "[\"https://example.org\"]".into(),
+                _ => unreachable!(),
+            };
+            let table = |skip: Option<&str>| {
+                let mut text = String::from("[[source]]\n");
+                for key in keys.iter().filter(|k| Some(k.name) != skip) {
+                    text.push_str(&format!("{} = {}\n", key.name, value(key.kind, key.name)));
+                }
+                text
+            };
+            parse(&table(None)).unwrap_or_else(|e| panic!("{platform}: {e}"));
+            for key in keys.iter().filter(|k| k.required && k.name != "platform") {
+                assert!(
+                    parse(&table(Some(key.name))).is_err(),
+                    "{platform}: {}",
+                    key.name
+                );
+            }
+        }
+        assert!(SourceConfig::keys("myspace").is_none());
     }
 
     #[test]

@@ -185,7 +185,10 @@ fn x_leading_mentions_are_not_replies() {
         assert_eq!(p.kind, PostKind::Original, "{id}");
         assert_eq!(p.conversation_id.as_deref(), Some(id), "its own root");
         assert_eq!(p.reply_to_post_id, None, "{id}");
-        assert_eq!(p.reply_to_author_id, None, "{id}: no parent, so no parent author");
+        assert_eq!(
+            p.reply_to_author_id, None,
+            "{id}: no parent, so no parent author"
+        );
         assert_eq!(p.mentions, vec![mentioned.to_owned()], "{id}");
     }
 }

@@ -376,3 +376,159 @@ fn a_status_seen_on_two_instances_resolves_replies_from_both() {
         ["a.example/100", "b.example/9000"]
     );
 }
+
+/// formats.md §1: the merged row does not depend on which copy of a post
+/// arrives first, in one import or across imports (a commit and a load in
+/// between), for every field the rule combines; and a reply that names its
+/// parent by the local id only the older copy carried still resolves.
+#[test]
+fn every_combined_field_survives_either_arrival_order() {
+    let t = at("2022-06-28T09:00:00Z");
+    let uri = "https://origin.example/statuses/1";
+    // The second instance's copy was archived two seconds before the first's.
+    let older = {
+        let mut p = Post::minimal(Platform::Mastodon, uri, t);
+        p.local_ref = Some("two.example/9000".into());
+        p.seen_on = vec!["two.example/9000".into()];
+        p.matched = false;
+        p.likes = Some(4);
+        p.collected_at = at("2022-06-28T10:00:00Z");
+        p
+    };
+    let newer = {
+        let mut p = Post::minimal(Platform::Mastodon, uri, t);
+        p.local_ref = Some("one.example/100".into());
+        p.seen_on = vec!["one.example/100".into()];
+        p.matched = true;
+        p.collected_at = at("2022-06-28T10:00:02Z");
+        p
+    };
+    let reply = {
+        let mut p = Post::minimal(Platform::Mastodon, "https://two.example/statuses/2", t);
+        p.reply_to_post_id = Some("two.example/9000".into());
+        p
+    };
+    let check = |set: &PostSet, how: &str| {
+        let kept = set.get(Platform::Mastodon, uri).unwrap();
+        assert_eq!(
+            kept.seen_on,
+            ["one.example/100", "two.example/9000"],
+            "{how}"
+        );
+        assert!(kept.matched, "{how}");
+        assert_eq!(
+            kept.local_ref.as_deref(),
+            Some("one.example/100"),
+            "{how}: the newer copy's"
+        );
+        assert_eq!(kept.likes, Some(4), "{how}: filled from the older copy");
+        assert_eq!(kept.collected_at, newer.collected_at, "{how}");
+        let r = set
+            .get(Platform::Mastodon, "https://two.example/statuses/2")
+            .unwrap();
+        assert_eq!(r.reply_to_post_id.as_deref(), Some(uri), "{how}");
+        assert_eq!(r.conversation_id.as_deref(), Some(uri), "{how}");
+        kept
+    };
+    let mut rows = Vec::new();
+    for (first, second, name) in [
+        (&older, &newer, "older first"),
+        (&newer, &older, "newer first"),
+    ] {
+        // In one import.
+        let mut set = PostSet::new();
+        set.insert(first.clone());
+        set.insert(second.clone());
+        set.insert(reply.clone());
+        set.resolve_references();
+        rows.push(check(&set, &format!("{name}, one import")));
+        // Across two imports: the first copy is stored, loaded, then merged.
+        let dir = tempfile::tempdir().unwrap();
+        let store = PostStore::open(dir.path()).unwrap();
+        let mut set = PostSet::new();
+        set.insert(first.clone());
+        set.insert(reply.clone());
+        set.resolve_references();
+        store.commit(&set).unwrap();
+        let mut set = store.load().unwrap();
+        assert_eq!(
+            set.insert(second.clone()),
+            Inserted::Duplicate { updated: true },
+            "{name}"
+        );
+        set.resolve_references();
+        store.commit(&set).unwrap();
+        rows.push(check(
+            &store.load().unwrap(),
+            &format!("{name}, two imports"),
+        ));
+    }
+    assert!(rows.windows(2).all(|w| w[0] == w[1]), "{rows:#?}");
+}
+
+/// formats.md §1 and §4: a reply chain without `conversation_id`, on any
+/// platform, resolves to its root once the chain is complete, whatever the
+/// order its links arrive in across imports.
+#[test]
+fn reply_chains_find_their_root_across_imports_on_every_platform() {
+    for platform in [Platform::X, Platform::Bluesky, Platform::Import] {
+        let t = at("2022-06-28T09:00:00Z");
+        let post = |id: &str, parent: Option<&str>| {
+            let mut p = Post::minimal(platform, id, t);
+            p.reply_to_post_id = parent.map(str::to_owned);
+            p.kind = if parent.is_some() {
+                PostKind::Reply
+            } else {
+                PostKind::Original
+            };
+            p
+        };
+        let dir = tempfile::tempdir().unwrap();
+        let store = PostStore::open(dir.path()).unwrap();
+        let import = |posts: Vec<Post>| {
+            let mut set = if store.posts_path().exists() {
+                store.load().unwrap()
+            } else {
+                PostSet::new()
+            };
+            for p in posts {
+                set.insert(p);
+            }
+            set.resolve_references();
+            store.commit(&set).unwrap();
+            store.load().unwrap()
+        };
+        let root_of = |set: &PostSet, id: &str| set.get(platform, id).unwrap().conversation_id;
+        // The late replies first: their chain is broken, so no root yet.
+        let set = import(vec![post("d", Some("c")), post("c", Some("b"))]);
+        assert_eq!(root_of(&set, "d"), None, "{platform}");
+        assert_eq!(root_of(&set, "c"), None, "{platform}");
+        // Then the root: still broken at b.
+        let set = import(vec![post("a", None)]);
+        assert_eq!(
+            root_of(&set, "a").as_deref(),
+            Some("a"),
+            "{platform}: its own root"
+        );
+        assert_eq!(root_of(&set, "d"), None, "{platform}");
+        // The missing link arrives: every post finds a.
+        let set = import(vec![
+            post("b", Some("a")),
+            post("x", Some("loop")),
+            post("loop", Some("x")),
+        ]);
+        for id in ["a", "b", "c", "d"] {
+            assert_eq!(root_of(&set, id).as_deref(), Some("a"), "{platform}: {id}");
+        }
+        assert_eq!(root_of(&set, "x"), None, "{platform}: a loop has no root");
+        // An ancestor that knows its root (X gives conversation_id) is used.
+        let mut known = post("k1", Some("elsewhere"));
+        known.conversation_id = Some("far-root".into());
+        let set = import(vec![known, post("k2", Some("k1"))]);
+        assert_eq!(
+            root_of(&set, "k2").as_deref(),
+            Some("far-root"),
+            "{platform}"
+        );
+    }
+}
