@@ -9,9 +9,7 @@ use std::str::FromStr;
 use serde::Deserialize;
 use threadlens_ingest::Format;
 use threadlens_ingest::live::SourceConfig;
-use threadlens_model::config::{
-    Key, Kind, Problem, Problems, TomlFile, did_you_mean, unknown_value,
-};
+use threadlens_model::config::{Key, Kind, Problem, Problems, TomlFile, unknown_value};
 use threadlens_report::{Period, Schedule, TableFormat};
 use toml::de::{DeTable, DeValue};
 
@@ -41,21 +39,9 @@ const REPORT_KEYS: [Key; 6] = [
     Key::optional("keep", Kind::Int),
 ];
 
-/// A job file as written.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct JobFile {
-    version: u32,
-    job: JobSection,
-    #[serde(rename = "source", default)]
-    sources: Vec<SourceConfig>,
-    process: ProcessSection,
-    #[serde(default)]
-    report: ReportSection,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
+/// `[job]`.
 struct JobSection {
     name: String,
     data_dir: PathBuf,
@@ -63,6 +49,7 @@ struct JobSection {
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
+/// `[process]`.
 struct ProcessSection {
     lexicon: PathBuf,
     #[serde(default)]
@@ -71,6 +58,7 @@ struct ProcessSection {
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
+/// `[report]`.
 struct ReportSection {
     #[serde(default)]
     schedule: Option<PathBuf>,
@@ -177,7 +165,9 @@ impl FileSource {
 }
 
 impl Job {
-    /// Read and check `path`: every problem in it, each with its line.
+    /// Read and check `path`: every problem in it, each with its line, in
+    /// one pass (a table whose keys are wrong is not read further, the
+    /// others are).
     pub(crate) fn load(path: &Path) -> Result<Job, Problems> {
         let text = std::fs::read_to_string(path).map_err(|e| Problems {
             path: path.to_owned(),
@@ -188,34 +178,33 @@ impl Job {
             }],
         })?;
         let mut toml = TomlFile::parse(path, &text)?;
-        check_shape(&mut toml);
-        if toml.has_problems() {
-            return Err(toml.into_problems());
-        }
-        let file: JobFile = match toml::from_str(&text) {
-            Ok(file) => file,
-            Err(e) => {
-                toml.problem(e.span(), "", e.message().to_owned());
-                return Err(toml.into_problems());
-            }
-        };
         let root = toml.root().clone();
+        let plain: toml::Table = toml::from_str(&text).unwrap_or_default();
+        toml.check_keys(&root, 0..0, "", &TOP_KEYS);
+        let job: Option<JobSection> = section(&mut toml, &root, &plain, "job", &JOB_KEYS);
+        let process: Option<ProcessSection> =
+            section(&mut toml, &root, &plain, "process", &PROCESS_KEYS);
+        let report: ReportSection = if root.contains_key("report") {
+            section(&mut toml, &root, &plain, "report", &REPORT_KEYS).unwrap_or_default()
+        } else {
+            ReportSection::default()
+        };
         let span = |section: &str, key: &str| value_span(&root, section, None, key);
-        if file.version != 1 {
+
+        let version = root.get("version").and_then(|v| v.get_ref().as_integer());
+        if let Some(version) = version.map(|v| v.as_str()).filter(|v| *v != "1") {
             toml.problem(
                 span("", "version"),
                 "version",
-                format!(
-                    "{} is not supported (this threadlens reads version 1)",
-                    file.version
-                ),
+                format!("{version} is not supported (this threadlens reads version 1)"),
             );
         }
-        let name = file.job.name;
-        if name.is_empty()
-            || !name
-                .bytes()
-                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_')
+        let name = job.as_ref().map(|j| j.name.clone()).unwrap_or_default();
+        if job.is_some()
+            && (name.is_empty()
+                || !name.bytes().all(|b| {
+                    b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_'
+                }))
         {
             toml.problem(
                 span("job", "name"),
@@ -234,11 +223,31 @@ impl Job {
                 base.join(p)
             }
         };
+
         let mut live = Vec::new();
         let mut files = Vec::new();
-        for (i, source) in file.sources.into_iter().enumerate() {
+        let source_values = root.get("source").cloned();
+        let passed = match &source_values {
+            Some(sources) => SourceConfig::check_tables(&mut toml, sources),
+            None => Vec::new(),
+        };
+        if passed.is_empty() {
+            toml.problem(None, "[[source]]", "the job has no sources");
+        }
+        let plain_sources = plain.get("source").and_then(|s| s.as_array());
+        for (i, ok) in passed.into_iter().enumerate() {
             let place = format!("[[source]] {}", i + 1);
             let at = |key: &str| value_span(&root, "source", Some(i), key);
+            let Some(value) = plain_sources.and_then(|s| s.get(i)).filter(|_| ok) else {
+                continue;
+            };
+            let source: SourceConfig = match value.clone().try_into() {
+                Ok(source) => source,
+                Err(e) => {
+                    toml.problem(at("platform"), &place, e.message().to_owned());
+                    continue;
+                }
+            };
             if let Err(why) = source.validate() {
                 toml.problem(at("platform"), &place, why);
             }
@@ -263,18 +272,17 @@ impl Job {
                 other => live.push(other),
             }
         }
-        if live.is_empty() && files.is_empty() {
-            toml.problem(None, "[[source]]", "the job has no sources");
-        }
-        let lexicon = resolve(&file.process.lexicon);
-        if let Err(e) = threadlens_process::Lexicon::from_file(&lexicon) {
+
+        let lexicon = process.as_ref().map(|p| resolve(&p.lexicon));
+        if let Some(lexicon) = &lexicon
+            && let Err(e) = threadlens_process::Lexicon::from_file(lexicon)
+        {
             toml.problem(
                 span("process", "lexicon"),
                 "[process] lexicon",
                 e.to_string(),
             );
         }
-        let report = file.report;
         let schedule = report.schedule.as_deref().map(resolve);
         if let Some(s) = &schedule
             && let Err(e) = Schedule::from_file(s)
@@ -317,17 +325,9 @@ impl Job {
             Period::Day
         });
         if let Some(tz) = &report.timezone
-            && chrono_tz::Tz::from_str(tz).is_err()
+            && let Err(why) = crate::values::timezone(tz)
         {
-            let names: Vec<&str> = chrono_tz::TZ_VARIANTS.iter().map(|t| t.name()).collect();
-            let hint = did_you_mean(tz, &names)
-                .map(|n| format!("; did you mean {n:?}?"))
-                .unwrap_or_default();
-            toml.problem(
-                span("report", "timezone"),
-                "[report] timezone",
-                format!("{tz:?} is not an IANA timezone name{hint}"),
-            );
+            toml.problem(span("report", "timezone"), "[report] timezone", why);
         }
         if let Err(why) = check_template(&report.out_dir) {
             toml.problem(span("report", "out_dir"), "[report] out_dir", why);
@@ -339,16 +339,20 @@ impl Job {
                 "must be at least 1",
             );
         }
+        let (Some(job), Some(process), Some(lexicon)) = (job, process, lexicon) else {
+            // A missing or unreadable [job] or [process] is a problem already.
+            return Err(toml.into_problems());
+        };
         toml.finish()?;
         Ok(Job {
-            data_dir: resolve(&file.job.data_dir),
+            data_dir: resolve(&job.data_dir),
             out_dir: resolve(Path::new(&report.out_dir)).display().to_string(),
             name,
             file: path.to_owned(),
             live,
             files,
             lexicon,
-            include_reposts: file.process.include_reposts,
+            include_reposts: process.include_reposts,
             schedule,
             formats,
             period,
@@ -387,26 +391,30 @@ fn check_template(template: &str) -> Result<(), String> {
     Ok(())
 }
 
-/// Check every table of the job file against the keys it may hold.
-fn check_shape(toml: &mut TomlFile<'_>) {
-    let root = toml.root().clone();
-    let whole = 0..0;
-    if !toml.check_keys(&root, whole, "", &TOP_KEYS) {
-        return;
+/// Read the table `[name]`: its keys checked against `keys`, then its
+/// values typed; `None` (with the problems recorded) when it is missing or
+/// wrong.
+fn section<T: serde::de::DeserializeOwned>(
+    toml: &mut TomlFile<'_>,
+    root: &DeTable<'_>,
+    plain: &toml::Table,
+    name: &str,
+    keys: &[Key],
+) -> Option<T> {
+    let value = root.get(name)?;
+    let DeValue::Table(table) = value.get_ref() else {
+        return None;
+    };
+    let place = format!("[{name}]");
+    if !toml.check_keys(table, value.span(), &place, keys) {
+        return None;
     }
-    for (section, keys) in [
-        ("job", &JOB_KEYS[..]),
-        ("process", &PROCESS_KEYS[..]),
-        ("report", &REPORT_KEYS[..]),
-    ] {
-        if let Some(value) = root.get(section)
-            && let DeValue::Table(table) = value.get_ref()
-        {
-            toml.check_keys(table, value.span(), &format!("[{section}]"), keys);
+    match plain.get(name)?.clone().try_into() {
+        Ok(section) => Some(section),
+        Err(e) => {
+            toml.problem(Some(value.span()), &place, e.message().to_owned());
+            None
         }
-    }
-    if let Some(sources) = root.get("source") {
-        SourceConfig::check_tables(toml, sources);
     }
 }
 

@@ -5,6 +5,7 @@ use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
 use anyhow::Result;
+use threadlens_model::config::{did_you_mean, unknown_value};
 use threadlens_process::{KwicLine, Lexicon, kwic_texts};
 use threadlens_report::guard_cell;
 use unicode_width::UnicodeWidthStr;
@@ -22,32 +23,42 @@ struct Selection {
 
 impl Selection {
     fn new(lexicon: &Lexicon, themes: &[String], entries: &[String]) -> Result<Selection> {
-        for wanted in themes {
-            if !lexicon.themes.iter().any(|t| &t.id == wanted) {
-                let known: Vec<&str> = lexicon.themes.iter().map(|t| t.id.as_str()).collect();
-                return Err(UsageError(format!(
-                    "--theme {wanted}: no such theme in lexicon {} (themes: {})",
-                    lexicon.name,
-                    known.join(", ")
-                ))
-                .into());
-            }
-        }
+        let known: Vec<&str> = lexicon.themes.iter().map(|t| t.id.as_str()).collect();
+        let unknown: Vec<String> = themes
+            .iter()
+            .filter(|wanted| !known.contains(&wanted.as_str()))
+            .map(|wanted| format!("--theme: {}", unknown_value("theme", wanted, &known)))
+            .collect();
         let theme_shown = |id: &String| themes.is_empty() || themes.contains(id);
-        for wanted in entries {
-            let found = lexicon
+        let entry_texts = |only_chosen: bool| -> Vec<&str> {
+            lexicon
                 .themes
                 .iter()
-                .filter(|t| theme_shown(&t.id))
-                .any(|t| t.entries.iter().any(|e| &e.text == wanted));
-            if !found {
-                return Err(UsageError(format!(
-                    "--entry {wanted:?}: no such entry in the chosen themes of lexicon {} \
-                     (entries are matched as written; see `threadlens lexicon check`)",
-                    lexicon.name
-                ))
-                .into());
-            }
+                .filter(|t| !only_chosen || theme_shown(&t.id))
+                .flat_map(|t| t.entries.iter().map(|e| e.text.as_str()))
+                .collect()
+        };
+        let (chosen, all) = (entry_texts(true), entry_texts(false));
+        let unknown_entries = entries
+            .iter()
+            .filter(|wanted| !chosen.contains(&wanted.as_str()))
+            .map(|wanted| {
+                let hint = did_you_mean(wanted, &all)
+                    .map(|e| format!("; did you mean {e:?}?"))
+                    .unwrap_or_else(|| {
+                        " (entries are matched as written; see `threadlens lexicon check`)".into()
+                    });
+                format!("--entry: no entry {wanted:?} in the chosen themes{hint}")
+            });
+        let problems: Vec<String> = unknown.into_iter().chain(unknown_entries).collect();
+        if !problems.is_empty() {
+            return Err(UsageError(format!(
+                "not in lexicon {} (themes: {}):\n  {}",
+                lexicon.name,
+                known.join(", "),
+                problems.join("\n  ")
+            ))
+            .into());
         }
         let shown = lexicon
             .themes

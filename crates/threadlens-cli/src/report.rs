@@ -3,7 +3,6 @@
 
 use std::io::Write;
 use std::process::ExitCode;
-use std::str::FromStr;
 
 use anyhow::{Context, Result};
 use chrono::{SecondsFormat, Utc};
@@ -44,11 +43,9 @@ pub(crate) fn run_to(
         None => None,
     };
     let timezone = match (&args.timezone, &schedule) {
-        (Some(name), _) => Tz::from_str(name).map_err(|_| {
-            usage(format!(
-                "--timezone {name:?} is not an IANA timezone name (e.g. Europe/London)"
-            ))
-        })?,
+        (Some(name), _) => {
+            crate::values::timezone(name).map_err(|why| usage(format!("--timezone {why}")))?
+        }
         (None, Some(s)) => s.timezone,
         (None, None) => Tz::UTC,
     };

@@ -81,6 +81,18 @@ pub(crate) enum KwicFormat {
     Csv,
 }
 
+/// An IANA timezone by name; the refusal names the closest one.
+pub(crate) fn timezone(name: &str) -> Result<chrono_tz::Tz, String> {
+    name.parse().map_err(|_| {
+        let names: Vec<&str> = chrono_tz::TZ_VARIANTS.iter().map(|t| t.name()).collect();
+        let hint = threadlens_model::config::did_you_mean(name, &names).map_or_else(
+            || " (e.g. \"Europe/London\")".to_owned(),
+            |n| format!("; did you mean {n:?}?"),
+        );
+        format!("{name:?} is not an IANA timezone name{hint}")
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -245,6 +245,11 @@ impl<'t> TomlFile<'t> {
         self.problems.len() == before
     }
 
+    /// How many problems were found so far.
+    pub fn problem_count(&self) -> usize {
+        self.problems.len()
+    }
+
     /// Whether problems were found.
     pub fn has_problems(&self) -> bool {
         !self.problems.is_empty()

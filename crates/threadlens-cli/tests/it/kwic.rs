@@ -102,8 +102,31 @@ fn unknown_themes_and_entries_are_usage_errors() {
     ]);
     assert_eq!(output.status.code(), Some(2));
     assert!(
-        text(&output).1.contains("--theme nope: no such theme in lexicon contract-examples (themes: coproduction, candour)"),
+        text(&output).1.contains(
+            "not in lexicon contract-examples (themes: coproduction, candour):\n  --theme: unknown theme `nope` (known: coproduction, candour)"
+        ),
         "{output:?}"
+    );
+    // A near miss is named, and both mistakes are reported at once.
+    let output = threadlens(&[
+        "kwic",
+        "--data",
+        &store,
+        "--lexicon",
+        &lexicon,
+        "--theme",
+        "canduor",
+        "--entry",
+        "honset",
+    ]);
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = text(&output).1;
+    assert!(
+        stderr.contains("\n  --theme: unknown theme `canduor`; did you mean `candour`?")
+            && stderr.contains(
+                "\n  --entry: no entry \"honset\" in the chosen themes; did you mean \"honest\"?"
+            ),
+        "{stderr}"
     );
     let output = threadlens(&[
         "kwic",
@@ -120,7 +143,7 @@ fn unknown_themes_and_entries_are_usage_errors() {
     assert!(
         text(&output)
             .1
-            .contains("--entry \"honest\": no such entry"),
+            .contains("--entry: no entry \"honest\" in the chosen themes"),
         "{output:?}"
     );
 }

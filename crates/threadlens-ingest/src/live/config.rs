@@ -200,13 +200,17 @@ impl SourceConfig {
 
     /// Check `[[source]]` tables (the value of `source` in a job file or
     /// collect config) before they are read: the platform of each, and its
-    /// keys, recording every problem with its line in `toml`.
-    pub fn check_tables(toml: &mut TomlFile<'_>, sources: &Spanned<DeValue<'_>>) {
+    /// keys, recording every problem with its line in `toml`. Whether each
+    /// table passed, in order.
+    pub fn check_tables(toml: &mut TomlFile<'_>, sources: &Spanned<DeValue<'_>>) -> Vec<bool> {
         let DeValue::Array(sources) = sources.get_ref() else {
-            return;
+            return Vec::new();
         };
+        let mut passed = Vec::with_capacity(sources.len());
         for (i, source) in sources.iter().enumerate() {
+            let before = toml.problem_count();
             let DeValue::Table(table) = source.get_ref() else {
+                passed.push(false);
                 continue;
             };
             let place = format!("[[source]] {}", i + 1);
@@ -237,7 +241,9 @@ impl SourceConfig {
                     ),
                 },
             }
+            passed.push(toml.problem_count() == before);
         }
+        passed
     }
 
     /// The platform name.
