@@ -211,6 +211,7 @@ pub(crate) fn run_to(
         "post set in memory"
     );
     posts.resolve_references();
+    crate::pause::point("import:commit");
     let written = store
         .commit(&posts)
         .with_context(|| format!("cannot write {}", store.posts_path().display()))?;

@@ -13,6 +13,7 @@ mod kwic;
 mod lexicon;
 mod lock;
 mod logging;
+mod pause;
 mod prefetch;
 mod report;
 mod run;

@@ -94,6 +94,7 @@ pub(crate) fn run_to(
         }));
     }
     bar.finish_and_clear();
+    crate::pause::point("report:tables");
     let tables = summary
         .tables()
         .context("cannot build the summary tables")?;

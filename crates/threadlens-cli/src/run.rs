@@ -133,7 +133,9 @@ pub(crate) fn run(args: &RunArgs, global: &GlobalArgs) -> Result<ExitCode> {
             .parent()
             .map(Path::to_path_buf)
             .unwrap_or_default();
+        crate::pause::point("publish:latest");
         point_latest(&parent, &final_dir)?;
+        crate::pause::point("publish:prune");
         prune(&parent, job.keep)
     })?;
 

@@ -1,9 +1,12 @@
 //! Helpers for threadlens's own tests (not published): a real HTTP/1.1
 //! server on 127.0.0.1 that answers from a script, so live sources are
-//! tested over real sockets without the internet.
+//! tested over real sockets without the internet, and a [`Gate`] that holds
+//! a request until the test lets it go.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test helper: a broken socket should fail the test
 
+mod gate;
 mod http_server;
 
+pub use gate::Gate;
 pub use http_server::{Reply, Seen, TestServer};

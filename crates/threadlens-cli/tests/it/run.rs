@@ -3,36 +3,45 @@
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use threadlens_testkit::{Reply, Seen, TestServer};
+use threadlens_testkit::{Gate, Reply, Seen, TestServer};
 
 use crate::{bin, text};
 
 const TOKEN: &str = "run-e2e-token";
 
 /// An X whose conversations are complete: `roots` hashtag tweets (10 per
-/// page), each root with one reply; every answer is delayed by `delay`.
+/// page), each root with one reply. With a gate, the `n`th request stops at
+/// it until the test opens it.
 struct FakeX {
     roots: Mutex<u64>,
-    delay: Duration,
+    requests: AtomicUsize,
+    hold: Option<(usize, Arc<Gate>)>,
 }
 
 impl FakeX {
-    fn start(roots: u64, delay: Duration) -> (Arc<FakeX>, TestServer) {
+    fn start(roots: u64) -> (Arc<FakeX>, TestServer) {
+        FakeX::start_holding(roots, None)
+    }
+
+    fn start_holding(roots: u64, hold: Option<(usize, Arc<Gate>)>) -> (Arc<FakeX>, TestServer) {
         let fake = Arc::new(FakeX {
             roots: Mutex::new(roots),
-            delay,
+            requests: AtomicUsize::new(0),
+            hold,
         });
         let f = fake.clone();
         let server = TestServer::start(move |req| {
-            let reply = f.answer(req);
-            if f.delay.is_zero() {
-                reply
-            } else {
-                Reply::Slow(f.delay, Box::new(reply))
+            let n = f.requests.fetch_add(1, Ordering::SeqCst) + 1;
+            if let Some((at, gate)) = &f.hold
+                && *at == n
+            {
+                gate.stop_here(Duration::from_secs(120));
             }
+            f.answer(req)
         });
         (fake, server)
     }
@@ -170,7 +179,7 @@ fn report_files(dir: &Path) -> Vec<(String, Vec<u8>)> {
 
 #[test]
 fn runs_again_and_again_incrementally_with_identical_reports() {
-    let (fake, server) = FakeX::start(25, Duration::ZERO);
+    let (fake, server) = FakeX::start(25);
     let dir = tempfile::tempdir().unwrap();
     let job = job_dir(dir.path(), &x_source(&server));
     let output = run_job(&job, &[]);
@@ -233,74 +242,129 @@ fn runs_again_and_again_incrementally_with_identical_reports() {
     assert_eq!(kept, 2, "one dated folder (same day) and latest");
 }
 
+/// Where a test kills a run: held at a request of the collection, or at a
+/// named pause point (see the CLI's `pause` module).
+#[derive(Debug, Clone, Copy)]
+enum KillAt {
+    Request(usize),
+    Point(&'static str),
+}
+
+/// Wait (at most a minute) until `path` exists.
+fn wait_for(path: &Path) {
+    let started = Instant::now();
+    while !path.exists() {
+        assert!(
+            started.elapsed() < Duration::from_secs(60),
+            "{} never appeared",
+            path.display()
+        );
+        std::thread::sleep(Duration::from_millis(10));
+    }
+}
+
+/// A run killed (SIGKILL) inside each stage, every time: collecting (a
+/// request held until the kill), importing (before the new table is
+/// committed), reporting (post_scores written, tables not yet), publishing
+/// (report in place, `latest` not moved) and pruning. The next run ends
+/// with exactly the posts and report of an uninterrupted run.
 #[test]
-fn a_run_killed_at_any_point_is_completed_by_the_next() {
-    let (_fake, server) = FakeX::start(30, Duration::from_millis(15));
+fn a_run_killed_inside_each_stage_is_completed_by_the_next() {
+    let (_fake, server) = FakeX::start(30);
     let reference = tempfile::tempdir().unwrap();
     let job = job_dir(reference.path(), &x_source(&server));
-    let started = Instant::now();
     assert_eq!(run_job(&job, &[]).status.code(), Some(0));
-    let full_run = started.elapsed();
     let expected = store(reference.path());
     assert_eq!(expected.len(), 60);
-    let mut interrupted = 0;
-    for fraction in [0.1, 0.3, 0.5, 0.7, 0.9] {
+    let expected_report = report_files(reference.path());
+
+    for kill_at in [
+        KillAt::Request(5),
+        KillAt::Point("import:commit"),
+        KillAt::Point("report:tables"),
+        KillAt::Point("publish:latest"),
+        KillAt::Point("publish:prune"),
+    ] {
+        let gate = Arc::new(Gate::new());
+        let (_fake, server) = match kill_at {
+            KillAt::Request(n) => FakeX::start_holding(30, Some((n, gate.clone()))),
+            KillAt::Point(_) => FakeX::start(30),
+        };
         let dir = tempfile::tempdir().unwrap();
         let job = job_dir(dir.path(), &x_source(&server));
-        let mut child = command(&job, &[])
+        let pause_file = dir.path().join("paused");
+        let mut command = command(&job, &[]);
+        if let KillAt::Point(point) = kill_at {
+            command
+                .env("THREADLENS_PAUSE_AT", point)
+                .env("THREADLENS_PAUSE_FILE", &pause_file);
+        }
+        let mut child = command
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
             .unwrap();
-        std::thread::sleep(full_run.mul_f64(fraction));
+        match kill_at {
+            KillAt::Request(_) => assert!(
+                gate.wait_reached(Duration::from_secs(60)),
+                "the run never reached the held request"
+            ),
+            KillAt::Point(_) => wait_for(&pause_file),
+        }
         child.kill().unwrap(); // SIGKILL
         let status = child.wait().unwrap();
-        let partial = if dir.path().join("data/posts.parquet").exists() {
-            store(dir.path()).len()
-        } else {
-            0
-        };
-        if status.code().is_none() && partial < expected.len() {
-            interrupted += 1;
+        gate.open();
+        assert_eq!(status.code(), None, "{kill_at:?}: killed by the signal");
+        let latest = dir.path().join("reports/nightly/latest");
+        match kill_at {
+            KillAt::Request(_) | KillAt::Point("import:commit") => assert!(
+                !dir.path().join("data/posts.parquet").exists(),
+                "{kill_at:?}: nothing was committed yet"
+            ),
+            KillAt::Point("report:tables" | "publish:latest") => {
+                assert_eq!(store(dir.path()), expected, "{kill_at:?}");
+                assert!(!latest.exists(), "{kill_at:?}: no report published yet");
+            }
+            KillAt::Point(_) => assert!(latest.exists(), "{kill_at:?}"),
         }
+
         let output = run_job(&job, &[]);
         let (stdout, stderr) = text(&output);
         assert_eq!(
             output.status.code(),
             Some(0),
-            "after a kill at {fraction}: {stdout}\n{stderr}"
+            "after a kill at {kill_at:?}: {stdout}\n{stderr}"
         );
+        assert_eq!(store(dir.path()), expected, "after a kill at {kill_at:?}");
         assert_eq!(
-            store(dir.path()),
-            expected,
-            "after a kill at {fraction} of a run"
+            report_files(dir.path()),
+            expected_report,
+            "after a kill at {kill_at:?}"
         );
+        let leftovers: Vec<String> = std::fs::read_dir(dir.path().join("reports/nightly"))
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n.starts_with('.'))
+            .collect();
+        assert!(leftovers.is_empty(), "{kill_at:?}: {leftovers:?}");
     }
-    assert!(
-        interrupted >= 3,
-        "only {interrupted} of 5 kills landed before the store was complete"
-    );
 }
 
 #[test]
 fn a_second_run_while_one_holds_the_lock_exits_with_4() {
-    let (_fake, server) = FakeX::start(30, Duration::from_millis(30));
+    let (_fake, server) = FakeX::start(30);
     let dir = tempfile::tempdir().unwrap();
     let job = job_dir(dir.path(), &x_source(&server));
+    // The first run holds its lock, paused before its import commits.
+    let pause_file = dir.path().join("paused");
     let mut first = command(&job, &[])
+        .env("THREADLENS_PAUSE_AT", "import:commit")
+        .env("THREADLENS_PAUSE_FILE", &pause_file)
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
         .unwrap();
-    let lock = dir.path().join("data/nightly.lock");
-    let waited = Instant::now();
-    while std::fs::read_to_string(&lock).map_or(true, |s| s.is_empty()) {
-        assert!(
-            waited.elapsed() < Duration::from_secs(20),
-            "the first run never took the lock"
-        );
-        std::thread::sleep(Duration::from_millis(10));
-    }
+    wait_for(&pause_file);
     let second = run_job(&job, &[]);
     let (_, stderr) = text(&second);
     assert_eq!(second.status.code(), Some(4), "{stderr}");
@@ -308,6 +372,7 @@ fn a_second_run_while_one_holds_the_lock_exits_with_4() {
         stderr.contains("another run of this job holds") && stderr.contains("nightly.lock"),
         "{stderr}"
     );
+    std::fs::remove_file(&pause_file).unwrap();
     assert_eq!(first.wait().unwrap().code(), Some(0));
     // The lock is free again.
     assert_eq!(run_job(&job, &[]).status.code(), Some(0));
@@ -315,7 +380,7 @@ fn a_second_run_while_one_holds_the_lock_exits_with_4() {
 
 #[test]
 fn a_failing_source_gives_3_and_the_rest_is_still_reported() {
-    let (_fake, server) = FakeX::start(5, Duration::ZERO);
+    let (_fake, server) = FakeX::start(5);
     let refusing = TestServer::start(|_| Reply::status(403, r#"{"error":"forbidden"}"#));
     let dir = tempfile::tempdir().unwrap();
     let sources = format!(

@@ -22,7 +22,9 @@ pub fn start_time() -> DateTime<Utc> {
 
 pub fn policy() -> HttpPolicy {
     HttpPolicy {
-        timeout: std::time::Duration::from_millis(700),
+        // Long enough that a loaded machine never times out a prompt reply;
+        // the one slow reply a test sends takes far longer (60 s).
+        timeout: std::time::Duration::from_secs(3),
         max_attempts: 4,
         backoff_base: std::time::Duration::from_secs(1),
         backoff_max: std::time::Duration::from_secs(8),

@@ -324,7 +324,7 @@ fn faults_are_retried_and_rate_limits_waited_out() {
         ok(),
         Some(Reply::Truncated(r#"{"data":[{"id":"1","text":"cut"}],"meta":{"result_count":1}}"#.into())),
         ok(),
-        Some(Reply::Slow(Duration::from_millis(2000), Box::new(Reply::ok("{}")))),
+        Some(Reply::Slow(Duration::from_secs(60), Box::new(Reply::ok("{}")))),
     ]);
     let server = {
         let fake = fake.clone();
