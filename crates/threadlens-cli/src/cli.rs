@@ -389,7 +389,7 @@ pub(crate) struct CompletionsArgs {
 #[derive(Debug, Args)]
 #[command(after_long_help = help::man())]
 pub(crate) struct ManArgs {
-    /// Write threadlens.1 and threadlens-<command>.1 into this folder
+    /// Write threadlens.1 and threadlens-COMMAND.1 into this folder
     /// [default: print threadlens.1 on stdout].
     #[arg(long, short, value_name = "DIR")]
     pub out: Option<PathBuf>,

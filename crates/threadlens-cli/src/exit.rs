@@ -91,3 +91,34 @@ impl From<Exit> for ExitCode {
 pub(crate) const COMMON: [Exit; 3] = [Exit::Success, Exit::Failure, Exit::Usage];
 /// The codes of `collect`.
 pub(crate) const COLLECT: [Exit; 4] = [Exit::Success, Exit::Failure, Exit::Usage, Exit::Warnings];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// docs/troubleshooting.md lists exactly these codes, as defined here.
+    #[test]
+    fn the_troubleshooting_guide_lists_every_code_as_defined_here() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/troubleshooting.md");
+        let guide = std::fs::read_to_string(path).unwrap_or_default();
+        let listed: Vec<&str> = guide.lines().filter(|l| l.starts_with("- `")).collect();
+        let expected: Vec<String> = Exit::ALL
+            .iter()
+            .map(|e| format!("- `{}` {}", e.code(), e.meaning()))
+            .collect();
+        assert_eq!(listed, expected, "{path}");
+    }
+
+    #[test]
+    fn help_lists_the_codes_wrapped_and_indented() {
+        let help = Exit::help(&Exit::ALL);
+        assert!(help.starts_with("Exit codes:\n  0 everything asked for was done\n  1 "));
+        assert!(help.lines().all(|l| l.len() <= 78), "{help}");
+        assert_eq!(
+            help.lines()
+                .filter(|l| l.starts_with("  ") && !l.starts_with("    "))
+                .count(),
+            5
+        );
+    }
+}

@@ -199,7 +199,7 @@ pub(crate) fn run_to(
             Err(e) => {
                 failed_files += 1;
                 tracing::error!("{e}");
-                writeln!(out, "{name}: not imported: {e}")?;
+                writeln!(out, "{name}: not imported (the error above says why)")?;
             }
         }
     }
@@ -239,8 +239,13 @@ pub(crate) fn run_to(
         )?;
     }
     if failed_files > 0 {
+        let others = match files.len() - failed_files {
+            0 => String::new(),
+            1 => "; the other one was imported".to_owned(),
+            n => format!("; the other {n} were imported"),
+        };
         anyhow::bail!(
-            "{failed_files} of {} files could not be imported (see above); the others were",
+            "{failed_files} of {} files could not be imported{others}",
             files.len()
         );
     }

@@ -1,6 +1,11 @@
 //! The `threadlens` command line: parses arguments, sets up logging and
 //! calls the library crates. Everything it prints on stdout is output
 //! (summaries, tables); logs and progress go to stderr.
+//!
+//! Start reading at `cli.rs` (every command and option), then the module of
+//! a command (`import.rs`, `report.rs`, `run.rs`, ...). Closed sets of
+//! values are in `values.rs`, exit codes in `exit.rs`, long help in
+//! `help.rs`.
 
 mod cli;
 mod collect;

@@ -1,11 +1,18 @@
-//! Importers: turn the files people already have into [`Post`]s.
+//! Importers and live sources: turn the files people already have, and what
+//! the platforms' APIs return, into [`Post`]s.
 //!
 //! threadlens reads twarc2 JSONL, X API v2 responses, the X account
-//! archive, Mastodon and Bluesky JSON, and generic JSONL and CSV
-//! (formats.md §2), plain or gzip-compressed. Every importer streams: lines are parsed in parallel
-//! blocks, so memory does not grow with the file, and a bad record becomes
-//! a [`Reject`] (file, line, reason, raw text) while the rest of the file
-//! still imports. Which records are duplicates is the store's business.
+//! archive, Mastodon and Bluesky JSON, generic JSONL and CSV, and its own raw
+//! archive (docs/spec/formats.md §2), plain or gzip-compressed. Every
+//! importer streams: lines are parsed in parallel blocks, so memory does not
+//! grow with the file, and a bad record becomes a [`Reject`] (file, line,
+//! reason, raw text) while the rest of the file still imports. Which records
+//! are duplicates is the store's business. [`live`] collects from X,
+//! Mastodon and Bluesky into a raw archive with checkpoints.
+//!
+//! Start reading at [`import_file`] (one file to posts), then a platform's
+//! module (`x.rs`, `mastodon.rs`, ...), each a `DocumentParser`; for live
+//! collection, [`live::Collector`].
 //!
 //! ```no_run
 //! use threadlens_ingest::{Format, ImportOptions, Reject, Sink, import_file};

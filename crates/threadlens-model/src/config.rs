@@ -288,7 +288,7 @@ pub fn get<'a, 't>(table: &'a DeTable<'t>, key: &str) -> Option<&'a Spanned<DeVa
     table.get(key)
 }
 
-/// "unknown <what> `name`", with the closest of `known` or the whole list.
+/// "unknown WHAT `name`", with the closest of `known` or the whole list.
 pub fn unknown_value(what: &str, name: &str, known: &[&str]) -> String {
     match did_you_mean(name, known) {
         Some(close) => format!("unknown {what} `{name}`; did you mean `{close}`?"),

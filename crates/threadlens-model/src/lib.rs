@@ -4,7 +4,12 @@
 //! store (`threadlens-store`) keeps them in `posts.parquet`, and the
 //! processing and report crates read them back. This crate holds only the
 //! types and their rules (how a kind is decided, how duplicates merge, how
-//! timestamps parse), never I/O, so every stage agrees on them.
+//! timestamps parse), never I/O, so every stage agrees on them, and
+//! [`config`], the checking every TOML file people write goes through (every
+//! problem at once, with its line and a "did you mean").
+//!
+//! Start reading at [`Post`] (the row of docs/spec/formats.md §1) and
+//! [`Post::merge_duplicate`] (the merge rule).
 //!
 //! ```
 //! use threadlens_model::{Platform, PostKind};

@@ -1,5 +1,5 @@
-//! Text analysis and theme scoring, exactly as `../shared/spec/text-processing.md`
-//! (v1) defines them. Researchers cite these numbers, so every stage is a
+//! Text analysis and theme scoring, exactly as `docs/spec/text-processing.md`
+//! (v1.1) defines them. Researchers cite these numbers, so every stage is a
 //! small, total function pinned by the contract's examples.
 //!
 //! The analyzer (§2-6: emoji count, normalisation, tokens, forms, hashtag
@@ -9,6 +9,10 @@
 //! The core takes text and returns plain Rust values: no Arrow or polars
 //! types, so it can run inside other engines. Analysis cannot fail: any
 //! string in, a value out.
+//!
+//! Start reading at [`analyze`] (a text to units, for display), then
+//! [`Lexicon::parse`] and [`Scorer`]; `tests/it/reference.rs` is the slow,
+//! literal reading of §8 the scorer is compared with.
 //!
 //! ```
 //! use threadlens_process::{emoji_count, normalize};

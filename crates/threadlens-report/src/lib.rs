@@ -1,10 +1,17 @@
-//! Summary tables and their writers, and the run manifest.
+//! The tables of docs/spec/formats.md §5, their writers, and the run
+//! manifest.
 //!
-//! So far (issue 3): the `post_scores` table, written batch by batch as CSV
-//! (formula-injection guarded) and Parquet, and `manifest.json`. The other
-//! tables, formats, the HTML report and notebook export are issue 4's.
-//! Every output is written beside its final name and renamed into place
-//! when complete.
+//! [`write_post_scores`] writes one row per post batch by batch (CSV with a
+//! formula-injection guard, Parquet); [`Summary`] folds scored posts into
+//! every summary table in one pass (themes, periods, contributors,
+//! hashtags, entries, co-occurrence, kwic), with a [`Schedule`] the
+//! takeover tables ([`takeover`]: slot attribution and engagement, §4);
+//! [`write_tables`] writes them as CSV, Parquet, JSON, Markdown and XLSX,
+//! [`write_html`] the one-page report; [`Manifest`] records what made them;
+//! [`export_notebook`] writes a notebook that loads them. Every output is
+//! written beside its final name and renamed into place when complete.
+//!
+//! Start reading at [`Summary`], then `takeover.rs`.
 
 mod error;
 mod format;

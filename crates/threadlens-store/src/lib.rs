@@ -4,9 +4,13 @@
 //! Writes are atomic: the new table is written to a temporary file in the
 //! same folder, synced, then renamed over the old one, so a crash at any
 //! point leaves the previous `posts.parquet` whole. Merging follows
-//! formats.md §1: duplicates (same platform and post id) keep the latest
-//! `collected_at`, `matched` if any copy matched. polars stays inside this
+//! docs/spec/formats.md §1 ([`Post::merge_duplicate`]), and
+//! [`PostSet::resolve_references`] turns Mastodon local parents into URIs
+//! and fills conversation roots on every platform. polars stays inside this
 //! crate: callers see [`Post`]s.
+//!
+//! Start reading at [`PostStore`] (load, commit, rejects), then [`PostSet`]
+//! (the deduplicated posts in memory).
 //!
 //! ```no_run
 //! use threadlens_store::PostStore;
@@ -20,6 +24,7 @@
 //! ```
 //!
 //! [`Post`]: threadlens_model::Post
+//! [`Post::merge_duplicate`]: threadlens_model::Post::merge_duplicate
 
 mod atomic;
 mod codec;

@@ -4,7 +4,7 @@
 //!
 //! Tweet-like texts ([`TextGenerator`]) and whole collections around a
 //! takeover day in the platforms' own formats ([`write_corpus`]), written
-//! as they are made.
+//! as they are made. Start reading at [`write_corpus`].
 //!
 //! ```
 //! use threadlens_synth::TextGenerator;

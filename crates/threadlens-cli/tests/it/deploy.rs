@@ -1,5 +1,5 @@
-//! The deployment examples in `docs/deploy/`: shown verbatim in the README,
-//! and each checked by the tool that would read it.
+//! The deployment examples in `docs/deploy/`: shown verbatim in
+//! `docs/jobs.md`, and each checked by the tool that would read it.
 
 use std::path::PathBuf;
 use std::process::Command;
@@ -15,9 +15,10 @@ fn read(name: &str) -> String {
 }
 
 #[test]
-fn the_readme_shows_the_files_as_they_are() {
-    let readme = std::fs::read_to_string(crate::repo("README.md")).unwrap();
+fn the_jobs_guide_shows_the_files_as_they_are() {
+    let guide = std::fs::read_to_string(crate::repo("docs/jobs.md")).unwrap();
     for name in [
+        "files-job.toml",
         "nightly.toml",
         "crontab",
         "threadlens-nightly.service",
@@ -25,8 +26,8 @@ fn the_readme_shows_the_files_as_they_are() {
         "github-workflow.yml",
     ] {
         assert!(
-            readme.contains(&read(name)),
-            "README.md does not show docs/deploy/{name} as it is"
+            guide.contains(&read(name)),
+            "docs/jobs.md does not show docs/deploy/{name} as it is"
         );
     }
 }

@@ -8,6 +8,7 @@ mod cli;
 mod collect;
 mod demo;
 mod deploy;
+mod guides;
 mod import;
 mod kwic;
 mod lexicon;
