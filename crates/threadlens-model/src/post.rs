@@ -167,10 +167,9 @@ impl Post {
 
     /// Take from `other` (another copy of this post) what this copy leaves
     /// empty: `None` fields, an empty author id or handle, empty hashtag,
-    /// mention and link lists, and the kind when this copy says `original`
-    /// but the other knows it is a reply, quote or repost (a copy without
-    /// references cannot tell). Adds `other`'s `seen_on` entries. Whether
-    /// anything changed.
+    /// mention and link lists. A copy that thereby names a parent post is a
+    /// reply (formats.md §1), and only a reply takes a parent author. Adds
+    /// `other`'s `seen_on` entries. Whether anything changed.
     pub fn fill_from(&mut self, other: &Post) -> bool {
         fn option<T: Clone>(mine: &mut Option<T>, theirs: &Option<T>) -> bool {
             if mine.is_none() && theirs.is_some() {
@@ -193,7 +192,6 @@ impl Post {
         changed |= option(&mut self.lang, &other.lang);
         changed |= option(&mut self.conversation_id, &other.conversation_id);
         changed |= option(&mut self.reply_to_post_id, &other.reply_to_post_id);
-        changed |= option(&mut self.reply_to_author_id, &other.reply_to_author_id);
         changed |= option(&mut self.referenced_post_id, &other.referenced_post_id);
         changed |= option(&mut self.replies, &other.replies);
         changed |= option(&mut self.reposts, &other.reposts);
@@ -206,9 +204,16 @@ impl Post {
         changed |= nonempty(&mut self.hashtags, &other.hashtags);
         changed |= nonempty(&mut self.mentions, &other.mentions);
         changed |= nonempty(&mut self.urls, &other.urls);
-        if self.kind == PostKind::Original && other.kind != PostKind::Original {
-            self.kind = other.kind;
+        // A copy without references (X's default fields) cannot tell a
+        // reply; once it names a parent post, it is one.
+        if matches!(self.kind, PostKind::Original | PostKind::Quote)
+            && self.reply_to_post_id.is_some()
+        {
+            self.kind = PostKind::Reply;
             changed = true;
+        }
+        if self.kind == PostKind::Reply {
+            changed |= option(&mut self.reply_to_author_id, &other.reply_to_author_id);
         }
         let missing: Vec<&String> = other
             .seen_on
@@ -319,6 +324,22 @@ mod tests {
         // ...and the combined fields hold both.
         assert!(merged.matched);
         assert_eq!(merged.seen_on, ["a.example/1", "b.example/2"]);
+    }
+
+    /// A copy written before v1.1 counted a leading @mention as a reply
+    /// (parent author, no parent post): a newer copy that knows better
+    /// stays an original without a parent author.
+    #[test]
+    fn a_parent_author_alone_does_not_make_a_reply() {
+        let mut stale = post("2021-09-22T17:00:00Z", true, "@someone hello");
+        stale.kind = PostKind::Reply;
+        stale.reply_to_author_id = Some("42".into());
+        let fresh = post("2021-09-22T17:00:05Z", true, "@someone hello");
+        for (mut first, second) in [(stale.clone(), fresh.clone()), (fresh, stale)] {
+            first.merge_duplicate(second);
+            assert_eq!(first.kind, PostKind::Original);
+            assert_eq!(first.reply_to_author_id, None);
+        }
     }
 
     #[test]
