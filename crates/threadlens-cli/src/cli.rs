@@ -7,7 +7,8 @@ use clap::{Args, Parser, Subcommand};
 
 use crate::help;
 use crate::values::{
-    Endpoint, InputFormat, KwicFormat, LogFormat, PeriodArg, SynthFormat, TableFormat,
+    Endpoint, InputFormat, KwicFormat, LexiconFormatArg, LogFormat, PeriodArg, SynthFormat,
+    TableFormat,
 };
 
 /// Collect social-media conversations, score them against themes, and
@@ -232,9 +233,8 @@ pub(crate) struct ScoreArgs {
     /// The store to score: the folder holding posts.parquet (see `threadlens import`).
     #[arg(long, value_name = "DIR")]
     pub data: PathBuf,
-    /// The lexicon (TOML, docs/spec/formats.md §3).
-    #[arg(long, value_name = "FILE")]
-    pub lexicon: PathBuf,
+    #[command(flatten)]
+    pub lexicon: LexiconArgs,
     /// Where to write the table and manifest.json [default: DIR/scores].
     #[arg(long, short, value_name = "DIR")]
     pub out: Option<PathBuf>,
@@ -260,9 +260,8 @@ pub(crate) struct ReportArgs {
     /// The store: the folder holding posts.parquet (see `threadlens import`).
     #[arg(long, value_name = "DIR")]
     pub data: PathBuf,
-    /// The lexicon (TOML, docs/spec/formats.md §3).
-    #[arg(long, value_name = "FILE")]
-    pub lexicon: PathBuf,
+    #[command(flatten)]
+    pub lexicon: LexiconArgs,
     /// A takeover schedule (TOML, docs/spec/formats.md §4): adds theme_by_slot and takeover_engagement.
     #[arg(long, value_name = "FILE")]
     pub schedule: Option<PathBuf>,
@@ -300,9 +299,8 @@ pub(crate) struct KwicArgs {
     /// The store: the folder holding posts.parquet.
     #[arg(long, value_name = "DIR")]
     pub data: PathBuf,
-    /// The lexicon (TOML, docs/spec/formats.md §3).
-    #[arg(long, value_name = "FILE")]
-    pub lexicon: PathBuf,
+    #[command(flatten)]
+    pub lexicon: LexiconArgs,
     /// Only this theme (its id); repeat for several.
     #[arg(long, value_name = "THEME")]
     pub theme: Vec<String>,
@@ -335,20 +333,68 @@ pub(crate) enum LexiconCommand {
     /// Validate a lexicon and show each theme's entries as compiled (stems, prefixes, tags).
     #[command(after_long_help = help::lexicon_check())]
     Check {
-        /// The lexicon (TOML, docs/spec/formats.md §3).
+        /// The lexicon (any format `--lexicon` reads).
         #[arg(value_name = "FILE")]
         file: PathBuf,
+        /// Its format, when its content and extension do not tell.
+        #[arg(long, value_enum, value_name = "FORMAT")]
+        format: Option<LexiconFormatArg>,
+        /// Leave out entries threadlens cannot express, listing them.
+        #[arg(long)]
+        skip_invalid: bool,
     },
     /// Show the units of a text and every match, per theme, with its span.
     #[command(after_long_help = help::lexicon_explain())]
     Explain {
-        /// The lexicon (TOML, docs/spec/formats.md §3).
+        /// The lexicon (any format `--lexicon` reads).
         #[arg(value_name = "FILE")]
         file: PathBuf,
         /// The text to analyse, as a post's text.
         #[arg(value_name = "TEXT")]
         text: String,
     },
+    /// Convert a lexicon to another tool's dictionary format, or one of theirs to TOML.
+    #[command(after_long_help = help::lexicon_convert())]
+    Convert {
+        /// The lexicon to convert (any format `--lexicon` reads).
+        #[arg(value_name = "IN")]
+        input: PathBuf,
+        /// The format to write.
+        #[arg(long, value_enum, value_name = "FORMAT")]
+        to: LexiconFormatArg,
+        /// The file to write.
+        #[arg(long, short, value_name = "FILE")]
+        out: PathBuf,
+        /// The input's format, when its content and extension do not tell.
+        #[arg(long, value_enum, value_name = "FORMAT")]
+        from: Option<LexiconFormatArg>,
+        /// Leave out (and list) entries either format cannot express,
+        /// instead of refusing.
+        #[arg(long)]
+        skip_invalid: bool,
+    },
+}
+
+/// The lexicon a command scores with.
+#[derive(Debug, Clone, Args)]
+pub(crate) struct LexiconArgs {
+    /// The lexicon: threadlens TOML, or a LIWC (.dic, .dicx), quanteda
+    /// (.yml), Lexicoder (.lc3), WordStat (.cat) or Yoshikoder (.ykd)
+    /// dictionary, told by its content and extension.
+    #[arg(id = "lexicon", long = "lexicon", value_name = "FILE")]
+    pub path: PathBuf,
+    /// The lexicon's format, when its content and extension do not tell.
+    #[arg(
+        id = "lexicon_format",
+        long = "lexicon-format",
+        value_enum,
+        value_name = "FORMAT"
+    )]
+    pub format: Option<LexiconFormatArg>,
+    /// Leave out the lexicon's entries that threadlens cannot express
+    /// (listed on stderr and in the manifest) instead of refusing it.
+    #[arg(long)]
+    pub skip_invalid: bool,
 }
 
 /// `threadlens import`.

@@ -10,7 +10,7 @@ use anyhow::{Context, Result};
 use threadlens_ingest::Format;
 use threadlens_report::{Period, TableFormat as TF};
 
-use crate::cli::{GlobalArgs, ImportArgs, ReportArgs};
+use crate::cli::{GlobalArgs, ImportArgs, LexiconArgs, ReportArgs};
 use crate::values::{InputFormat, PeriodArg, TableFormat};
 
 /// The demo day, built into the binary so the demo runs from anywhere.
@@ -75,7 +75,11 @@ pub(crate) fn run(args: &crate::cli::DemoArgs, global: &GlobalArgs) -> Result<Ex
     crate::report::run_to(
         &ReportArgs {
             data: store,
-            lexicon: input.join("three-cs.toml"),
+            lexicon: LexiconArgs {
+                path: input.join("three-cs.toml"),
+                format: None,
+                skip_invalid: false,
+            },
             schedule: Some(input.join("schedule.toml")),
             out: Some(report.clone()),
             format: [TF::Csv, TF::Parquet, TF::Html, TF::Md]

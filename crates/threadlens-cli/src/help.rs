@@ -219,6 +219,26 @@ Example:
     )
 }
 
+pub(crate) fn lexicon_convert() -> String {
+    with_codes(
+        "\
+Reads every format --lexicon reads; writes toml, liwc (.dic), dicx and
+quanteda-yaml. LIWC, .dicx and quanteda match exact forms and prefixes, so a
+threadlens entry that matches by stem (`honest`, without `=` or `*`) or a
+hashtag entry has no equivalent there: the conversion is refused naming
+each one, or with --skip-invalid they are left out and listed. A word from
+another tool without `*` becomes an exact form (`=word`), `word*` a prefix,
+several words a phrase; what threadlens cannot express (a `*` inside a
+word, `?`, a LIWC2007 conditional category, a weight) is refused naming its
+line, or left out with --skip-invalid.
+
+Examples:
+  threadlens lexicon convert moral.dic --to toml --out moral.toml
+  threadlens lexicon convert datasets/lexicons/three-cs.toml --to liwc --skip-invalid --out three-cs.dic",
+        &COMMON,
+    )
+}
+
 pub(crate) fn import() -> String {
     with_codes(
         "\

@@ -26,9 +26,10 @@ const JOB_KEYS: [Key; 2] = [
     Key::required("name", Kind::Str),
     Key::required("data_dir", Kind::Str),
 ];
-const PROCESS_KEYS: [Key; 2] = [
+const PROCESS_KEYS: [Key; 3] = [
     Key::required("lexicon", Kind::Str),
     Key::optional("include_reposts", Kind::Bool),
+    Key::optional("skip_invalid", Kind::Bool),
 ];
 const REPORT_KEYS: [Key; 6] = [
     Key::optional("schedule", Kind::Str),
@@ -54,6 +55,8 @@ struct ProcessSection {
     lexicon: PathBuf,
     #[serde(default)]
     include_reposts: bool,
+    #[serde(default)]
+    skip_invalid: bool,
 }
 
 #[derive(Debug, Deserialize)]
@@ -117,6 +120,8 @@ pub(crate) struct Job {
     pub lexicon: PathBuf,
     /// Score reposts too.
     pub include_reposts: bool,
+    /// Leave out lexicon entries threadlens cannot express.
+    pub skip_invalid: bool,
     /// The takeover schedule.
     pub schedule: Option<PathBuf>,
     /// Report formats.
@@ -274,8 +279,13 @@ impl Job {
         }
 
         let lexicon = process.as_ref().map(|p| resolve(&p.lexicon));
+        let skip_invalid = process.as_ref().is_some_and(|p| p.skip_invalid);
+        let options = threadlens_process::ReadOptions {
+            format: None,
+            skip_invalid,
+        };
         if let Some(lexicon) = &lexicon
-            && let Err(e) = threadlens_process::Lexicon::from_file(lexicon)
+            && let Err(e) = threadlens_process::Lexicon::read(lexicon, options)
         {
             toml.problem(
                 span("process", "lexicon"),
@@ -353,6 +363,7 @@ impl Job {
             files,
             lexicon,
             include_reposts: process.include_reposts,
+            skip_invalid,
             schedule,
             formats,
             period,

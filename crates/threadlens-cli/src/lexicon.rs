@@ -1,42 +1,134 @@
-//! `threadlens lexicon check|explain`: see a lexicon as threadlens reads it.
+//! `threadlens lexicon check|explain|convert`: see a lexicon as threadlens
+//! reads it, and move it between formats.
 
 use std::io::Write;
 use std::path::Path;
 use std::process::ExitCode;
 
-use anyhow::Result;
-use threadlens_process::{Lexicon, analyze, score_text, stem};
+use anyhow::{Context, Result};
+use threadlens_process::{Lexicon, ReadOptions, analyze, score_text, stem, write_lexicon};
 
 use crate::UsageError;
-use crate::cli::LexiconCommand;
+use crate::cli::{LexiconArgs, LexiconCommand};
+use crate::values::LexiconFormatArg;
 
 /// Run `threadlens lexicon ...`.
 pub(crate) fn run(command: &LexiconCommand) -> Result<ExitCode> {
     match command {
-        LexiconCommand::Check { file } => check(file),
+        LexiconCommand::Check {
+            file,
+            format,
+            skip_invalid,
+        } => check(&LexiconArgs {
+            path: file.clone(),
+            format: *format,
+            skip_invalid: *skip_invalid,
+        }),
         LexiconCommand::Explain { file, text } => explain(file, text),
+        LexiconCommand::Convert {
+            input,
+            to,
+            out,
+            from,
+            skip_invalid,
+        } => convert(input, *from, *to, out, *skip_invalid),
     }
 }
 
-/// A lexicon that cannot be used is a configuration error (exit 2).
-pub(crate) fn load(file: &Path) -> Result<Lexicon> {
-    let lexicon = Lexicon::from_file(file).map_err(|e| UsageError(e.to_string()))?;
+/// A lexicon that cannot be used is a configuration error (exit 2); what
+/// was left out (`--skip-invalid`) and repeated entries are warnings.
+pub(crate) fn load(args: &LexiconArgs) -> Result<Lexicon> {
+    let options = ReadOptions {
+        format: args.format.map(|f| f.0),
+        skip_invalid: args.skip_invalid,
+    };
+    let lexicon = Lexicon::read(&args.path, options).map_err(|e| UsageError(e.to_string()))?;
     for warning in &lexicon.warnings {
         tracing::warn!("{warning}");
+    }
+    for skipped in &lexicon.skipped {
+        tracing::warn!("{}: left out {skipped}", args.path.display());
     }
     Ok(lexicon)
 }
 
-fn check(file: &Path) -> Result<ExitCode> {
-    let lexicon = load(file)?;
+/// Load a lexicon given by path alone (its format detected, nothing skipped).
+pub(crate) fn load_path(path: &Path) -> Result<Lexicon> {
+    load(&LexiconArgs {
+        path: path.to_owned(),
+        format: None,
+        skip_invalid: false,
+    })
+}
+
+fn convert(
+    input: &Path,
+    from: Option<LexiconFormatArg>,
+    to: LexiconFormatArg,
+    out: &Path,
+    skip_invalid: bool,
+) -> Result<ExitCode> {
+    if !to.0.writable() {
+        return Err(UsageError(format!(
+            "threadlens reads {} dictionaries but does not write them (it writes toml, liwc, dicx and quanteda-yaml)",
+            to.0
+        ))
+        .into());
+    }
+    let lexicon = load(&LexiconArgs {
+        path: input.to_owned(),
+        format: from,
+        skip_invalid,
+    })?;
+    let (text, skipped) = write_lexicon(&lexicon, to.0, skip_invalid, input)
+        .map_err(|e| UsageError(e.to_string()))?;
+    threadlens_store::write_atomically(out, |w| {
+        w.write_all(text.as_bytes())
+            .map_err(|source| threadlens_store::Error::Io {
+                path: out.to_owned(),
+                source,
+            })
+    })
+    .with_context(|| format!("cannot write {}", out.display()))?;
+    for s in &skipped {
+        tracing::warn!("{}: not written: {s}", out.display());
+    }
+    let entries: usize = lexicon.themes.iter().map(|t| t.entries.len()).sum();
+    let left_out = lexicon.skipped.len() + skipped.len();
+    writeln!(
+        std::io::stdout().lock(),
+        "{}: {} themes, {} entries as {}{}",
+        out.display(),
+        lexicon.themes.len(),
+        entries - skipped.len(),
+        to.0,
+        match left_out {
+            0 => String::new(),
+            n => format!(" ({n} left out, listed above)"),
+        }
+    )?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn check(args: &LexiconArgs) -> Result<ExitCode> {
+    let file = args.path.as_path();
+    let lexicon = load(args)?;
     let mut out = std::io::stdout().lock();
     let entries: usize = lexicon.themes.iter().map(|t| t.entries.len()).sum();
     writeln!(
         out,
-        "{}: lexicon {} {} ({}), {} themes, {entries} entries: valid",
+        "{}: lexicon {}{} ({}{}), {} themes, {entries} entries: valid",
         file.display(),
         lexicon.name,
-        lexicon.version,
+        if lexicon.version.is_empty() {
+            String::new()
+        } else {
+            format!(" {}", lexicon.version)
+        },
+        match lexicon.format {
+            threadlens_process::LexiconFormat::Toml => String::new(),
+            other => format!("{other}, "),
+        },
         lexicon.language,
         lexicon.themes.len()
     )?;
@@ -69,7 +161,7 @@ fn check(file: &Path) -> Result<ExitCode> {
 }
 
 fn explain(file: &Path, text: &str) -> Result<ExitCode> {
-    let lexicon = load(file)?;
+    let lexicon = load_path(file)?;
     let analysis = analyze(text);
     let score = score_text(&lexicon, text);
     let chars: Vec<char> = analysis.normalized.chars().collect();

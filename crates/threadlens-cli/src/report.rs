@@ -98,7 +98,7 @@ pub(crate) fn run_to(
     let tables = summary
         .tables()
         .context("cannot build the summary tables")?;
-    let lexicon_file = lexicon_info(&lexicon, &args.lexicon)?;
+    let lexicon_file = lexicon_info(&lexicon, &args.lexicon.path)?;
     if formats.contains(&TableFormat::Html) {
         let path = out_dir.join(HTML_FILE);
         let activity = summary.activity();

@@ -12,7 +12,7 @@ use chrono::Utc;
 use serde::Serialize;
 
 use crate::UsageError;
-use crate::cli::{GlobalArgs, ImportArgs, ReportArgs, RunArgs};
+use crate::cli::{GlobalArgs, ImportArgs, LexiconArgs, ReportArgs, RunArgs};
 use crate::collect::{CollectOptions, audit, import_new_pages};
 use crate::exit::Exit;
 use crate::job::Job;
@@ -344,7 +344,11 @@ fn report_stage(job: &Job, date: &str, global: &GlobalArgs) -> Result<PathBuf> {
     }
     let args = ReportArgs {
         data: job.data_dir.clone(),
-        lexicon: job.lexicon.clone(),
+        lexicon: LexiconArgs {
+            path: job.lexicon.clone(),
+            format: None,
+            skip_invalid: job.skip_invalid,
+        },
         schedule: job.schedule.clone(),
         out: Some(staging.clone()),
         format: job.formats.iter().map(|&f| TableFormat(f)).collect(),

@@ -63,6 +63,8 @@ pub(crate) fn lexicon_info(lexicon: &Lexicon, path: &Path) -> Result<LexiconInfo
         path: path.to_owned(),
         sha256: file_sha256(path)?,
         themes: lexicon.themes.iter().map(|t| t.id.clone()).collect(),
+        format: lexicon.format.name().to_owned(),
+        skipped: lexicon.skipped.iter().map(ToString::to_string).collect(),
     })
 }
 
@@ -126,7 +128,7 @@ pub(crate) fn run(args: &ScoreArgs, global: &GlobalArgs) -> Result<ExitCode> {
         command: std::env::args().collect(),
         started_at: started_at.to_rfc3339_opts(SecondsFormat::Millis, true),
         finished_at: Utc::now().to_rfc3339_opts(SecondsFormat::Millis, true),
-        lexicon: lexicon_info(&lexicon, &args.lexicon)?,
+        lexicon: lexicon_info(&lexicon, &args.lexicon.path)?,
         inputs: vec![InputFile {
             path: posts_path,
             sha256: posts_sha256,

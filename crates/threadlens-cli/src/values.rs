@@ -55,6 +55,10 @@ value_enum!(
     SynthFormat(threadlens_synth::CorpusFormat)
 );
 value_enum!(
+    /// `--lexicon-format`, `lexicon convert --to`.
+    LexiconFormatArg(threadlens_process::LexiconFormat)
+);
+value_enum!(
     /// `collect x --endpoint`.
     Endpoint(threadlens_ingest::live::XEndpoint)
 );

@@ -45,7 +45,10 @@ pub use analyze::{Analysis, Hashtag, Unit, analyze};
 pub use emoji::emoji_count;
 pub use forms::{Segment, hashtag_tag, segments, word_form};
 pub use kwic::{KwicLine, kwic_lines, kwic_texts};
-pub use lexicon::{Element, Entry, Lexicon, LexiconError, Pattern, Theme};
+pub use lexicon::{
+    Element, Entry, Lexicon, LexiconError, LexiconFormat, Pattern, ReadOptions, Skipped, Theme,
+    write_lexicon,
+};
 pub use normalize::normalize;
 pub use score::{
     Match, PostScore, Scan, ScoreColumns, Scorer, ThemeScore, map_scans, score_columns, score_text,

@@ -70,6 +70,11 @@ pub struct LexiconInfo {
     pub sha256: String,
     /// Theme ids, in order (the order of the table's columns).
     pub themes: Vec<String>,
+    /// The file's format (`toml`, `liwc`, ...).
+    pub format: String,
+    /// Entries left out because threadlens cannot express them
+    /// (`--skip-invalid`), each with its line and why.
+    pub skipped: Vec<String>,
 }
 
 /// An input file.

@@ -17,7 +17,7 @@ fn the_binary_reports_its_version() {
 /// reviewed snapshot change.
 #[test]
 fn help_of_every_command() {
-    let commands: [&[&str]; 17] = [
+    let commands: [&[&str]; 18] = [
         &[],
         &["demo"],
         &["run"],
@@ -31,6 +31,7 @@ fn help_of_every_command() {
         &["kwic"],
         &["lexicon", "check"],
         &["lexicon", "explain"],
+        &["lexicon", "convert"],
         &["synth"],
         &["export-notebook"],
         &["completions"],

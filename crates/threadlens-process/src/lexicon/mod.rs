@@ -1,13 +1,29 @@
-//! Lexicons (formats.md §3, text-processing.md §7): parsed from TOML,
-//! validated with the file, theme and entry named, and compiled through the
-//! same normalisation, forms and stems as posts.
+//! Lexicons (formats.md §3, text-processing.md §7): read from threadlens's
+//! TOML or from the dictionary formats of other tools (LIWC `.dic` and
+//! `.dicx`, quanteda YAML, Lexicoder, WordStat, Yoshikoder), validated with
+//! every problem's file, line, theme and entry, and compiled through the
+//! same normalisation, forms and stems as posts; written back out to the
+//! formats that can hold them (`write`).
+//!
+//! Every reader produces a [`Draft`]: themes whose entries are already in
+//! threadlens's entry syntax (`=word`, `prefix*`, `word`, phrases,
+//! `#tag`), each with the line it came from. [`compile`] checks and
+//! compiles a draft the same way whatever the file was.
+
+mod dicx;
+mod format;
+mod lexicoder;
+mod liwc;
+mod quanteda;
+mod toml_file;
+mod wordstat;
+mod write;
+mod yoshikoder;
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
-use threadlens_model::config::{Key, Kind, Problems, TomlFile};
-use toml::Spanned;
-use toml::de::{DeTable, DeValue};
+use threadlens_model::config::{Problem, Problems};
 
 use crate::classes::{is_letter, is_lmn};
 use crate::forms::word_form;
@@ -15,6 +31,9 @@ use crate::index::Index;
 use crate::normalize;
 use crate::stem::stem;
 use crate::tokenize::{TokenKind, tokenize};
+
+pub use format::LexiconFormat;
+pub use write::write_lexicon;
 
 /// Why a lexicon was refused.
 #[derive(Debug, thiserror::Error)]
@@ -28,8 +47,9 @@ pub enum LexiconError {
         /// What the operating system said.
         source: std::io::Error,
     },
-    /// The file breaks rules of text-processing.md §7: every problem found,
-    /// each with its line, theme and entry.
+    /// The file breaks rules of text-processing.md §7, or holds what
+    /// threadlens cannot express: every problem found, each with its line,
+    /// theme and entry.
     #[error("{0}")]
     Invalid(Problems),
 }
@@ -101,12 +121,47 @@ pub struct Theme {
     pub entries: Vec<Entry>,
 }
 
+/// An entry left out because it cannot be expressed (`--skip-invalid`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Skipped {
+    /// Its line in the file, when known.
+    pub line: Option<usize>,
+    /// The theme (id) it belonged to.
+    pub theme: String,
+    /// The entry as the file wrote it.
+    pub entry: String,
+    /// Why it was left out.
+    pub reason: String,
+}
+
+impl std::fmt::Display for Skipped {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if let Some(line) = self.line {
+            write!(f, "line {line}: ")?;
+        }
+        if !self.theme.is_empty() {
+            write!(f, "theme `{}`, ", self.theme)?;
+        }
+        write!(f, "entry {:?}: {}", self.entry, self.reason)
+    }
+}
+
+/// How a lexicon file is read.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ReadOptions {
+    /// The format; `None` detects it from the content and extension.
+    pub format: Option<LexiconFormat>,
+    /// Leave out entries that cannot be expressed (listing them in
+    /// [`Lexicon::skipped`]) instead of refusing the file.
+    pub skip_invalid: bool,
+}
+
 /// A validated, compiled lexicon.
 #[derive(Debug, Clone)]
 pub struct Lexicon {
-    /// `[lexicon] name`.
+    /// `[lexicon] name` (for other formats, the file's name).
     pub name: String,
-    /// `[lexicon] version`.
+    /// `[lexicon] version` (for other formats, empty).
     pub version: String,
     /// The Snowball algorithm: `english` (the only one in v1).
     pub language: String,
@@ -114,12 +169,17 @@ pub struct Lexicon {
     pub themes: Vec<Theme>,
     /// Warnings (an entry given twice in a theme), for the caller to show.
     pub warnings: Vec<String>,
+    /// The format it was read from.
+    pub format: LexiconFormat,
+    /// Entries left out because they cannot be expressed (only with
+    /// [`ReadOptions::skip_invalid`]).
+    pub skipped: Vec<Skipped>,
     /// The themes compiled for scoring.
     pub(crate) index: Index,
 }
 
 /// Two lexicons are equal when they say the same; the compiled index
-/// follows from the themes.
+/// follows from the themes, and where they were read from does not count.
 impl PartialEq for Lexicon {
     fn eq(&self, other: &Self) -> bool {
         (
@@ -141,175 +201,377 @@ impl PartialEq for Lexicon {
 impl Eq for Lexicon {}
 
 impl Lexicon {
-    /// Read and compile the lexicon file at `path`.
+    /// Read and compile the lexicon file at `path`, its format detected.
     pub fn from_file(path: &Path) -> Result<Lexicon, LexiconError> {
-        let text = std::fs::read_to_string(path).map_err(|source| LexiconError::Io {
+        Lexicon::read(path, ReadOptions::default())
+    }
+
+    /// Read and compile the lexicon file at `path`.
+    pub fn read(path: &Path, options: ReadOptions) -> Result<Lexicon, LexiconError> {
+        let bytes = std::fs::read(path).map_err(|source| LexiconError::Io {
             path: path.to_owned(),
             source,
         })?;
-        Lexicon::parse(&text, path)
+        let format = options
+            .format
+            .unwrap_or_else(|| LexiconFormat::detect(path, &bytes));
+        let text = decode(&bytes);
+        let draft = match format {
+            LexiconFormat::Toml => toml_file::read(&text, path),
+            LexiconFormat::Liwc => liwc::read(&text, path),
+            LexiconFormat::Dicx => dicx::read(&text, path),
+            LexiconFormat::QuantedaYaml => quanteda::read(&text, path),
+            LexiconFormat::Lexicoder => lexicoder::read(&text, path),
+            LexiconFormat::Wordstat => wordstat::read(&text, path),
+            LexiconFormat::Yoshikoder => yoshikoder::read(&text, path),
+        };
+        compile(draft, path, format, options.skip_invalid)
     }
 
     /// Compile a lexicon from its TOML text; `path` names it in errors.
     /// Every problem is reported at once, each with its line.
     pub fn parse(text: &str, path: &Path) -> Result<Lexicon, LexiconError> {
-        let mut toml = TomlFile::parse(path, text).map_err(LexiconError::Invalid)?;
-        let root = toml.root().clone();
-        toml.check_keys(&root, 0..0, "", &TOP_KEYS);
-        let header = match root.get("lexicon") {
-            Some(value) => match value.get_ref() {
-                DeValue::Table(t) => {
-                    toml.check_keys(t, value.span(), "[lexicon]", &HEADER_KEYS);
-                    Some(t.clone())
-                }
-                _ => None,
-            },
-            None => {
-                toml.problem(None, "", "the [lexicon] table is missing");
-                None
-            }
-        };
-        let text_of = |table: &DeTable<'_>, key: &str| {
-            table
-                .get(key)
-                .and_then(|v| v.get_ref().as_str().map(str::to_owned))
-        };
-        let name = header
-            .as_ref()
-            .and_then(|h| text_of(h, "name"))
-            .unwrap_or_default();
-        let version = header
-            .as_ref()
-            .and_then(|h| text_of(h, "version"))
-            .unwrap_or_default();
-        let language = header.as_ref().and_then(|h| h.get("language")).map_or_else(
-            || "english".to_owned(),
-            |v| {
-                let given = v.get_ref().as_str().unwrap_or_default();
-                if given != "english" {
-                    toml.problem(
-                        Some(v.span()),
-                        "[lexicon] language",
-                        format!("must be \"english\" (the only one in v1), not {given:?}"),
-                    );
-                }
-                given.to_owned()
-            },
-        );
-        let theme_values: Vec<Spanned<DeValue<'_>>> = match root.get("theme").map(|v| v.get_ref()) {
-            Some(DeValue::Array(items)) => items.iter().cloned().collect(),
-            _ => Vec::new(),
-        };
-        if theme_values.is_empty() && !toml.has_problems() {
-            toml.problem(None, "", "there are no themes ([[theme]] tables)");
-        }
-        let mut seen_ids = HashSet::new();
-        let mut themes = Vec::new();
-        let mut warnings = Vec::new();
-        for (n, value) in theme_values.iter().enumerate() {
-            let DeValue::Table(t) = value.get_ref() else {
-                continue;
-            };
-            let id = text_of(t, "id").unwrap_or_default();
-            let place = if id.is_empty() {
-                format!("theme {}", n + 1)
-            } else {
-                format!("theme `{id}`")
-            };
-            toml.check_keys(t, value.span(), &place, &THEME_KEYS);
-            let id_span = t.get("id").map(|v| v.span());
-            if t.get("id").is_some_and(|v| v.get_ref().is_str()) {
-                let valid = !id.is_empty()
-                    && id
-                        .bytes()
-                        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
-                if !valid {
-                    toml.problem(id_span.clone(), &place, "the id must match [a-z0-9_]+");
-                } else if !seen_ids.insert(id.clone()) {
-                    toml.problem(id_span.clone(), &place, "the id is used by another theme");
-                }
-            }
-            let entry_values: Vec<Spanned<DeValue<'_>>> = match t.get("entries") {
-                Some(v) => match v.get_ref() {
-                    DeValue::Array(items) if items.is_empty() => {
-                        toml.problem(Some(v.span()), &place, "the theme has no entries");
-                        Vec::new()
-                    }
-                    DeValue::Array(items) => items.iter().cloned().collect(),
-                    _ => Vec::new(),
-                },
-                None => Vec::new(),
-            };
-            let mut entries: Vec<Entry> = Vec::new();
-            let mut seen_elements: HashSet<Vec<String>> = HashSet::new();
-            for raw in &entry_values {
-                let Some(text) = raw.get_ref().as_str() else {
-                    continue;
-                };
-                let elements: Vec<String> = normalize(text)
-                    .split_whitespace()
-                    .map(str::to_owned)
-                    .collect();
-                let pattern = match compile_entry(&elements) {
-                    Ok(pattern) => pattern,
-                    Err(reason) => {
-                        toml.problem(
-                            Some(raw.span()),
-                            &format!("{place}, entry {text:?}"),
-                            reason,
-                        );
-                        continue;
-                    }
-                };
-                if !seen_elements.insert(elements) {
-                    warnings.push(format!(
-                        "{}:{}: theme `{id}`, entry {text:?} is given twice; it counts once",
-                        path.display(),
-                        toml.line(raw.span().start)
-                    ));
-                    continue;
-                }
-                entries.push(Entry {
-                    text: text.to_owned(),
-                    pattern,
-                });
-            }
-            let optional = |key: &str| text_of(t, key);
-            themes.push(Theme {
-                id,
-                label: optional("label"),
-                description: optional("description"),
-                entries,
-            });
-        }
-        toml.finish().map_err(LexiconError::Invalid)?;
-        Ok(Lexicon {
-            name,
-            version,
-            language,
-            index: Index::build(&themes),
-            themes,
-            warnings,
-        })
+        compile(
+            toml_file::read(text, path),
+            path,
+            LexiconFormat::Toml,
+            false,
+        )
     }
 }
 
-/// The keys of a lexicon file's tables (formats.md §3).
-const TOP_KEYS: [Key; 2] = [
-    Key::optional("lexicon", Kind::Table),
-    Key::optional("theme", Kind::Tables),
-];
-const HEADER_KEYS: [Key; 3] = [
-    Key::required("name", Kind::Str),
-    Key::required("version", Kind::Str),
-    Key::optional("language", Kind::Str),
-];
-const THEME_KEYS: [Key; 4] = [
-    Key::required("id", Kind::Str),
-    Key::optional("label", Kind::Str),
-    Key::optional("description", Kind::Str),
-    Key::required("entries", Kind::Strs),
-];
+/// A file's text: UTF-8 (a BOM dropped), else Windows-1252, which older
+/// LIWC and WordStat dictionaries use.
+fn decode(bytes: &[u8]) -> String {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    match std::str::from_utf8(bytes) {
+        Ok(text) => text.to_owned(),
+        Err(_) => bytes.iter().map(|&b| windows_1252(b)).collect(),
+    }
+}
+
+/// One byte of Windows-1252 as a character.
+fn windows_1252(b: u8) -> char {
+    const HIGH: [char; 32] = [
+        '\u{20AC}', '\u{81}', '\u{201A}', '\u{192}', '\u{201E}', '\u{2026}', '\u{2020}',
+        '\u{2021}', '\u{2C6}', '\u{2030}', '\u{160}', '\u{2039}', '\u{152}', '\u{8D}', '\u{17D}',
+        '\u{8F}', '\u{90}', '\u{2018}', '\u{2019}', '\u{201C}', '\u{201D}', '\u{2022}', '\u{2013}',
+        '\u{2014}', '\u{2DC}', '\u{2122}', '\u{161}', '\u{203A}', '\u{153}', '\u{9D}', '\u{17E}',
+        '\u{178}',
+    ];
+    match b {
+        0x80..=0x9F => HIGH[usize::from(b - 0x80)],
+        _ => char::from(b),
+    }
+}
+
+/// A lexicon as a reader found it, before it is checked and compiled:
+/// entries in threadlens's syntax, each with where it came from.
+#[derive(Debug, Default)]
+pub(crate) struct Draft {
+    pub name: String,
+    pub version: String,
+    pub language: String,
+    pub themes: Vec<DraftTheme>,
+    /// Problems the reader found (syntax, structure).
+    pub problems: Vec<Problem>,
+    /// Parts of the file that cannot be expressed outside any one theme
+    /// (a LIWC2007 conditional category): problems, or with
+    /// `skip_invalid` skipped and listed.
+    pub refused: Vec<Skipped>,
+}
+
+/// A theme of a [`Draft`].
+#[derive(Debug, Default)]
+pub(crate) struct DraftTheme {
+    pub id: String,
+    /// Where the theme (or its id) is; `None` when the reader cannot say.
+    pub line: Option<usize>,
+    pub label: Option<String>,
+    pub description: Option<String>,
+    pub entries: Vec<DraftEntry>,
+    /// Whether the file gave the theme an entries list at all (TOML).
+    pub has_entries_key: bool,
+    /// Where that list is.
+    pub entries_line: Option<usize>,
+}
+
+/// An entry of a [`Draft`].
+#[derive(Debug, Clone)]
+pub(crate) struct DraftEntry {
+    /// The entry in threadlens's syntax.
+    pub text: String,
+    /// The entry as the file wrote it (for messages), when it differs.
+    pub written: Option<String>,
+    pub line: Option<usize>,
+    /// Why the reader could not express it, if it could not.
+    pub refused: Option<String>,
+}
+
+impl DraftEntry {
+    /// An entry the reader translated.
+    pub fn new(text: impl Into<String>, written: &str, line: usize) -> Self {
+        let text = text.into();
+        DraftEntry {
+            written: (text != written).then(|| written.to_owned()),
+            text,
+            line: Some(line),
+            refused: None,
+        }
+    }
+
+    /// An entry the reader cannot express, and why.
+    pub fn refused(written: &str, line: usize, reason: impl Into<String>) -> Self {
+        DraftEntry {
+            text: written.to_owned(),
+            written: None,
+            line: Some(line),
+            refused: Some(reason.into()),
+        }
+    }
+
+    fn as_written(&self) -> &str {
+        self.written.as_deref().unwrap_or(&self.text)
+    }
+}
+
+/// A theme id from another tool's category name: lowercase letters,
+/// digits and `_` (other characters become `_`, runs of them one),
+/// `category` when nothing is left.
+pub(crate) fn theme_id(name: &str) -> String {
+    let mut id = String::new();
+    for c in name.trim().chars().flat_map(char::to_lowercase) {
+        if c.is_ascii_lowercase() || c.is_ascii_digit() {
+            id.push(c);
+        } else if !id.ends_with('_') && !id.is_empty() {
+            id.push('_');
+        }
+    }
+    let id = id.trim_end_matches('_').to_owned();
+    if id.is_empty() {
+        "category".to_owned()
+    } else {
+        id
+    }
+}
+
+/// Make each theme id unique by numbering repeats (`x`, `x_2`, ...).
+pub(crate) fn unique_ids(themes: &mut [DraftTheme]) {
+    let mut seen = HashSet::new();
+    for theme in themes {
+        let mut id = theme.id.clone();
+        let mut n = 2;
+        while !seen.insert(id.clone()) {
+            id = format!("{}_{n}", theme.id);
+            n += 1;
+        }
+        theme.id = id;
+    }
+}
+
+/// Translate one word of another tool's dictionary (a LIWC, Lexicoder,
+/// WordStat or Yoshikoder entry, a quanteda glob) into threadlens's element
+/// syntax: a trailing `*` is a prefix, anything else an exact form. A `*`
+/// elsewhere, a `?` or any other wildcard cannot be expressed.
+pub(crate) fn foreign_element(word: &str) -> Result<String, String> {
+    let body = word.strip_suffix('*').unwrap_or(word);
+    if body.contains(['*', '?']) {
+        return Err(format!(
+            "{word:?}: a wildcard other than one `*` at the end cannot be expressed (threadlens matches prefixes only)"
+        ));
+    }
+    if body.is_empty() {
+        return Err(format!("{word:?}: a lone wildcard matches any word"));
+    }
+    Ok(if word.ends_with('*') {
+        word.to_owned()
+    } else {
+        format!("={word}")
+    })
+}
+
+/// Translate a whole entry of another tool (words separated by white
+/// space) into threadlens's syntax.
+pub(crate) fn foreign_entry(written: &str, line: usize) -> DraftEntry {
+    let words: Vec<&str> = written.split_whitespace().collect();
+    if words.is_empty() {
+        return DraftEntry::refused(written, line, "the entry is empty");
+    }
+    match words
+        .iter()
+        .map(|w| foreign_element(w))
+        .collect::<Result<Vec<_>, _>>()
+    {
+        Ok(elements) => DraftEntry::new(elements.join(" "), written, line),
+        Err(reason) => DraftEntry::refused(written, line, reason),
+    }
+}
+
+/// Check and compile `draft` read from `path`: every problem at once; with
+/// `skip_invalid`, entries that cannot be expressed are left out and
+/// listed instead.
+pub(crate) fn compile(
+    draft: Draft,
+    path: &Path,
+    format: LexiconFormat,
+    skip_invalid: bool,
+) -> Result<Lexicon, LexiconError> {
+    let mut problems = draft.problems;
+    let mut skipped = Vec::new();
+    for refusal in draft.refused {
+        if skip_invalid {
+            skipped.push(refusal);
+        } else {
+            problems.push(Problem {
+                line: refusal.line,
+                place: format!("entry {:?}", refusal.entry),
+                message: refusal.reason,
+            });
+        }
+    }
+    let problem =
+        |problems: &mut Vec<Problem>, line: Option<usize>, place: String, message: String| {
+            problems.push(Problem {
+                line,
+                place,
+                message,
+            });
+        };
+    if draft.themes.is_empty() && problems.is_empty() {
+        problem(
+            &mut problems,
+            None,
+            String::new(),
+            "there are no themes".into(),
+        );
+    }
+    let mut seen_ids = HashSet::new();
+    let mut themes = Vec::new();
+    let mut warnings = Vec::new();
+    for (n, theme) in draft.themes.into_iter().enumerate() {
+        let id = theme.id;
+        let place = if id.is_empty() {
+            format!("theme {}", n + 1)
+        } else {
+            format!("theme `{id}`")
+        };
+        if !id.is_empty() {
+            let valid = id
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
+            if !valid {
+                problem(
+                    &mut problems,
+                    theme.line,
+                    place.clone(),
+                    "the id must match [a-z0-9_]+".into(),
+                );
+            } else if !seen_ids.insert(id.clone()) {
+                problem(
+                    &mut problems,
+                    theme.line,
+                    place.clone(),
+                    "the id is used by another theme".into(),
+                );
+            }
+        }
+        if theme.entries.is_empty() && theme.has_entries_key {
+            problem(
+                &mut problems,
+                theme.entries_line,
+                place.clone(),
+                "the theme has no entries".into(),
+            );
+        }
+        let mut entries: Vec<Entry> = Vec::new();
+        let mut seen_elements: HashSet<Vec<String>> = HashSet::new();
+        for raw in theme.entries {
+            let elements: Vec<String> = normalize(&raw.text)
+                .split_whitespace()
+                .map(str::to_owned)
+                .collect();
+            let compiled = match &raw.refused {
+                Some(reason) => Err(reason.clone()),
+                // Another tool's entry: say why in its own terms, not in
+                // the `=`/`*` syntax it was translated into.
+                None if raw.written.is_some() => compile_entry(&elements).map_err(|_| {
+                    format!(
+                        "{:?} is not made of words threadlens counts: each of its words must be one word under text-processing.md §4 (letters and digits, with inner `'` or `-`)",
+                        raw.as_written()
+                    )
+                }),
+                None => compile_entry(&elements),
+            };
+            let pattern = match compiled {
+                Ok(pattern) => pattern,
+                Err(reason) if skip_invalid => {
+                    skipped.push(Skipped {
+                        line: raw.line,
+                        theme: id.clone(),
+                        entry: raw.as_written().to_owned(),
+                        reason,
+                    });
+                    continue;
+                }
+                Err(reason) => {
+                    problem(
+                        &mut problems,
+                        raw.line,
+                        format!("{place}, entry {:?}", raw.as_written()),
+                        reason,
+                    );
+                    continue;
+                }
+            };
+            if !seen_elements.insert(elements) {
+                let at = raw.line.map(|l| format!(":{l}")).unwrap_or_default();
+                warnings.push(format!(
+                    "{}{at}: theme `{id}`, entry {:?} is given twice; it counts once",
+                    path.display(),
+                    raw.as_written()
+                ));
+                continue;
+            }
+            entries.push(Entry {
+                text: raw.text,
+                pattern,
+            });
+        }
+        if entries.is_empty() && !theme.has_entries_key {
+            // Another tool's category that holds nothing threadlens can
+            // count: a column of zeros would only mislead.
+            warnings.push(format!(
+                "{}: category {:?} has no entries threadlens can use; it is left out",
+                path.display(),
+                theme.label.as_deref().unwrap_or(&id)
+            ));
+            continue;
+        }
+        themes.push(Theme {
+            id,
+            label: theme.label,
+            description: theme.description,
+            entries,
+        });
+    }
+    if !problems.is_empty() {
+        problems.sort_by_key(|p| p.line.unwrap_or(0));
+        return Err(LexiconError::Invalid(Problems {
+            path: path.to_owned(),
+            list: problems,
+        }));
+    }
+    Ok(Lexicon {
+        name: draft.name,
+        version: draft.version,
+        language: draft.language,
+        index: Index::build(&themes),
+        themes,
+        warnings,
+        format,
+        skipped,
+    })
+}
 
 /// Compile one entry's elements (already normalised and split).
 fn compile_entry(elements: &[String]) -> Result<Pattern, String> {

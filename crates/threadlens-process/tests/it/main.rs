@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 
 use threadlens_process::{Lexicon, score_text};
 
+mod dictionaries;
 mod properties;
 mod reference;
 
