@@ -290,6 +290,10 @@ pub(crate) struct ReportArgs {
     /// Score reposts too.
     #[arg(long)]
     pub include_reposts: bool,
+    /// Add the lexicon audit: its tables, and a section of the HTML page
+    /// (see `threadlens lexicon audit`).
+    #[arg(long)]
+    pub audit: bool,
 }
 
 /// `threadlens kwic`.
@@ -353,6 +357,8 @@ pub(crate) enum LexiconCommand {
         #[arg(value_name = "TEXT")]
         text: String,
     },
+    /// What each entry of a lexicon catches in a store, and what it misses.
+    Audit(AuditArgs),
     /// Convert a lexicon to another tool's dictionary format, or one of theirs to TOML.
     #[command(after_long_help = help::lexicon_convert())]
     Convert {
@@ -373,6 +379,32 @@ pub(crate) enum LexiconCommand {
         #[arg(long)]
         skip_invalid: bool,
     },
+}
+
+/// `threadlens lexicon audit`.
+#[derive(Debug, Args)]
+#[command(after_long_help = help::lexicon_audit())]
+pub(crate) struct AuditArgs {
+    /// The store: the folder holding posts.parquet.
+    #[arg(long, value_name = "DIR")]
+    pub data: PathBuf,
+    #[command(flatten)]
+    pub lexicon: LexiconArgs,
+    /// Where to write the tables and audit.md [default: DIR/audit].
+    #[arg(long, short, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Near misses: only forms seen at least this many times.
+    #[arg(long, default_value_t = 2, value_name = "N")]
+    pub min_occurrences: u64,
+    /// Near misses: at most this many, most frequent first.
+    #[arg(long, default_value_t = 100, value_name = "N")]
+    pub near_misses: usize,
+    /// Forms shown per entry in the summary (the table has them all).
+    #[arg(long, default_value_t = 5, value_name = "N")]
+    pub forms: usize,
+    /// Audit reposts too.
+    #[arg(long)]
+    pub include_reposts: bool,
 }
 
 /// The lexicon a command scores with.

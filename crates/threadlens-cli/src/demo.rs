@@ -89,6 +89,7 @@ pub(crate) fn run(args: &crate::cli::DemoArgs, global: &GlobalArgs) -> Result<Ex
             timezone: None,
             top: 50,
             include_reposts: false,
+            audit: false,
         },
         &quiet,
         &mut silent,

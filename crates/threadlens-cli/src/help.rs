@@ -219,6 +219,28 @@ Example:
     )
 }
 
+pub(crate) fn lexicon_audit() -> String {
+    with_codes(
+        "\
+What it writes (in --out):
+  audit_entries      per entry: kind (stem, prefix, exact, phrase, hashtag), hits, posts,
+                     share of its theme's hits, candidates (places it could match before the
+                     greedy choice), never_counted (matched, but another entry always won),
+                     shared_with (other themes holding the same entry)
+  audit_forms        per entry, every form it matched, with its hits (what `convers*` caught)
+  audit_near_misses  frequent forms no entry matches that look like one: `spelling` (a UK/US
+                     variant matches: organization/organisation, candor/candour), `split`
+                     (written apart: `co production`), `one_edit` (a letter off a long entry)
+  audit.md           the findings, a few lines each
+as CSV and Parquet. `threadlens report --audit` adds the tables and a section
+to the report.
+
+Example:
+  threadlens lexicon audit --data data/st --lexicon datasets/lexicons/three-cs.toml",
+        &COMMON,
+    )
+}
+
 pub(crate) fn lexicon_convert() -> String {
     with_codes(
         "\

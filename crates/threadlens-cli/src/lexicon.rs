@@ -25,6 +25,7 @@ pub(crate) fn run(command: &LexiconCommand) -> Result<ExitCode> {
             skip_invalid: *skip_invalid,
         }),
         LexiconCommand::Explain { file, text } => explain(file, text),
+        LexiconCommand::Audit(args) => audit(args),
         LexiconCommand::Convert {
             input,
             to,
@@ -106,6 +107,75 @@ fn convert(
             0 => String::new(),
             n => format!(" ({n} left out, listed above)"),
         }
+    )?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Audit a lexicon over a store: every batch of posts scanned in parallel.
+pub(crate) fn audit_store(
+    lexicon: &Lexicon,
+    store: &threadlens_store::PostStore,
+    include_reposts: bool,
+) -> Result<threadlens_process::Audit> {
+    let mut audit = threadlens_process::Audit::default();
+    for batch in crate::prefetch::prefetch(store.read_texts(crate::score::BATCH_ROWS)?, 2) {
+        let mut posts = batch?;
+        crate::score::keep_kinds(&mut posts, include_reposts);
+        audit.merge(threadlens_process::audit_texts(
+            lexicon,
+            &posts.text.to_slices(),
+        ));
+    }
+    Ok(audit)
+}
+
+fn audit(args: &crate::cli::AuditArgs) -> Result<ExitCode> {
+    use threadlens_report::{AuditFindings, TableFormat, audit_tables, write_tables};
+    let lexicon = load(&args.lexicon)?;
+    let store = crate::score::existing_store(&args.data)?;
+    let out_dir = args.out.clone().unwrap_or_else(|| args.data.join("audit"));
+    std::fs::create_dir_all(&out_dir)
+        .with_context(|| format!("cannot create {}", out_dir.display()))?;
+    let audit = audit_store(&lexicon, &store, args.include_reposts)?;
+    let report = audit.report(&lexicon, args.min_occurrences, args.near_misses);
+    let tables = audit_tables(&report, &lexicon).context("cannot build the audit tables")?;
+    let mut written = write_tables(&out_dir, &tables, &[TableFormat::Csv, TableFormat::Parquet])?;
+    let findings = AuditFindings::new(&report, &lexicon, args.forms);
+    let title = format!(
+        "Audit of lexicon {} over {} posts of {}",
+        lexicon.name,
+        report.posts,
+        args.data.display()
+    );
+    let md = out_dir.join("audit.md");
+    threadlens_store::write_atomically(&md, |w| {
+        w.write_all(findings.markdown(&title).as_bytes())
+            .map_err(|source| threadlens_store::Error::Io {
+                path: md.clone(),
+                source,
+            })
+    })?;
+    written.push(md);
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "{title}")?;
+    for (heading, lines) in &findings.sections {
+        writeln!(out, "\n{heading}: {}", lines.len())?;
+        for line in lines.iter().take(args.forms.max(3)) {
+            writeln!(out, "  {line}")?;
+        }
+        if lines.len() > args.forms.max(3) {
+            writeln!(
+                out,
+                "  ... ({} more in audit.md)",
+                lines.len() - args.forms.max(3)
+            )?;
+        }
+    }
+    writeln!(
+        out,
+        "\nwrote {} files in {}",
+        written.len(),
+        out_dir.display()
     )?;
     Ok(ExitCode::SUCCESS)
 }

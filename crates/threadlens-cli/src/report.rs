@@ -75,9 +75,18 @@ pub(crate) fn run_to(
         .copied()
         .filter(|f| matches!(f, TableFormat::Csv | TableFormat::Parquet))
         .collect();
+    let mut audit = args.audit.then(threadlens_process::Audit::default);
     let batches = prefetch(store.read_batches(BATCH_ROWS)?, 2).map(|batch| {
         let posts = batch?;
         let scored = summary.add(&posts);
+        if let Some(audit) = &mut audit {
+            let texts: Vec<&str> = posts
+                .iter()
+                .filter(|p| args.include_reposts || p.kind != threadlens_model::PostKind::Repost)
+                .map(|p| p.text.as_str())
+                .collect();
+            audit.merge(threadlens_process::audit_texts(&lexicon, &texts));
+        }
         bar.inc(posts.len() as u64);
         Ok(scored)
     });
@@ -95,9 +104,16 @@ pub(crate) fn run_to(
     }
     bar.finish_and_clear();
     crate::pause::point("report:tables");
-    let tables = summary
+    let mut tables = summary
         .tables()
         .context("cannot build the summary tables")?;
+    let audit = audit.map(|audit| audit.report(&lexicon, 2, 100));
+    if let Some(audit) = &audit {
+        tables.extend(
+            threadlens_report::audit_tables(audit, &lexicon)
+                .context("cannot build the audit tables")?,
+        );
+    }
     let lexicon_file = lexicon_info(&lexicon, &args.lexicon.path)?;
     if formats.contains(&TableFormat::Html) {
         let path = out_dir.join(HTML_FILE);
@@ -105,6 +121,9 @@ pub(crate) fn run_to(
         write_html(
             &path,
             &HtmlReport {
+                audit: audit
+                    .as_ref()
+                    .map(|a| threadlens_report::AuditFindings::new(a, &lexicon, 5).html()),
                 title: schedule.as_ref().map_or_else(
                     || format!("{} {}: themes", lexicon.name, lexicon.version),
                     |s| s.name.clone(),

@@ -356,6 +356,7 @@ fn report_stage(job: &Job, date: &str, global: &GlobalArgs) -> Result<PathBuf> {
         timezone: job.timezone.clone(),
         top: 50,
         include_reposts: job.include_reposts,
+        audit: false,
     };
     let quiet = GlobalArgs {
         quiet: true,

@@ -134,6 +134,20 @@ impl Index {
         out[start..].sort_unstable();
     }
 
+    /// The term entries a unit of form `form` matches (§7), in lexicon
+    /// order; uncached (for occasional questions, not for scoring).
+    pub fn term_entries(&self, form: &str) -> Vec<EntryRef> {
+        let mut ids = Vec::new();
+        self.match_form(form, &mut ids);
+        let mut entries: Vec<EntryRef> = ids
+            .into_iter()
+            .flat_map(|id| self.terms[id as usize].iter().copied())
+            .collect();
+        entries.sort_unstable();
+        entries.dedup();
+        entries
+    }
+
     /// Call `f` with this thread's cache of answers for this index.
     pub fn with_cache<R>(&self, f: impl FnOnce(&mut Matches<'_>) -> R) -> R {
         CACHE.with_borrow_mut(|cache| {

@@ -26,6 +26,7 @@
 //! ```
 
 mod analyze;
+mod audit;
 mod char_class;
 mod classes;
 mod emoji;
@@ -42,6 +43,9 @@ mod tokenize;
 mod units;
 
 pub use analyze::{Analysis, Hashtag, Unit, analyze};
+pub use audit::{
+    Audit, AuditReport, EntryAudit, FormAudit, NearMiss, audit_texts, spelling_variants,
+};
 pub use emoji::emoji_count;
 pub use forms::{Segment, hashtag_tag, segments, word_form};
 pub use kwic::{KwicLine, kwic_lines, kwic_texts};

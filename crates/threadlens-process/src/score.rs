@@ -79,6 +79,7 @@ pub struct Scan<'s> {
     /// Every chosen match, by theme, then left to right.
     pub matches: &'s [Match],
     read: &'s Units,
+    candidates: &'s [Candidate],
 }
 
 impl<'s> Scan<'s> {
@@ -86,6 +87,47 @@ impl<'s> Scan<'s> {
     pub fn hashtags(&self) -> impl Iterator<Item = &'s str> + 's {
         let read = self.read;
         (0..read.hashtags.len()).map(move |h| read.tag(h))
+    }
+
+    /// The form of unit `i` (§5).
+    pub fn unit_form(&self, i: usize) -> &'s str {
+        self.read.form(i)
+    }
+
+    /// Whether unit `i` is a segment of a hashtag (not a word).
+    pub fn is_segment(&self, i: usize) -> bool {
+        self.read.units[i].hashtag.is_some()
+    }
+
+    /// Whether units `i` and `i + 1` are segments of the same hashtag.
+    pub fn same_hashtag(&self, i: usize) -> bool {
+        let units = &self.read.units;
+        i + 1 < units.len()
+            && units[i].hashtag.is_some()
+            && units[i].hashtag == units[i + 1].hashtag
+    }
+
+    /// Every candidate match before the greedy choice of §8, as
+    /// `(theme, entry)` (an entry appears once per place it could match).
+    pub fn candidates(&self) -> impl Iterator<Item = (usize, usize)> + 's {
+        self.candidates
+            .iter()
+            .map(|c| (c.theme as usize, c.entry as usize))
+    }
+
+    /// What a match read, in forms: a term's unit (or a run of segments,
+    /// joined), a phrase's units separated by spaces, a hashtag entry's
+    /// tag with its `#`.
+    pub fn matched_forms(&self, m: &Match, pattern: &Pattern) -> String {
+        let forms = (m.first_unit..m.first_unit + m.unit_count).map(|i| self.read.form(i));
+        match pattern {
+            Pattern::Term(_) => forms.collect(),
+            Pattern::Phrase(_) => forms.collect::<Vec<_>>().join(" "),
+            Pattern::Hashtag(_) => match self.read.units[m.first_unit].hashtag {
+                Some(h) => format!("#{}", self.read.tag(h)),
+                None => forms.collect(),
+            },
+        }
     }
 
     /// `hits[theme]` for every theme of a lexicon with `themes` themes.
@@ -154,6 +196,7 @@ impl<'l> Scorer<'l> {
             chars: &self.read.chars,
             matches: &self.chosen,
             read: &self.read,
+            candidates: &self.candidates,
         }
     }
 

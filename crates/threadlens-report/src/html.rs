@@ -58,6 +58,8 @@ pub struct HtmlReport<'a> {
     pub timezone: Tz,
     /// The methods box.
     pub methods: Methods,
+    /// The lexicon audit's findings, rendered (`report --audit`).
+    pub audit: Option<String>,
 }
 
 /// Render the page and write it to `path`, atomically.
@@ -150,6 +152,13 @@ pub fn render_html(report: &HtmlReport<'_>) -> String {
             "Keyword in context (a sample per theme)",
             &html_table(&t.frame, "kwic"),
         );
+    }
+    if let Some(audit) = &report.audit {
+        let mut body = audit.clone();
+        if let Some(t) = table("audit_near_misses") {
+            body.push_str(&html_table(&t.frame, ""));
+        }
+        section(&mut page, "Lexicon audit", &body);
     }
     section(&mut page, "Methods", &methods(&report.methods));
     page.push_str("</main></body></html>\n");
@@ -473,6 +482,7 @@ mod tests {
             activity: &[],
             schedule: None,
             timezone: Tz::UTC,
+            audit: Some("<li>an <b>escaped</b> finding</li>".replace('<', "&lt;")),
             methods: Methods {
                 tool: "threadlens 0.1.0".into(),
                 scoring_spec: "v1".into(),

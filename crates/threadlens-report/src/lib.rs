@@ -13,6 +13,7 @@
 //!
 //! Start reading at [`Summary`], then `takeover.rs`.
 
+mod audit;
 mod error;
 mod format;
 mod guard;
@@ -22,11 +23,13 @@ mod notebook;
 mod period;
 mod post_scores;
 mod schedule;
+mod stats;
 mod summary;
 mod takeover;
 mod writers;
 mod xlsx;
 
+pub use audit::{AuditFindings, audit_tables};
 pub use error::{Error, Result};
 pub use format::{TableFormat, UnknownFormat};
 pub use guard::guard_cell;
@@ -39,6 +42,7 @@ pub use notebook::{export_notebook, notebook};
 pub use period::{Period, PeriodStart};
 pub use post_scores::{POST_SCORES, ScoredBatch, Written, post_scores_columns, write_post_scores};
 pub use schedule::{Schedule, ScheduleError, Slot, handle_key};
+pub use stats::{SplitMix64, Z95, quantile, wilson, wilson_z};
 pub use summary::{ACTIVITY_BUCKET_MIN, Summary, SummaryOptions, Table};
 pub use takeover::{Attribution, EngagementRow, Takeover, TakeoverPost, takeover};
 pub use writers::{MARKDOWN_FILE, write_tables};

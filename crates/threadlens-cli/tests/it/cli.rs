@@ -17,7 +17,7 @@ fn the_binary_reports_its_version() {
 /// reviewed snapshot change.
 #[test]
 fn help_of_every_command() {
-    let commands: [&[&str]; 18] = [
+    let commands: [&[&str]; 19] = [
         &[],
         &["demo"],
         &["run"],
@@ -32,6 +32,7 @@ fn help_of_every_command() {
         &["lexicon", "check"],
         &["lexicon", "explain"],
         &["lexicon", "convert"],
+        &["lexicon", "audit"],
         &["synth"],
         &["export-notebook"],
         &["completions"],

@@ -150,3 +150,103 @@ fn dictionaries_of_other_tools_convert_and_score() {
     assert_eq!(output.status.code(), Some(2));
     assert!(stderr.contains("moral.dic:14: entry \"like\""), "{stderr}");
 }
+
+/// `lexicon audit` on the demo day: every wildcard entry of three-cs that
+/// matched lists the forms it caught, and one entry's count is worked out
+/// again from the texts, independently of the scorer.
+#[test]
+fn the_audit_of_the_demo_day_lists_what_each_entry_caught() {
+    let dir = tempfile::tempdir().unwrap();
+    let demo = dir.path().join("demo");
+    assert!(
+        threadlens(&["demo", "--out", demo.to_str().unwrap()])
+            .status
+            .success()
+    );
+    let store = demo.join("store");
+    let lexicon = crate::repo("datasets/lexicons/three-cs.toml");
+    let output = threadlens(&[
+        "lexicon",
+        "audit",
+        "--data",
+        store.to_str().unwrap(),
+        "--lexicon",
+        lexicon.to_str().unwrap(),
+    ]);
+    let (stdout, stderr) = text(&output);
+    assert!(output.status.success(), "{stderr}");
+    assert!(
+        stdout.starts_with("Audit of lexicon three-cs over 4267 posts"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("coproduction `#coproduction`: could match 560 times, another entry of the theme always won"),
+        "a hashtag entry that ties with coproduc* on #CoProduction and loses: {stdout}"
+    );
+    let forms = std::fs::read_to_string(store.join("audit/audit_forms.csv")).unwrap();
+    let rows: Vec<Vec<&str>> = forms
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').collect())
+        .collect();
+    // Every prefix entry that matched lists its forms, each starting with the prefix.
+    let entries = std::fs::read_to_string(store.join("audit/audit_entries.csv")).unwrap();
+    for line in entries.lines().skip(1) {
+        let cells: Vec<&str> = line.split(',').collect();
+        let (theme, entry, kind, hits) = (cells[0], cells[1], cells[2], cells[3]);
+        if kind != "prefix" || hits == "0" {
+            continue;
+        }
+        let prefix = entry.trim_end_matches('*').replace('-', "");
+        let caught: Vec<&Vec<&str>> = rows
+            .iter()
+            .filter(|r| r[0] == theme && r[1] == entry)
+            .collect();
+        assert!(
+            !caught.is_empty(),
+            "{entry} matched {hits} times but lists no form"
+        );
+        assert!(
+            caught.iter().all(|r| r[2].starts_with(&prefix)),
+            "{entry}: {caught:?}"
+        );
+        let sum: u64 = caught.iter().map(|r| r[3].parse::<u64>().unwrap()).sum();
+        assert_eq!(
+            sum.to_string(),
+            hits,
+            "{entry}: the forms add up to its hits"
+        );
+    }
+    // By hand: `dialogue` is a stem entry; count the word in every text
+    // that is not a repost, as a whole word (a hashtag's segment counts).
+    let audited: u64 = rows
+        .iter()
+        .filter(|r| r[1] == "dialogue")
+        .map(|r| r[3].parse::<u64>().unwrap())
+        .sum();
+    let posts = threadlens_store::PostStore::open(&store)
+        .unwrap()
+        .read_posts()
+        .unwrap();
+    let mut counted = 0u64;
+    for post in posts
+        .iter()
+        .filter(|p| p.kind != threadlens_model::PostKind::Repost)
+    {
+        let text = post.text.to_lowercase();
+        let bytes = text.as_bytes();
+        for (at, _) in text.match_indices("dialogue") {
+            let before = at.checked_sub(1).map(|i| bytes[i]);
+            let after = bytes.get(at + "dialogue".len()).copied();
+            let letter = |b: Option<u8>| b.is_some_and(|b| b.is_ascii_alphanumeric());
+            if !letter(before) && before != Some(b'@') && before != Some(b'/') && !letter(after) {
+                counted += 1;
+            }
+        }
+    }
+    assert!(counted > 0);
+    assert_eq!(
+        audited, counted,
+        "`dialogue` in the audit and counted by hand"
+    );
+}

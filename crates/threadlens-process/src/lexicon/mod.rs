@@ -238,6 +238,16 @@ impl Lexicon {
             false,
         )
     }
+
+    /// The one-unit entries (terms) a unit of form `form` would match, as
+    /// `(theme, entry)` in lexicon order.
+    pub fn term_matches(&self, form: &str) -> Vec<(usize, usize)> {
+        self.index
+            .term_entries(form)
+            .into_iter()
+            .map(|(t, e)| (t as usize, e as usize))
+            .collect()
+    }
 }
 
 /// A file's text: UTF-8 (a BOM dropped), else Windows-1252, which older
