@@ -14,6 +14,7 @@ use threadlens_process::{KwicLine, Lexicon, ScoreColumns, kwic_lines, map_scans}
 use crate::period::{Period, PeriodStart};
 use crate::post_scores::ScoredBatch;
 use crate::schedule::{Schedule, handle_key};
+use crate::stats::wilson;
 use crate::takeover::{TakeoverPost, takeover};
 
 /// How the summary is built.
@@ -366,6 +367,11 @@ impl<'a> Summary<'a> {
     fn theme_summary(&self) -> PolarsResult<DataFrame> {
         let n = self.themes.len();
         let ratio = |a: u64, b: u64| (b > 0).then(|| a as f64 / b as f64);
+        let interval: Vec<Option<(f64, f64)>> = self
+            .themes
+            .iter()
+            .map(|t| wilson(t.posts_with_hit, self.posts))
+            .collect();
         df!(
             "theme" => self.theme_ids(),
             "posts" => vec![self.posts; n],
@@ -373,6 +379,8 @@ impl<'a> Summary<'a> {
             "hits" => self.themes.iter().map(|t| t.hits).collect::<Vec<_>>(),
             "hits_per_1000_words" => self.themes.iter().map(|t| ratio(t.hits * 1000, self.words)).collect::<Vec<_>>(),
             "share_of_posts" => self.themes.iter().map(|t| ratio(t.posts_with_hit, self.posts)).collect::<Vec<_>>(),
+            "share_of_posts_ci_low" => interval.iter().map(|i| i.map(|i| i.0)).collect::<Vec<_>>(),
+            "share_of_posts_ci_high" => interval.iter().map(|i| i.map(|i| i.1)).collect::<Vec<_>>(),
         )
     }
 
@@ -380,6 +388,7 @@ impl<'a> Summary<'a> {
         let ids = self.theme_ids();
         let (mut period, mut period_utc, mut theme, mut posts, mut with_hit, mut hits, mut share) =
             (vec![], vec![], vec![], vec![], vec![], vec![], vec![]);
+        let (mut low, mut high) = (vec![], vec![]);
         for (&utc, (n, totals)) in &self.periods {
             let start = PeriodStart {
                 utc,
@@ -394,6 +403,9 @@ impl<'a> Summary<'a> {
                 with_hit.push(totals.posts_with_hit);
                 hits.push(totals.hits);
                 share.push(totals.posts_with_hit as f64 / (*n).max(1) as f64);
+                let interval = wilson(totals.posts_with_hit, *n);
+                low.push(interval.map(|i| i.0));
+                high.push(interval.map(|i| i.1));
             }
         }
         df!(
@@ -404,6 +416,8 @@ impl<'a> Summary<'a> {
             "posts_with_hit" => with_hit,
             "hits" => hits,
             "share_of_posts" => share,
+            "share_of_posts_ci_low" => low,
+            "share_of_posts_ci_high" => high,
         )
     }
 
@@ -423,8 +437,8 @@ impl<'a> Summary<'a> {
                 .map(|s| (s.title.clone(), Some(local(s.start)), Some(local(s.end))))
                 .unwrap_or_else(|| ("outside every slot".to_owned(), None, None))
         };
-        let (mut slot, mut theme, mut posts, mut hits, mut share) =
-            (vec![], vec![], vec![], vec![], vec![]);
+        let (mut slot, mut theme, mut posts, mut hits, mut share, mut low, mut high) =
+            (vec![], vec![], vec![], vec![], vec![], vec![], vec![]);
         for row in &result.rows {
             for (t, id) in ids.iter().enumerate() {
                 slot.push(row.slot.clone());
@@ -432,6 +446,8 @@ impl<'a> Summary<'a> {
                 posts.push(row.posts);
                 hits.push(row.hits[t]);
                 share.push(row.share[t]);
+                low.push(row.share_interval[t].map(|i| i.0));
+                high.push(row.share_interval[t].map(|i| i.1));
             }
         }
         let by_slot = df!(
@@ -440,6 +456,8 @@ impl<'a> Summary<'a> {
             "posts" => posts,
             "hits" => hits,
             "share_of_posts" => share,
+            "share_of_posts_ci_low" => low,
+            "share_of_posts_ci_high" => high,
         )?;
         let rows = &result.rows;
         let info: Vec<_> = rows.iter().map(|r| slot_info(&r.slot)).collect();
@@ -517,6 +535,18 @@ impl<'a> Summary<'a> {
             columns.push(Column::new(
                 format!("{id}_share").into(),
                 rows.iter().map(|r| r.share[t]).collect::<Vec<_>>(),
+            ));
+            columns.push(Column::new(
+                format!("{id}_share_ci_low").into(),
+                rows.iter()
+                    .map(|r| r.share_interval[t].map(|i| i.0))
+                    .collect::<Vec<_>>(),
+            ));
+            columns.push(Column::new(
+                format!("{id}_share_ci_high").into(),
+                rows.iter()
+                    .map(|r| r.share_interval[t].map(|i| i.1))
+                    .collect::<Vec<_>>(),
             ));
         }
         Ok((by_slot, DataFrame::new(rows.len(), columns)?))

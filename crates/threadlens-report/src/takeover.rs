@@ -71,6 +71,8 @@ pub struct EngagementRow {
     pub hits: Vec<u64>,
     /// Per theme: posts with a hit / posts (`None` when there are no posts).
     pub share: Vec<Option<f64>>,
+    /// Per theme: the 95% Wilson interval of `share` (`None` without posts).
+    pub share_interval: Vec<Option<(f64, f64)>>,
 }
 
 /// Attribution of every post, and the engagement table.
@@ -208,6 +210,7 @@ pub fn takeover(schedule: &Schedule, posts: &[TakeoverPost], themes: usize) -> T
                 .iter()
                 .map(|&w| (n > 0).then(|| w as f64 / n as f64))
                 .collect(),
+            share_interval: with_hit.iter().map(|&w| crate::stats::wilson(w, n)).collect(),
         });
         if group.is_some() {
             seen_before.extend(members.iter().map(|&i| posts[i].author.as_str()));

@@ -77,6 +77,16 @@ fn row(
         max_thread_depth,
         hits: hits.to_vec(),
         share: share.to_vec(),
+        // The interval of a share (pinned on its own in stats.rs) follows
+        // from the hand-worked counts.
+        share_interval: share
+            .iter()
+            .map(|s| {
+                s.and_then(|s| {
+                    threadlens_report::wilson((s * posts as f64).round() as u64, posts)
+                })
+            })
+            .collect(),
     }
 }
 
