@@ -294,6 +294,13 @@ pub(crate) struct ReportArgs {
     /// (see `threadlens lexicon audit`).
     #[arg(long)]
     pub audit: bool,
+    /// Add conversation-clustered bootstrap intervals to every share, from
+    /// this many resamples (e.g. 1000): `..._boot_low`, `..._boot_high`.
+    #[arg(long, value_name = "N")]
+    pub bootstrap: Option<u32>,
+    /// The bootstrap's seed: the same seed gives the same intervals.
+    #[arg(long, default_value_t = 1, value_name = "S")]
+    pub seed: u64,
 }
 
 /// `threadlens kwic`.

@@ -90,6 +90,8 @@ pub(crate) fn run(args: &crate::cli::DemoArgs, global: &GlobalArgs) -> Result<Ex
             top: 50,
             include_reposts: false,
             audit: false,
+            bootstrap: None,
+            seed: 1,
         },
         &quiet,
         &mut silent,

@@ -66,6 +66,12 @@ pub(crate) fn run_to(
             timezone,
             top: args.top,
             include_reposts: args.include_reposts,
+            bootstrap: args
+                .bootstrap
+                .map(|resamples| threadlens_report::Bootstrap {
+                    resamples,
+                    seed: args.seed,
+                }),
             ..SummaryOptions::default()
         },
     );
@@ -141,6 +147,13 @@ pub(crate) fn run_to(
                     left_out: summary.left_out(),
                     rejects: store.rejects_count()?,
                     generated_at: Utc::now().to_rfc3339_opts(SecondsFormat::Secs, true),
+                    intervals: match args.bootstrap {
+                        None => "95% Wilson score intervals for every share of posts".into(),
+                        Some(n) => format!(
+                            "95% Wilson score intervals for every share of posts; the charts show 95% bootstrap intervals from {n} resamples of whole conversations (seed {})",
+                            args.seed
+                        ),
+                    },
                 },
             },
         )?;
@@ -182,6 +195,17 @@ pub(crate) fn run_to(
         outputs,
         period: Some(period.to_string()),
         timezone: Some(timezone.name().to_owned()),
+        intervals: Some(threadlens_report::Intervals {
+            method: "wilson".into(),
+            level: 0.95,
+            bootstrap: args
+                .bootstrap
+                .map(|resamples| threadlens_report::BootstrapRecord {
+                    resamples,
+                    seed: args.seed,
+                    cluster: "conversation".into(),
+                }),
+        }),
     };
     let manifest_path = manifest.write(&out_dir)?;
 

@@ -357,6 +357,8 @@ fn report_stage(job: &Job, date: &str, global: &GlobalArgs) -> Result<PathBuf> {
         top: 50,
         include_reposts: job.include_reposts,
         audit: false,
+        bootstrap: None,
+        seed: 1,
     };
     let quiet = GlobalArgs {
         quiet: true,

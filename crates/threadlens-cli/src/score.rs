@@ -147,6 +147,7 @@ pub(crate) fn run(args: &ScoreArgs, global: &GlobalArgs) -> Result<ExitCode> {
             .collect(),
         period: None,
         timezone: None,
+        intervals: None,
     };
     let manifest_path = manifest.write(&out_dir)?;
 

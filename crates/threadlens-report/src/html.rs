@@ -41,6 +41,8 @@ pub struct Methods {
     pub rejects: u64,
     /// When the report was made (RFC 3339).
     pub generated_at: String,
+    /// How the intervals were computed, in a sentence.
+    pub intervals: String,
 }
 
 /// Everything the page shows.
@@ -281,6 +283,18 @@ fn timeline(report: &HtmlReport<'_>) -> String {
 fn share_per_slot(frame: &DataFrame, themes: &[String]) -> String {
     let slots = strings(frame, "slot");
     let share = numbers(frame, "share_of_posts");
+    // The whiskers: the bootstrap interval when there is one, else Wilson's.
+    let (low, high) = if frame.column("share_of_posts_boot_low").is_ok() {
+        (
+            numbers(frame, "share_of_posts_boot_low"),
+            numbers(frame, "share_of_posts_boot_high"),
+        )
+    } else {
+        (
+            numbers(frame, "share_of_posts_ci_low"),
+            numbers(frame, "share_of_posts_ci_high"),
+        )
+    };
     let mut order: Vec<String> = Vec::new();
     for s in &slots {
         if !order.contains(s) {
@@ -303,26 +317,35 @@ fn share_per_slot(frame: &DataFrame, themes: &[String]) -> String {
             escape_html(slot)
         );
         for (k, theme) in themes.iter().enumerate() {
-            let value = slots
+            let row = slots
                 .iter()
                 .zip(strings(frame, "theme"))
-                .zip(&share)
-                .find(|((s, th), _)| *s == slot && th == theme)
-                .map_or(0.0, |(_, v)| *v);
-            let bw = value * (w - left - 60.0);
+                .position(|(s, th)| s == slot && &th == theme);
+            let at = |v: &[f64]| row.and_then(|r| v.get(r).copied()).unwrap_or(0.0);
+            let (value, lo, hi) = (at(&share), at(&low), at(&high));
+            let scale = w - left - 60.0;
+            let bw = value * scale;
             let y = y0 + 4.0 + k as f64 * 8.0;
             let _ = write!(
                 svg,
-                "<rect class=\"bar\" x=\"{left}\" y=\"{y:.1}\" width=\"{bw:.1}\" height=\"7\" fill=\"{}\"><title>{} · {}: {:.0}%</title></rect>",
+                "<rect class=\"bar\" x=\"{left}\" y=\"{y:.1}\" width=\"{bw:.1}\" height=\"7\" fill=\"{}\"><title>{} · {}: {:.0}% (95% interval {:.0}–{:.0}%)</title></rect>\
+                 <line class=\"whisker\" x1=\"{:.1}\" x2=\"{:.1}\" y1=\"{:.1}\" y2=\"{:.1}\" stroke=\"#333\" stroke-width=\"1\"/>",
                 PALETTE[k % PALETTE.len()],
                 escape_html(slot),
                 escape_html(theme),
-                value * 100.0
+                value * 100.0,
+                lo * 100.0,
+                hi * 100.0,
+                left + lo * scale,
+                left + hi * scale,
+                y + 3.5,
+                y + 3.5,
             );
         }
     }
     svg.push_str("</svg>");
-    svg + &legend(themes) + "<p>Share of each slot's posts with at least one hit.</p>"
+    svg + &legend(themes)
+        + "<p>Share of each slot's posts with at least one hit; the line across each bar is its 95% interval.</p>"
 }
 
 /// Hits per period, a line per theme.
@@ -436,6 +459,7 @@ fn methods(m: &Methods) -> String {
         ("Reposts left out", m.left_out.to_string()),
         ("Records rejected at import", m.rejects.to_string()),
         ("Generated", m.generated_at.clone()),
+        ("Intervals", m.intervals.clone()),
     ];
     let mut out = String::from("<dl>");
     for (k, v) in rows {
@@ -492,6 +516,7 @@ mod tests {
                 left_out: 0,
                 rejects: 0,
                 generated_at: "now".into(),
+                intervals: "Wilson".into(),
             },
         });
         assert!(

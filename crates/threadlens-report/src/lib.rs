@@ -14,6 +14,7 @@
 //! Start reading at [`Summary`], then `takeover.rs`.
 
 mod audit;
+mod bootstrap;
 mod error;
 mod format;
 mod guard;
@@ -30,13 +31,14 @@ mod writers;
 mod xlsx;
 
 pub use audit::{AuditFindings, audit_tables};
+pub use bootstrap::Bootstrap;
 pub use error::{Error, Result};
 pub use format::{TableFormat, UnknownFormat};
 pub use guard::guard_cell;
 pub use html::{HTML_FILE, HtmlReport, Methods, escape_html, render_html, write_html};
 pub use manifest::{
-    FORMATS_SPEC, InputFile, LexiconInfo, MANIFEST_FILE, Manifest, OutputFile, SCORING_SPEC,
-    file_sha256,
+    BootstrapRecord, FORMATS_SPEC, InputFile, Intervals, LexiconInfo, MANIFEST_FILE, Manifest,
+    OutputFile, SCORING_SPEC, file_sha256,
 };
 pub use notebook::{export_notebook, notebook};
 pub use period::{Period, PeriodStart};

@@ -55,6 +55,32 @@ pub struct Manifest {
     /// The timezone periods and slot times are shown in (reports only).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub timezone: Option<String>,
+    /// How the intervals of shares were computed (reports only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub intervals: Option<Intervals>,
+}
+
+/// How a report's intervals were computed (formats.md §5).
+#[derive(Debug, Clone, Serialize)]
+pub struct Intervals {
+    /// `wilson` (every share).
+    pub method: String,
+    /// The confidence level, 0.95.
+    pub level: f64,
+    /// The conversation-clustered bootstrap, when asked for.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bootstrap: Option<BootstrapRecord>,
+}
+
+/// The bootstrap as the manifest records it.
+#[derive(Debug, Clone, Serialize)]
+pub struct BootstrapRecord {
+    /// Resamples per group.
+    pub resamples: u32,
+    /// The seed.
+    pub seed: u64,
+    /// What is drawn: `conversation`.
+    pub cluster: String,
 }
 
 /// The lexicon: as named in its file, and the file's hash.

@@ -11,11 +11,12 @@ use polars::prelude::*;
 use threadlens_model::{Post, PostKind};
 use threadlens_process::{KwicLine, Lexicon, ScoreColumns, kwic_lines, map_scans};
 
+use crate::bootstrap::{BootPosts, Bootstrap, ThemeIntervals};
 use crate::period::{Period, PeriodStart};
 use crate::post_scores::ScoredBatch;
 use crate::schedule::{Schedule, handle_key};
 use crate::stats::wilson;
-use crate::takeover::{TakeoverPost, takeover};
+use crate::takeover::{Attribution, TakeoverPost, takeover};
 
 /// How the summary is built.
 #[derive(Debug, Clone)]
@@ -32,6 +33,8 @@ pub struct SummaryOptions {
     pub kwic_window: usize,
     /// Score reposts too.
     pub include_reposts: bool,
+    /// Add conversation-clustered bootstrap intervals to every share.
+    pub bootstrap: Option<Bootstrap>,
 }
 
 impl Default for SummaryOptions {
@@ -43,6 +46,7 @@ impl Default for SummaryOptions {
             kwic_per_theme: 20,
             kwic_window: 40,
             include_reposts: false,
+            bootstrap: None,
         }
     }
 }
@@ -101,6 +105,9 @@ pub struct Summary<'a> {
     /// Posts per 10-minute bucket (Unix minutes / 10) inside the event
     /// window, when there is a schedule.
     activity: BTreeMap<i64, u64>,
+    /// With a bootstrap: every scored post's conversation and hits, and
+    /// the start of its period.
+    boot: Option<(BootPosts, Vec<chrono::DateTime<chrono::Utc>>)>,
 }
 
 /// Buckets of the activity timeline, in minutes.
@@ -117,7 +124,6 @@ impl<'a> Summary<'a> {
         Summary {
             lexicon,
             schedule,
-            options,
             posts: 0,
             words: 0,
             left_out: 0,
@@ -130,6 +136,8 @@ impl<'a> Summary<'a> {
             kwic: vec![Vec::new(); n],
             takeover_posts: Vec::new(),
             activity: BTreeMap::new(),
+            boot: options.bootstrap.map(|_| (BootPosts::new(n), Vec::new())),
+            options,
         }
     }
 
@@ -298,6 +306,13 @@ impl<'a> Summary<'a> {
                 *self.activity.entry(b).or_default() += 1;
             }
         }
+        if let Some((boot, periods)) = &mut self.boot {
+            boot.push(
+                post.conversation_id.as_deref().unwrap_or(&post.post_id),
+                &s.hits,
+            );
+            periods.push(start);
+        }
         if self.schedule.is_some() {
             self.takeover_posts.push(TakeoverPost {
                 post_id: post.post_id.clone(),
@@ -372,7 +387,8 @@ impl<'a> Summary<'a> {
             .iter()
             .map(|t| wilson(t.posts_with_hit, self.posts))
             .collect();
-        df!(
+        let boot = self.boot_intervals(|_| Some(0), 1, 0);
+        let mut frame = df!(
             "theme" => self.theme_ids(),
             "posts" => vec![self.posts; n],
             "posts_with_hit" => self.themes.iter().map(|t| t.posts_with_hit).collect::<Vec<_>>(),
@@ -381,6 +397,36 @@ impl<'a> Summary<'a> {
             "share_of_posts" => self.themes.iter().map(|t| ratio(t.posts_with_hit, self.posts)).collect::<Vec<_>>(),
             "share_of_posts_ci_low" => interval.iter().map(|i| i.map(|i| i.0)).collect::<Vec<_>>(),
             "share_of_posts_ci_high" => interval.iter().map(|i| i.map(|i| i.1)).collect::<Vec<_>>(),
+        )?;
+        if let Some(boot) = boot {
+            add_boot_columns(&mut frame, "share_of_posts", &boot[0])?;
+        }
+        Ok(frame)
+    }
+
+    /// With a bootstrap, per group (`group_of` a scored post's index gives
+    /// its group, `None` for none of them), per theme, the interval;
+    /// streams `stream_base..` keep groups' draws apart.
+    fn boot_intervals(
+        &self,
+        group_of: impl Fn(usize) -> Option<usize>,
+        groups: usize,
+        stream_base: u64,
+    ) -> Option<Vec<ThemeIntervals>> {
+        let (boot, _) = self.boot.as_ref()?;
+        let bootstrap = self.options.bootstrap?;
+        let mut members: Vec<Vec<usize>> = vec![Vec::new(); groups];
+        for post in 0..boot.conversation.len() {
+            if let Some(g) = group_of(post) {
+                members[g].push(post);
+            }
+        }
+        Some(
+            members
+                .iter()
+                .enumerate()
+                .map(|(g, m)| boot.intervals(m, bootstrap, stream_base + g as u64))
+                .collect(),
         )
     }
 
@@ -408,7 +454,7 @@ impl<'a> Summary<'a> {
                 high.push(interval.map(|i| i.1));
             }
         }
-        df!(
+        let mut frame = df!(
             "period_start" => period,
             "period_start_utc" => period_utc,
             "theme" => theme,
@@ -418,7 +464,21 @@ impl<'a> Summary<'a> {
             "share_of_posts" => share,
             "share_of_posts_ci_low" => low,
             "share_of_posts_ci_high" => high,
-        )
+        )?;
+        let starts: Vec<&chrono::DateTime<chrono::Utc>> = self.periods.keys().collect();
+        let boot = self.boot_intervals(
+            |post| {
+                let (_, periods) = self.boot.as_ref()?;
+                starts.binary_search(&&periods[post]).ok()
+            },
+            starts.len(),
+            1,
+        );
+        if let Some(boot) = boot {
+            let flat: Vec<Option<(f64, f64)>> = boot.into_iter().flatten().collect();
+            add_boot_columns(&mut frame, "share_of_posts", &flat)?;
+        }
+        Ok(frame)
     }
 
     fn takeover_tables(&self, schedule: &Schedule) -> PolarsResult<(DataFrame, DataFrame)> {
@@ -450,7 +510,7 @@ impl<'a> Summary<'a> {
                 high.push(row.share_interval[t].map(|i| i.1));
             }
         }
-        let by_slot = df!(
+        let mut by_slot = df!(
             "slot" => slot,
             "theme" => theme,
             "posts" => posts,
@@ -459,6 +519,19 @@ impl<'a> Summary<'a> {
             "share_of_posts_ci_low" => low,
             "share_of_posts_ci_high" => high,
         )?;
+        // Groups in the table's order: the slots, then `outside`.
+        let slot_boot = self.boot_intervals(
+            |post| match result.attribution.get(post)? {
+                Attribution::Slot(s) => Some(*s),
+                Attribution::Outside => Some(schedule.slots.len()),
+            },
+            schedule.slots.len() + 1,
+            1 << 32,
+        );
+        if let Some(boot) = &slot_boot {
+            let flat: Vec<Option<(f64, f64)>> = boot.iter().flatten().copied().collect();
+            add_boot_columns(&mut by_slot, "share_of_posts", &flat)?;
+        }
         let rows = &result.rows;
         let info: Vec<_> = rows.iter().map(|r| slot_info(&r.slot)).collect();
         let mut columns = vec![
@@ -548,6 +621,16 @@ impl<'a> Summary<'a> {
                     .map(|r| r.share_interval[t].map(|i| i.1))
                     .collect::<Vec<_>>(),
             ));
+            if let Some(boot) = &slot_boot {
+                columns.push(Column::new(
+                    format!("{id}_share_boot_low").into(),
+                    boot.iter().map(|g| g[t].map(|i| i.0)).collect::<Vec<_>>(),
+                ));
+                columns.push(Column::new(
+                    format!("{id}_share_boot_high").into(),
+                    boot.iter().map(|g| g[t].map(|i| i.1)).collect::<Vec<_>>(),
+                ));
+            }
         }
         Ok((by_slot, DataFrame::new(rows.len(), columns)?))
     }
@@ -639,4 +722,21 @@ impl<'a> Summary<'a> {
             "right" => rows.iter().map(|r| r.1.right.as_str()).collect::<Vec<_>>(),
         )
     }
+}
+
+/// Add `<share>_boot_low` and `<share>_boot_high`, one value per row.
+fn add_boot_columns(
+    frame: &mut DataFrame,
+    share: &str,
+    intervals: &[Option<(f64, f64)>],
+) -> PolarsResult<()> {
+    frame.with_column(Column::new(
+        format!("{share}_boot_low").into(),
+        intervals.iter().map(|i| i.map(|i| i.0)).collect::<Vec<_>>(),
+    ))?;
+    frame.with_column(Column::new(
+        format!("{share}_boot_high").into(),
+        intervals.iter().map(|i| i.map(|i| i.1)).collect::<Vec<_>>(),
+    ))?;
+    Ok(())
 }

@@ -210,7 +210,10 @@ pub fn takeover(schedule: &Schedule, posts: &[TakeoverPost], themes: usize) -> T
                 .iter()
                 .map(|&w| (n > 0).then(|| w as f64 / n as f64))
                 .collect(),
-            share_interval: with_hit.iter().map(|&w| crate::stats::wilson(w, n)).collect(),
+            share_interval: with_hit
+                .iter()
+                .map(|&w| crate::stats::wilson(w, n))
+                .collect(),
         });
         if group.is_some() {
             seen_before.extend(members.iter().map(|&i| posts[i].author.as_str()));

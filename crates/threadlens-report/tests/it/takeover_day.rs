@@ -82,9 +82,7 @@ fn row(
         share_interval: share
             .iter()
             .map(|s| {
-                s.and_then(|s| {
-                    threadlens_report::wilson((s * posts as f64).round() as u64, posts)
-                })
+                s.and_then(|s| threadlens_report::wilson((s * posts as f64).round() as u64, posts))
             })
             .collect(),
     }
