@@ -57,6 +57,9 @@ pub(crate) enum Command {
     /// Check a lexicon, or see how it reads a text.
     #[command(subcommand)]
     Lexicon(LexiconCommand),
+    /// Validate a lexicon by hand coding: draw a sample, then score the coded file.
+    #[command(subcommand)]
+    Validate(ValidateCommand),
     /// Write a synthetic collection around a takeover day, in a platform's own format.
     Synth(SynthArgs),
     /// Write a Jupyter notebook that loads a report's tables and plots them.
@@ -301,6 +304,10 @@ pub(crate) struct ReportArgs {
     /// The bootstrap's seed: the same seed gives the same intervals.
     #[arg(long, default_value_t = 1, value_name = "S")]
     pub seed: u64,
+    /// Add a hand-coding validation (the folder `threadlens validate score`
+    /// wrote): its table, and a section of the HTML page.
+    #[arg(long, value_name = "DIR")]
+    pub validation: Option<PathBuf>,
 }
 
 /// `threadlens kwic`.
@@ -386,6 +393,63 @@ pub(crate) enum LexiconCommand {
         #[arg(long)]
         skip_invalid: bool,
     },
+}
+
+/// `threadlens validate ...`.
+#[derive(Debug, Subcommand)]
+pub(crate) enum ValidateCommand {
+    /// Draw a stratified random sample of posts per theme, to code by hand.
+    Sample(ValidateSampleArgs),
+    /// Read a coded sample back: precision, recall and F1 with intervals.
+    Score(ValidateScoreArgs),
+}
+
+/// `threadlens validate sample`.
+#[derive(Debug, Args)]
+#[command(after_long_help = help::validate_sample())]
+pub(crate) struct ValidateSampleArgs {
+    /// The store: the folder holding posts.parquet.
+    #[arg(long, value_name = "DIR")]
+    pub data: PathBuf,
+    #[command(flatten)]
+    pub lexicon: LexiconArgs,
+    /// Posts with a hit drawn per theme (for precision).
+    #[arg(long, value_name = "N")]
+    pub per_theme: usize,
+    /// Posts without a hit drawn per theme (for recall).
+    #[arg(long, default_value_t = 0, value_name = "M")]
+    pub negatives: usize,
+    /// The seed: the same seed and store give the same file.
+    #[arg(long, default_value_t = 1, value_name = "S")]
+    pub seed: u64,
+    /// The file to write: .xlsx (with a drop-down to code) or .csv; the
+    /// design is written beside it as .json.
+    #[arg(long, short, value_name = "FILE")]
+    pub out: PathBuf,
+    /// Show the normalised text with the matches marked (the coder then
+    /// knows which rows are hits).
+    #[arg(long)]
+    pub show_matches: bool,
+    /// Draw from reposts too.
+    #[arg(long)]
+    pub include_reposts: bool,
+}
+
+/// `threadlens validate score`.
+#[derive(Debug, Args)]
+#[command(after_long_help = help::validate_score())]
+pub(crate) struct ValidateScoreArgs {
+    /// The coded sample (.xlsx or .csv), its design (.json) beside it.
+    #[arg(long, value_name = "FILE")]
+    pub sample: PathBuf,
+    /// The same sample coded by a second person: adds Cohen's kappa and
+    /// percent agreement.
+    #[arg(long, value_name = "FILE")]
+    pub second_coder: Option<PathBuf>,
+    /// Where to write validation.csv, validation_entries.csv (and .parquet)
+    /// and validation.md.
+    #[arg(long, short, value_name = "DIR")]
+    pub out: PathBuf,
 }
 
 /// `threadlens lexicon audit`.

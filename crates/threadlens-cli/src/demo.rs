@@ -92,6 +92,7 @@ pub(crate) fn run(args: &crate::cli::DemoArgs, global: &GlobalArgs) -> Result<Ex
             audit: false,
             bootstrap: None,
             seed: 1,
+            validation: None,
         },
         &quiet,
         &mut silent,

@@ -219,6 +219,46 @@ Example:
     )
 }
 
+pub(crate) fn validate_sample() -> String {
+    with_codes(
+        "\
+Per theme, a uniform random sample of the posts with a hit (--per-theme)
+and of the posts without one (--negatives, needed to estimate recall),
+all shuffled together so the coder cannot tell which is which. Each row
+is a post for one theme: sample_id, post_id, platform, theme, its label and
+description, the text, and empty `relevant` (yes, no or unsure) and `note`
+columns to fill. In the .xlsx, `relevant` has a drop-down. The design (the
+seed, each stratum's size in the store and what was drawn, the lexicon's and
+store's SHA-256, and which stratum each row came from) is written beside it
+as .json: keep the two together. The same seed and store give the same
+bytes.
+
+Examples:
+  threadlens validate sample --data data/st --lexicon datasets/lexicons/three-cs.toml \\
+      --per-theme 50 --negatives 50 --out coding/round1.xlsx
+  threadlens validate score --sample coding/round1.xlsx --out coding/round1",
+        &COMMON,
+    )
+}
+
+pub(crate) fn validate_score() -> String {
+    with_codes(
+        "\
+Reads the coded sample (as written, or saved by Excel or LibreOffice) and
+refuses it if its rows no longer match the design (a row missing, moved to
+another post or theme). Per theme: precision (relevant among coded hits)
+with its 95% Wilson interval; recall, estimated from both strata weighted by
+their sizes in the store, and F1, with intervals that combine the strata's
+97.5% Wilson intervals; rows coded `unsure` or left empty are counted and
+left out. Per entry: precision among the hits it matched. With
+--second-coder: Cohen's kappa and percent agreement per theme.
+
+Example:
+  threadlens validate score --sample coding/round1.xlsx --second-coder coding/round1-b.xlsx --out coding/round1",
+        &COMMON,
+    )
+}
+
 pub(crate) fn lexicon_audit() -> String {
     with_codes(
         "\

@@ -24,6 +24,7 @@ mod report;
 mod run;
 mod score;
 mod synth;
+mod validate;
 mod values;
 
 use std::process::ExitCode;
@@ -61,6 +62,7 @@ fn main() -> ExitCode {
         Command::Report(args) => report::run(args, &cli.global),
         Command::Kwic(args) => kwic::run(args),
         Command::Lexicon(command) => lexicon::run(command),
+        Command::Validate(command) => validate::run(command),
         Command::Synth(args) => synth::run(args),
         Command::ExportNotebook(args) => export_notebook(args),
         Command::Completions(args) => completions(args),

@@ -113,6 +113,18 @@ pub(crate) fn run_to(
     let mut tables = summary
         .tables()
         .context("cannot build the summary tables")?;
+    if let Some(dir) = &args.validation {
+        tables.push(threadlens_report::Table {
+            name: "validation",
+            frame: threadlens_report::read_parquet_table(&dir.join("validation.parquet")).map_err(
+                |e| {
+                    UsageError(format!(
+                        "--validation: {e} (write it with `threadlens validate score`)"
+                    ))
+                },
+            )?,
+        });
+    }
     let audit = audit.map(|audit| audit.report(&lexicon, 2, 100));
     if let Some(audit) = &audit {
         tables.extend(

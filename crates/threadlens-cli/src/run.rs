@@ -359,6 +359,7 @@ fn report_stage(job: &Job, date: &str, global: &GlobalArgs) -> Result<PathBuf> {
         audit: false,
         bootstrap: None,
         seed: 1,
+        validation: None,
     };
     let quiet = GlobalArgs {
         quiet: true,

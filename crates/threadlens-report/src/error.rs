@@ -37,6 +37,14 @@ pub enum Error {
         /// What the JSON writer said.
         source: serde_json::Error,
     },
+    /// A coded validation sample (or its design) cannot be used.
+    #[error("{path}: {message}")]
+    Validation {
+        /// The file.
+        path: PathBuf,
+        /// What is wrong.
+        message: String,
+    },
     /// Reading the posts store, or committing a file, failed.
     #[error(transparent)]
     Store(#[from] threadlens_store::Error),

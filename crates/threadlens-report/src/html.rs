@@ -155,6 +155,14 @@ pub fn render_html(report: &HtmlReport<'_>) -> String {
             &html_table(&t.frame, "kwic"),
         );
     }
+    if let Some(t) = table("validation") {
+        section(
+            &mut page,
+            "Validation by hand coding",
+            &(html_table(&t.frame, "")
+                + "<p>Precision: relevant among coded hits, with its 95% Wilson interval. Recall: estimated from coded posts with and without a hit, each stratum weighted by its size; its interval and F1's combine the strata's 97.5% Wilson intervals.</p>"),
+        );
+    }
     if let Some(audit) = &report.audit {
         let mut body = audit.clone();
         if let Some(t) = table("audit_near_misses") {

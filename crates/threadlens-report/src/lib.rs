@@ -27,6 +27,7 @@ mod schedule;
 mod stats;
 mod summary;
 mod takeover;
+mod validation;
 mod writers;
 mod xlsx;
 
@@ -47,5 +48,10 @@ pub use schedule::{Schedule, ScheduleError, Slot, handle_key};
 pub use stats::{SplitMix64, Z95, quantile, wilson, wilson_z};
 pub use summary::{ACTIVITY_BUCKET_MIN, Summary, SummaryOptions, Table};
 pub use takeover::{Attribution, EngagementRow, Takeover, TakeoverPost, takeover};
-pub use writers::{MARKDOWN_FILE, write_tables};
+pub use validation::{
+    CodedRow, DESIGN_VERSION, DesignFile, DesignRow, EntryValidation, Reservoir, SAMPLE_COLUMNS,
+    SampleDesign, SampledPost, Stratum, ThemeValidation, design_path, read_coded, shuffle,
+    validate, validation_tables, write_sample,
+};
+pub use writers::{MARKDOWN_FILE, read_parquet_table, write_tables};
 pub use xlsx::XLSX_FILE;

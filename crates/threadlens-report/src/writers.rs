@@ -52,6 +52,21 @@ pub fn write_tables(
     Ok(written)
 }
 
+/// Read a table written as Parquet (for a report to show another
+/// command's table).
+pub fn read_parquet_table(path: &Path) -> Result<DataFrame> {
+    let file = std::fs::File::open(path).map_err(|source| Error::Io {
+        path: path.to_owned(),
+        source,
+    })?;
+    ParquetReader::new(file)
+        .finish()
+        .map_err(|source| Error::Polars {
+            path: path.to_owned(),
+            source,
+        })
+}
+
 fn write_table(path: &Path, table: &Table, format: TableFormat) -> Result<()> {
     let polars_err = |source| Error::Polars {
         path: path.to_owned(),

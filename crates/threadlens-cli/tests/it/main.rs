@@ -16,6 +16,7 @@ mod report;
 mod run;
 mod score;
 mod synth;
+mod validate;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
