@@ -250,3 +250,33 @@ fn the_audit_of_the_demo_day_lists_what_each_entry_caught() {
         "`dialogue` in the audit and counted by hand"
     );
 }
+
+/// Every other tool's format the project has a fixture for reads from the
+/// command line, with what cannot be expressed left out and listed.
+#[test]
+fn every_dictionary_format_checks_from_the_command_line() {
+    let dir = crate::repo("crates/threadlens-process/tests/data/dictionaries");
+    for (file, format, themes) in [
+        ("values.dicx", "dicx", 0),
+        ("policy.yml", "quanteda-yaml", 3),
+        ("sentiment.lc3", "lexicoder", 2),
+        ("rid.cat", "wordstat", 0),
+        ("topics.ykd", "yoshikoder", 2),
+    ] {
+        let path = dir.join(file);
+        let output = threadlens(&["lexicon", "check", path.to_str().unwrap(), "--skip-invalid"]);
+        let (stdout, stderr) = text(&output);
+        if themes == 0 {
+            // A weight is not an entry threadlens cannot express but a
+            // file it cannot read faithfully: refused even when skipping.
+            assert_eq!(output.status.code(), Some(2), "{file}: {stdout}");
+            assert!(stderr.contains("weight"), "{file}: {stderr}");
+            continue;
+        }
+        assert!(output.status.success(), "{file}: {stderr}");
+        assert!(
+            stdout.contains(&format!("({format}, english), {themes} themes")),
+            "{file}: {stdout}"
+        );
+    }
+}
