@@ -135,7 +135,7 @@ pub(crate) fn run_to(
     let lexicon_file = lexicon_info(&lexicon, &args.lexicon.path)?;
     if formats.contains(&TableFormat::Html) {
         let path = out_dir.join(HTML_FILE);
-        let activity = summary.activity();
+        let page = summary.page();
         write_html(
             &path,
             &HtmlReport {
@@ -146,8 +146,8 @@ pub(crate) fn run_to(
                     || format!("{} {}: themes", lexicon.name, lexicon.version),
                     |s| s.name.clone(),
                 ),
+                page: &page,
                 tables: &tables,
-                activity: &activity,
                 schedule: schedule.as_ref(),
                 timezone,
                 methods: Methods {

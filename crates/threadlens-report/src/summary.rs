@@ -16,7 +16,7 @@ use crate::period::{Period, PeriodStart};
 use crate::post_scores::ScoredBatch;
 use crate::schedule::{Schedule, handle_key};
 use crate::stats::wilson;
-use crate::takeover::{Attribution, TakeoverPost, takeover};
+use crate::takeover::{Attribution, EngagementRow, TakeoverPost, takeover};
 
 /// How the summary is built.
 #[derive(Debug, Clone)]
@@ -51,6 +51,93 @@ impl Default for SummaryOptions {
     }
 }
 
+/// What the page shows above and beside the tables.
+#[derive(Debug, Clone)]
+pub struct PageData {
+    /// Posts scored.
+    pub posts: u64,
+    /// Distinct authors among them (handles per platform, any case).
+    pub participants: u64,
+    /// Of those posts, replies.
+    pub replies: u64,
+    /// Each theme's share of posts, with its interval.
+    pub themes: Vec<ThemeShare>,
+    /// With a schedule: the takeover figures and each slot's lines.
+    pub event: Option<EventPage>,
+    /// `theme_by_period`'s periods: each period's start, posts and hits per
+    /// theme, in time order.
+    pub over_time: Vec<PeriodHits>,
+    /// How long a period is.
+    pub period: Period,
+    /// Posts per [`ACTIVITY_BUCKET_MIN`] minutes over the event (empty
+    /// without a schedule): see [`Summary::activity`].
+    pub activity: Vec<(chrono::DateTime<chrono::Utc>, u64)>,
+}
+
+/// One period of `theme_by_period`.
+#[derive(Debug, Clone)]
+pub struct PeriodHits {
+    /// Its first instant.
+    pub start: chrono::DateTime<chrono::Utc>,
+    /// Posts scored in it.
+    pub posts: u64,
+    /// Hits per theme, in lexicon order.
+    pub hits: Vec<u64>,
+}
+
+/// A theme's share of the posts scored.
+#[derive(Debug, Clone)]
+pub struct ThemeShare {
+    /// Its id.
+    pub id: String,
+    /// Its label (else its id).
+    pub label: String,
+    /// Posts with a hit / posts.
+    pub share: Option<f64>,
+    /// The 95% Wilson interval.
+    pub interval: Option<(f64, f64)>,
+}
+
+/// The takeover day at a glance.
+#[derive(Debug, Clone)]
+pub struct EventPage {
+    /// The engagement table's rows: slots in start order, then `outside`.
+    pub rows: Vec<EngagementRow>,
+    /// Participants new to the day, over all slots.
+    pub new_participants: u64,
+    /// Host posts, over all slots.
+    pub host_posts: u64,
+    /// Replies received, over all slots.
+    pub replies_received: u64,
+    /// The median minutes to a first reply, over every host post with one.
+    pub median_first_reply_min: Option<f64>,
+    /// Per slot: up to three matches in context from posts attributed to it.
+    pub kwic: Vec<Vec<(String, KwicLine)>>,
+}
+
+/// Up to [`CARD_KWIC`] lines for a slot's card, as many themes as there
+/// are before a theme's second line, each post at most once, in the
+/// order the posts came.
+fn card_lines(lines: &[&(usize, String, KwicLine)]) -> Vec<(String, KwicLine)> {
+    let mut chosen: Vec<&(usize, String, KwicLine)> = Vec::new();
+    for round in 0..SLOT_KWIC {
+        for line in lines {
+            let of_theme = chosen.iter().filter(|c| c.2.theme == line.2.theme).count();
+            if chosen.len() < CARD_KWIC
+                && of_theme == round
+                && !chosen.iter().any(|c| c.0 == line.0)
+            {
+                chosen.push(line);
+            }
+        }
+    }
+    chosen.sort_by_key(|c| c.0);
+    chosen
+        .into_iter()
+        .map(|(_, post_id, line)| (post_id.clone(), line.clone()))
+        .collect()
+}
+
 /// A named table, ready for the writers.
 #[derive(Debug, Clone)]
 pub struct Table {
@@ -83,7 +170,18 @@ struct Scanned {
     hits: Vec<u32>,
     entries: Vec<(usize, usize)>,
     kwic: Vec<KwicLine>,
+    /// With a schedule: the post's first match per theme in context, for
+    /// its slot's card.
+    first_kwic: Vec<KwicLine>,
 }
+
+/// Keyword-in-context lines kept per slot and theme for the slot cards
+/// (before the posts are attributed: those attributed elsewhere are
+/// dropped then).
+const SLOT_KWIC: usize = 4;
+
+/// Lines shown on a slot's card.
+const CARD_KWIC: usize = 3;
 
 /// Folds scored posts into the summary tables.
 pub struct Summary<'a> {
@@ -105,6 +203,12 @@ pub struct Summary<'a> {
     /// Posts per 10-minute bucket (Unix minutes / 10) inside the event
     /// window, when there is a schedule.
     activity: BTreeMap<i64, u64>,
+    /// Scored posts that reply to another.
+    replies: u64,
+    /// Per slot (by the time of the post): up to [`SLOT_KWIC`] first
+    /// matches in context per theme, with the post's index among scored
+    /// posts, in the order the posts came.
+    slot_kwic: Vec<Vec<(usize, String, KwicLine)>>,
     /// With a bootstrap: every scored post's conversation and hits, and
     /// the start of its period.
     boot: Option<(BootPosts, Vec<chrono::DateTime<chrono::Utc>>)>,
@@ -136,6 +240,8 @@ impl<'a> Summary<'a> {
             kwic: vec![Vec::new(); n],
             takeover_posts: Vec::new(),
             activity: BTreeMap::new(),
+            replies: 0,
+            slot_kwic: vec![Vec::new(); schedule.map_or(0, |s| s.slots.len())],
             boot: options.bootstrap.map(|_| (BootPosts::new(n), Vec::new())),
             options,
         }
@@ -165,6 +271,66 @@ impl<'a> Summary<'a> {
         let from = bucket(slots.first()?.start) - 60 / ACTIVITY_BUCKET_MIN;
         let to = bucket(slots.iter().map(|s| s.end).max()?) + 120 / ACTIVITY_BUCKET_MIN;
         Some((from, to))
+    }
+
+    /// What the page's headline and slot cards show.
+    pub fn page(&self) -> PageData {
+        let themes = self
+            .lexicon
+            .themes
+            .iter()
+            .zip(&self.themes)
+            .map(|(theme, totals)| ThemeShare {
+                id: theme.id.clone(),
+                label: theme.label.clone().unwrap_or_else(|| theme.id.clone()),
+                share: (self.posts > 0).then(|| totals.posts_with_hit as f64 / self.posts as f64),
+                interval: wilson(totals.posts_with_hit, self.posts),
+            })
+            .collect();
+        let event = self.schedule.map(|schedule| {
+            let result = takeover(schedule, &self.takeover_posts, self.lexicon.themes.len());
+            let kwic = self
+                .slot_kwic
+                .iter()
+                .enumerate()
+                .map(|(slot, lines)| {
+                    let attributed: Vec<&(usize, String, KwicLine)> = lines
+                        .iter()
+                        .filter(|(post, ..)| {
+                            result.attribution.get(*post) == Some(&Attribution::Slot(slot))
+                        })
+                        .collect();
+                    card_lines(&attributed)
+                })
+                .collect();
+            let slots = &result.rows[..result.rows.len().saturating_sub(1)];
+            EventPage {
+                new_participants: slots.iter().filter_map(|r| r.new_participants).sum(),
+                host_posts: slots.iter().map(|r| r.host_posts).sum(),
+                replies_received: slots.iter().map(|r| r.replies_received).sum(),
+                median_first_reply_min: crate::takeover::median(result.first_reply_min.clone()),
+                rows: result.rows,
+                kwic,
+            }
+        });
+        PageData {
+            posts: self.posts,
+            participants: self.contributors.len() as u64,
+            replies: self.replies,
+            themes,
+            event,
+            over_time: self
+                .periods
+                .iter()
+                .map(|(&start, (posts, totals))| PeriodHits {
+                    start,
+                    posts: *posts,
+                    hits: totals.iter().map(|t| t.hits).collect(),
+                })
+                .collect(),
+            period: self.options.period,
+            activity: self.activity(),
+        }
     }
 
     /// Posts stored, scored or not (for the methods box).
@@ -197,6 +363,7 @@ impl<'a> Summary<'a> {
             .iter()
             .any(|k| k.len() < self.options.kwic_per_theme);
         let window = self.options.kwic_window;
+        let with_schedule = self.schedule.is_some();
         let scanned: Vec<Scanned> = map_scans(self.lexicon, &texts, |_, scan| {
             let mut hits = vec![0u32; themes];
             for m in scan.matches {
@@ -210,6 +377,17 @@ impl<'a> Summary<'a> {
                 entries: scan.matches.iter().map(|m| (m.theme, m.entry)).collect(),
                 kwic: if want_kwic && !scan.matches.is_empty() {
                     kwic_lines(scan, window).collect()
+                } else {
+                    Vec::new()
+                },
+                first_kwic: if with_schedule {
+                    let mut lines: Vec<KwicLine> = Vec::new();
+                    for line in kwic_lines(scan, window) {
+                        if lines.last().is_none_or(|l| l.theme != line.theme) {
+                            lines.push(line);
+                        }
+                    }
+                    lines
                 } else {
                     Vec::new()
                 },
@@ -295,6 +473,15 @@ impl<'a> Summary<'a> {
             let kept = &mut self.kwic[line.theme];
             if kept.len() < self.options.kwic_per_theme {
                 kept.push((post.post_id.clone(), line));
+            }
+        }
+        self.replies += u64::from(post.kind == PostKind::Reply);
+        if let Some(slot) = self.schedule.and_then(|s| s.slot_at(post.created_at)) {
+            let kept = &mut self.slot_kwic[slot];
+            for line in s.first_kwic {
+                if kept.iter().filter(|k| k.2.theme == line.theme).count() < SLOT_KWIC {
+                    kept.push((self.takeover_posts.len(), post.post_id.clone(), line));
+                }
             }
         }
         if let Some((from, to)) = self.event_window() {
@@ -739,4 +926,53 @@ fn add_boot_columns(
         intervals.iter().map(|i| i.map(|i| i.1)).collect::<Vec<_>>(),
     ))?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn line(post: usize, theme: usize) -> (usize, String, KwicLine) {
+        (
+            post,
+            format!("p{post}"),
+            KwicLine {
+                theme,
+                entry: 0,
+                left: String::new(),
+                matched: format!("t{theme}"),
+                right: String::new(),
+            },
+        )
+    }
+
+    #[test]
+    fn card_lines_show_every_theme_before_a_second_line_of_one() {
+        // Posts 1-3 match theme 0 first; post 4 is the first with theme 1,
+        // post 5 with theme 2; post 2 also matches theme 2.
+        let lines = [
+            line(1, 0),
+            line(2, 0),
+            line(2, 2),
+            line(3, 0),
+            line(4, 1),
+            line(5, 2),
+        ];
+        let refs: Vec<&(usize, String, KwicLine)> = lines.iter().collect();
+        let chosen: Vec<(String, usize)> = card_lines(&refs)
+            .into_iter()
+            .map(|(post, l)| (post, l.theme))
+            .collect();
+        assert_eq!(
+            chosen,
+            [("p1".into(), 0), ("p2".into(), 2), ("p4".into(), 1)],
+            "one line per theme, each post once, in the order posts came"
+        );
+        // One theme only: its first three posts.
+        let lines = [line(1, 0), line(2, 0), line(3, 0), line(4, 0)];
+        let refs: Vec<&(usize, String, KwicLine)> = lines.iter().collect();
+        let posts: Vec<String> = card_lines(&refs).into_iter().map(|(p, _)| p).collect();
+        assert_eq!(posts, ["p1", "p2", "p3"]);
+        assert!(card_lines(&[]).is_empty());
+    }
 }

@@ -82,6 +82,9 @@ pub struct Takeover {
     pub attribution: Vec<Attribution>,
     /// One row per slot in start order, then `outside`.
     pub rows: Vec<EngagementRow>,
+    /// Minutes from each host post (of any slot) to its first direct reply
+    /// by someone else, for host posts that have one: the day's median.
+    pub first_reply_min: Vec<f64>,
 }
 
 /// Attribute `posts` to the slots of `schedule` and measure each slot.
@@ -133,6 +136,7 @@ pub fn takeover(schedule: &Schedule, posts: &[TakeoverPost], themes: usize) -> T
     }
 
     let mut rows = Vec::with_capacity(slots.len() + 1);
+    let mut all_first_replies = Vec::new();
     let mut seen_before: HashSet<&str> = HashSet::new();
     for group in (0..slots.len()).map(Some).chain([None]) {
         let target = group.map_or(Attribution::Outside, Attribution::Slot);
@@ -203,7 +207,10 @@ pub fn takeover(schedule: &Schedule, posts: &[TakeoverPost], themes: usize) -> T
             likes,
             quotes,
             engagement_per_host_post,
-            median_first_reply_min: median(first_replies),
+            median_first_reply_min: {
+                all_first_replies.extend_from_slice(&first_replies);
+                median(first_replies)
+            },
             max_thread_depth: members.iter().map(|&i| depth[i]).max().unwrap_or(0),
             hits,
             share: with_hit
@@ -219,7 +226,11 @@ pub fn takeover(schedule: &Schedule, posts: &[TakeoverPost], themes: usize) -> T
             seen_before.extend(members.iter().map(|&i| posts[i].author.as_str()));
         }
     }
-    Takeover { attribution, rows }
+    Takeover {
+        attribution,
+        rows,
+        first_reply_min: all_first_replies,
+    }
 }
 
 /// Reply depth of every post: 0 for a post that replies to nothing, its
@@ -265,7 +276,7 @@ fn depths(posts: &[TakeoverPost], by_id: &HashMap<&str, usize>) -> Vec<u64> {
 }
 
 /// The median (mean of the middle two for an even count); `None` when empty.
-fn median(mut values: Vec<f64>) -> Option<f64> {
+pub(crate) fn median(mut values: Vec<f64>) -> Option<f64> {
     if values.is_empty() {
         return None;
     }

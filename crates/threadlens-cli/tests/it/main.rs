@@ -4,6 +4,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test helpers may panic
 
+mod browser;
 mod cli;
 mod collect;
 mod demo;
@@ -13,6 +14,7 @@ mod import;
 mod kwic;
 mod lexicon;
 mod report;
+mod report_page;
 mod run;
 mod score;
 mod synth;

@@ -4,7 +4,9 @@
 //! written; the takeover table's numbers are worked out in
 //! `crates/threadlens-report/tests/it/takeover_day.rs`.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
+
+use crate::browser::{chromium, headless};
 
 use crate::{text, threadlens};
 
@@ -173,48 +175,9 @@ fn bad_schedules_and_options_are_usage_errors() {
     );
 }
 
-/// Chromium, when it is installed. Without it the browser test says so and
-/// passes, unless `THREADLENS_REQUIRE_CHROMIUM` is set (CI sets it, after
-/// installing Chromium).
-fn chromium() -> Option<PathBuf> {
-    let found = ["/usr/bin/chromium", "/usr/bin/chromium-browser"]
-        .into_iter()
-        .map(PathBuf::from)
-        .find(|p| p.is_file());
-    assert!(
-        found.is_some() || std::env::var_os("THREADLENS_REQUIRE_CHROMIUM").is_none(),
-        "THREADLENS_REQUIRE_CHROMIUM is set but Chromium is not installed"
-    );
-    found
-}
-
-/// Run headless Chromium on `page` with `args` (the flags this machine's
-/// closed network needs); its stdout.
-fn headless(chromium: &Path, profile: &Path, args: &[&str], page: &Path) -> String {
-    let output = std::process::Command::new(chromium)
-        .args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-quic",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-        ])
-        .arg(format!("--user-data-dir={}", profile.display()))
-        .args(args)
-        .arg(format!("file://{}", page.display()))
-        .output()
-        .unwrap();
-    assert!(output.status.success(), "{output:?}");
-    String::from_utf8_lossy(&output.stdout).into_owned()
-}
-
 #[test]
 fn the_html_report_renders_in_a_real_browser() {
-    let Some(chromium) = chromium() else {
-        eprintln!("Chromium is not installed: the HTML report was not rendered");
+    let Some(chromium) = chromium("the HTML report in a browser") else {
         return;
     };
     let dir = tempfile::tempdir().unwrap();
@@ -250,10 +213,12 @@ fn the_html_report_renders_in_a_real_browser() {
         &page,
     );
     for heading in [
+        "At a glance",
+        "Engagement per slot",
         "Activity over the event",
         "Theme share per slot",
         "Theme frequency over time",
-        "Engagement per slot",
+        "Slot by slot",
         "Themes",
         "Top contributors",
         "Entries that matched most",
@@ -271,31 +236,27 @@ fn the_html_report_renders_in_a_real_browser() {
         3,
         "the three slots are shaded"
     );
-    assert_eq!(dom.matches("<table").count(), 5, "five tables");
+    assert_eq!(dom.matches("class=\"card\"").count(), 3, "a card per slot");
+    // The headline, the engagement table, each card's themes, and four
+    // data tables.
+    assert_eq!(dom.matches("<table").count(), 1 + 1 + 3 + 4, "tables");
+    // Slot `welcome` (09:00-09:30 BST): 3 host posts drawing 26
+    // engagements (takeover_day.rs works them out), shown to one decimal.
     assert!(
-        dom.contains("<td>welcome</td>") && dom.contains("<td class=\"n\">8.667</td>"),
-        "engagement rows"
+        dom.contains("<bdi>Welcome</bdi>") && dom.contains("<td class=\"time\">09:00–09:30"),
+        "engagement rows in local time"
     );
+    assert!(dom.contains(">8.7</td>"), "engagement per host post");
     // The post `<script>alert(1)</script> candour` is in the kwic sample as text.
     assert!(dom.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
     assert!(!dom.contains("<script"), "no live script");
-
-    // A picture for humans (target/ is not in git).
-    let shots = crate::repo("target/e2e");
-    std::fs::create_dir_all(&shots).unwrap();
-    let shot = shots.join("report-fixture-day.png");
-    headless(
+    crate::browser::screenshot(
         &chromium,
-        &dir.path().join("profile"),
-        &[
-            "--window-size=1000,2400",
-            &format!("--screenshot={}", shot.display()),
-        ],
+        dir.path(),
         &page,
-    );
-    assert!(
-        std::fs::metadata(&shot).unwrap().len() > 10_000,
-        "a real picture"
+        1000,
+        2400,
+        "report-fixture-day.png",
     );
 }
 
