@@ -139,7 +139,12 @@ fn audit(args: &crate::cli::AuditArgs) -> Result<ExitCode> {
     let audit = audit_store(&lexicon, &store, args.include_reposts)?;
     let report = audit.report(&lexicon, args.min_occurrences, args.near_misses);
     let tables = audit_tables(&report, &lexicon).context("cannot build the audit tables")?;
-    let mut written = write_tables(&out_dir, &tables, &[TableFormat::Csv, TableFormat::Parquet])?;
+    let mut written = write_tables(
+        &out_dir,
+        &tables,
+        &[TableFormat::Csv, TableFormat::Parquet],
+        None,
+    )?;
     let findings = AuditFindings::new(&report, &lexicon, args.forms);
     let title = format!(
         "Audit of lexicon {} over {} posts of {}",

@@ -8,8 +8,9 @@ use anyhow::{Context, Result};
 use chrono::{SecondsFormat, Utc};
 use chrono_tz::Tz;
 use threadlens_report::{
-    HTML_FILE, HtmlReport, InputFile, Manifest, Methods, OutputFile, SCORING_SPEC, Schedule,
-    Summary, SummaryOptions, TableFormat, file_sha256, write_html, write_post_scores, write_tables,
+    HTML_FILE, HtmlReport, InputFile, Manifest, Methods, OutputFile, Overview, SCORING_SPEC,
+    Schedule, Summary, SummaryOptions, TableFormat, file_sha256, write_html, write_post_scores,
+    write_tables,
 };
 
 use crate::UsageError;
@@ -133,23 +134,27 @@ pub(crate) fn run_to(
         );
     }
     let lexicon_file = lexicon_info(&lexicon, &args.lexicon.path)?;
+    let page = summary.page();
+    let title = schedule.as_ref().map_or_else(
+        || format!("{} {}: themes", lexicon.name, lexicon.version),
+        |s| s.name.clone(),
+    );
+    let overview = Overview {
+        title: &title,
+        page: &page,
+        schedule: schedule.as_ref(),
+        timezone,
+    };
     if formats.contains(&TableFormat::Html) {
         let path = out_dir.join(HTML_FILE);
-        let page = summary.page();
         write_html(
             &path,
             &HtmlReport {
                 audit: audit
                     .as_ref()
                     .map(|a| threadlens_report::AuditFindings::new(a, &lexicon, 5).html()),
-                title: schedule.as_ref().map_or_else(
-                    || format!("{} {}: themes", lexicon.name, lexicon.version),
-                    |s| s.name.clone(),
-                ),
-                page: &page,
+                overview,
                 tables: &tables,
-                schedule: schedule.as_ref(),
-                timezone,
                 methods: Methods {
                     tool: format!("threadlens {}", env!("CARGO_PKG_VERSION")),
                     scoring_spec: SCORING_SPEC.into(),
@@ -171,7 +176,7 @@ pub(crate) fn run_to(
         )?;
         outputs.push(OutputFile { path, rows: 0 });
     }
-    for path in write_tables(&out_dir, &tables, &formats)? {
+    for path in write_tables(&out_dir, &tables, &formats, Some(&overview))? {
         let rows = tables
             .iter()
             .find(|t| path.file_stem().is_some_and(|s| s == t.name))

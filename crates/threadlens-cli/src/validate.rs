@@ -266,6 +266,7 @@ fn score(args: &ValidateScoreArgs) -> Result<ExitCode> {
         &args.out,
         &tables,
         &[TableFormat::Csv, TableFormat::Parquet],
+        None,
     )?;
     let md = args.out.join("validation.md");
     let summary = markdown(&themes, &design);

@@ -21,6 +21,7 @@ mod guard;
 mod html;
 mod manifest;
 mod notebook;
+mod overview;
 mod period;
 mod post_scores;
 mod schedule;
@@ -28,6 +29,7 @@ mod stats;
 mod summary;
 mod takeover;
 mod validation;
+mod words;
 mod writers;
 mod xlsx;
 
@@ -42,6 +44,7 @@ pub use manifest::{
     OutputFile, SCORING_SPEC, file_sha256,
 };
 pub use notebook::{export_notebook, notebook};
+pub use overview::Overview;
 pub use period::{Period, PeriodStart};
 pub use post_scores::{POST_SCORES, ScoredBatch, Written, post_scores_columns, write_post_scores};
 pub use schedule::{Schedule, ScheduleError, Slot, handle_key};

@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use polars::prelude::*;
 use threadlens_store::write_atomically;
 
+use crate::overview::Overview;
 use crate::xlsx::{XLSX_FILE, write_xlsx};
 use crate::{Error, Result, Table, TableFormat, guard_cell};
 
@@ -20,6 +21,7 @@ pub fn write_tables(
     out_dir: &Path,
     tables: &[Table],
     formats: &[TableFormat],
+    overview: Option<&Overview<'_>>,
 ) -> Result<Vec<PathBuf>> {
     let mut written = Vec::new();
     for &format in formats {
@@ -27,7 +29,7 @@ pub fn write_tables(
             TableFormat::Html => {}
             TableFormat::Xlsx => {
                 let path = out_dir.join(XLSX_FILE);
-                write_xlsx(&path, tables)?;
+                write_xlsx(&path, tables, overview)?;
                 written.push(path);
             }
             TableFormat::Md => {
@@ -262,7 +264,7 @@ mod tests {
     #[test]
     fn every_format_writes_the_rows_safely() {
         let dir = tempfile::tempdir().unwrap();
-        let written = write_tables(dir.path(), &[table()], &TableFormat::ALL).unwrap();
+        let written = write_tables(dir.path(), &[table()], &TableFormat::ALL, None).unwrap();
         assert!(
             !dir.path().join("report.html").exists(),
             "HTML is written on its own"

@@ -19,6 +19,7 @@ mod run;
 mod score;
 mod synth;
 mod validate;
+mod workbook;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

@@ -25,7 +25,7 @@ fn demo_page(dir: &Path) -> PathBuf {
 
 /// The hostile night: posts made by `synth` around its schedule, imported
 /// and reported with hourly periods; its report folder.
-fn hostile_report(dir: &Path) -> PathBuf {
+pub fn hostile_report(dir: &Path) -> PathBuf {
     let schedule = crate::repo("crates/threadlens-report/tests/data/hostile-day/schedule.toml");
     let schedule = schedule.to_str().unwrap();
     let posts = dir.join("posts.jsonl");

@@ -4,146 +4,60 @@
 
 use std::fmt::Write as _;
 
-use chrono_tz::Tz;
-
 use super::escape_html;
 use super::svg::PALETTE;
-use super::words::{
-    clocks_change, date_span, decimal, minutes, percent, percent_range, thousands, time_range,
-    zone_abbreviations,
-};
+use crate::overview::{Overview, Unit, best_slot, multi_day};
 use crate::schedule::{Schedule, Slot};
-use crate::summary::{EventPage, PageData, ThemeShare};
+use crate::summary::{EventPage, ThemeShare};
 use crate::takeover::EngagementRow;
+use crate::words::{
+    clocks_change, decimal, minutes, percent, percent_range, thousands, time_range,
+};
 
 /// The line under the page title: when, where and which account.
-pub(super) fn subtitle(page: &PageData, schedule: Option<&Schedule>, tz: Tz) -> String {
-    let span = match schedule {
-        Some(s) => s
-            .slots
-            .first()
-            .zip(s.slots.iter().map(|slot| slot.end).max())
-            .map(|(first, end)| (first.start, end)),
-        None => page
-            .over_time
-            .first()
-            .zip(page.over_time.last())
-            .map(|(a, b)| (a.start, b.start)),
-    };
-    let mut parts = Vec::new();
-    if let Some((from, to)) = span {
-        parts.push(date_span(from, to, tz));
-        parts.push(format!(
-            "times in {} ({})",
-            tz.name(),
-            zone_abbreviations(from, to, tz)
-        ));
-    }
-    if let Some(s) = schedule {
-        parts.push(format!("@{}", s.account));
-        parts.extend(
-            s.hashtags
-                .iter()
-                .map(|h| format!("#{}", h.trim_start_matches('#'))),
-        );
-    }
-    let parts: Vec<String> = parts.iter().map(|p| escape_html(p)).collect();
+pub(super) fn subtitle(overview: &Overview<'_>) -> String {
+    let parts: Vec<String> = overview
+        .event_line()
+        .iter()
+        .map(|p| escape_html(p))
+        .collect();
     format!("<p class=\"sub\">{}</p>", parts.join(" · "))
 }
 
-/// One figure of the headline.
-fn tile(out: &mut String, value: &str, label: &str, explain: &str) {
-    let _ = write!(
-        out,
-        "<div class=\"tile\" title=\"{}\"><b>{}</b><span>{}</span></div>",
-        escape_html(explain),
-        escape_html(value),
-        escape_html(label)
-    );
-}
-
 /// The figures at the top: what happened, in one look.
-pub(super) fn headline(page: &PageData, schedule: Option<&Schedule>) -> String {
+pub(super) fn headline(overview: &Overview<'_>) -> String {
     let mut out = String::from("<div class=\"tiles\">");
-    tile(
-        &mut out,
-        &thousands(page.posts),
-        "posts",
-        "Posts scored (reposts are left out)",
-    );
-    tile(
-        &mut out,
-        &thousands(page.participants),
-        "participants",
-        "Distinct authors of the posts scored, hosts and the account included",
-    );
-    let mut lead = String::new();
-    match (&page.event, schedule) {
-        (Some(event), Some(schedule)) => {
-            tile(
-                &mut out,
-                &thousands(event.new_participants),
-                "new participants",
-                "People other than hosts and the account whose first post in a slot came in that slot, summed over the slots",
-            );
-            tile(
-                &mut out,
-                &thousands(event.host_posts),
-                "host posts",
-                "Posts by each slot's hosts inside their slot",
-            );
-            tile(
-                &mut out,
-                &thousands(event.replies_received),
-                "replies to hosts",
-                "Posts by others in conversations started by a host post, summed over the slots",
-            );
-            tile(
-                &mut out,
-                &event.median_first_reply_min.map_or("–".into(), minutes),
-                "median time to first reply",
-                "Over every host post that drew a reply: minutes to the first direct reply by someone else",
-            );
-            if let Some((i, row)) = best_slot(event) {
-                let slot = &schedule.slots[i];
-                let _ = write!(
-                    lead,
-                    "<p class=\"lead\">Most engagement per host post: <b>{}. <bdi>{}</bdi></b> ({}, {}), with {} (replies, reposts, likes and quotes per host post).</p>",
-                    i + 1,
-                    escape_html(&slot.title),
-                    hosts(slot),
-                    time_range(slot.start, slot.end, schedule.timezone, multi_day(schedule)),
-                    decimal(row.engagement_per_host_post.unwrap_or(0.0)),
-                );
-            }
-        }
-        _ => tile(
-            &mut out,
-            &thousands(page.replies),
-            "replies",
-            "Posts scored that reply to another post",
-        ),
+    for figure in overview.figures() {
+        let value = match (figure.value, figure.unit) {
+            (None, _) => "–".to_owned(),
+            (Some(v), Unit::Count) => thousands(v as u64),
+            (Some(v), Unit::Minutes) => minutes(v),
+        };
+        let _ = write!(
+            out,
+            "<div class=\"tile\" title=\"{}\"><b>{}</b><span>{}</span></div>",
+            escape_html(figure.explain),
+            escape_html(&value),
+            escape_html(figure.label)
+        );
     }
     out.push_str("</div>");
-    out.push_str(&lead);
-    out.push_str(&theme_shares(&page.themes));
+    if let (Some(event), Some(schedule)) = (&overview.page.event, overview.schedule)
+        && let Some((i, row)) = best_slot(event)
+    {
+        let slot = &schedule.slots[i];
+        let _ = write!(
+            out,
+            "<p class=\"lead\">Most engagement per host post: <b>{}. <bdi>{}</bdi></b> ({}, {}), with {} (replies, reposts, likes and quotes per host post).</p>",
+            i + 1,
+            escape_html(&slot.title),
+            hosts(slot),
+            time_range(slot.start, slot.end, schedule.timezone, multi_day(schedule)),
+            decimal(row.engagement_per_host_post.unwrap_or(0.0)),
+        );
+    }
+    out.push_str(&theme_shares(&overview.page.themes));
     out
-}
-
-/// The slot with the most engagement per host post (the first of a tie).
-fn best_slot(event: &EventPage) -> Option<(usize, &EngagementRow)> {
-    let slots = &event.rows[..event.rows.len().saturating_sub(1)];
-    slots
-        .iter()
-        .enumerate()
-        .filter(|(_, r)| r.engagement_per_host_post.is_some_and(|e| e > 0.0))
-        .fold(
-            None,
-            |best: Option<(usize, &EngagementRow)>, (i, r)| match best {
-                Some((_, b)) if b.engagement_per_host_post >= r.engagement_per_host_post => best,
-                _ => Some((i, r)),
-            },
-        )
 }
 
 /// Each theme's share of posts as a bar with its interval.
@@ -179,15 +93,6 @@ fn theme_shares(themes: &[ThemeShare]) -> String {
     }
     out.push_str("</tbody></table>");
     out
-}
-
-/// Whether the event's slots fall on more than one local date.
-fn multi_day(schedule: &Schedule) -> bool {
-    let day = |t: chrono::DateTime<chrono::Utc>| t.with_timezone(&schedule.timezone).date_naive();
-    schedule.slots.iter().any(|s| {
-        day(s.start) != day(schedule.slots[0].start)
-            || day(s.end - chrono::Duration::seconds(1)) != day(s.start)
-    })
 }
 
 /// `@a, @b`, or `no host named`.

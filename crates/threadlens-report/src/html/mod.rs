@@ -11,16 +11,14 @@
 mod charts;
 mod event;
 mod svg;
-mod words;
 
 use std::fmt::Write as _;
 
-use chrono_tz::Tz;
 use polars::prelude::*;
 
 use crate::bootstrap::ThemeIntervals;
-use crate::schedule::Schedule;
-use crate::summary::{ACTIVITY_BUCKET_MIN, PageData, Table};
+use crate::overview::Overview;
+use crate::summary::{ACTIVITY_BUCKET_MIN, Table};
 
 /// The page's file name.
 pub const HTML_FILE: &str = "report.html";
@@ -51,17 +49,10 @@ pub struct Methods {
 /// Everything the page shows.
 #[derive(Debug, Clone)]
 pub struct HtmlReport<'a> {
-    /// The page title (the event's name, or the lexicon's).
-    pub title: String,
-    /// The headline figures, the slot cards' lines and the charts' series
-    /// ([`Summary::page`](crate::Summary::page)).
-    pub page: &'a PageData,
+    /// The title, headline figures, schedule and series.
+    pub overview: Overview<'a>,
     /// The summary tables, by name.
     pub tables: &'a [Table],
-    /// The schedule, for the slots.
-    pub schedule: Option<&'a Schedule>,
-    /// The timezone times are shown in (the schedule's, when there is one).
-    pub timezone: Tz,
     /// The methods box.
     pub methods: Methods,
     /// The lexicon audit's findings, rendered (`report --audit`).
@@ -100,25 +91,25 @@ const STYLE: &str = include_str!("style.css");
 
 /// Render the page.
 pub fn render_html(report: &HtmlReport<'_>) -> String {
-    let page = report.page;
-    let tz = report.timezone;
-    let title = escape_html(&report.title);
+    let overview = &report.overview;
+    let (page, schedule, tz) = (overview.page, overview.schedule, overview.timezone);
+    let title = escape_html(overview.title);
     let mut out = String::new();
     let _ = write!(
         out,
         "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
          <title>{title}</title><style>{STYLE}</style></head><body><main>\n<header><h1>{title}</h1>{}</header>\n",
-        event::subtitle(page, report.schedule, tz)
+        event::subtitle(overview)
     );
     let table = |name: &str| report.tables.iter().find(|t| t.name == name);
     section(
         &mut out,
         "glance",
         "At a glance",
-        &event::headline(page, report.schedule),
+        &event::headline(overview),
     );
-    let event = page.event.as_ref().zip(report.schedule);
+    let event = page.event.as_ref().zip(schedule);
     if let Some((event, schedule)) = event {
         section(
             &mut out,
@@ -276,14 +267,14 @@ fn html_table(frame: &DataFrame, class: &str) -> String {
             let text = match value {
                 AnyValue::Null => String::new(),
                 AnyValue::String(s) => s.to_owned(),
-                AnyValue::Float64(x) if name.contains("share") => words::percent(x),
+                AnyValue::Float64(x) if name.contains("share") => crate::words::percent(x),
                 AnyValue::Float64(x) => format!("{x:.3}")
                     .trim_end_matches('0')
                     .trim_end_matches('.')
                     .to_owned(),
-                AnyValue::UInt64(n) => words::thousands(n),
-                AnyValue::UInt32(n) => words::thousands(u64::from(n)),
-                AnyValue::Int64(n) if n >= 0 => words::thousands(n as u64),
+                AnyValue::UInt64(n) => crate::words::thousands(n),
+                AnyValue::UInt32(n) => crate::words::thousands(u64::from(n)),
+                AnyValue::Int64(n) if n >= 0 => crate::words::thousands(n as u64),
                 other => other.to_string(),
             };
             let cell_class = match (column.dtype().is_primitive_numeric(), name) {
@@ -354,7 +345,7 @@ mod tests {
             )
             .unwrap(),
         }];
-        let data = PageData {
+        let data = crate::PageData {
             posts: 1,
             participants: 1,
             replies: 0,
@@ -370,11 +361,13 @@ mod tests {
             activity: Vec::new(),
         };
         let page = render_html(&HtmlReport {
-            title: "Day <b>".into(),
-            page: &data,
+            overview: Overview {
+                title: "Day <b>",
+                page: &data,
+                schedule: None,
+                timezone: chrono_tz::Tz::UTC,
+            },
             tables: &tables,
-            schedule: None,
-            timezone: Tz::UTC,
             audit: Some("<li>an <b>escaped</b> finding</li>".replace('<', "&lt;")),
             methods: Methods {
                 tool: "threadlens 0.1.0".into(),

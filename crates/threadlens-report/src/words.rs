@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 
 /// `1234567` as `1,234,567`.
-pub(super) fn thousands(n: u64) -> String {
+pub(crate) fn thousands(n: u64) -> String {
     let digits = n.to_string();
     let mut out = String::with_capacity(digits.len() + digits.len() / 3);
     for (i, c) in digits.chars().enumerate() {
@@ -18,7 +18,7 @@ pub(super) fn thousands(n: u64) -> String {
 }
 
 /// A share as a percentage: one decimal below 10%, whole numbers above.
-pub(super) fn percent(share: f64) -> String {
+pub(crate) fn percent(share: f64) -> String {
     let p = share * 100.0;
     if p > 0.0 && p < 9.95 {
         format!("{p:.1}%")
@@ -28,13 +28,13 @@ pub(super) fn percent(share: f64) -> String {
 }
 
 /// A share's interval, `19–27%`.
-pub(super) fn percent_range((low, high): (f64, f64)) -> String {
+pub(crate) fn percent_range((low, high): (f64, f64)) -> String {
     let (low, high) = (percent(low), percent(high));
     format!("{}–{high}", low.trim_end_matches('%'))
 }
 
 /// Minutes as `4.5 min`, or `1 h 05 min` from an hour.
-pub(super) fn minutes(m: f64) -> String {
+pub(crate) fn minutes(m: f64) -> String {
     if m < 60.0 {
         let text = format!("{m:.1}");
         format!("{} min", text.trim_end_matches(".0"))
@@ -45,7 +45,7 @@ pub(super) fn minutes(m: f64) -> String {
 }
 
 /// A number with up to one decimal and thousands separators: `12.3`, `1,204`.
-pub(super) fn decimal(x: f64) -> String {
+pub(crate) fn decimal(x: f64) -> String {
     let rounded = (x * 10.0).round() / 10.0;
     let whole = thousands(rounded.trunc() as u64);
     let tenth = ((rounded.fract()) * 10.0).round() as u64;
@@ -58,7 +58,7 @@ pub(super) fn decimal(x: f64) -> String {
 
 /// A slot's times in `tz`: `09:30–10:10`, with the day when `with_day`
 /// (`Sat 29 Oct 23:30–00:30`).
-pub(super) fn time_range(
+pub(crate) fn time_range(
     start: DateTime<Utc>,
     end: DateTime<Utc>,
     tz: Tz,
@@ -74,7 +74,7 @@ pub(super) fn time_range(
 }
 
 /// Whether the clocks change in `[start, end)` in `tz`.
-pub(super) fn clocks_change(start: DateTime<Utc>, end: DateTime<Utc>, tz: Tz) -> bool {
+pub(crate) fn clocks_change(start: DateTime<Utc>, end: DateTime<Utc>, tz: Tz) -> bool {
     use chrono::Offset as _;
     let offset = |t: DateTime<Utc>| t.with_timezone(&tz).offset().fix();
     offset(start) != offset(end)
@@ -82,7 +82,7 @@ pub(super) fn clocks_change(start: DateTime<Utc>, end: DateTime<Utc>, tz: Tz) ->
 
 /// The zone's abbreviations seen in `[start, end]`: `BST`, or `BST/GMT`
 /// across a change.
-pub(super) fn zone_abbreviations(start: DateTime<Utc>, end: DateTime<Utc>, tz: Tz) -> String {
+pub(crate) fn zone_abbreviations(start: DateTime<Utc>, end: DateTime<Utc>, tz: Tz) -> String {
     let (a, b) = (
         start.with_timezone(&tz).format("%Z").to_string(),
         end.with_timezone(&tz).format("%Z").to_string(),
@@ -92,7 +92,7 @@ pub(super) fn zone_abbreviations(start: DateTime<Utc>, end: DateTime<Utc>, tz: T
 
 /// The local dates `[start, end]` covers: `Tuesday 28 June 2022`, or
 /// `29–30 October 2022`, or `28 June – 3 July 2022`.
-pub(super) fn date_span(start: DateTime<Utc>, end: DateTime<Utc>, tz: Tz) -> String {
+pub(crate) fn date_span(start: DateTime<Utc>, end: DateTime<Utc>, tz: Tz) -> String {
     let (start, end) = (start.with_timezone(&tz), end.with_timezone(&tz));
     let (a, b) = (start.date_naive(), end.date_naive());
     if a == b {
