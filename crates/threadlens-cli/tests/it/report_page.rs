@@ -219,3 +219,40 @@ fn a_hostile_night_page_reads_on_a_laptop_and_a_phone() {
     );
     check_page(&page, "report-hostile", "21:00–22:00");
 }
+
+/// Without a schedule: the corpus's figures and one chart, hits per day
+/// over a single day (one point in the middle of its axis), still with no
+/// text colliding.
+#[test]
+fn without_a_schedule_the_page_has_one_chart_that_reads() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = crate::contract_store(&dir);
+    let out = dir.path().join("report");
+    let lexicon = crate::lexicon_file(&dir, crate::CONTRACT_LEXICON);
+    let output = threadlens(&[
+        "report",
+        "--data",
+        &store,
+        "--lexicon",
+        &lexicon,
+        "--format",
+        "html",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(output.status.success(), "{output:?}");
+    let page = out.join("report.html");
+    let source = std::fs::read_to_string(&page).unwrap();
+    assert_eq!(source.matches("<svg").count(), 1);
+    assert!(source.contains("Tuesday 28 June 2022 · times in UTC (UTC)"));
+    assert!(!source.contains("Engagement per slot"));
+    let Some(chromium) = chromium("the page without a schedule") else {
+        return;
+    };
+    for width in [1280, 390] {
+        let g = measure(&chromium, dir.path(), &page, width);
+        assert!(!g.page_scrolls && g.problems.is_empty(), "{width}: {g:?}");
+        assert_eq!(g.charts.len(), 1);
+        assert!(g.table.is_none());
+    }
+}
