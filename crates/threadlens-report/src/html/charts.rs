@@ -90,16 +90,22 @@ fn count_ticks(out: &mut String, top: f64, bottom: f64, width: f64, max: f64, ti
     );
 }
 
-/// Time ticks under a plot from `from` to `to` mapped by `x`, labels that
-/// would leave the chart dropped, and the axis title under them.
+/// The baseline of a plot `width` wide at `y`, time ticks under it from
+/// `from` to `to` mapped by `x` (labels that would leave the chart
+/// dropped), and the axis title under them.
 fn time_axis(
     out: &mut String,
     (from, to): (DateTime<Utc>, DateTime<Utc>),
     x: impl Fn(DateTime<Utc>) -> f64,
-    y: f64,
+    (y, width): (f64, f64),
     tz: Tz,
     title: &str,
 ) {
+    let _ = write!(
+        out,
+        "<line class=\"axis-line\" x1=\"{LEFT}\" x2=\"{:.1}\" y1=\"{y:.1}\" y2=\"{y:.1}\"/>",
+        LEFT + width
+    );
     for (at, label) in time_ticks(from, to, tz, W - LEFT - 16.0) {
         let (cx, half) = (x(at), text_width(&label, FONT) / 2.0);
         let _ = write!(
@@ -213,16 +219,11 @@ pub(super) fn activity(activity: &[(DateTime<Utc>, u64)], schedule: &Schedule, t
             );
         }
     }
-    let _ = write!(
-        svg,
-        "<line class=\"axis-line\" x1=\"{LEFT}\" x2=\"{:.1}\" y1=\"{bottom:.1}\" y2=\"{bottom:.1}\"/>",
-        LEFT + plot_w
-    );
     time_axis(
         &mut svg,
         (from, to),
         x,
-        bottom,
+        (bottom, plot_w),
         tz,
         &format!(
             "local time ({}, {})",
@@ -475,16 +476,11 @@ pub(super) fn over_time(
         }
         svg.push_str("</g>");
     }
-    let _ = write!(
-        svg,
-        "<line class=\"axis-line\" x1=\"{LEFT}\" x2=\"{:.1}\" y1=\"{bottom:.1}\" y2=\"{bottom:.1}\"/>",
-        LEFT + plot_w
-    );
     time_axis(
         &mut svg,
         (from, to),
         x,
-        bottom,
+        (bottom, plot_w),
         tz,
         &format!(
             "start of each {}, local time ({}, {})",

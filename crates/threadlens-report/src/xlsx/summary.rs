@@ -221,15 +221,7 @@ fn chart_data(overview: &Overview<'_>) -> Result<(Worksheet, Vec<(Chart, u32)>),
 
     if let (Some(event), Some(schedule)) = (&page.event, overview.schedule) {
         let share = Format::new().set_num_format(number_format::SHARE);
-        data.write_string_with_format(0, col, "slot", &bold)?;
-        for (t, theme) in themes.iter().enumerate() {
-            data.write_string_with_format(
-                0,
-                col + 1 + t as u16,
-                crate::guard_cell(&theme.label),
-                &bold,
-            )?;
-        }
+        header(&mut data, col, "slot", themes)?;
         for (s, (slot, row)) in schedule.slots.iter().zip(&event.rows).enumerate() {
             let r = s as u32 + 1;
             let label = format!("{}. {}", s + 1, shortened(&slot.title, SLOT_LABEL_CHARS));
@@ -287,20 +279,12 @@ fn chart_data(overview: &Overview<'_>) -> Result<(Worksheet, Vec<(Chart, u32)>),
             "hh:mm"
         };
         let when = Format::new().set_num_format(date_format);
-        data.write_string_with_format(
-            0,
+        header(
+            &mut data,
             col,
-            format!("{} start ({})", page.period.name(), tz.name()),
-            &bold,
+            &format!("{} start ({})", page.period.name(), tz.name()),
+            themes,
         )?;
-        for (t, theme) in themes.iter().enumerate() {
-            data.write_string_with_format(
-                0,
-                col + 1 + t as u16,
-                crate::guard_cell(&theme.label),
-                &bold,
-            )?;
-        }
         for (i, period) in page.over_time.iter().enumerate() {
             let r = i as u32 + 1;
             data.write_datetime_with_format(
@@ -364,6 +348,27 @@ fn chart_data(overview: &Overview<'_>) -> Result<(Worksheet, Vec<(Chart, u32)>),
         charts.push((chart, 340));
     }
     Ok((data, charts))
+}
+
+/// A block's header on the chart data sheet: `first` over its categories,
+/// then a theme's label over each of its series.
+fn header(
+    data: &mut Worksheet,
+    col: u16,
+    first: &str,
+    themes: &[crate::ThemeShare],
+) -> Result<(), XlsxError> {
+    let bold = Format::new().set_bold();
+    data.write_string_with_format(0, col, first, &bold)?;
+    for (t, theme) in themes.iter().enumerate() {
+        data.write_string_with_format(
+            0,
+            col + 1 + t as u16,
+            crate::guard_cell(&theme.label),
+            &bold,
+        )?;
+    }
+    Ok(())
 }
 
 /// `text` cut to `chars` characters, with `…` when cut.
