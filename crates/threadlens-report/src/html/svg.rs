@@ -5,7 +5,7 @@
 
 use std::fmt::Write as _;
 
-use chrono::{DateTime, Duration, NaiveDateTime, TimeZone, Timelike, Utc};
+use chrono::{DateTime, Datelike, Duration, Months, NaiveDateTime, TimeZone, Timelike, Utc};
 use chrono_tz::Tz;
 use unicode_width::UnicodeWidthChar;
 
@@ -102,57 +102,110 @@ pub(super) fn text(out: &mut String, x: f64, y: f64, anchor: &str, class: &str, 
     );
 }
 
-/// Ticks for a time axis from `from` to `to` shown in `tz`: the finest of
-/// the usual steps whose labels fit in `width` (each label `label_width`
-/// wide), at round local times; each tick's instant and label.
+/// Ticks for a time axis from `from` to `to` shown in `tz`, `width` wide:
+/// the finest of the usual steps whose labels fit, at round local times
+/// (`09:00`; `28 Jun` over days; `Jun 2022` over a year), then thinned so
+/// no two labels are closer than a label's width; each tick's instant and
+/// label.
 pub(super) fn time_ticks(
     from: DateTime<Utc>,
     to: DateTime<Utc>,
     tz: Tz,
     width: f64,
 ) -> Vec<(DateTime<Utc>, String)> {
+    const DAY: i64 = 1440;
+    const STEPS: [i64; 15] = [
+        5,
+        10,
+        15,
+        30,
+        60,
+        120,
+        180,
+        360,
+        720,
+        DAY,
+        2 * DAY,
+        7 * DAY,
+        30 * DAY,
+        91 * DAY,
+        365 * DAY,
+    ];
     let span = to - from;
     let days = span.num_hours() > 36;
-    let label_width = text_width(if days { "28 Jun" } else { "00:00" }, FONT) + 14.0;
+    let years = span.num_days() > 300;
+    let pattern = if years {
+        "%b %Y"
+    } else if days {
+        "%-d %b"
+    } else {
+        "%H:%M"
+    };
+    let label_width = text_width(
+        if years {
+            "Jun 2022"
+        } else if days {
+            "28 Jun"
+        } else {
+            "00:00"
+        },
+        FONT,
+    ) + 14.0;
     let fits = (width / label_width).floor().max(2.0) as i64;
-    const STEPS: [i64; 13] = [
-        5, 10, 15, 30, 60, 120, 180, 360, 720, 1440, 2880, 10080, 43200,
-    ];
     let minutes = span.num_minutes().max(1);
     let step = STEPS
         .into_iter()
-        .filter(|&s| !days || s >= 1440)
+        .filter(|&s| !days || s >= DAY)
         .find(|&s| minutes / s < fits)
-        .unwrap_or(43200);
+        .unwrap_or(365 * DAY);
     let local_from: NaiveDateTime = from.with_timezone(&tz).naive_local();
+    let midnight = local_from.date().and_hms_opt(0, 0, 0).unwrap_or(local_from);
     // The first round local time at or after `from`.
-    let mut at = if step >= 1440 {
-        local_from.date().and_hms_opt(0, 0, 0).unwrap_or(local_from)
+    let mut at = if step >= DAY {
+        midnight
     } else {
         let minute = i64::from(local_from.hour()) * 60 + i64::from(local_from.minute());
-        let start = minute - minute.rem_euclid(step);
-        local_from.date().and_hms_opt(0, 0, 0).unwrap_or(local_from) + Duration::minutes(start)
+        midnight + Duration::minutes(minute - minute.rem_euclid(step))
     };
-    let mut ticks = Vec::new();
-    let mut last_label = String::new();
-    for _ in 0..1000 {
+    // Steps of a month or more start on the first of a month (of a
+    // quarter, of a year) and move by calendar months.
+    let months = match step {
+        s if s >= 365 * DAY => 12,
+        s if s >= 91 * DAY => 3,
+        s if s >= 30 * DAY => 1,
+        _ => 0,
+    };
+    if months > 0 {
+        let mut month = local_from.date().with_day(1).unwrap_or(local_from.date());
+        while month < local_from.date() || (month.month0() % months) != 0 {
+            month = month + Months::new(1);
+        }
+        at = month.and_hms_opt(0, 0, 0).unwrap_or(at);
+    }
+    let seconds = span.num_seconds().max(1) as f64;
+    let mut ticks: Vec<(DateTime<Utc>, String)> = Vec::new();
+    let mut last_x = f64::NEG_INFINITY;
+    for _ in 0..2000 {
         if let Some(instant) = tz.from_local_datetime(&at).earliest() {
             let utc = instant.with_timezone(&Utc);
             if utc > to {
                 break;
             }
-            let label = if days {
-                instant.format("%-d %b").to_string()
-            } else {
-                instant.format("%H:%M").to_string()
-            };
-            // The hour the clocks go back names one local time twice.
-            if utc >= from && label != last_label {
-                last_label.clone_from(&label);
+            let label = instant.format(pattern).to_string();
+            let x = (utc - from).num_seconds() as f64 / seconds * width;
+            // The hour the clocks go back names one local time twice, and
+            // months and years are not all the same length.
+            let repeated = ticks.last().is_some_and(|t| t.1 == label);
+            if utc >= from && !repeated && x - last_x >= label_width {
+                last_x = x;
                 ticks.push((utc, label));
             }
         }
-        at += Duration::minutes(step);
+        at = if months > 0 {
+            at + Months::new(months)
+        } else {
+            at + Duration::minutes(step)
+        };
     }
     ticks
 }
@@ -212,5 +265,20 @@ mod tests {
         // Days: dates.
         let ticks = time_ticks(from, from + Duration::days(10), london, 1000.0);
         assert!(ticks[0].1.contains("Oct"), "{ticks:?}");
+        // Three years on a narrow axis: months and years, never closer
+        // than a label's width.
+        let (width, to) = (600.0, from + Duration::days(3 * 365));
+        let ticks = time_ticks(from, to, london, width);
+        assert_eq!(
+            ticks.iter().map(|t| t.1.as_str()).collect::<Vec<_>>(),
+            ["Jan 2023", "Jan 2024", "Jan 2025"]
+        );
+        let span = (to - from).num_seconds() as f64;
+        let xs: Vec<f64> = ticks
+            .iter()
+            .map(|t| (t.0 - from).num_seconds() as f64 / span * width)
+            .collect();
+        let label = text_width("Jun 2022", FONT) + 14.0;
+        assert!(xs.windows(2).all(|w| w[1] - w[0] >= label), "{ticks:?}");
     }
 }
