@@ -177,7 +177,7 @@ pub(super) fn time_ticks(
     };
     if months > 0 {
         let mut month = local_from.date().with_day(1).unwrap_or(local_from.date());
-        while month < local_from.date() || (month.month0() % months) != 0 {
+        while month < local_from.date() || !month.month0().is_multiple_of(months) {
             month = month + Months::new(1);
         }
         at = month.and_hms_opt(0, 0, 0).unwrap_or(at);
