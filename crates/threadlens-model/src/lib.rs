@@ -29,7 +29,7 @@ mod time;
 
 pub use error::{Error, Result};
 pub use kind::PostKind;
-pub use platform::Platform;
+pub use platform::{Platform, handle_key};
 pub use post::{MergeOutcome, Post, PostKey};
 pub use reject::Reject;
 pub use time::{Timestamp, parse_timestamp, snowflake_timestamp, timestamp_from_millis};

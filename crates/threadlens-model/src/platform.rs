@@ -61,6 +61,12 @@ impl FromStr for Platform {
     }
 }
 
+/// A handle as compared: no `@`, lowercase (accounts are grouped by this,
+/// per platform, wherever threadlens counts people).
+pub fn handle_key(handle: &str) -> String {
+    handle.trim().trim_start_matches('@').to_lowercase()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

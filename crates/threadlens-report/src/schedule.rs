@@ -88,10 +88,7 @@ struct RawSlot {
     end: String,
 }
 
-/// A handle as compared: no `@`, lowercase.
-pub fn handle_key(handle: &str) -> String {
-    handle.trim().trim_start_matches('@').to_lowercase()
-}
+pub use threadlens_model::handle_key;
 
 impl Schedule {
     /// Read and validate the schedule at `path`.

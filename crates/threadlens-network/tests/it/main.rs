@@ -1,0 +1,192 @@
+//! The network of a tiny conversation worked out by hand: a reply chain, a
+//! reply whose leading mention is the account it answers, a self-reply, a
+//! quote with a mention, a repost whose mention is the original's, a reply
+//! to a post never collected, a mention twice, and handles in any case.
+//! Every account and edge is checked, in both arrival orders.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test helpers may panic
+
+use threadlens_model::{Platform, Post, PostKind, parse_timestamp};
+use threadlens_network::{EdgeKind, Network, NetworkBuilder};
+
+fn post(id: &str, author: &str, author_id: &str, minute: u32, kind: PostKind) -> Post {
+    let at = parse_timestamp(&format!("2022-06-28T09:{minute:02}:00Z")).unwrap();
+    let mut p = Post::minimal(Platform::X, id, at);
+    p.author_handle = author.into();
+    p.author_id = author_id.into();
+    p.kind = kind;
+    p
+}
+
+fn conversation() -> Vec<Post> {
+    use PostKind::*;
+    let p1 = {
+        let mut p = post("1", "Alice", "a", 0, Original);
+        p.mentions = vec!["bob".into()];
+        p.author_followers = Some(10);
+        p
+    };
+    let p2 = {
+        let mut p = post("2", "bob", "b", 1, Reply);
+        p.reply_to_post_id = Some("1".into());
+        p.reply_to_author_id = Some("a".into());
+        p.mentions = vec!["alice".into()]; // who it answers: the reply edge
+        p
+    };
+    let p3 = {
+        let mut p = post("3", "carol", "c", 2, Reply);
+        p.reply_to_post_id = Some("2".into());
+        p
+    };
+    let p4 = {
+        // Alice replies to herself; her handle in capitals, more followers.
+        let mut p = post("4", "ALICE", "a", 3, Reply);
+        p.reply_to_post_id = Some("1".into());
+        p.author_followers = Some(12);
+        p.mentions = vec!["Bob".into()];
+        p
+    };
+    let p5 = {
+        let mut p = post("5", "dave", "d", 4, Quote);
+        p.referenced_post_id = Some("1".into());
+        p.mentions = vec!["@Erin".into(), "erin".into()]; // once per post
+        p
+    };
+    let p6 = {
+        let mut p = post("6", "erin", "e", 5, Repost);
+        p.referenced_post_id = Some("3".into());
+        p.mentions = vec!["carol".into()]; // the original's text: no edge
+        p
+    };
+    let p7 = {
+        let mut p = post("7", "frank", "f", 6, Reply);
+        p.reply_to_post_id = Some("999".into()); // never collected
+        p
+    };
+    let p8 = {
+        // Answers Alice by her id only (the post replied to is missing).
+        let mut p = post("8", "carol", "c", 7, Reply);
+        p.reply_to_author_id = Some("a".into());
+        p
+    };
+    vec![p1, p2, p3, p4, p5, p6, p7, p8]
+}
+
+fn build<'a>(posts: impl Iterator<Item = &'a Post>) -> Network {
+    let mut builder = NetworkBuilder::new();
+    for post in posts {
+        builder.add(post);
+    }
+    builder.finish()
+}
+
+/// An account as checked: key, handle, posts, replies sent and received,
+/// followers.
+type AccountRow<'a> = (&'a str, &'a str, u64, u64, u64, Option<u64>);
+
+/// An edge as checked: source, target, kind, weight, first and last minute.
+type EdgeRow = (String, String, &'static str, u64, u32, u32);
+
+/// The edges by handle.
+fn edges(network: &Network) -> Vec<EdgeRow> {
+    use chrono::Timelike;
+    network
+        .edges
+        .iter()
+        .map(|e| {
+            (
+                network.accounts[e.source].key.clone(),
+                network.accounts[e.target].key.clone(),
+                e.kind.name(),
+                e.weight,
+                e.first.minute(),
+                e.last.minute(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn every_account_and_edge_of_a_tiny_conversation() {
+    let posts = conversation();
+    let network = build(posts.iter());
+
+    let accounts: Vec<AccountRow<'_>> = network
+        .accounts
+        .iter()
+        .map(|a| {
+            (
+                a.key.as_str(),
+                a.handle.as_str(),
+                a.posts,
+                a.replies_sent,
+                a.replies_received,
+                a.followers,
+            )
+        })
+        .collect();
+    assert_eq!(
+        accounts,
+        [
+            // Alice: posts 1 and 4; replies received from bob (2), herself
+            // (4) and carol by id (8); handle as on her earliest post.
+            ("alice", "Alice", 2, 1, 3, Some(12)),
+            ("bob", "bob", 1, 1, 1, None),
+            ("carol", "carol", 2, 2, 0, None),
+            ("dave", "dave", 1, 0, 0, None),
+            ("erin", "erin", 1, 0, 0, None),
+            ("frank", "frank", 1, 1, 0, None),
+        ]
+    );
+    let alice = &network.accounts[0];
+    assert_eq!(
+        alice.active.map(|(a, b)| (a.to_rfc3339(), b.to_rfc3339())),
+        Some((
+            "2022-06-28T09:00:00+00:00".into(),
+            "2022-06-28T09:03:00+00:00".into()
+        ))
+    );
+
+    let s = |x: &str| x.to_owned();
+    assert_eq!(
+        edges(&network),
+        [
+            // Alice replies to herself (a self-loop) and mentions bob in
+            // posts 1 and 4.
+            (s("alice"), s("alice"), "reply", 1, 3, 3),
+            (s("alice"), s("bob"), "mention", 2, 0, 3),
+            // Bob's reply; his mention of alice is that reply, not an edge.
+            (s("bob"), s("alice"), "reply", 1, 1, 1),
+            // Carol replies to alice by id (post 8), to bob by post (3).
+            (s("carol"), s("alice"), "reply", 1, 7, 7),
+            (s("carol"), s("bob"), "reply", 1, 2, 2),
+            // Dave quotes alice and mentions erin once.
+            (s("dave"), s("alice"), "quote", 1, 4, 4),
+            (s("dave"), s("erin"), "mention", 1, 4, 4),
+            // Erin reposts carol; the repost's mention makes no edge.
+            (s("erin"), s("carol"), "repost", 1, 5, 5),
+        ]
+    );
+    assert!(network.edges[0].is_self_loop());
+    assert!(!network.edges[1].is_self_loop());
+    // Frank's parent was never collected.
+    assert_eq!(
+        network.unresolved.iter().collect::<Vec<_>>(),
+        [(&EdgeKind::Reply, &1)]
+    );
+
+    // The same network whatever order the posts come in.
+    assert_eq!(build(posts.iter().rev()), network);
+}
+
+#[test]
+fn an_account_only_mentioned_is_a_node_without_posts() {
+    let mut p = post("1", "alice", "a", 0, PostKind::Original);
+    p.mentions = vec!["@Nobody".into()];
+    let network = build([p].iter());
+    let nobody = &network.accounts[1];
+    assert_eq!((nobody.key.as_str(), nobody.posts), ("nobody", 0));
+    assert_eq!(nobody.active, None);
+    assert_eq!(network.edges.len(), 1);
+    assert!(build(std::iter::empty()).accounts.is_empty());
+}
