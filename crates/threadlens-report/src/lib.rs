@@ -20,6 +20,7 @@ mod format;
 mod guard;
 mod html;
 mod manifest;
+mod network;
 mod notebook;
 mod overview;
 mod period;
@@ -43,6 +44,7 @@ pub use manifest::{
     BootstrapRecord, FORMATS_SPEC, InputFile, Intervals, LexiconInfo, MANIFEST_FILE, Manifest,
     OutputFile, SCORING_SPEC, file_sha256,
 };
+pub use network::{GEXF_FILE, GRAPHML_FILE, gexf, graphml, network_tables, write_graph_file};
 pub use notebook::{export_notebook, notebook};
 pub use overview::Overview;
 pub use period::{Period, PeriodStart};
