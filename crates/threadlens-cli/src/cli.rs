@@ -7,8 +7,8 @@ use clap::{Args, Parser, Subcommand};
 
 use crate::help;
 use crate::values::{
-    Endpoint, InputFormat, KwicFormat, LexiconFormatArg, LogFormat, PeriodArg, SynthFormat,
-    TableFormat,
+    EdgeKindArg, Endpoint, GraphFormatArg, InputFormat, KwicFormat, LexiconFormatArg, LogFormat,
+    PeriodArg, SynthFormat, TableFormat,
 };
 
 /// Collect social-media conversations, score them against themes, and
@@ -54,6 +54,8 @@ pub(crate) enum Command {
     Report(ReportArgs),
     /// Show each match of a lexicon in the stored posts, in context.
     Kwic(KwicArgs),
+    /// Who talks to whom: accounts and their reply, mention, quote and repost edges, for Gephi and NetworkX.
+    Network(NetworkArgs),
     /// Check a lexicon, or see how it reads a text.
     #[command(subcommand)]
     Lexicon(LexiconCommand),
@@ -308,6 +310,43 @@ pub(crate) struct ReportArgs {
     /// wrote): its table, and a section of the HTML page.
     #[arg(long, value_name = "DIR")]
     pub validation: Option<PathBuf>,
+}
+
+/// `threadlens network`.
+#[derive(Debug, Args)]
+#[command(after_long_help = help::network())]
+pub(crate) struct NetworkArgs {
+    /// The store: the folder holding posts.parquet.
+    #[arg(long, value_name = "DIR")]
+    pub data: PathBuf,
+    /// Where to write the files [default: DIR/network].
+    #[arg(long, short, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Kinds of edge to keep, comma-separated.
+    #[arg(
+        long,
+        value_enum,
+        value_delimiter = ',',
+        default_value = "reply,mention,quote,repost",
+        value_name = "LIST"
+    )]
+    pub edges: Vec<EdgeKindArg>,
+    /// Only posts at or after this time (RFC 3339, e.g. 2022-06-28T08:00:00Z).
+    #[arg(long, value_name = "TIME")]
+    pub since: Option<String>,
+    /// Only posts before this time (RFC 3339).
+    #[arg(long, value_name = "TIME")]
+    pub until: Option<String>,
+    /// Files to write, comma-separated.
+    #[arg(
+        long,
+        short,
+        value_enum,
+        value_delimiter = ',',
+        default_value = "csv,graphml,gexf",
+        value_name = "LIST"
+    )]
+    pub format: Vec<GraphFormatArg>,
 }
 
 /// `threadlens kwic`.

@@ -198,6 +198,29 @@ Examples:
     )
 }
 
+pub(crate) fn network() -> String {
+    with_codes(
+        "\
+An account is a handle per platform, in any case. Edges are directed, one per
+source, target and kind, weighted by the posts that make them: a reply points to
+the author of the post replied to (else of the author id it names), a mention to
+the account mentioned (not the one a reply answers; none from reposts), a quote
+or repost to the original's author. A post to its own author is a self-loop,
+kept and marked. Targets never collected are counted as unresolved.
+
+Writes network_accounts and network_edges (csv, parquet), network.graphml and
+network.gexf. Open the GEXF in Gephi (File → Open) or read either file with
+NetworkX (read_graphml, read_gexf). Measures, communities and the report
+section are not there yet (docs/networks.md).
+
+Examples:
+  threadlens network --data data/day
+  threadlens network --data data/day --edges reply,quote --format gexf --out net
+  threadlens network --data data/day --since 2022-06-28T08:00:00Z --until 2022-06-28T17:00:00Z",
+        &COMMON,
+    )
+}
+
 pub(crate) fn lexicon_check() -> String {
     with_codes(
         "\

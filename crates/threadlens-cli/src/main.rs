@@ -18,6 +18,7 @@ mod kwic;
 mod lexicon;
 mod lock;
 mod logging;
+mod network;
 mod pause;
 mod prefetch;
 mod report;
@@ -61,6 +62,7 @@ fn main() -> ExitCode {
         Command::Score(args) => score::run(args, &cli.global),
         Command::Report(args) => report::run(args, &cli.global),
         Command::Kwic(args) => kwic::run(args),
+        Command::Network(args) => network::run(args, &cli.global),
         Command::Lexicon(command) => lexicon::run(command),
         Command::Validate(command) => validate::run(command),
         Command::Synth(args) => synth::run(args),

@@ -59,6 +59,14 @@ value_enum!(
     LexiconFormatArg(threadlens_process::LexiconFormat)
 );
 value_enum!(
+    /// `network --edges`.
+    EdgeKindArg(threadlens_network::EdgeKind)
+);
+value_enum!(
+    /// `network --format`.
+    GraphFormatArg(threadlens_report::GraphFormat)
+);
+value_enum!(
     /// `collect x --endpoint`.
     Endpoint(threadlens_ingest::live::XEndpoint)
 );

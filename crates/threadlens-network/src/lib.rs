@@ -47,6 +47,18 @@ impl EdgeKind {
         EdgeKind::Repost,
     ];
 
+    /// What it is, in a line (for `--help`).
+    pub fn description(self) -> &'static str {
+        match self {
+            EdgeKind::Reply => "a reply, to the author of the post replied to",
+            EdgeKind::Mention => {
+                "a mention (not the one naming whom a reply answers; none in reposts)"
+            }
+            EdgeKind::Quote => "a quote, to the author of the quoted post",
+            EdgeKind::Repost => "a repost, to the author of the original",
+        }
+    }
+
     /// Its name in tables and on the command line.
     pub fn name(self) -> &'static str {
         match self {
@@ -142,6 +154,8 @@ pub struct NetworkBuilder {
     pending: Vec<Pending>,
     /// Posts added so far (numbers the posts of `pending`).
     added: usize,
+    /// Kinds of edge left out.
+    dropped: Vec<EdgeKind>,
 }
 
 /// An edge waiting for its target.
@@ -159,6 +173,18 @@ impl NetworkBuilder {
     /// An empty builder.
     pub fn new() -> NetworkBuilder {
         NetworkBuilder::default()
+    }
+
+    /// A builder that makes only edges of these kinds (accounts are still
+    /// every author, and every account an edge kept points to).
+    pub fn only(kinds: &[EdgeKind]) -> NetworkBuilder {
+        NetworkBuilder {
+            dropped: EdgeKind::ALL
+                .into_iter()
+                .filter(|k| !kinds.contains(k))
+                .collect(),
+            ..NetworkBuilder::default()
+        }
     }
 
     /// Add one post: its author, and the edges it makes.
@@ -201,8 +227,13 @@ impl NetworkBuilder {
 
         let number = self.added;
         self.added += 1;
+        let dropped = &self.dropped;
+        let pending = &mut self.pending;
         let mut push = |target: Target, kind: EdgeKind| {
-            self.pending.push(Pending {
+            if dropped.contains(&kind) {
+                return;
+            }
+            pending.push(Pending {
                 post: number,
                 source: (post.platform, key.clone()),
                 target,

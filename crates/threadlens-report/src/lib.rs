@@ -44,7 +44,10 @@ pub use manifest::{
     BootstrapRecord, FORMATS_SPEC, InputFile, Intervals, LexiconInfo, MANIFEST_FILE, Manifest,
     OutputFile, SCORING_SPEC, file_sha256,
 };
-pub use network::{GEXF_FILE, GRAPHML_FILE, gexf, graphml, network_tables, write_graph_file};
+pub use network::{
+    GEXF_FILE, GRAPHML_FILE, GraphFormat, gexf, graphml, network_tables, write_graph_file,
+    write_network,
+};
 pub use notebook::{export_notebook, notebook};
 pub use overview::Overview;
 pub use period::{Period, PeriodStart};

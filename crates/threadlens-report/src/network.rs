@@ -20,6 +20,88 @@ pub const GRAPHML_FILE: &str = "network.graphml";
 /// The GEXF file's name.
 pub const GEXF_FILE: &str = "network.gexf";
 
+/// A file format `threadlens network` writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GraphFormat {
+    /// The two tables as CSV.
+    Csv,
+    /// The two tables as Parquet.
+    Parquet,
+    /// `network.graphml`.
+    Graphml,
+    /// `network.gexf`.
+    Gexf,
+}
+
+impl GraphFormat {
+    /// Every format.
+    pub const ALL: [GraphFormat; 4] = [
+        GraphFormat::Csv,
+        GraphFormat::Parquet,
+        GraphFormat::Graphml,
+        GraphFormat::Gexf,
+    ];
+
+    /// Its name on the command line.
+    pub fn name(self) -> &'static str {
+        match self {
+            GraphFormat::Csv => "csv",
+            GraphFormat::Parquet => "parquet",
+            GraphFormat::Graphml => "graphml",
+            GraphFormat::Gexf => "gexf",
+        }
+    }
+
+    /// What it writes, in a line (for `--help`).
+    pub fn description(self) -> &'static str {
+        match self {
+            GraphFormat::Csv => "network_accounts.csv and network_edges.csv",
+            GraphFormat::Parquet => "network_accounts.parquet and network_edges.parquet",
+            GraphFormat::Graphml => "network.graphml (NetworkX read_graphml, Gephi, yEd)",
+            GraphFormat::Gexf => "network.gexf, GEXF 1.2 (Gephi, NetworkX read_gexf)",
+        }
+    }
+}
+
+/// Write `network` into `out_dir` in `formats`; the paths written.
+pub fn write_network(
+    out_dir: &Path,
+    network: &Network,
+    formats: &[GraphFormat],
+) -> Result<Vec<std::path::PathBuf>> {
+    let mut written = Vec::new();
+    let table_formats: Vec<crate::TableFormat> = formats
+        .iter()
+        .filter_map(|f| match f {
+            GraphFormat::Csv => Some(crate::TableFormat::Csv),
+            GraphFormat::Parquet => Some(crate::TableFormat::Parquet),
+            _ => None,
+        })
+        .collect();
+    if !table_formats.is_empty() {
+        let tables = network_tables(network).map_err(|e| Error::Io {
+            path: out_dir.to_owned(),
+            source: std::io::Error::other(e.to_string()),
+        })?;
+        written.extend(crate::write_tables(out_dir, &tables, &table_formats, None)?);
+    }
+    for (format, file, text) in [
+        (
+            GraphFormat::Graphml,
+            GRAPHML_FILE,
+            graphml as fn(&Network) -> String,
+        ),
+        (GraphFormat::Gexf, GEXF_FILE, gexf),
+    ] {
+        if formats.contains(&format) {
+            let path = out_dir.join(file);
+            write_graph_file(&path, &text(network))?;
+            written.push(path);
+        }
+    }
+    Ok(written)
+}
+
 /// A node's id: `platform:handle`.
 fn node_id(account: &Account) -> String {
     format!("{}:{}", account.platform.as_str(), account.key)

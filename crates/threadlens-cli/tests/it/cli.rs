@@ -17,7 +17,7 @@ fn the_binary_reports_its_version() {
 /// reviewed snapshot change.
 #[test]
 fn help_of_every_command() {
-    let commands: [&[&str]; 21] = [
+    let commands: [&[&str]; 22] = [
         &[],
         &["demo"],
         &["run"],
@@ -29,6 +29,7 @@ fn help_of_every_command() {
         &["score"],
         &["report"],
         &["kwic"],
+        &["network"],
         &["lexicon", "check"],
         &["lexicon", "explain"],
         &["lexicon", "convert"],
@@ -146,7 +147,7 @@ fn man_pages_for_every_command() {
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
     pages.sort();
-    assert_eq!(pages.len(), 14, "threadlens and its 13 commands: {pages:?}");
+    assert_eq!(pages.len(), 15, "threadlens and its 14 commands: {pages:?}");
     assert!(pages.contains(&"threadlens-report.1".to_owned()));
     let report = std::fs::read_to_string(dir.path().join("threadlens-report.1")).unwrap();
     assert!(report.contains(".TH threadlens-report"), "{report}");

@@ -330,6 +330,7 @@ page_test!(collecting_guide, "docs/collecting.md");
 page_test!(scoring_guide, "docs/scoring.md");
 page_test!(reports_guide, "docs/reports.md");
 page_test!(validating_guide, "docs/validating.md");
+page_test!(networks_guide, "docs/networks.md");
 page_test!(jobs_guide, "docs/jobs.md");
 page_test!(reproducibility_guide, "docs/reproducibility.md");
 page_test!(troubleshooting_guide, "docs/troubleshooting.md");

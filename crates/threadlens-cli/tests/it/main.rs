@@ -13,6 +13,7 @@ mod guides;
 mod import;
 mod kwic;
 mod lexicon;
+mod network;
 mod report;
 mod report_page;
 mod run;

@@ -190,3 +190,21 @@ fn an_account_only_mentioned_is_a_node_without_posts() {
     assert_eq!(network.edges.len(), 1);
     assert!(build(std::iter::empty()).accounts.is_empty());
 }
+
+#[test]
+fn only_the_kinds_asked_for() {
+    let posts = conversation();
+    let mut builder = NetworkBuilder::only(&[EdgeKind::Reply]);
+    for post in &posts {
+        builder.add(post);
+    }
+    let network = builder.finish();
+    assert!(network.edges.iter().all(|e| e.kind == EdgeKind::Reply));
+    assert_eq!(
+        network.edges.len(),
+        4,
+        "alice→alice, bob→alice, carol→alice, carol→bob"
+    );
+    // Erin is still an author; nobody else is added.
+    assert_eq!(network.accounts.len(), 6);
+}
