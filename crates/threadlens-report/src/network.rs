@@ -147,22 +147,14 @@ pub fn network_tables(network: &Network) -> PolarsResult<Vec<Table>> {
     ])
 }
 
-/// `text` escaped for an XML attribute or element.
+/// `text` escaped for an XML attribute or element (as for HTML), without
+/// the control characters XML 1.0 cannot hold at all.
 fn xml(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            // Characters XML 1.0 cannot hold at all.
-            c if (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r') => {}
-            c => out.push(c),
-        }
-    }
-    out
+    let kept: String = text
+        .chars()
+        .filter(|&c| (c as u32) >= 0x20 || matches!(c, '\t' | '\n' | '\r'))
+        .collect();
+    crate::escape_html(&kept)
 }
 
 /// A node's attributes: name, type (GraphML and GEXF spell them alike),
