@@ -16,7 +16,7 @@ use crate::period::{Period, PeriodStart};
 use crate::post_scores::ScoredBatch;
 use crate::schedule::{Schedule, handle_key};
 use crate::stats::wilson;
-use crate::takeover::{Attribution, EngagementRow, TakeoverPost, takeover};
+use crate::takeover::{Attribution, EngagementRow, Takeover, TakeoverPost, takeover};
 
 /// How the summary is built.
 #[derive(Debug, Clone)]
@@ -212,6 +212,9 @@ pub struct Summary<'a> {
     /// With a bootstrap: every scored post's conversation and hits, and
     /// the start of its period.
     boot: Option<(BootPosts, Vec<chrono::DateTime<chrono::Utc>>)>,
+    /// The takeover attribution and engagement of the posts added so far,
+    /// computed once for the tables and the page (reset by `add`).
+    takeover: std::cell::OnceCell<Takeover>,
 }
 
 /// Buckets of the activity timeline, in minutes.
@@ -243,6 +246,7 @@ impl<'a> Summary<'a> {
             replies: 0,
             slot_kwic: vec![Vec::new(); schedule.map_or(0, |s| s.slots.len())],
             boot: options.bootstrap.map(|_| (BootPosts::new(n), Vec::new())),
+            takeover: std::cell::OnceCell::new(),
             options,
         }
     }
@@ -273,6 +277,12 @@ impl<'a> Summary<'a> {
         Some((from, to))
     }
 
+    /// The takeover of `schedule` over the posts added so far.
+    fn takeover_of(&self, schedule: &Schedule) -> &Takeover {
+        self.takeover
+            .get_or_init(|| takeover(schedule, &self.takeover_posts, self.lexicon.themes.len()))
+    }
+
     /// What the page's headline and slot cards show.
     pub fn page(&self) -> PageData {
         let themes = self
@@ -288,7 +298,7 @@ impl<'a> Summary<'a> {
             })
             .collect();
         let event = self.schedule.map(|schedule| {
-            let result = takeover(schedule, &self.takeover_posts, self.lexicon.themes.len());
+            let result = self.takeover_of(schedule);
             let kwic = self
                 .slot_kwic
                 .iter()
@@ -309,7 +319,7 @@ impl<'a> Summary<'a> {
                 host_posts: slots.iter().map(|r| r.host_posts).sum(),
                 replies_received: slots.iter().map(|r| r.replies_received).sum(),
                 median_first_reply_min: crate::takeover::median(result.first_reply_min.clone()),
-                rows: result.rows,
+                rows: result.rows.clone(),
                 kwic,
             }
         });
@@ -351,6 +361,7 @@ impl<'a> Summary<'a> {
     /// Score a batch of posts and fold them in; returns the scores of the
     /// posts scored, for `post_scores`.
     pub fn add(&mut self, batch: &[Post]) -> ScoredBatch {
+        self.takeover.take();
         let themes = self.lexicon.themes.len();
         let kept: Vec<&Post> = batch
             .iter()
@@ -670,7 +681,7 @@ impl<'a> Summary<'a> {
 
     fn takeover_tables(&self, schedule: &Schedule) -> PolarsResult<(DataFrame, DataFrame)> {
         let ids = self.theme_ids();
-        let result = takeover(schedule, &self.takeover_posts, ids.len());
+        let result = self.takeover_of(schedule);
         let local = |t: chrono::DateTime<chrono::Utc>| {
             t.with_timezone(&schedule.timezone)
                 .format("%Y-%m-%dT%H:%M")

@@ -365,6 +365,25 @@ pub(crate) fn theme_id(name: &str) -> String {
     }
 }
 
+/// The themes of a dictionary whose categories nest (`parent_child` ids),
+/// without the categories that only hold categories, ids made unique.
+pub(super) fn leaf_themes(themes: Vec<DraftTheme>) -> Vec<DraftTheme> {
+    let keep: Vec<bool> = themes
+        .iter()
+        .map(|t| {
+            let prefix = format!("{}_", t.id);
+            !t.entries.is_empty() || !themes.iter().any(|o| o.id.starts_with(&prefix))
+        })
+        .collect();
+    let mut themes: Vec<DraftTheme> = themes
+        .into_iter()
+        .zip(keep)
+        .filter_map(|(t, keep)| keep.then_some(t))
+        .collect();
+    unique_ids(&mut themes);
+    themes
+}
+
 /// Make each theme id unique by numbering repeats (`x`, `x_2`, ...).
 pub(crate) fn unique_ids(themes: &mut [DraftTheme]) {
     let mut seen = HashSet::new();

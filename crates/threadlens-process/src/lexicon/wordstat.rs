@@ -9,7 +9,7 @@ use std::path::Path;
 use threadlens_model::config::Problem;
 
 use super::liwc::file_name;
-use super::{Draft, DraftTheme, foreign_entry, theme_id, unique_ids};
+use super::{Draft, DraftTheme, foreign_entry, leaf_themes, theme_id};
 
 /// Read a `.cat` file into a draft.
 pub(super) fn read(text: &str, path: &Path) -> Draft {
@@ -68,25 +68,8 @@ pub(super) fn read(text: &str, path: &Path) -> Draft {
             ..DraftTheme::default()
         });
     }
-    // A category that only holds categories is not a theme of its own.
-    let keep: Vec<bool> = themes
-        .iter()
-        .map(|t| !t.entries.is_empty() || !themes_nested_under(t, &themes))
-        .collect();
-    let mut themes: Vec<DraftTheme> = themes
-        .into_iter()
-        .zip(keep)
-        .filter_map(|(t, keep)| keep.then_some(t))
-        .collect();
-    unique_ids(&mut themes);
-    draft.themes = themes;
+    draft.themes = leaf_themes(themes);
     draft
-}
-
-/// Whether another theme's id extends `theme`'s (`parent_child`).
-fn themes_nested_under(theme: &DraftTheme, themes: &[DraftTheme]) -> bool {
-    let prefix = format!("{}_", theme.id);
-    themes.iter().any(|t| t.id.starts_with(&prefix))
 }
 
 /// `ENTRY (w)` as the entry and its weight.

@@ -11,7 +11,7 @@ use quick_xml::events::{BytesStart, Event};
 use threadlens_model::config::{Problem, line_of};
 
 use super::liwc::file_name;
-use super::{Draft, DraftTheme, foreign_entry, theme_id, unique_ids};
+use super::{Draft, DraftTheme, foreign_entry, leaf_themes, theme_id};
 
 /// Read a `.ykd` file into a draft.
 pub(super) fn read(text: &str, path: &Path) -> Draft {
@@ -70,21 +70,7 @@ pub(super) fn read(text: &str, path: &Path) -> Draft {
             }
         }
     }
-    // A category that only holds categories is not a theme of its own.
-    let keep: Vec<bool> = themes
-        .iter()
-        .map(|t| {
-            let prefix = format!("{}_", t.id);
-            !t.entries.is_empty() || !themes.iter().any(|o| o.id.starts_with(&prefix))
-        })
-        .collect();
-    let mut themes: Vec<DraftTheme> = themes
-        .into_iter()
-        .zip(keep)
-        .filter_map(|(t, keep)| keep.then_some(t))
-        .collect();
-    unique_ids(&mut themes);
-    draft.themes = themes;
+    draft.themes = leaf_themes(themes);
     draft
 }
 
