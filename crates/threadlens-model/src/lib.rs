@@ -25,6 +25,7 @@ mod kind;
 mod platform;
 mod post;
 mod reject;
+mod rng;
 mod time;
 
 pub use error::{Error, Result};
@@ -32,4 +33,5 @@ pub use kind::PostKind;
 pub use platform::{Platform, handle_key};
 pub use post::{MergeOutcome, Post, PostKey};
 pub use reject::Reject;
+pub use rng::SplitMix64;
 pub use time::{Timestamp, parse_timestamp, snowflake_timestamp, timestamp_from_millis};

@@ -1,6 +1,6 @@
-//! Who talks to whom: the accounts of a store and the directed edges
-//! between them (issue 17, its first part: building the network; the
-//! measures, exports and report section come next).
+//! Who talks to whom: the accounts of a store, the directed edges between
+//! them, and their measures (degrees, PageRank, betweenness, clustering,
+//! communities; see [`measure`]).
 //!
 //! An account is a handle per platform, compared without `@` and case (as
 //! the report's `top_contributors` groups them). An edge is one per
@@ -19,11 +19,23 @@
 //! in: targets are resolved when every post has been seen, and accounts
 //! and edges are sorted.
 //!
-//! Start reading at [`NetworkBuilder`].
+//! Start reading at [`NetworkBuilder`], then [`measure`].
 
 use std::collections::{BTreeMap, HashMap};
 
 use threadlens_model::{Platform, Post, PostKind, Timestamp, handle_key};
+
+mod betweenness;
+mod clustering;
+mod graph;
+mod louvain;
+mod measure;
+mod pagerank;
+
+pub use betweenness::{BetweennessMethod, EXACT_MAX_NODES, SAMPLED_SOURCES};
+pub use louvain::RESOLUTION;
+pub use measure::{AccountMeasures, Community, MeasureOptions, Measures, measure};
+pub use pagerank::ALPHA;
 
 /// What an edge says.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -91,6 +103,11 @@ pub struct Account {
     /// Its first and last post (`None` for an account only mentioned or
     /// replied to).
     pub active: Option<(Timestamp, Timestamp)>,
+    /// Hits per theme over its posts (empty when the posts were not
+    /// scored; see [`NetworkBuilder::add_scored`]).
+    pub hits: Vec<u64>,
+    /// Whether it hosted a slot (see [`Network::mark_hosts`]).
+    pub host: bool,
 }
 
 /// One edge: every post from `source` to `target` of one kind.
@@ -126,6 +143,17 @@ pub struct Network {
     pub edges: Vec<Edge>,
     /// Per kind, posts whose target could not be found.
     pub unresolved: BTreeMap<EdgeKind, u64>,
+}
+
+impl Network {
+    /// Mark the accounts whose compared handle is one of `hosts` (on any
+    /// platform) as hosts.
+    pub fn mark_hosts<'a>(&mut self, hosts: impl IntoIterator<Item = &'a str>) {
+        let hosts: Vec<String> = hosts.into_iter().map(handle_key).collect();
+        for account in &mut self.accounts {
+            account.host = hosts.contains(&account.key);
+        }
+    }
 }
 
 /// An account's identity: platform and compared handle.
@@ -189,6 +217,38 @@ impl NetworkBuilder {
 
     /// Add one post: its author, and the edges it makes.
     pub fn add(&mut self, post: &Post) {
+        self.add_scored(post, &[]);
+    }
+
+    /// Let the edges of other posts find their targets among this post
+    /// (its id and author), without adding it: what a slot's network
+    /// knows of posts outside the slot.
+    pub fn know(&mut self, post: &Post) {
+        let key = handle_key(&post.author_handle);
+        self.remember(post, &key);
+    }
+
+    /// Record who wrote `post`, for the targets of edges.
+    fn remember(&mut self, post: &Post, key: &str) {
+        if !post.author_id.is_empty() {
+            // An id seen under two handles (a renamed account) keeps the
+            // smaller, so the order posts come in does not matter.
+            self.authors
+                .entry((post.platform, post.author_id.clone()))
+                .and_modify(|k| {
+                    if *key < **k {
+                        *k = key.to_owned();
+                    }
+                })
+                .or_insert_with(|| key.to_owned());
+        }
+        self.posts
+            .insert((post.platform, post.post_id.clone()), key.to_owned());
+    }
+
+    /// Add one post with its hits per theme (from the scorer), summed into
+    /// its author's [`Account::hits`].
+    pub fn add_scored(&mut self, post: &Post, hits: &[u32]) {
         let key = handle_key(&post.author_handle);
         let account = self
             .accounts
@@ -210,20 +270,13 @@ impl NetworkBuilder {
             None => (post.created_at, post.created_at),
             Some((first, last)) => (first.min(post.created_at), last.max(post.created_at)),
         });
-        if !post.author_id.is_empty() {
-            // An id seen under two handles (a renamed account) keeps the
-            // smaller, so the order posts come in does not matter.
-            self.authors
-                .entry((post.platform, post.author_id.clone()))
-                .and_modify(|k| {
-                    if key < *k {
-                        k.clone_from(&key);
-                    }
-                })
-                .or_insert_with(|| key.clone());
+        if account.hits.len() < hits.len() {
+            account.hits.resize(hits.len(), 0);
         }
-        self.posts
-            .insert((post.platform, post.post_id.clone()), key.clone());
+        for (sum, &h) in account.hits.iter_mut().zip(hits) {
+            *sum += u64::from(h);
+        }
+        self.remember(post, &key);
 
         let number = self.added;
         self.added += 1;
@@ -368,5 +421,7 @@ fn blank(platform: Platform, key: &str, handle: &str) -> Account {
         replies_received: 0,
         followers: None,
         active: None,
+        hits: Vec::new(),
+        host: false,
     }
 }

@@ -4,7 +4,8 @@
 
 use rustc_hash::FxHashMap;
 
-use crate::stats::{SplitMix64, quantile};
+use crate::stats::quantile;
+use threadlens_model::SplitMix64;
 
 /// Per theme, an interval (`None` for a group without posts).
 pub(crate) type ThemeIntervals = Vec<Option<(f64, f64)>>;

@@ -53,12 +53,13 @@ pub use overview::Overview;
 pub use period::{Period, PeriodStart};
 pub use post_scores::{POST_SCORES, ScoredBatch, Written, post_scores_columns, write_post_scores};
 pub use schedule::{Schedule, ScheduleError, Slot, handle_key};
-pub use stats::{SplitMix64, Z95, quantile, wilson, wilson_z};
+pub use stats::{Z95, quantile, wilson, wilson_z};
 pub use summary::{
     ACTIVITY_BUCKET_MIN, EventPage, PageData, PeriodHits, Summary, SummaryOptions, Table,
     ThemeShare,
 };
 pub use takeover::{Attribution, EngagementRow, Takeover, TakeoverPost, takeover};
+pub use threadlens_model::SplitMix64;
 pub use validation::{
     CodedRow, DESIGN_VERSION, DesignFile, DesignRow, EntryValidation, Reservoir, SAMPLE_COLUMNS,
     SampleDesign, SampledPost, Stratum, ThemeValidation, design_path, read_coded, shuffle,

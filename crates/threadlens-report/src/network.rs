@@ -213,6 +213,8 @@ pub fn graphml(network: &Network) -> String {
         replies_received: 0,
         followers: None,
         active: None,
+        hits: Vec::new(),
+        host: false,
     };
     for (name, kind, _) in node_attributes(&blank) {
         let _ = writeln!(

@@ -33,41 +33,6 @@ pub fn wilson_z(successes: u64, n: u64, z: f64) -> Option<(f64, f64)> {
     Some(((centre - half).max(0.0), (centre + half).min(1.0)))
 }
 
-/// A small, fast, seeded generator (SplitMix64): the same seed gives the
-/// same draws on every machine, which is what makes a bootstrap
-/// reproducible.
-#[derive(Debug, Clone)]
-pub struct SplitMix64(u64);
-
-impl SplitMix64 {
-    /// A generator starting from `seed`.
-    pub fn new(seed: u64) -> Self {
-        SplitMix64(seed)
-    }
-
-    /// The next 64 random bits.
-    pub fn next_u64(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    /// A uniform index below `n` (`n` > 0), without modulo bias.
-    pub fn below(&mut self, n: u64) -> u64 {
-        debug_assert!(n > 0);
-        // Lemire's method: multiply, and retry the few draws that would bias.
-        let threshold = n.wrapping_neg() % n;
-        loop {
-            let product = u128::from(self.next_u64()) * u128::from(n);
-            if (product as u64) >= threshold {
-                return (product >> 64) as u64;
-            }
-        }
-    }
-}
-
 /// The `q` quantile (0..=1) of sorted `values`, linearly interpolated
 /// between the two nearest ranks (R's type 7, numpy's default); `None`
 /// when empty.
@@ -115,18 +80,6 @@ mod tests {
         // 50 of 100: 0.40383..0.59617.
         let (low, high) = wilson(50, 100).unwrap();
         assert!(close(low, 0.4038) && close(high, 0.5962), "{low} {high}");
-    }
-
-    #[test]
-    fn the_generator_is_the_same_everywhere() {
-        let mut a = SplitMix64::new(7);
-        let first: Vec<u64> = (0..3).map(|_| a.next_u64()).collect();
-        let mut b = SplitMix64::new(7);
-        assert_eq!(first, (0..3).map(|_| b.next_u64()).collect::<Vec<_>>());
-        // SplitMix64's published first output for seed 0.
-        assert_eq!(SplitMix64::new(0).next_u64(), 0xE220_A839_7B1D_CDAF);
-        let mut c = SplitMix64::new(1);
-        assert!((0..1000).all(|_| c.below(7) < 7));
     }
 
     #[test]

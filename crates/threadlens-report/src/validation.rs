@@ -23,8 +23,9 @@ use polars::prelude::*;
 use rust_xlsxwriter::{DataValidation, DocProperties, ExcelDateTime, Format, Workbook, XlsxError};
 use serde::{Deserialize, Serialize};
 
-use crate::stats::{SplitMix64, wilson, wilson_z};
+use crate::stats::{wilson, wilson_z};
 use crate::{Error, Result, Table, guard_cell};
+use threadlens_model::SplitMix64;
 
 /// z for each of two intervals that must hold together 95% of the time.
 const Z_BONFERRONI: f64 = 2.241_402_727_604_947;

@@ -7,7 +7,9 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test helpers may panic
 
 use threadlens_model::{Platform, Post, PostKind, parse_timestamp};
-use threadlens_network::{EdgeKind, Network, NetworkBuilder};
+use threadlens_network::{
+    BetweennessMethod, EdgeKind, MeasureOptions, Network, NetworkBuilder, measure,
+};
 
 fn post(id: &str, author: &str, author_id: &str, minute: u32, kind: PostKind) -> Post {
     let at = parse_timestamp(&format!("2022-06-28T09:{minute:02}:00Z")).unwrap();
@@ -207,4 +209,132 @@ fn only_the_kinds_asked_for() {
     );
     // Erin is still an author; nobody else is added.
     assert_eq!(network.accounts.len(), 6);
+}
+
+/// The measures of the tiny conversation, worked by hand. Ties (self-loop
+/// left out, kinds summed): alice→bob 2, bob→alice 1, carol→alice 1,
+/// carol→bob 1, dave→alice 1, dave→erin 1, erin→carol 1; frank has none.
+#[test]
+fn measures_of_the_tiny_conversation_by_hand() {
+    let posts = conversation();
+    let mut builder = NetworkBuilder::new();
+    for (i, post) in posts.iter().enumerate() {
+        // Two themes: post i has i hits of the first, one of the second.
+        builder.add_scored(post, &[i as u32, 1]);
+    }
+    let mut network = builder.finish();
+    network.mark_hosts(["@Carol"]);
+    let host: Vec<bool> = network.accounts.iter().map(|a| a.host).collect();
+    assert_eq!(host, [false, false, true, false, false, false]);
+    // Alice wrote posts 0 and 3, carol 2 and 7.
+    assert_eq!(network.accounts[0].hits, [3, 2]);
+    assert_eq!(network.accounts[2].hits, [9, 2]);
+
+    let m = measure(&network, &MeasureOptions::default());
+    let weights: Vec<(u64, u64)> = m
+        .accounts
+        .iter()
+        .map(|a| (a.in_weight, a.out_weight))
+        .collect();
+    assert_eq!(weights, [(3, 2), (3, 1), (1, 2), (0, 2), (1, 1), (0, 0)]);
+
+    // Clustering, on the undirected ties: alice's contacts bob, carol,
+    // dave have one tie among their 3 pairs (bob–carol); bob's two
+    // contacts are tied; carol: alice–bob of 3 pairs; dave, erin: none.
+    let clustering: Vec<f64> = m.accounts.iter().map(|a| a.clustering).collect();
+    assert_eq!(clustering, [1.0 / 3.0, 1.0, 1.0 / 3.0, 0.0, 0.0, 0.0]);
+
+    // Betweenness over the 5 × 4 = 20 ordered pairs: dave→bob runs
+    // through alice, dave→carol through erin, erin→alice and erin→bob
+    // through carol.
+    let betweenness: Vec<f64> = m.accounts.iter().map(|a| a.betweenness).collect();
+    let expected = [0.05, 0.0, 0.1, 0.0, 0.05, 0.0];
+    for (b, e) in betweenness.iter().zip(expected) {
+        assert!((b - e).abs() < 1e-12, "{betweenness:?}");
+    }
+    assert_eq!(m.betweenness, BetweennessMethod::Exact);
+
+    // PageRank sums to 1; dave and frank, whom nobody points to, get
+    // only the jump share and are equal.
+    let pagerank: Vec<f64> = m.accounts.iter().map(|a| a.pagerank).collect();
+    assert!((pagerank.iter().sum::<f64>() - 1.0).abs() < 1e-12);
+    assert_eq!(pagerank[3], pagerank[5]);
+    assert!(
+        pagerank[0] > pagerank[2] && pagerank[2] > pagerank[3],
+        "{pagerank:?}"
+    );
+
+    // Communities: {alice, bob, carol} (inside 5 of m = 8, degrees 12),
+    // {dave, erin} (inside 1, degrees 4), frank alone:
+    // Q = 5/8 − (12/16)² + 1/8 − (4/16)² = 0.125, the best split.
+    let community: Vec<usize> = m.accounts.iter().map(|a| a.community).collect();
+    assert_eq!(community, [1, 1, 1, 2, 2, 3]);
+    assert!((m.modularity - 0.125).abs() < 1e-12, "{}", m.modularity);
+    let first = &m.communities[0];
+    assert_eq!((first.id, first.posts, first.inside_weight), (1, 5, 5));
+    let mut members = first.members.clone();
+    members.sort_unstable();
+    assert_eq!(members, [0, 1, 2]);
+    // Alice 3+2, bob 1+1, carol 9+2 hits.
+    assert_eq!(first.hits, [13, 5]);
+    assert_eq!(
+        (m.communities[1].posts, m.communities[1].inside_weight),
+        (2, 1)
+    );
+    assert_eq!(m.communities[2].members, [5]);
+
+    // Ties into another community: alice (dave), carol (erin), dave
+    // (alice), erin (carol). Bridges by betweenness, then reach, then
+    // order: carol, alice, erin, dave.
+    let reached: Vec<usize> = m.accounts.iter().map(|a| a.communities_reached).collect();
+    assert_eq!(reached, [1, 0, 1, 1, 1, 0]);
+    assert_eq!(m.bridges(10), [2, 0, 4, 3]);
+    assert_eq!(m.bridges(1), [2]);
+
+    // The same measures whatever order the posts come in.
+    let mut reversed = NetworkBuilder::new();
+    for (i, post) in posts.iter().enumerate().rev() {
+        reversed.add_scored(post, &[i as u32, 1]);
+    }
+    let mut reversed = reversed.finish();
+    reversed.mark_hosts(["carol"]);
+    assert_eq!(reversed, network);
+    assert_eq!(measure(&reversed, &MeasureOptions::default()), m);
+}
+
+#[test]
+fn measures_of_nothing_and_of_lone_accounts() {
+    let m = measure(&build(std::iter::empty()), &MeasureOptions::default());
+    assert!(m.accounts.is_empty() && m.communities.is_empty());
+    assert_eq!(m.modularity, 0.0);
+    let alone = build([post("1", "alice", "a", 0, PostKind::Original)].iter());
+    let m = measure(&alone, &MeasureOptions::default());
+    assert_eq!(m.accounts[0].pagerank, 1.0);
+    assert_eq!((m.accounts[0].community, m.communities.len()), (1, 1));
+}
+
+#[test]
+fn betweenness_is_sampled_above_the_limit_with_the_seed() {
+    let posts = conversation();
+    let network = build(posts.iter());
+    let options = MeasureOptions {
+        exact_max_nodes: 3,
+        sampled_sources: 6,
+        seed: 4,
+        ..MeasureOptions::default()
+    };
+    let m = measure(&network, &options);
+    assert_eq!(
+        m.betweenness,
+        BetweennessMethod::Sampled {
+            sources: 6,
+            seed: 4
+        }
+    );
+    assert_eq!(m.betweenness.describe(), "sampled: 6 sources, seed 4");
+    // Every source sampled: the exact values.
+    let exact = measure(&network, &MeasureOptions::default());
+    for (a, b) in m.accounts.iter().zip(&exact.accounts) {
+        assert!((a.betweenness - b.betweenness).abs() < 1e-12);
+    }
 }
