@@ -299,6 +299,11 @@ pub(crate) struct ReportArgs {
     /// (see `threadlens lexicon audit`).
     #[arg(long)]
     pub audit: bool,
+    /// Add the conversation network (see `threadlens network`): the tables
+    /// network_accounts and network_communities, and a section of the HTML
+    /// page with the bridges and a drawing of the network.
+    #[arg(long)]
+    pub network: bool,
     /// Add conversation-clustered bootstrap intervals to every share, from
     /// this many resamples (e.g. 1000): `..._boot_low`, `..._boot_high`.
     #[arg(long, value_name = "N")]
@@ -337,6 +342,27 @@ pub(crate) struct NetworkArgs {
     /// Only posts before this time (RFC 3339).
     #[arg(long, value_name = "TIME")]
     pub until: Option<String>,
+    /// Score the posts with this lexicon (threadlens TOML or a dictionary
+    /// `--lexicon` reads elsewhere): hits per theme for every account and
+    /// community.
+    #[arg(long, value_name = "FILE")]
+    pub lexicon: Option<PathBuf>,
+    /// A takeover schedule: marks hosts, adds each account's first slot and
+    /// the table network_slots (one network per slot).
+    #[arg(long, value_name = "FILE")]
+    pub schedule: Option<PathBuf>,
+    /// Only the network of this slot of the schedule (its posts as §4
+    /// attributes them).
+    #[arg(long, value_name = "ID", requires = "schedule")]
+    pub slot: Option<String>,
+    /// Seeds Louvain's visiting order and betweenness's sample: the same
+    /// seed gives the same communities.
+    #[arg(long, default_value_t = 1, value_name = "S")]
+    pub seed: u64,
+    /// Betweenness is exact up to this many accounts, and estimated from
+    /// 1,000 sampled sources above.
+    #[arg(long, default_value_t = threadlens_network::EXACT_MAX_NODES, value_name = "N")]
+    pub betweenness_exact_max: usize,
     /// Files to write, comma-separated.
     #[arg(
         long,

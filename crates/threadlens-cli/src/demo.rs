@@ -90,6 +90,7 @@ pub(crate) fn run(args: &crate::cli::DemoArgs, global: &GlobalArgs) -> Result<Ex
             top: 50,
             include_reposts: false,
             audit: false,
+            network: true,
             bootstrap: None,
             seed: 1,
             validation: None,

@@ -7,10 +7,11 @@ use std::process::ExitCode;
 use anyhow::{Context, Result};
 use chrono::{SecondsFormat, Utc};
 use chrono_tz::Tz;
+use threadlens_network::{EdgeKind, MeasureOptions, NetworkBuilder, measure};
 use threadlens_report::{
-    HTML_FILE, HtmlReport, InputFile, Manifest, Methods, OutputFile, Overview, SCORING_SPEC,
-    Schedule, Summary, SummaryOptions, TableFormat, file_sha256, write_html, write_post_scores,
-    write_tables,
+    HTML_FILE, HtmlReport, InputFile, Manifest, MeasuredNetwork, Methods, NetworkRecord,
+    OutputFile, Overview, SCORING_SPEC, Schedule, Summary, SummaryOptions, TableFormat,
+    file_sha256, schedule_hosts, write_html, write_post_scores, write_tables,
 };
 
 use crate::UsageError;
@@ -83,9 +84,23 @@ pub(crate) fn run_to(
         .filter(|f| matches!(f, TableFormat::Csv | TableFormat::Parquet))
         .collect();
     let mut audit = args.audit.then(threadlens_process::Audit::default);
+    let mut network = args.network.then(NetworkBuilder::new);
     let batches = prefetch(store.read_batches(BATCH_ROWS)?, 2).map(|batch| {
         let posts = batch?;
         let scored = summary.add(&posts);
+        if let Some(builder) = &mut network {
+            // Scored posts' hits, in the order the summary kept them.
+            let mut k = 0;
+            for post in &posts {
+                if args.include_reposts || post.kind != threadlens_model::PostKind::Repost {
+                    let hits: Vec<u32> = scored.scores.hits.iter().map(|h| h[k]).collect();
+                    builder.add_scored(post, &hits);
+                    k += 1;
+                } else {
+                    builder.add(post);
+                }
+            }
+        }
         if let Some(audit) = &mut audit {
             let texts: Vec<&str> = posts
                 .iter()
@@ -133,6 +148,38 @@ pub(crate) fn run_to(
                 .context("cannot build the audit tables")?,
         );
     }
+    let network = network.map(|builder| {
+        let mut network = builder.finish();
+        if let Some(schedule) = &schedule {
+            network.mark_hosts(schedule_hosts(schedule));
+        }
+        let measures = measure(
+            &network,
+            &MeasureOptions {
+                seed: args.seed,
+                ..MeasureOptions::default()
+            },
+        );
+        (network, measures)
+    });
+    let measured = network.as_ref().map(|(network, measures)| MeasuredNetwork {
+        network,
+        measures,
+        themes: &themes,
+        first_slot: None,
+    });
+    if let Some(m) = &measured {
+        let network_tables =
+            threadlens_report::network_tables(m).context("cannot build the network tables")?;
+        tables.extend(
+            network_tables
+                .into_iter()
+                .filter(|t| t.name != "network_edges"),
+        );
+    }
+    let network_record = network
+        .as_ref()
+        .map(|(network, measures)| NetworkRecord::new(network, measures, &EdgeKind::ALL, None));
     let lexicon_file = lexicon_info(&lexicon, &args.lexicon.path)?;
     let page = summary.page();
     let title = schedule.as_ref().map_or_else(
@@ -154,6 +201,7 @@ pub(crate) fn run_to(
                     .as_ref()
                     .map(|a| threadlens_report::AuditFindings::new(a, &lexicon, 5).html()),
                 overview,
+                network: measured,
                 tables: &tables,
                 methods: Methods {
                     tool: format!("threadlens {}", env!("CARGO_PKG_VERSION")),
@@ -204,7 +252,7 @@ pub(crate) fn run_to(
         command: std::env::args().collect(),
         started_at: started_at.to_rfc3339_opts(SecondsFormat::Millis, true),
         finished_at: Utc::now().to_rfc3339_opts(SecondsFormat::Millis, true),
-        lexicon: lexicon_file,
+        lexicon: Some(lexicon_file),
         inputs,
         rejects: store.rejects_count()?,
         include_reposts: args.include_reposts,
@@ -223,6 +271,7 @@ pub(crate) fn run_to(
                     cluster: "conversation".into(),
                 }),
         }),
+        network: network_record,
     };
     let manifest_path = manifest.write(&out_dir)?;
 

@@ -357,6 +357,7 @@ fn report_stage(job: &Job, date: &str, global: &GlobalArgs) -> Result<PathBuf> {
         top: 50,
         include_reposts: job.include_reposts,
         audit: false,
+        network: false,
         bootstrap: None,
         seed: 1,
         validation: None,

@@ -128,7 +128,7 @@ pub(crate) fn run(args: &ScoreArgs, global: &GlobalArgs) -> Result<ExitCode> {
         command: std::env::args().collect(),
         started_at: started_at.to_rfc3339_opts(SecondsFormat::Millis, true),
         finished_at: Utc::now().to_rfc3339_opts(SecondsFormat::Millis, true),
-        lexicon: lexicon_info(&lexicon, &args.lexicon.path)?,
+        lexicon: Some(lexicon_info(&lexicon, &args.lexicon.path)?),
         inputs: vec![InputFile {
             path: posts_path,
             sha256: posts_sha256,
@@ -148,6 +148,7 @@ pub(crate) fn run(args: &ScoreArgs, global: &GlobalArgs) -> Result<ExitCode> {
         period: None,
         timezone: None,
         intervals: None,
+        network: None,
     };
     let manifest_path = manifest.write(&out_dir)?;
 

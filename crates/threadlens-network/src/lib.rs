@@ -146,6 +146,13 @@ pub struct Network {
 }
 
 impl Network {
+    /// The index of the account with this compared handle on `platform`.
+    pub fn account(&self, platform: Platform, key: &str) -> Option<usize> {
+        self.accounts
+            .binary_search_by(|a| (a.platform, a.key.as_str()).cmp(&(platform, key)))
+            .ok()
+    }
+
     /// Mark the accounts whose compared handle is one of `hosts` (on any
     /// platform) as hosts.
     pub fn mark_hosts<'a>(&mut self, hosts: impl IntoIterator<Item = &'a str>) {

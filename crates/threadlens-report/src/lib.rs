@@ -42,11 +42,12 @@ pub use guard::guard_cell;
 pub use html::{HTML_FILE, HtmlReport, Methods, escape_html, render_html, write_html};
 pub use manifest::{
     BootstrapRecord, FORMATS_SPEC, InputFile, Intervals, LexiconInfo, MANIFEST_FILE, Manifest,
-    OutputFile, SCORING_SPEC, file_sha256,
+    NetworkRecord, OutputFile, SCORING_SPEC, file_sha256,
 };
 pub use network::{
-    GEXF_FILE, GRAPHML_FILE, GraphFormat, gexf, graphml, network_tables, write_graph_file,
-    write_network,
+    DOMINANT_THEMES, GEXF_FILE, GRAPHML_FILE, GraphFormat, MeasuredNetwork, SlotNetwork,
+    TOP_ACCOUNTS, attribute_posts, first_slots, gexf, graphml, network_slots_table, network_tables,
+    schedule_hosts, slot_network, write_graph_file, write_network,
 };
 pub use notebook::{export_notebook, notebook};
 pub use overview::Overview;

@@ -37,8 +37,9 @@ pub struct Manifest {
     pub started_at: String,
     /// When it finished.
     pub finished_at: String,
-    /// The lexicon scores were computed with.
-    pub lexicon: LexiconInfo,
+    /// The lexicon scores were computed with (`None`: nothing was scored).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lexicon: Option<LexiconInfo>,
     /// The files read.
     pub inputs: Vec<InputFile>,
     /// Records refused at import (`rejects.jsonl` of the store).
@@ -58,6 +59,62 @@ pub struct Manifest {
     /// How the intervals of shares were computed (reports only).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub intervals: Option<Intervals>,
+    /// How the conversation network was built and measured (`threadlens
+    /// network`, `report --network`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub network: Option<NetworkRecord>,
+}
+
+/// How a network was built and measured (formats.md §5).
+#[derive(Debug, Clone, Serialize)]
+pub struct NetworkRecord {
+    /// The kinds of edge kept.
+    pub edges: Vec<String>,
+    /// The slot whose network it is, when one was asked for.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub slot: Option<String>,
+    /// Accounts (nodes).
+    pub accounts: u64,
+    /// Edges (source × target × kind).
+    pub edge_count: u64,
+    /// The seed of Louvain's visiting order and of betweenness's sample.
+    pub seed: u64,
+    /// `exact`, or how betweenness was sampled.
+    pub betweenness: String,
+    /// Betweenness is exact up to this many accounts.
+    pub betweenness_exact_max: u64,
+    /// PageRank's damping factor.
+    pub pagerank_alpha: f64,
+    /// Louvain's resolution.
+    pub resolution: f64,
+    /// The modularity of the communities found.
+    pub modularity: f64,
+    /// Communities found (of any size).
+    pub communities: u64,
+}
+
+impl NetworkRecord {
+    /// The record of `measures` over `network`.
+    pub fn new(
+        network: &threadlens_network::Network,
+        measures: &threadlens_network::Measures,
+        kinds: &[threadlens_network::EdgeKind],
+        slot: Option<String>,
+    ) -> NetworkRecord {
+        NetworkRecord {
+            edges: kinds.iter().map(|k| k.name().to_owned()).collect(),
+            slot,
+            accounts: network.accounts.len() as u64,
+            edge_count: network.edges.len() as u64,
+            seed: measures.options.seed,
+            betweenness: measures.betweenness.describe(),
+            betweenness_exact_max: measures.options.exact_max_nodes as u64,
+            pagerank_alpha: threadlens_network::ALPHA,
+            resolution: measures.options.resolution,
+            modularity: measures.modularity,
+            communities: measures.communities.len() as u64,
+        }
+    }
 }
 
 /// How a report's intervals were computed (formats.md §5).

@@ -10,6 +10,7 @@
 
 mod charts;
 mod event;
+mod network;
 mod svg;
 
 use std::fmt::Write as _;
@@ -57,6 +58,8 @@ pub struct HtmlReport<'a> {
     pub methods: Methods,
     /// The lexicon audit's findings, rendered (`report --audit`).
     pub audit: Option<String>,
+    /// The conversation network and its measures (`report --network`).
+    pub network: Option<crate::MeasuredNetwork<'a>>,
 }
 
 /// Render the page and write it to `path`, atomically.
@@ -171,6 +174,14 @@ pub fn render_html(report: &HtmlReport<'_>) -> String {
             "slots",
             "Slot by slot",
             &event::slot_cards(event, schedule, &page.themes),
+        );
+    }
+    if let Some(measured) = &report.network {
+        section(
+            &mut out,
+            "network",
+            "Who talks to whom",
+            &network::section(measured),
         );
     }
     for (name, id, heading) in [
@@ -360,7 +371,29 @@ mod tests {
             period: crate::Period::Day,
             activity: Vec::new(),
         };
+        // A network whose handles and theme are markup.
+        let at = threadlens_model::parse_timestamp("2022-06-28T09:00:00Z").unwrap();
+        let mut builder = threadlens_network::NetworkBuilder::new();
+        for (id, author, mention) in [
+            ("1", "<script>x", "<img onerror=y>"),
+            ("2", "<img onerror=y>", "<script>x"),
+        ] {
+            let mut post = threadlens_model::Post::minimal(threadlens_model::Platform::X, id, at);
+            post.author_handle = author.into();
+            post.mentions = vec![mention.into()];
+            builder.add_scored(&post, &[1]);
+        }
+        let mut network = builder.finish();
+        network.mark_hosts(["<script>x"]);
+        let measures = threadlens_network::measure(&network, &Default::default());
+        let themes = ["<i>".to_owned()];
         let page = render_html(&HtmlReport {
+            network: Some(crate::MeasuredNetwork {
+                network: &network,
+                measures: &measures,
+                themes: &themes,
+                first_slot: None,
+            }),
             overview: Overview {
                 title: "Day <b>",
                 page: &data,
@@ -386,6 +419,10 @@ mod tests {
             "{page}"
         );
         assert!(page.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
+        // The network's labels, table cells and titles are escaped too.
+        assert!(page.contains("<section id=\"network\""), "{page}");
+        assert!(page.contains("<title>&lt;script&gt;x</title>"), "{page}");
+        assert!(page.contains("&lt;i&gt; 100%"), "{page}");
         assert!(page.contains("<title>Day &lt;b&gt;</title>"));
         assert!(page.contains("Candour &lt;i&gt;") && !page.contains("<i>"));
         for fetch in ["http://", "https://", "src=", "<link", "@import"] {
