@@ -342,9 +342,8 @@ pub(crate) struct NetworkArgs {
     /// Only posts before this time (RFC 3339).
     #[arg(long, value_name = "TIME")]
     pub until: Option<String>,
-    /// Score the posts with this lexicon (threadlens TOML or a dictionary
-    /// `--lexicon` reads elsewhere): hits per theme for every account and
-    /// community.
+    /// Score the posts with this lexicon (any format `report --lexicon`
+    /// reads): hits per theme for every account and community.
     #[arg(long, value_name = "FILE")]
     pub lexicon: Option<PathBuf>,
     /// A takeover schedule: marks hosts, adds each account's first slot and

@@ -176,7 +176,8 @@ file each holding every other table.
 
 Examples:
   threadlens report --data data/st --lexicon datasets/lexicons/three-cs.toml --schedule day.toml
-  threadlens report --data data/st --lexicon my.toml --period week --timezone Europe/London --format csv,md",
+  threadlens report --data data/st --lexicon my.toml --period week --timezone Europe/London --format csv,md
+  threadlens report --data data/st --lexicon datasets/lexicons/three-cs.toml --schedule day.toml --network",
         &COMMON,
     )
 }
@@ -208,13 +209,24 @@ the account mentioned (not the one a reply answers; none from reposts), a quote
 or repost to the original's author. A post to its own author is a self-loop,
 kept and marked. Targets never collected are counted as unresolved.
 
-Writes network_accounts and network_edges (csv, parquet), network.graphml and
-network.gexf. Open the GEXF in Gephi (File → Open) or read either file with
-NetworkX (read_graphml, read_gexf). Measures, communities and the report
-section are not there yet (docs/networks.md).
+Measures, on the ties between two accounts (self-loops out, kinds summed):
+weighted in/out degree, PageRank (0.85), betweenness (exact up to
+--betweenness-exact-max accounts, else from 1,000 sources drawn with --seed),
+clustering, Louvain communities (seeded) with modularity, communities reached.
+The top five bridges (highest betweenness) are printed.
+
+Writes network_accounts, network_edges and network_communities (csv, parquet),
+network.graphml and network.gexf (the measures as node attributes), and
+manifest.json (how it was measured). With --schedule: hosts marked, each
+account's first slot, and network_slots (per slot: accounts, participants,
+new and returning, edges, communities). With --lexicon: hits per theme per
+account and community. Open the GEXF in Gephi (File → Open) or read either
+file with NetworkX (read_graphml, read_gexf); docs/networks.md explains.
 
 Examples:
   threadlens network --data data/day
+  threadlens network --data data/day --schedule schedule.toml --lexicon three-cs.toml
+  threadlens network --data data/day --schedule schedule.toml --slot lived-experience
   threadlens network --data data/day --edges reply,quote --format gexf --out net
   threadlens network --data data/day --since 2022-06-28T08:00:00Z --until 2022-06-28T17:00:00Z",
         &COMMON,

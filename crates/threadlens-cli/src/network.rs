@@ -73,6 +73,7 @@ fn slot_index(schedule: &Schedule, id: &str) -> Result<usize> {
 /// Build the network of the store's posts, measure it and write it.
 pub(crate) fn run(args: &NetworkArgs, global: &GlobalArgs) -> Result<ExitCode> {
     let started_at = Utc::now();
+    let started = std::time::Instant::now();
     let since = instant("--since", args.since.as_ref())?;
     let until = instant("--until", args.until.as_ref())?;
     let mut kinds: Vec<EdgeKind> = Vec::new();
@@ -129,7 +130,8 @@ pub(crate) fn run(args: &NetworkArgs, global: &GlobalArgs) -> Result<ExitCode> {
     // With a schedule every post is kept: slots are attributed by thread.
     let mut kept: Vec<Post> = Vec::new();
     let mut posts_read = 0u64;
-    for batch in prefetch(store.read_batches(BATCH_ROWS)?, 2) {
+    // Only the thread fields (and the text, to score) are read.
+    for batch in prefetch(store.read_threads(BATCH_ROWS, lexicon.is_some())?, 2) {
         let mut posts = batch?;
         bar.inc(posts.len() as u64);
         posts.retain(in_window);
@@ -144,6 +146,10 @@ pub(crate) fn run(args: &NetworkArgs, global: &GlobalArgs) -> Result<ExitCode> {
         }
     }
     bar.finish_and_clear();
+    tracing::debug!(
+        "network: {posts_read} posts read after {:.2?}",
+        started.elapsed()
+    );
 
     let mut slot_tables = Vec::new();
     let mut first_slot = None;
@@ -190,6 +196,10 @@ pub(crate) fn run(args: &NetworkArgs, global: &GlobalArgs) -> Result<ExitCode> {
             (network, measures)
         }
     };
+    tracing::debug!(
+        "network: built and measured after {:.2?}",
+        started.elapsed()
+    );
     let measured = MeasuredNetwork {
         network: &network,
         measures: &measures,
@@ -255,6 +265,7 @@ pub(crate) fn run(args: &NetworkArgs, global: &GlobalArgs) -> Result<ExitCode> {
         )),
     };
     let manifest_path = manifest.write(&out_dir)?;
+    tracing::debug!("network: files written after {:.2?}", started.elapsed());
 
     let count = |kind: EdgeKind| network.edges.iter().filter(|e| e.kind == kind).count();
     let by_kind: Vec<String> = kinds

@@ -107,9 +107,14 @@ impl Measures {
 
 /// Measure `network`.
 pub fn measure(network: &Network, options: &MeasureOptions) -> Measures {
+    let started = std::time::Instant::now();
+    let lap =
+        |what: &str| tracing::debug!("network measures: {what} after {:.2?}", started.elapsed());
     let graph = Projection::of(network);
     let n = graph.len();
+    lap("projection");
     let pagerank = pagerank::pagerank(&graph);
+    lap("pagerank");
     let (betweenness, method) = if n <= options.exact_max_nodes {
         (betweenness::exact(&graph), BetweennessMethod::Exact)
     } else {
@@ -121,9 +126,12 @@ pub fn measure(network: &Network, options: &MeasureOptions) -> Measures {
             },
         )
     };
+    lap("betweenness");
     let clustering = clustering::clustering(&graph);
+    lap("clustering");
     let labels = louvain::louvain(&graph, options.resolution, options.seed);
     let modularity = louvain::modularity(&graph.both, &labels, options.resolution);
+    lap("communities");
 
     // Number communities: largest first, ties by their first account.
     let mut groups: Vec<Vec<usize>> = Vec::new();

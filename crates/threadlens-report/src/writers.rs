@@ -237,17 +237,49 @@ fn markdown(out: &mut impl Write, tables: &[Table]) -> std::io::Result<()> {
             })
             .collect();
         writeln!(out, "| {} |", align.join(" | "))?;
-        for row in rows(&table.frame) {
+        for row in rows(&table.frame).into_iter().take(MARKDOWN_MAX_ROWS) {
             let cells: Vec<String> = row.iter().map(|c| markdown_cell(&c.to_string())).collect();
             writeln!(out, "| {} |", cells.join(" | "))?;
+        }
+        if table.frame.height() > MARKDOWN_MAX_ROWS {
+            writeln!(
+                out,
+                "\n(the first {MARKDOWN_MAX_ROWS} of {} rows; the CSV, Parquet and XLSX files have them all)",
+                table.frame.height()
+            )?;
         }
     }
     Ok(())
 }
 
+/// The most rows of a table `report.md` shows (a network or a long period
+/// table of a large store would make a page nobody reads).
+pub const MARKDOWN_MAX_ROWS: usize = 500;
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn markdown_shows_at_most_its_row_limit() {
+        let n = MARKDOWN_MAX_ROWS + 3;
+        let long = Table {
+            name: "long",
+            frame: df!("i" => (0..n as u64).collect::<Vec<_>>()).unwrap(),
+        };
+        let mut out = Vec::new();
+        markdown(&mut out, &[long]).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        // The header, the alignment row, then the rows shown.
+        assert_eq!(
+            text.lines().filter(|l| l.starts_with("| ")).count(),
+            MARKDOWN_MAX_ROWS + 2
+        );
+        assert!(
+            text.contains(&format!("(the first {MARKDOWN_MAX_ROWS} of {n} rows;")),
+            "{text}"
+        );
+    }
 
     fn table() -> Table {
         Table {

@@ -42,4 +42,4 @@ pub use error::{Error, Result};
 pub use post_set::{Inserted, PostSet};
 pub use store::{POSTS_FILE, PostStore, REJECTS_FILE};
 pub use strings::StrColumn;
-pub use table::TextBatch;
+pub use table::{THREAD_COLUMNS, TextBatch};

@@ -7,7 +7,9 @@ use threadlens_model::Reject;
 
 use crate::atomic::write_atomically;
 use crate::rejects::{append_rejects, count_rejects};
-use crate::table::{TextBatch, from_frame, texts_from_frame, to_frame};
+use crate::table::{
+    THREAD_COLUMNS, TextBatch, from_frame, posts_from_frame, texts_from_frame, to_frame,
+};
 use crate::{Error, PostSet, Result};
 
 /// The posts table's file name inside a store folder.
@@ -80,6 +82,29 @@ impl PostStore {
         Ok(self
             .read_slices(rows, None)?
             .map(move |df| from_frame(&df?, &path)))
+    }
+
+    /// The stored posts with only their thread fields ([`THREAD_COLUMNS`]:
+    /// ids, author, time, kind, what they answer, quote or mention) and,
+    /// `with_text`, their text, in batches of at most `rows`; every other
+    /// field is empty (text `""` without `with_text`, no URL, no counts,
+    /// `collected_at` the Unix epoch). Only those columns are read and
+    /// decoded: what networks need, at a fraction of the cost.
+    ///
+    /// [`THREAD_COLUMNS`]: crate::THREAD_COLUMNS
+    pub fn read_threads(
+        &self,
+        rows: usize,
+        with_text: bool,
+    ) -> Result<impl Iterator<Item = Result<Vec<Post>>> + use<>> {
+        let path = self.posts_path();
+        let mut columns: Vec<String> = THREAD_COLUMNS.iter().map(|c| (*c).to_owned()).collect();
+        if with_text {
+            columns.push("text".to_owned());
+        }
+        Ok(self
+            .read_slices(rows, Some(columns))?
+            .map(move |df| posts_from_frame(&df?, &path, true)))
     }
 
     /// What scoring needs of the stored posts (key, kind, text), in batches

@@ -180,6 +180,34 @@ pub(crate) fn texts_from_frame<'v>(df: &'v DataFrame, path: &Path) -> Result<Tex
 
 /// Read posts back from a §1 table. `path` names the file in errors.
 pub(crate) fn from_frame(df: &DataFrame, path: &Path) -> Result<Vec<Post>> {
+    posts_from_frame(df, path, false)
+}
+
+/// The columns [`PostStore::read_threads`](crate::PostStore::read_threads)
+/// reads: who wrote what when, and what it answers, quotes or mentions.
+pub const THREAD_COLUMNS: [&str; 12] = [
+    "platform",
+    "post_id",
+    "created_at",
+    "author_id",
+    "author_handle",
+    "author_followers",
+    "kind",
+    "conversation_id",
+    "reply_to_post_id",
+    "reply_to_author_id",
+    "referenced_post_id",
+    "mentions",
+];
+
+/// Posts from a slice of the table; with `threads_only`, a frame of
+/// [`THREAD_COLUMNS`] (and perhaps `text`) whose posts have every other
+/// field empty.
+pub(crate) fn posts_from_frame(
+    df: &DataFrame,
+    path: &Path,
+    threads_only: bool,
+) -> Result<Vec<Post>> {
     let schema_err = |column: &str, why: String| Error::Schema {
         path: path.to_owned(),
         column: column.to_owned(),
@@ -190,7 +218,13 @@ pub(crate) fn from_frame(df: &DataFrame, path: &Path) -> Result<Vec<Post>> {
             .map_err(|_| schema_err(name, "missing".to_owned()))
     };
     let typed = |name: &str, e: PolarsError| schema_err(name, e.to_string());
-    let strs = |name: &str| str_column(df, name, path);
+    let absent = |name: &str| threads_only && df.column(name).is_err();
+    let strs = |name: &str| -> Result<Vec<Option<&str>>> {
+        if absent(name) {
+            return Ok(vec![None; df.height()]);
+        }
+        str_column(df, name, path)
+    };
     // Columns added after v1 may be absent from older files.
     let optional_strs = |name: &str| -> Result<Vec<Option<&str>>> {
         match df.column(name) {
@@ -199,6 +233,9 @@ pub(crate) fn from_frame(df: &DataFrame, path: &Path) -> Result<Vec<Post>> {
         }
     };
     let counts = |name: &str| -> Result<Vec<Option<u64>>> {
+        if absent(name) {
+            return Ok(vec![None; df.height()]);
+        }
         Ok(column(name)?
             .u64()
             .map_err(|e| typed(name, e))?
@@ -206,6 +243,9 @@ pub(crate) fn from_frame(df: &DataFrame, path: &Path) -> Result<Vec<Post>> {
             .collect())
     };
     let times = |name: &str| -> Result<Vec<Option<i64>>> {
+        if absent(name) {
+            return Ok(vec![Some(0); df.height()]);
+        }
         let c = column(name)?;
         let dt = c.datetime().map_err(|e| typed(name, e))?;
         if dt.time_unit() != TimeUnit::Milliseconds {
@@ -217,6 +257,9 @@ pub(crate) fn from_frame(df: &DataFrame, path: &Path) -> Result<Vec<Post>> {
         Ok(dt.physical().iter().collect())
     };
     let lists = |name: &str| -> Result<Vec<Vec<String>>> {
+        if absent(name) {
+            return Ok(vec![Vec::new(); df.height()]);
+        }
         let ca = column(name)?.list().map_err(|e| typed(name, e))?;
         ca.amortized_iter()
             .map(|row| match row {
@@ -255,11 +298,15 @@ pub(crate) fn from_frame(df: &DataFrame, path: &Path) -> Result<Vec<Post>> {
     let likes = counts("likes")?;
     let quotes = counts("quotes")?;
     let impressions = counts("impressions")?;
-    let matched: Vec<Option<bool>> = column("matched")?
-        .bool()
-        .map_err(|e| typed("matched", e))?
-        .iter()
-        .collect();
+    let matched: Vec<Option<bool>> = if absent("matched") {
+        vec![Some(false); df.height()]
+    } else {
+        column("matched")?
+            .bool()
+            .map_err(|e| typed("matched", e))?
+            .iter()
+            .collect()
+    };
     let source = strs("source")?;
     let collected_at = times("collected_at")?;
     let local_ref = optional_strs("local_ref")?;
@@ -281,9 +328,12 @@ pub(crate) fn from_frame(df: &DataFrame, path: &Path) -> Result<Vec<Post>> {
             why: why.to_owned(),
         };
         let required = |values: &[Option<&str>], column: &str| -> Result<String> {
-            values[row]
-                .map(str::to_owned)
-                .ok_or_else(|| bad(column, "null in a required column"))
+            match values[row] {
+                Some(v) => Ok(v.to_owned()),
+                // Not read: a required text is empty.
+                None if absent(column) => Ok(String::new()),
+                None => Err(bad(column, "null in a required column")),
+            }
         };
         let owned = |values: &[Option<&str>]| values[row].map(str::to_owned);
         let instant = |values: &[Option<i64>], column: &str| -> Result<Timestamp> {

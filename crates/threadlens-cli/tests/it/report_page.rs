@@ -5,7 +5,8 @@
 //! titles, across the autumn clock change). Geometry is measured, not
 //! assumed: no two texts in a chart overlap, none leaves its chart, the
 //! engagement table's columns are all on screen at 1280 px, and on a phone
-//! the table scrolls under a slot column that stays put. Screenshots and a
+//! the table scrolls under a slot column that stays put. Both pages carry
+//! the network drawing (`--network`), whose labels are held to the same. Screenshots and a
 //! printed PDF go to `target/e2e/` for review.
 
 use std::path::{Path, PathBuf};
@@ -13,7 +14,8 @@ use std::path::{Path, PathBuf};
 use crate::browser::{Geometry, chromium, headless, measure, screenshot};
 use crate::threadlens;
 
-const CHARTS: [&str; 3] = ["activity", "share-per-slot", "over-time"];
+/// The drawings of a takeover page with `--network` (the demo turns it on).
+const CHARTS: [&str; 4] = ["activity", "share-per-slot", "over-time", "network-drawing"];
 
 /// Run `threadlens demo` in `dir`; its page.
 fn demo_page(dir: &Path) -> PathBuf {
@@ -64,6 +66,7 @@ pub fn hostile_report(dir: &Path) -> PathBuf {
             "hour",
             "--format",
             "html,xlsx",
+            "--network",
             "--out",
             out.to_str().unwrap(),
         ],
@@ -128,8 +131,8 @@ fn source_checks(page: &str) {
     ] {
         assert!(!page.contains(fetch), "self-contained: {fetch}");
     }
-    assert_eq!(page.matches("<svg").count(), 3);
-    assert_eq!(page.matches("role=\"img\"").count(), 3);
+    assert_eq!(page.matches("<svg").count(), CHARTS.len());
+    assert_eq!(page.matches("role=\"img\"").count(), CHARTS.len());
     for id in CHARTS {
         assert!(
             page.contains(&format!("<title id=\"{id}-t\">"))

@@ -98,6 +98,9 @@ fn the_workbook_opens_on_a_summary_with_native_charts() {
         "theme_by_period",
         "theme_by_slot",
         "kwic",
+        // `--network`: the two network tables are sheets too.
+        "network_accounts",
+        "network_communities",
     ] {
         assert!(sheets.contains(&table), "{table}: {sheets:?}");
     }

@@ -16,6 +16,10 @@ use crate::network::{MeasuredNetwork, dominant_themes, top_accounts};
 /// The most accounts drawn: the most connected, hosts first.
 pub const MAX_DRAWN: usize = 150;
 
+/// The most ties drawn: the strongest (a drawing of more is a hairball
+/// and a heavy page).
+pub const MAX_LINES: usize = 1_000;
+
 /// Accounts in the bridges table.
 const BRIDGES: usize = 10;
 
@@ -190,10 +194,24 @@ fn drawing(m: &MeasuredNetwork<'_>) -> String {
         .iter()
         .filter(|&&a| m.network.accounts[a].host)
         .count();
+    // The strongest ties are drawn; ties by their accounts' order.
+    let mut drawn_ties = ties.clone();
+    drawn_ties.sort_by(|x, y| y.2.total_cmp(&x.2).then((x.0, x.1).cmp(&(y.0, y.1))));
+    let all_ties = drawn_ties.len();
+    drawn_ties.truncate(MAX_LINES);
     let desc = format!(
-        "The {} most connected of {} accounts, each a dot sized by PageRank and coloured by community; lines join accounts that talk, thicker for more posts. {} Labelled: {}.",
+        "The {} most connected of {} accounts, each a dot sized by PageRank and coloured by community; lines join accounts that talk, thicker for more posts{}. {} Labelled: {}.",
         nodes.len(),
-        m.network.accounts.len(),
+        crate::words::thousands(m.network.accounts.len() as u64),
+        if all_ties > MAX_LINES {
+            format!(
+                " (the {} strongest of {} ties between them)",
+                crate::words::thousands(MAX_LINES as u64),
+                crate::words::thousands(all_ties as u64)
+            )
+        } else {
+            String::new()
+        },
         if hosts > 0 {
             format!("{hosts} hosts are outlined in black.")
         } else {
@@ -202,15 +220,17 @@ fn drawing(m: &MeasuredNetwork<'_>) -> String {
         "hosts and the accounts that bridge most"
     );
     let mut out = svg::open("network-drawing", W, H, "Who talks to whom", &desc);
-    for &(s, t, w) in &ties {
+    // Widths from 0.5 to 2.5 by the log of the weight, the heaviest widest.
+    let heaviest = drawn_ties.first().map_or(1.0, |t| t.2).max(2.0).ln();
+    for &(s, t, w) in &drawn_ties {
         let _ = write!(
             out,
-            "<line x1=\"{:.1}\" y1=\"{:.1}\" x2=\"{:.1}\" y2=\"{:.1}\" stroke=\"#8c959f\" stroke-opacity=\"0.5\" stroke-width=\"{:.2}\"/>",
+            "<line x1=\"{:.1}\" y1=\"{:.1}\" x2=\"{:.1}\" y2=\"{:.1}\" stroke=\"#8c959f\" stroke-opacity=\"0.45\" stroke-width=\"{:.2}\"/>",
             at[s].0,
             at[s].1,
             at[t].0,
             at[t].1,
-            0.6 + w.ln().max(0.0) * 0.6
+            0.5 + 2.0 * w.ln().max(0.0) / heaviest
         );
     }
     for (i, &a) in nodes.iter().enumerate() {

@@ -121,12 +121,22 @@ pub fn slot_network(
     }
 }
 
+/// What `network_slots` says of one slot.
+struct SlotRow {
+    accounts: u64,
+    authors: u64,
+    participants: u64,
+    new_participants: u64,
+    edges: u64,
+    communities: u64,
+    modularity: f64,
+    top_bridge: Option<String>,
+}
+
 /// `network_slots`: one row per slot, in schedule order.
 pub fn network_slots_table(schedule: &Schedule, slots: &[SlotNetwork]) -> PolarsResult<DataFrame> {
     let mut seen_before: HashSet<(threadlens_model::Platform, String)> = HashSet::new();
-    let mut rows: Vec<[u64; 7]> = Vec::new();
-    let mut modularity = Vec::new();
-    let mut bridge = Vec::new();
+    let mut rows: Vec<SlotRow> = Vec::new();
     for s in slots {
         let slot = &schedule.slots[s.slot];
         let staff = |key: &str| key == schedule.account || slot.hosts.iter().any(|h| h == key);
@@ -137,45 +147,43 @@ pub fn network_slots_table(schedule: &Schedule, slots: &[SlotNetwork]) -> Polars
             .filter(|a| a.posts > 0 && !staff(&a.key))
             .map(|a| (a.platform, a.key.clone()))
             .collect();
-        let new = participants
+        let new_participants = participants
             .iter()
             .filter(|p| !seen_before.contains(*p))
             .count() as u64;
-        let participant_count = participants.len() as u64;
-        seen_before.extend(participants);
-        rows.push([
-            n.accounts.len() as u64,
-            n.accounts.iter().filter(|a| a.posts > 0).count() as u64,
-            participant_count,
-            new,
-            participant_count - new,
-            n.edges.len() as u64,
-            s.measures
+        rows.push(SlotRow {
+            accounts: n.accounts.len() as u64,
+            authors: n.accounts.iter().filter(|a| a.posts > 0).count() as u64,
+            participants: participants.len() as u64,
+            new_participants,
+            edges: n.edges.len() as u64,
+            communities: s
+                .measures
                 .communities
                 .iter()
                 .filter(|c| c.members.len() > 1)
                 .count() as u64,
-        ]);
-        modularity.push(s.measures.modularity);
-        bridge.push(
-            s.measures
+            modularity: s.measures.modularity,
+            top_bridge: s
+                .measures
                 .bridges(1)
                 .first()
                 .map(|&a| n.accounts[a].handle.clone()),
-        );
+        });
+        seen_before.extend(participants);
     }
-    let column = |i: usize| rows.iter().map(|r| r[i]).collect::<Vec<u64>>();
+    let count = |get: fn(&SlotRow) -> u64| rows.iter().map(get).collect::<Vec<u64>>();
     df!(
         "slot" => slots.iter().map(|s| schedule.slots[s.slot].id.as_str()).collect::<Vec<_>>(),
         "title" => slots.iter().map(|s| schedule.slots[s.slot].title.as_str()).collect::<Vec<_>>(),
-        "accounts" => column(0),
-        "authors" => column(1),
-        "participants" => column(2),
-        "new_participants" => column(3),
-        "returning_participants" => column(4),
-        "edges" => column(5),
-        "communities" => column(6),
-        "modularity" => modularity,
-        "top_bridge" => bridge,
+        "accounts" => count(|r| r.accounts),
+        "authors" => count(|r| r.authors),
+        "participants" => count(|r| r.participants),
+        "new_participants" => count(|r| r.new_participants),
+        "returning_participants" => count(|r| r.participants - r.new_participants),
+        "edges" => count(|r| r.edges),
+        "communities" => count(|r| r.communities),
+        "modularity" => rows.iter().map(|r| r.modularity).collect::<Vec<_>>(),
+        "top_bridge" => rows.iter().map(|r| r.top_bridge.clone()).collect::<Vec<_>>(),
     )
 }

@@ -119,6 +119,45 @@ fn the_same_posts_make_the_same_bytes() {
     );
 }
 
+/// Thread reads keep exactly the thread fields (and the text when asked)
+/// and leave every other field empty.
+#[test]
+fn thread_batches_read_only_the_thread_fields() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = PostStore::open(dir.path()).unwrap();
+    let mut set = PostSet::new();
+    let original = full_post();
+    set.insert(original.clone());
+    store.commit(&set).unwrap();
+    let mut expected = Post::minimal(original.platform, &original.post_id, original.created_at);
+    expected.author_id = original.author_id.clone();
+    expected.author_handle = original.author_handle.clone();
+    expected.author_followers = original.author_followers;
+    expected.kind = original.kind;
+    expected.conversation_id = original.conversation_id.clone();
+    expected.reply_to_post_id = original.reply_to_post_id.clone();
+    expected.reply_to_author_id = original.reply_to_author_id.clone();
+    expected.referenced_post_id = original.referenced_post_id.clone();
+    expected.mentions = original.mentions.clone();
+    expected.text = String::new();
+    expected.source = String::new();
+    expected.matched = false;
+    expected.collected_at = at("1970-01-01T00:00:00Z");
+    let read: Vec<Post> = store
+        .read_threads(10, false)
+        .unwrap()
+        .flat_map(|b| b.unwrap())
+        .collect();
+    assert_eq!(read, vec![expected.clone()]);
+    expected.text = original.text.clone();
+    let read: Vec<Post> = store
+        .read_threads(10, true)
+        .unwrap()
+        .flat_map(|b| b.unwrap())
+        .collect();
+    assert_eq!(read, vec![expected]);
+}
+
 #[test]
 fn batches_cover_every_row_once() {
     let dir = tempfile::tempdir().unwrap();
