@@ -218,21 +218,28 @@ pub(crate) fn run(args: &NetworkArgs, global: &GlobalArgs) -> Result<ExitCode> {
     written.extend(write_tables(&out_dir, &slot_tables, &table_formats, None)?);
 
     let posts_path = store.posts_path();
-    let mut inputs = vec![InputFile {
-        sha256: file_sha256(&posts_path)?,
-        path: posts_path,
-        rows: stored,
-    }];
-    if let (Some(path), Some(s)) = (&args.schedule, &schedule) {
-        inputs.push(InputFile {
-            path: path.clone(),
-            sha256: file_sha256(path)?,
-            rows: s.slots.len() as u64,
-        });
-    }
+    let inputs = crate::report::manifest_inputs(
+        InputFile {
+            sha256: file_sha256(&posts_path)?,
+            path: posts_path,
+            rows: stored,
+        },
+        args.schedule.as_deref().zip(schedule.as_ref()),
+    )?;
     let lexicon_file = match (&lexicon, &args.lexicon) {
         (Some(l), Some(path)) => Some(lexicon_info(l, path)?),
         _ => None,
+    };
+    // A table file's rows, by its name (0 for the graph files).
+    let table_rows = |path: &std::path::Path| -> u64 {
+        let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or("");
+        match stem {
+            "network_accounts" => network.accounts.len() as u64,
+            "network_edges" => network.edges.len() as u64,
+            "network_communities" => measures.communities.len() as u64,
+            "network_slots" => schedule.as_ref().map_or(0, |s| s.slots.len() as u64),
+            _ => 0,
+        }
     };
     let manifest = Manifest {
         tool: "threadlens".into(),
@@ -251,7 +258,7 @@ pub(crate) fn run(args: &NetworkArgs, global: &GlobalArgs) -> Result<ExitCode> {
             .iter()
             .map(|path| OutputFile {
                 path: path.clone(),
-                rows: 0,
+                rows: table_rows(path),
             })
             .collect(),
         period: None,

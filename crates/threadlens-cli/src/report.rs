@@ -232,18 +232,14 @@ pub(crate) fn run_to(
         outputs.push(OutputFile { path, rows });
     }
 
-    let mut inputs = vec![InputFile {
-        path: posts_path,
-        sha256: posts_sha256,
-        rows: stored,
-    }];
-    if let (Some(path), Some(s)) = (&args.schedule, &schedule) {
-        inputs.push(InputFile {
-            path: path.clone(),
-            sha256: file_sha256(path)?,
-            rows: s.slots.len() as u64,
-        });
-    }
+    let inputs = manifest_inputs(
+        InputFile {
+            path: posts_path,
+            sha256: posts_sha256,
+            rows: stored,
+        },
+        args.schedule.as_deref().zip(schedule.as_ref()),
+    )?;
     let manifest = Manifest {
         tool: "threadlens".into(),
         tool_version: env!("CARGO_PKG_VERSION").into(),
@@ -299,4 +295,21 @@ pub(crate) fn run_to(
     )?;
     writeln!(out, "  {}", manifest_path.display())?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// A manifest's inputs: the store's posts, and the schedule when there is
+/// one (its rows are its slots).
+pub(crate) fn manifest_inputs(
+    posts: InputFile,
+    schedule: Option<(&std::path::Path, &Schedule)>,
+) -> Result<Vec<InputFile>> {
+    let mut inputs = vec![posts];
+    if let Some((path, s)) = schedule {
+        inputs.push(InputFile {
+            path: path.to_owned(),
+            sha256: file_sha256(path)?,
+            rows: s.slots.len() as u64,
+        });
+    }
+    Ok(inputs)
 }

@@ -230,6 +230,25 @@ fn the_fixture_days_slots_hosts_and_themes() {
         "{manifest}"
     );
     assert!(manifest.contains("\"seed\": 1"), "{manifest}");
+    // Each table's rows: 14 accounts, three slots.
+    let manifest: serde_json::Value = serde_json::from_str(&manifest).unwrap();
+    let rows = |stem: &str| {
+        manifest["outputs"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|o| {
+                o["path"]
+                    .as_str()
+                    .unwrap()
+                    .ends_with(&format!("{stem}.csv"))
+            })
+            .map(|o| o["rows"].as_u64().unwrap())
+    };
+    assert_eq!(
+        (rows("network_accounts"), rows("network_slots")),
+        (Some(14), Some(3))
+    );
 
     // One slot's network.
     let output = threadlens(&[
