@@ -5,7 +5,7 @@ non-zero on any difference.
 1. The graph files: GraphML and GEXF, read by NetworkX, hold the network
    of the CSV tables (the same nodes with the same attributes, the same
    edges (source, target, kind) with the same weights).
-2. The measures, recomputed here from network_edges.csv as
+2. The measures, recomputed here from the exported GraphML as
    docs/networks.md defines them (self-loops left out, the kinds of a pair
    summed): weighted in/out degree exactly; PageRank (alpha 0.85, weighted),
    betweenness (directed, hop counts, normalised; only when exact) and
@@ -55,12 +55,14 @@ for name, graph in [
     assert found == edges, (name, found - edges, edges - found)
     print(f"{name}: {graph.number_of_nodes()} nodes, {graph.number_of_edges()} edges, as the tables")
 
-# 2. The measures.
+# 2. The measures, on the exported graph as NetworkX reads it.
+exported = nx.read_graphml(folder / "network.graphml")
 directed = nx.DiGraph()
-directed.add_nodes_from(accounts)
-for (source, target, _kind), weight in edges.items():
+directed.add_nodes_from(exported.nodes)
+for source, target, data in exported.edges(data=True):
     if source == target:
         continue
+    weight = float(data["weight"])
     if directed.has_edge(source, target):
         directed[source][target]["weight"] += weight
     else:
