@@ -54,7 +54,7 @@ pub(crate) enum Command {
     Report(ReportArgs),
     /// Show each match of a lexicon in the stored posts, in context.
     Kwic(KwicArgs),
-    /// Who talks to whom: accounts and their reply, mention, quote and repost edges, for Gephi and NetworkX.
+    /// Who talks to whom: accounts, their reply, mention, quote and repost edges, measures and communities.
     Network(NetworkArgs),
     /// Check a lexicon, or see how it reads a text.
     #[command(subcommand)]
