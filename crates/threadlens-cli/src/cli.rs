@@ -584,6 +584,14 @@ pub(crate) struct ImportArgs {
     /// Mastodon: the instance the statuses were fetched from (e.g. mastodon.social).
     #[arg(long, value_name = "HOST")]
     pub instance: Option<String>,
+    /// The longest line of a JSONL file read, in MB; a longer one is
+    /// rejected and skipped without being held in memory.
+    #[arg(long, value_name = "MB", default_value_t = threadlens_ingest::MAX_RECORD_BYTES >> 20)]
+    pub max_record_mb: u64,
+    /// The largest whole-JSON file (a page, an archive's tweets.js) read
+    /// into memory, decompressed, in MB; a larger one is refused.
+    #[arg(long, value_name = "MB", default_value_t = threadlens_ingest::MAX_DOCUMENT_BYTES >> 20)]
+    pub max_document_mb: u64,
     /// Files to import; a folder means every file in it (e.g. DIR/raw, the archive `collect` writes).
     #[arg(required = true, value_name = "FILE")]
     pub files: Vec<PathBuf>,

@@ -306,6 +306,8 @@ pub(crate) fn import_new_pages(
         map: None,
         source: None,
         instance: None,
+        max_record_mb: threadlens_ingest::MAX_RECORD_BYTES >> 20,
+        max_document_mb: threadlens_ingest::MAX_DOCUMENT_BYTES >> 20,
         files: changed.iter().map(|(p, _, _)| p.clone()).collect(),
     };
     crate::import::run_to(&args, global, out)?;

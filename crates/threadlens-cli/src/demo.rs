@@ -64,6 +64,8 @@ pub(crate) fn run(args: &crate::cli::DemoArgs, global: &GlobalArgs) -> Result<Ex
             map: None,
             source: None,
             instance: None,
+            max_record_mb: threadlens_ingest::MAX_RECORD_BYTES >> 20,
+            max_document_mb: threadlens_ingest::MAX_DOCUMENT_BYTES >> 20,
             files: vec![
                 input.join("posts.twarc2.jsonl"),
                 input.join("posts.mastodon.jsonl"),

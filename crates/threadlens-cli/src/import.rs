@@ -82,6 +82,8 @@ fn options(args: &ImportArgs) -> Result<ImportOptions> {
         source: args.source.clone(),
         column_map,
         instance: args.instance.clone(),
+        max_record_bytes: args.max_record_mb.saturating_mul(1 << 20),
+        max_document_bytes: args.max_document_mb.saturating_mul(1 << 20),
     })
 }
 

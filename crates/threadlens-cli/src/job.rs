@@ -586,4 +586,60 @@ mod tests {
         );
         assert!(err.list.iter().all(|p| p.line.is_some()), "{err}");
     }
+
+    /// Fuzz target: the repository's job files with lines deleted,
+    /// repeated, replaced by arbitrary text or cut short, and arbitrary
+    /// text: loaded or refused with every problem naming the file, never a
+    /// panic.
+    #[test]
+    fn fuzz_job_files() {
+        use proptest::prelude::*;
+        let deploy = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/deploy");
+        let seeds: Vec<String> = [GOOD.to_owned()]
+            .into_iter()
+            .chain(
+                ["nightly.toml", "files-job.toml"]
+                    .iter()
+                    .map(|f| std::fs::read_to_string(deploy.join(f)).unwrap()),
+            )
+            .collect();
+        let dir = tempfile::tempdir().unwrap();
+        threadlens_testkit::fuzz::fuzz(
+            "job_files",
+            (
+                0..seeds.len(),
+                proptest::collection::vec((0u8..4, any::<u16>(), any::<String>()), 0..6),
+                any::<bool>(),
+                any::<String>(),
+            ),
+            |(s, edits, arbitrary, text)| {
+                let source = if arbitrary {
+                    text
+                } else {
+                    let mut lines: Vec<String> = seeds[s].lines().map(str::to_owned).collect();
+                    for (op, at, with) in edits {
+                        if lines.is_empty() {
+                            break;
+                        }
+                        let i = usize::from(at) % lines.len();
+                        match op {
+                            0 => {
+                                lines.remove(i);
+                            }
+                            1 => lines.insert(i, lines[i].clone()),
+                            2 => lines[i] = with,
+                            _ => lines.truncate(i),
+                        }
+                    }
+                    lines.join("\n")
+                };
+                let path = write(dir.path(), &source);
+                if let Err(problems) = Job::load(&path) {
+                    let said = problems.to_string();
+                    prop_assert!(said.contains("job.toml"), "{}", said);
+                }
+                Ok(())
+            },
+        );
+    }
 }

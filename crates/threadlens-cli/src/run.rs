@@ -296,6 +296,8 @@ fn import_stage(job: &Job, global: &GlobalArgs, summary: &mut RunSummary) -> Res
             map: None,
             source: source.name.clone(),
             instance: None,
+            max_record_mb: threadlens_ingest::MAX_RECORD_BYTES >> 20,
+            max_document_mb: threadlens_ingest::MAX_DOCUMENT_BYTES >> 20,
             files,
         };
         let mut printed = Vec::new();

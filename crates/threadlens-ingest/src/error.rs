@@ -46,6 +46,16 @@ pub enum Error {
         /// The columns the header does have.
         header: String,
     },
+    /// A whole-JSON document (read in memory) is larger than the limit.
+    #[error(
+        "{path}: the document is larger than {limit} (read in memory as one JSON value); nothing of it was imported. Split it, or raise the limit with --max-document-mb"
+    )]
+    DocumentTooLarge {
+        /// The input file.
+        path: PathBuf,
+        /// The limit, as people read it (`2048 MB`).
+        limit: String,
+    },
     /// The CSV cannot be read at all (no header, not UTF-8 in the header).
     #[error("{path}:{line}: {why}")]
     BadCsv {

@@ -122,9 +122,8 @@ impl Format {
         }
         let first_line = body.lines().next().unwrap_or_default();
         let value = serde_json::from_str::<Value>(first_line).ok().or_else(|| {
-            let small = std::fs::metadata(path).is_ok_and(|m| m.len() <= 64 << 20);
-            small
-                .then(|| crate::input::read_all(path).ok())
+            crate::input::read_at_most(path, 64 << 20)
+                .ok()
                 .flatten()
                 .and_then(|bytes| serde_json::from_slice(&bytes).ok())
         });

@@ -10,7 +10,7 @@ use crate::csv_import::{ColumnMap, read_csv_file};
 use crate::generic::JsonlParser;
 use crate::mastodon::MastodonParser;
 use crate::raw::RawParser;
-use crate::reader::{DocumentParser, Layout, read_json_file};
+use crate::reader::{DocumentParser, Layout, Limits, read_json_file};
 use crate::reject::{Emit, Outcome};
 use crate::x::XParser;
 use crate::{Error, Format, Result};
@@ -30,7 +30,20 @@ pub struct ImportOptions {
     /// the file's local accounts (an `acct` without `@host`), else each
     /// status's own host.
     pub instance: Option<String>,
+    /// The largest record (one line of a JSONL file) read; a longer one is
+    /// rejected and skipped without being held in memory.
+    pub max_record_bytes: u64,
+    /// The largest whole-JSON document (a page, an archive) read into
+    /// memory, after decompression; a larger file is refused.
+    pub max_document_bytes: u64,
 }
+
+/// [`ImportOptions::max_record_bytes`] by default: 64 MB, far above a page
+/// of 100 posts with its includes (about 1 MB).
+pub const MAX_RECORD_BYTES: u64 = 64 << 20;
+
+/// [`ImportOptions::max_document_bytes`] by default: 2 GB.
+pub const MAX_DOCUMENT_BYTES: u64 = 2 << 30;
 
 impl Default for ImportOptions {
     fn default() -> Self {
@@ -39,6 +52,8 @@ impl Default for ImportOptions {
             source: None,
             column_map: ColumnMap::default(),
             instance: None,
+            max_record_bytes: MAX_RECORD_BYTES,
+            max_document_bytes: MAX_DOCUMENT_BYTES,
         }
     }
 }
@@ -127,7 +142,11 @@ pub fn import_file(
                     return Err(Error::UnknownFormat(format.name().to_owned()));
                 }
             };
-            read_json_file(path, parser.as_ref(), layout, &mut emitter)?;
+            let limits = Limits {
+                record: options.max_record_bytes,
+                document: options.max_document_bytes,
+            };
+            read_json_file(path, parser.as_ref(), layout, limits, &mut emitter)?;
             false
         }
     };

@@ -67,10 +67,22 @@ pub(crate) fn open(path: &Path) -> std::io::Result<Input> {
 }
 
 /// The whole decompressed content of `path`.
+#[cfg(test)]
 pub(crate) fn read_all(path: &Path) -> std::io::Result<Vec<u8>> {
     let mut bytes = Vec::new();
     open(path)?.reader.read_to_end(&mut bytes)?;
     Ok(bytes)
+}
+
+/// The decompressed content of `path` if it is at most `limit` bytes
+/// (`None` when larger: a small gzip file can hold gigabytes).
+pub(crate) fn read_at_most(path: &Path, limit: u64) -> std::io::Result<Option<Vec<u8>>> {
+    let mut bytes = Vec::new();
+    open(path)?
+        .reader
+        .take(limit.saturating_add(1))
+        .read_to_end(&mut bytes)?;
+    Ok((bytes.len() as u64 <= limit).then_some(bytes))
 }
 
 #[cfg(test)]

@@ -54,6 +54,8 @@ mod x;
 pub use csv_import::ColumnMap;
 pub use error::{Error, Result};
 pub use format::Format;
-pub use import::{FileImport, ImportOptions, Sink, import_file};
+pub use import::{
+    FileImport, ImportOptions, MAX_DOCUMENT_BYTES, MAX_RECORD_BYTES, Sink, import_file,
+};
 pub use text::{HtmlText, decode_entities, html_to_text};
 pub use threadlens_model::Reject;

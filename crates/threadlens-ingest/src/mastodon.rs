@@ -252,7 +252,7 @@ impl MastodonParser {
     }
 }
 
-/// Files larger than this are not scanned for their instance.
+/// Files larger than this (decompressed) are not scanned for their instance.
 const INFER_MAX_BYTES: u64 = 64 << 20;
 
 /// The instance a Mastodon file was fetched from, told by its local
@@ -260,10 +260,7 @@ const INFER_MAX_BYTES: u64 = 64 << 20;
 /// instance, so its status's `uri` host is that instance. `None` when the
 /// file has no local account (or is too large to scan): pass `--instance`.
 pub(crate) fn infer_instance(path: &std::path::Path) -> Option<String> {
-    if std::fs::metadata(path).ok()?.len() > INFER_MAX_BYTES {
-        return None;
-    }
-    let bytes = crate::input::read_all(path).ok()?;
+    let bytes = crate::input::read_at_most(path, INFER_MAX_BYTES).ok()??;
     let values = serde_json::Deserializer::from_slice(&bytes).into_iter::<serde_json::Value>();
     values.map_while(Result::ok).find_map(|v| local_host(&v))
 }

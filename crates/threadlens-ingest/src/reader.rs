@@ -138,10 +138,29 @@ pub(crate) trait DocumentParser: Sync {
 
 /// Read `path` and send every outcome to `out`, in file order, with the
 /// number of bytes consumed so far as progress.
+/// `bytes` as people read a limit: `64 MB`, or `4096 bytes`.
+pub(crate) fn size(bytes: u64) -> String {
+    if bytes >= 1 << 20 && bytes.is_multiple_of(1 << 20) {
+        format!("{} MB", bytes >> 20)
+    } else {
+        format!("{bytes} bytes")
+    }
+}
+
+/// How much of a file is held in memory at once.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Limits {
+    /// The longest line of a JSONL file.
+    pub record: u64,
+    /// The largest whole document.
+    pub document: u64,
+}
+
 pub(crate) fn read_json_file(
     path: &Path,
     parser: &dyn DocumentParser,
     layout: Option<Layout>,
+    limits: Limits,
     out: &mut dyn Emit,
 ) -> Result<()> {
     let io = |source| Error::Io {
@@ -158,7 +177,16 @@ pub(crate) fn read_json_file(
     match layout {
         Layout::Whole => {
             let mut bytes = Vec::new();
-            reader.read_to_end(&mut bytes).map_err(io)?;
+            (&mut reader)
+                .take(limits.document.saturating_add(1))
+                .read_to_end(&mut bytes)
+                .map_err(io)?;
+            if bytes.len() as u64 > limits.document {
+                return Err(Error::DocumentTooLarge {
+                    path: path.to_owned(),
+                    limit: size(limits.document),
+                });
+            }
             out.progress(disk_bytes.get());
             let text = match std::str::from_utf8(&bytes) {
                 Ok(text) => text,
@@ -191,15 +219,18 @@ pub(crate) fn read_json_file(
                 out.outcome(outcome);
             }
         }
-        Layout::Lines => read_lines_pipelined(reader, &disk_bytes, parser, out).map_err(io)?,
+        Layout::Lines => {
+            read_lines_pipelined(reader, &disk_bytes, parser, limits.record, out).map_err(io)?
+        }
     }
     Ok(())
 }
 
-/// A block of whole lines and where each starts (byte offset, 1-based line).
+/// A block of whole lines and where each starts (byte offset, 1-based
+/// line, and whether the line was too long and left out of `bytes`).
 struct Block {
     bytes: Vec<u8>,
-    starts: Vec<(usize, u64)>,
+    starts: Vec<(usize, u64, bool)>,
     /// Bytes of the file on disk read once the block was complete.
     consumed: u64,
 }
@@ -211,6 +242,7 @@ fn read_lines_pipelined(
     mut reader: BufReader<Box<dyn Read + Send>>,
     disk_bytes: &DiskBytes,
     parser: &dyn DocumentParser,
+    max_record: u64,
     out: &mut dyn Emit,
 ) -> std::io::Result<()> {
     use std::sync::mpsc::sync_channel;
@@ -235,11 +267,24 @@ fn read_lines_pipelined(
                 };
                 while block.bytes.len() < BLOCK_BYTES {
                     let start = block.bytes.len();
-                    match reader.read_until(b'\n', &mut block.bytes) {
+                    let read = (&mut reader)
+                        .take(max_record.saturating_add(1))
+                        .read_until(b'\n', &mut block.bytes);
+                    match read {
                         Ok(0) => break,
-                        Ok(_) => {
+                        Ok(n) => {
                             line_no += 1;
-                            block.starts.push((start, line_no));
+                            let too_long = n as u64 > max_record && !block.bytes.ends_with(b"\n");
+                            if too_long {
+                                // Drop it and skip to the end of the line,
+                                // never holding more than the limit.
+                                block.bytes.truncate(start);
+                                if let Err(e) = reader.skip_until(b'\n') {
+                                    let _ = block_tx.send(Err(e));
+                                    return;
+                                }
+                            }
+                            block.starts.push((start, line_no, too_long));
                         }
                         Err(e) => {
                             let _ = block_tx.send(Err(e));
@@ -263,14 +308,24 @@ fn read_lines_pipelined(
                     .starts
                     .iter()
                     .skip(1)
-                    .map(|&(s, _)| s)
+                    .map(|&(s, _, _)| s)
                     .chain([block.bytes.len()])
                     .collect();
                 let outcomes: Vec<Vec<Outcome>> = block
                     .starts
                     .par_iter()
                     .zip(ends.par_iter())
-                    .map(|(&(start, line), &end)| {
+                    .map(|(&(start, line, too_long), &end)| {
+                        if too_long {
+                            return vec![Err(RecordError {
+                                line,
+                                reason: format!(
+                                    "the line is longer than {} (the limit; --max-record-mb raises it); it was skipped",
+                                    size(max_record)
+                                ),
+                                raw: String::new(),
+                            })];
+                        }
                         parse_line(parser, &block.bytes[start..end], line)
                     })
                     .collect();

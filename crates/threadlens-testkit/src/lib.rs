@@ -1,11 +1,15 @@
 //! Helpers for threadlens's own tests (not published): a real HTTP/1.1
 //! server on 127.0.0.1 that answers from a script, so live sources are
-//! tested over real sockets without the internet, and a [`Gate`] that holds
-//! a request until the test lets it go. Start reading at [`TestServer`].
+//! tested over real sockets without the internet, a [`Gate`] that holds
+//! a request until the test lets it go, and time-bounded fuzzing
+//! ([`fuzz::fuzz`]) and hostile inputs ([`hostile`]) for every parser.
+//! Start reading at [`TestServer`].
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test helper: a broken socket should fail the test
 
+pub mod fuzz;
 mod gate;
+pub mod hostile;
 mod http_server;
 
 pub use gate::Gate;

@@ -164,4 +164,56 @@ mod tests {
         let garbage = RateState::from_headers(&headers(&[("retry-after", "soon")]), now);
         assert_eq!(garbage.resume_after_refusal(), None);
     }
+
+    /// Fuzz target: any header values a server sends, at any time, read
+    /// without a panic; a delay in seconds is that long after now.
+    #[test]
+    fn fuzz_rate_limit_headers() {
+        use proptest::prelude::*;
+        let value = prop_oneof![
+            "[ -~]{0,40}",
+            (0u32..1_000_000_000).prop_map(|n| n.to_string()),
+            any::<f64>().prop_map(|x| x.to_string()),
+            Just("Wed, 21 Oct 2015 07:28:00 GMT".to_owned()),
+            Just("2015-10-21T07:28:00Z".to_owned()),
+            Just("1e309".to_owned()),
+            Just("-0".to_owned()),
+            Just("NaN".to_owned()),
+        ];
+        let names = [
+            "retry-after",
+            "x-rate-limit-remaining",
+            "x-rate-limit-reset",
+            "ratelimit-reset",
+            "ratelimit-remaining",
+        ];
+        threadlens_testkit::fuzz::fuzz(
+            "rate_limit_headers",
+            (
+                proptest::collection::vec((0..names.len(), value), 0..5),
+                -8_000_000_000_000i64..8_000_000_000_000,
+            ),
+            |(pairs, now_ms)| {
+                let now = DateTime::from_timestamp_millis(now_ms).unwrap_or_default();
+                let mut map = HeaderMap::new();
+                for (n, v) in &pairs {
+                    if let Ok(v) = HeaderValue::from_str(v) {
+                        map.insert(HeaderName::from_static(names[*n]), v);
+                    }
+                }
+                let state = RateState::from_headers(&map, now);
+                let _ = (state.resume_after_refusal(), state.exhausted_until());
+                if let Some(delay) = map
+                    .get("retry-after")
+                    .and_then(|v| v.to_str().ok())
+                    .and_then(|v| v.trim().parse::<u32>().ok())
+                    .filter(|&d| d < 1_000_000)
+                {
+                    let expected = now.checked_add_signed(TimeDelta::seconds(i64::from(delay)));
+                    prop_assert_eq!(state.retry_after, expected);
+                }
+                Ok(())
+            },
+        );
+    }
 }

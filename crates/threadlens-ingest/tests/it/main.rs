@@ -5,6 +5,8 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::print_stderr)] // test helpers may panic and report
 
 mod conformance;
+mod fuzz;
+mod limits;
 mod live_bluesky;
 mod live_conformance;
 mod live_mastodon;

@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use threadlens_process::{Lexicon, score_text};
 
 mod dictionaries;
+mod fuzz;
 mod properties;
 mod reference;
 

@@ -11,7 +11,7 @@ use threadlens_process::{Lexicon, score_columns, score_text, score_texts};
 use crate::bundled;
 use crate::reference::reference_matches;
 
-fn lexicons() -> Vec<Lexicon> {
+pub fn lexicons() -> Vec<Lexicon> {
     let contract = Lexicon::parse(
         include_str!("../data/contract-examples.toml"),
         Path::new("contract-examples.toml"),

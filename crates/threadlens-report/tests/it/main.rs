@@ -3,5 +3,6 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test helpers may panic
 
 mod clock_change;
+mod fuzz;
 mod network_files;
 mod takeover_day;

@@ -1,0 +1,197 @@
+//! Fuzz targets for the lexicon readers (TOML and every dictionary format)
+//! and for the analyzer and scorer on arbitrary Unicode (time-bounded:
+//! `threadlens_testkit::fuzz`). Lexicons: this crate's own fixtures with
+//! lines deleted, repeated, replaced by arbitrary text or cut short, and
+//! arbitrary text, in every format, forced and detected, strict and with
+//! `skip_invalid`: read or refused with an error naming the file, never a
+//! panic. Texts: normalising twice changes nothing, every unit's span lies
+//! inside the normalised text in order, and the scorer equals the literal
+//! reading of §8.
+
+use std::path::Path;
+
+use proptest::collection::vec;
+use proptest::prelude::*;
+use threadlens_process::{Lexicon, LexiconFormat, ReadOptions, analyze, normalize, score_text};
+use threadlens_testkit::fuzz::fuzz;
+
+use crate::reference::reference_matches;
+
+/// Each format's fixture: its file name and text.
+fn fixtures() -> Vec<(LexiconFormat, &'static str, String)> {
+    let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data");
+    let read = |p: &str| std::fs::read_to_string(data.join(p)).unwrap_or_default();
+    vec![
+        (
+            LexiconFormat::Toml,
+            "lexicon.toml",
+            read("contract-examples.toml"),
+        ),
+        (
+            LexiconFormat::Liwc,
+            "moral.dic",
+            read("dictionaries/moral.dic"),
+        ),
+        (
+            LexiconFormat::Dicx,
+            "values.dicx",
+            read("dictionaries/values.dicx"),
+        ),
+        (
+            LexiconFormat::QuantedaYaml,
+            "policy.yml",
+            read("dictionaries/policy.yml"),
+        ),
+        (
+            LexiconFormat::Lexicoder,
+            "sentiment.lc3",
+            read("dictionaries/sentiment.lc3"),
+        ),
+        (
+            LexiconFormat::Wordstat,
+            "rid.cat",
+            read("dictionaries/rid.cat"),
+        ),
+        (
+            LexiconFormat::Yoshikoder,
+            "topics.ykd",
+            read("dictionaries/topics.ykd"),
+        ),
+    ]
+}
+
+/// One change to a file's lines: delete, repeat, replace with arbitrary
+/// text, or cut the file short there.
+fn edits() -> impl Strategy<Value = Vec<(u8, u16, String)>> {
+    vec((0u8..4, any::<u16>(), any::<String>()), 0..8)
+}
+
+fn edited(text: &str, edits: &[(u8, u16, String)]) -> String {
+    let mut lines: Vec<String> = text.lines().map(str::to_owned).collect();
+    for (op, at, with) in edits {
+        if lines.is_empty() {
+            lines.push(with.clone());
+            continue;
+        }
+        let i = usize::from(*at) % lines.len();
+        match op {
+            0 => {
+                lines.remove(i);
+            }
+            1 => {
+                let line = lines[i].clone();
+                lines.insert(i, line);
+            }
+            2 => lines[i] = with.clone(),
+            _ => {
+                let keep = lines[i].chars().count() / 2;
+                lines[i] = lines[i].chars().take(keep).collect();
+                lines.truncate(i + 1);
+            }
+        }
+    }
+    lines.join("\n")
+}
+
+/// Read `text` as a lexicon file named `name`; checks the contract.
+fn read_checked(
+    text: &[u8],
+    name: &str,
+    format: Option<LexiconFormat>,
+    skip_invalid: bool,
+) -> Result<(), TestCaseError> {
+    let dir = tempfile::tempdir().map_err(|e| TestCaseError::fail(e.to_string()))?;
+    let path = dir.path().join(name);
+    std::fs::write(&path, text).map_err(|e| TestCaseError::fail(e.to_string()))?;
+    match Lexicon::read(
+        &path,
+        ReadOptions {
+            format,
+            skip_invalid,
+        },
+    ) {
+        Ok(lexicon) => {
+            // A lexicon that reads also scores.
+            let _ = score_text(&lexicon, "Co-production and candour in #LivedExperience");
+        }
+        Err(e) => prop_assert!(e.to_string().contains(name), "{}", e),
+    }
+    Ok(())
+}
+
+#[test]
+fn fuzz_lexicon_files_edited() {
+    let fixtures = fixtures();
+    assert!(fixtures.iter().all(|f| !f.2.is_empty()));
+    fuzz(
+        "lexicon_files_edited",
+        (0..fixtures.len(), edits(), any::<bool>(), any::<bool>()),
+        |(f, edits, forced, skip)| {
+            let (format, name, text) = &fixtures[f];
+            let text = edited(text, &edits);
+            read_checked(text.as_bytes(), name, forced.then_some(*format), skip)
+        },
+    );
+}
+
+#[test]
+fn fuzz_lexicon_arbitrary_text() {
+    let names = [
+        "x.toml", "x.dic", "x.dicx", "x.yml", "x.lc3", "x.cat", "x.ykd", "x.txt",
+    ];
+    fuzz(
+        "lexicon_arbitrary",
+        (
+            vec(any::<u8>(), 0..3_000),
+            0..names.len(),
+            0..LexiconFormat::ALL.len() + 1,
+            any::<bool>(),
+        ),
+        |(bytes, n, f, skip)| {
+            let format = LexiconFormat::ALL.get(f).copied();
+            read_checked(&bytes, names[n], format, skip)
+        },
+    );
+}
+
+#[test]
+fn fuzz_analyzer_and_scorer_on_arbitrary_unicode() {
+    let lexicons: Vec<Lexicon> = crate::properties::lexicons();
+    fuzz("analyzer_scorer", any::<String>(), |text| {
+        let once = normalize(&text);
+        prop_assert_eq!(normalize(&once), once.clone(), "normalising twice");
+        let analysis = analyze(&text);
+        let length = analysis.normalized.chars().count();
+        let mut previous_end = 0;
+        for unit in &analysis.units {
+            prop_assert!(
+                unit.start < unit.end && unit.end <= length,
+                "{:?} in {}",
+                unit,
+                length
+            );
+            prop_assert!(
+                unit.start >= previous_end || unit.hashtag.is_some(),
+                "{:?}",
+                unit
+            );
+            prop_assert!(!unit.form.is_empty());
+            previous_end = unit.end;
+        }
+        for lexicon in &lexicons {
+            let fast = score_text(lexicon, &text);
+            let fast: Vec<Vec<(usize, usize, usize)>> = fast
+                .themes
+                .iter()
+                .map(|t| {
+                    t.matches
+                        .iter()
+                        .map(|m| (m.entry, m.first_unit, m.unit_count))
+                        .collect()
+                })
+                .collect();
+            prop_assert_eq!(fast, reference_matches(lexicon, &text));
+        }
+        Ok(())
+    });
+}
