@@ -56,6 +56,9 @@ pub(crate) enum Command {
     Kwic(KwicArgs),
     /// Who talks to whom: accounts, their reply, mention, quote and repost edges, measures and communities.
     Network(NetworkArgs),
+    /// Check a store: its table readable, every column right, rows in order, no post twice.
+    #[command(subcommand)]
+    Store(StoreCommand),
     /// Check a lexicon, or see how it reads a text.
     #[command(subcommand)]
     Lexicon(LexiconCommand),
@@ -407,6 +410,18 @@ pub(crate) struct KwicArgs {
     /// Look in reposts too.
     #[arg(long)]
     pub include_reposts: bool,
+}
+
+/// `threadlens store ...`.
+#[derive(Debug, Subcommand)]
+pub(crate) enum StoreCommand {
+    /// Read the whole store and say whether posts.parquet is sound (exit 0) or what is wrong (exit 1).
+    #[command(after_long_help = help::store_verify())]
+    Verify {
+        /// The store: the folder holding posts.parquet.
+        #[arg(long, value_name = "DIR")]
+        data: PathBuf,
+    },
 }
 
 /// `threadlens lexicon ...`.

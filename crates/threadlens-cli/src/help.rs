@@ -233,6 +233,27 @@ Examples:
     )
 }
 
+pub(crate) fn store_verify() -> String {
+    with_codes(
+        "\
+Reads every row of DIR/posts.parquet and checks it against the file contract
+(docs/spec/formats.md §1): a readable Parquet table, every column present with
+its type, no null where a value is required, rows in the stored order
+(created_at, platform, post_id), no post stored twice, and as many rows as the
+file says. Each problem names the file and, where there is one, the row and
+column; at most 20 of a kind are listed. Replies and quotes whose parent is
+not in the store are counted (a partial collection has them), not problems.
+
+An import refuses a store whose table is broken and leaves it as it is: keep
+a copy, then re-import the raw archive (DIR/raw) or the original files into a
+new folder.
+
+Example:
+  threadlens store verify --data data/day",
+        &[Exit::Success, Exit::Failure, Exit::Usage],
+    )
+}
+
 pub(crate) fn lexicon_check() -> String {
     with_codes(
         "\

@@ -24,6 +24,7 @@ mod prefetch;
 mod report;
 mod run;
 mod score;
+mod store;
 mod synth;
 mod validate;
 mod values;
@@ -63,6 +64,7 @@ fn main() -> ExitCode {
         Command::Report(args) => report::run(args, &cli.global),
         Command::Kwic(args) => kwic::run(args),
         Command::Network(args) => network::run(args, &cli.global),
+        Command::Store(command) => store::run(command),
         Command::Lexicon(command) => lexicon::run(command),
         Command::Validate(command) => validate::run(command),
         Command::Synth(args) => synth::run(args),

@@ -35,6 +35,7 @@ mod rejects;
 mod store;
 mod strings;
 mod table;
+mod verify;
 
 pub use atomic::{AtomicFile, write_atomically};
 pub use coverage::{COVERAGE_FILE, Coverage, CoverageRow, X_RECENT_WINDOW_DAYS};
@@ -43,3 +44,4 @@ pub use post_set::{Inserted, PostSet};
 pub use store::{POSTS_FILE, PostStore, REJECTS_FILE};
 pub use strings::StrColumn;
 pub use table::{THREAD_COLUMNS, TextBatch};
+pub use verify::Verification;

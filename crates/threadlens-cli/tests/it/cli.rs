@@ -17,7 +17,7 @@ fn the_binary_reports_its_version() {
 /// reviewed snapshot change.
 #[test]
 fn help_of_every_command() {
-    let commands: [&[&str]; 22] = [
+    let commands: [&[&str]; 23] = [
         &[],
         &["demo"],
         &["run"],
@@ -30,6 +30,7 @@ fn help_of_every_command() {
         &["report"],
         &["kwic"],
         &["network"],
+        &["store", "verify"],
         &["lexicon", "check"],
         &["lexicon", "explain"],
         &["lexicon", "convert"],
@@ -147,7 +148,7 @@ fn man_pages_for_every_command() {
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
     pages.sort();
-    assert_eq!(pages.len(), 15, "threadlens and its 14 commands: {pages:?}");
+    assert_eq!(pages.len(), 16, "threadlens and its 15 commands: {pages:?}");
     assert!(pages.contains(&"threadlens-report.1".to_owned()));
     let report = std::fs::read_to_string(dir.path().join("threadlens-report.1")).unwrap();
     assert!(report.contains(".TH threadlens-report"), "{report}");

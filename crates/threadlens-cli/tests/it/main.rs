@@ -18,6 +18,7 @@ mod report;
 mod report_page;
 mod run;
 mod score;
+mod store;
 mod synth;
 mod validate;
 mod workbook;
