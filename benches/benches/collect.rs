@@ -61,6 +61,7 @@ fn collect(c: &mut Criterion) {
                 clock: Arc::new(SystemClock),
                 progress: Arc::new(NoProgress),
                 secrets: Arc::new(|_: &str| Some(Secret::new("bench"))),
+                stop: Arc::default(),
             };
             let sources = vec![SourceConfig::X(XConfig {
                 name: None,

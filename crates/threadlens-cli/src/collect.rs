@@ -20,6 +20,7 @@ use threadlens_store::{COVERAGE_FILE, Coverage, PostStore};
 use crate::UsageError;
 use crate::cli::{CollectArgs, GlobalArgs, ImportArgs, QuickSource};
 use crate::exit::Exit;
+use crate::signals::Signals;
 
 /// Which raw files were imported, at what size: `checkpoints/imported.json`.
 const IMPORTED_FILE: &str = "imported.json";
@@ -31,9 +32,24 @@ pub(crate) fn run(args: &CollectArgs, global: &GlobalArgs) -> Result<ExitCode> {
     })?;
     let sources = sources(args)?;
     let out = &mut std::io::stdout().lock();
-    let reports = collect(&data, &sources, &CollectOptions::from(args), global, out)?;
+    let signals = Signals::install()?;
+    let reports = collect(
+        &data,
+        &sources,
+        &CollectOptions::from(args),
+        global,
+        out,
+        signals.stop(),
+    )?;
     if args.dry_run {
         return Ok(ExitCode::SUCCESS);
+    }
+    if let Some((name, code)) = signals.received() {
+        writeln!(
+            out,
+            "stopped by {name}: the pages collected are archived and every checkpoint saved; run again to resume (it imports them too)"
+        )?;
+        return Ok(ExitCode::from(code));
     }
     if !args.no_import {
         import_new_pages(&data, global, out)?;
@@ -174,6 +190,7 @@ pub(crate) fn collect(
     args: &CollectOptions,
     global: &GlobalArgs,
     out: &mut dyn Write,
+    stop: Arc<std::sync::atomic::AtomicBool>,
 ) -> Result<Vec<SourceReport>> {
     let bars = Arc::new(Bars::new(global));
     let collector = Collector {
@@ -192,6 +209,7 @@ pub(crate) fn collect(
         clock: Arc::new(SystemClock),
         progress: bars.clone(),
         secrets: environment(),
+        stop,
     };
     let units = collector.sources(sources).map_err(|e| match e {
         LiveError::MissingSecret { .. } | LiveError::Config(_) => {
@@ -225,6 +243,7 @@ pub(crate) fn collect(
             None if r.stopped_by_budget => {
                 "stopped by --max-pages/--max-posts; run again to continue".to_owned()
             }
+            None if r.interrupted => "stopped by a signal; run again to continue".to_owned(),
             None => "done".to_owned(),
             Some(e) => format!("stopped: {e}"),
         };

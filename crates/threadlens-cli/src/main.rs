@@ -24,6 +24,7 @@ mod prefetch;
 mod report;
 mod run;
 mod score;
+mod signals;
 mod store;
 mod synth;
 mod validate;

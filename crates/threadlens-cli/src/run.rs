@@ -17,6 +17,7 @@ use crate::collect::{CollectOptions, audit, import_new_pages};
 use crate::exit::Exit;
 use crate::job::Job;
 use crate::lock::{LockError, acquire};
+use crate::signals::Signals;
 use crate::values::{InputFormat, PeriodArg, TableFormat};
 
 /// The `run.json` written into each report folder.
@@ -68,6 +69,7 @@ pub(crate) fn run(args: &RunArgs, global: &GlobalArgs) -> Result<ExitCode> {
         }
         Err(e) => return Err(e.into()),
     };
+    let signals = Signals::install()?;
     let started = Utc::now();
     let date = started.format("%Y-%m-%d").to_string();
     let mut summary = RunSummary {
@@ -95,11 +97,17 @@ pub(crate) fn run(args: &RunArgs, global: &GlobalArgs) -> Result<ExitCode> {
     let rejects_before = rejects(&store);
 
     stage(&mut summary, "collect", |summary| {
-        collect_stage(&job, global, summary)
+        collect_stage(&job, global, summary, signals.stop())
     })?;
+    if let Some(code) = stopped(&signals, "collect", out)? {
+        return Ok(code);
+    }
     stage(&mut summary, "import", |summary| {
         import_stage(&job, global, summary)
     })?;
+    if let Some(code) = stopped(&signals, "import", out)? {
+        return Ok(code);
+    }
     summary.posts_after = if store.posts_path().exists() {
         store.count()?
     } else {
@@ -122,6 +130,9 @@ pub(crate) fn run(args: &RunArgs, global: &GlobalArgs) -> Result<ExitCode> {
     let staging = stage(&mut summary, "report", |_| {
         report_stage(&job, &date, global)
     })?;
+    if let Some(code) = stopped(&signals, "report", out)? {
+        return Ok(code);
+    }
     stage(&mut summary, "publish", |summary| {
         summary.finished_at = Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
         let path = staging.join("run.json");
@@ -164,6 +175,20 @@ pub(crate) fn run(args: &RunArgs, global: &GlobalArgs) -> Result<ExitCode> {
     })
 }
 
+/// After `stage`: if a signal asked the run to stop, say so and give the
+/// exit code; the next run starts over from what was kept.
+fn stopped(signals: &Signals, stage: &str, out: &mut dyn Write) -> Result<Option<ExitCode>> {
+    let Some((name, code)) = signals.received() else {
+        return Ok(None);
+    };
+    tracing::warn!(stage, "stopped by {name}");
+    writeln!(
+        out,
+        "stopped by {name} after the {stage} stage: what was collected and imported is kept, no report was published; run again to resume"
+    )?;
+    Ok(Some(ExitCode::from(code)))
+}
+
 /// `--check`: the job file is valid; say what it would do.
 fn check(job: &Job, out: &mut dyn Write) -> Result<ExitCode> {
     let collector_view = threadlens_ingest::live::Collector {
@@ -175,6 +200,7 @@ fn check(job: &Job, out: &mut dyn Write) -> Result<ExitCode> {
         clock: std::sync::Arc::new(threadlens_ingest::live::SystemClock),
         progress: std::sync::Arc::new(threadlens_ingest::live::NoProgress),
         secrets: threadlens_ingest::live::environment(),
+        stop: Default::default(),
     };
     collector_view
         .sources(&job.live)
@@ -227,7 +253,12 @@ fn log_lines(stage: &'static str, printed: &[u8]) {
     }
 }
 
-fn collect_stage(job: &Job, global: &GlobalArgs, summary: &mut RunSummary) -> Result<()> {
+fn collect_stage(
+    job: &Job,
+    global: &GlobalArgs,
+    summary: &mut RunSummary,
+    stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
+) -> Result<()> {
     if job.live.is_empty() {
         return Ok(());
     }
@@ -240,8 +271,14 @@ fn collect_stage(job: &Job, global: &GlobalArgs, summary: &mut RunSummary) -> Re
         dry_run: false,
     };
     let mut printed = Vec::new();
-    let reports =
-        crate::collect::collect(&job.data_dir, &job.live, &options, global, &mut printed)?;
+    let reports = crate::collect::collect(
+        &job.data_dir,
+        &job.live,
+        &options,
+        global,
+        &mut printed,
+        stop,
+    )?;
     log_lines("collect", &printed);
     for r in reports {
         if let Some(e) = &r.error {

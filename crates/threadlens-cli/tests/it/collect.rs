@@ -264,3 +264,112 @@ fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
     }
     out
 }
+
+/// SIGTERM while the second of three pages is in flight: that page is
+/// archived and checkpointed, no third request goes out, the command says
+/// so and exits 143; run again, it resumes at the third page and every
+/// post is stored once. (SIGINT is the same with 130.)
+#[test]
+fn sigterm_finishes_the_page_in_hand_and_the_next_run_resumes() {
+    use std::sync::Arc;
+    use std::time::Duration;
+
+    use threadlens_testkit::Gate;
+
+    let gate = Arc::new(Gate::new());
+    let held = gate.clone();
+    let server = TestServer::start(move |req: &Seen| {
+        let page = |ids: std::ops::Range<u64>, next: Option<&str>| {
+            let data: Vec<_> = ids
+                .map(|id| serde_json::json!({"id": id.to_string(), "text": format!("post {id}"), "author_id": "9", "created_at": "2026-11-21T10:00:00.000Z"}))
+                .collect();
+            let mut meta = serde_json::json!({"result_count": data.len(), "newest_id": "300"});
+            if let Some(n) = next {
+                meta["next_token"] = serde_json::json!(n);
+            }
+            Reply::ok(serde_json::json!({"data": data, "meta": meta}).to_string())
+        };
+        match req.param("next_token") {
+            None if req.param("since_id").is_some() => Reply::ok(r#"{"meta":{"result_count":0}}"#),
+            None => page(100..106, Some("p2")),
+            Some("p2") => {
+                held.stop_here(Duration::from_secs(60));
+                page(200..206, Some("p3"))
+            }
+            _ => page(300..306, None),
+        }
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("store");
+    let data_s = data.display().to_string();
+    let args = [
+        "collect",
+        "--data",
+        &data_s,
+        "--base-url",
+        &server.base,
+        "x",
+        "--query",
+        "#SolvingTogether",
+    ];
+    let child = Command::new(bin())
+        .args(args)
+        .env("X_BEARER_TOKEN", TOKEN)
+        .env_remove("RUST_LOG")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    assert!(
+        gate.wait_reached(Duration::from_secs(60)),
+        "page 2 requested"
+    );
+    let kill = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(kill.success());
+    std::thread::sleep(Duration::from_millis(300));
+    gate.open();
+    let output = child.wait_with_output().unwrap();
+    let (stdout, stderr) = text(&output);
+    assert_eq!(output.status.code(), Some(143), "{stdout}\n{stderr}");
+    assert!(
+        stdout.contains("stopped by SIGTERM: the pages collected are archived"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("2 pages, 12 posts, 2 requests"), "{stdout}");
+    let searches = |server: &TestServer| {
+        server
+            .requests()
+            .iter()
+            .filter(|r| r.param("query").is_some_and(|q| q.starts_with('#')))
+            .count()
+    };
+    assert_eq!(searches(&server), 2, "no request after the signal");
+    let checkpoint = walk(&data.join("checkpoints"))
+        .into_iter()
+        .find(|p| p.extension().is_some_and(|e| e == "json") && !p.ends_with("imported.json"))
+        .expect("a checkpoint");
+    let saved: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&checkpoint).unwrap()).unwrap();
+    assert!(
+        saved.to_string().contains("p3"),
+        "the cursor of page 3: {saved}"
+    );
+
+    // The next run resumes at page 3 and imports everything once.
+    let output = collect(&args[1..], Some(TOKEN));
+    let (stdout, stderr) = text(&output);
+    assert!(output.status.success(), "{stdout}\n{stderr}");
+    assert!(
+        stdout.contains("posts.parquet: 18 posts (18 new)"),
+        "{stdout}"
+    );
+    let third: Vec<_> = server
+        .requests()
+        .into_iter()
+        .filter(|r| r.param("next_token") == Some("p3"))
+        .collect();
+    assert_eq!(third.len(), 1, "page 3 asked once, by the second run");
+}

@@ -438,3 +438,47 @@ fn a_failing_source_gives_3_and_the_rest_is_still_reported() {
         "{stderr}"
     );
 }
+
+/// SIGTERM while the report is being built: the report stage ends, nothing
+/// is published, the run says so and exits 143 (its lock let go); the next
+/// run publishes the same report as an uninterrupted one.
+#[test]
+fn sigterm_stops_a_run_before_it_publishes_and_the_next_run_completes() {
+    let (_fake, server) = FakeX::start(30);
+    let reference = tempfile::tempdir().unwrap();
+    let job = job_dir(reference.path(), &x_source(&server));
+    assert_eq!(run_job(&job, &[]).status.code(), Some(0));
+    let expected_report = report_files(reference.path());
+
+    let (_fake, server) = FakeX::start(30);
+    let dir = tempfile::tempdir().unwrap();
+    let job = job_dir(dir.path(), &x_source(&server));
+    let pause_file = dir.path().join("paused");
+    let child = command(&job, &[])
+        .env("THREADLENS_PAUSE_AT", "report:tables")
+        .env("THREADLENS_PAUSE_FILE", &pause_file)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    wait_for(&pause_file);
+    let kill = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(kill.success());
+    std::thread::sleep(Duration::from_millis(200));
+    std::fs::remove_file(&pause_file).unwrap();
+    let output = child.wait_with_output().unwrap();
+    let (stdout, stderr) = text(&output);
+    assert_eq!(output.status.code(), Some(143), "{stdout}\n{stderr}");
+    assert!(
+        stdout.contains("stopped by SIGTERM after the report stage"),
+        "{stdout}"
+    );
+    assert!(!dir.path().join("reports/nightly/latest").exists());
+
+    let output = run_job(&job, &[]);
+    assert_eq!(output.status.code(), Some(0), "{:?}", text(&output));
+    assert_eq!(report_files(dir.path()), expected_report);
+}

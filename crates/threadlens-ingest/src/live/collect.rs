@@ -99,6 +99,8 @@ pub struct SourceReport {
     pub pending_threads: usize,
     /// Whether `--max-pages`/`--max-posts` stopped it.
     pub stopped_by_budget: bool,
+    /// Whether a signal stopped it (the checkpoint is saved; run again).
+    pub interrupted: bool,
     /// Requests a dry run would make.
     pub planned: Vec<String>,
     /// Where its pages went.
@@ -125,6 +127,9 @@ pub struct Collector {
     pub progress: Arc<dyn Progress>,
     /// Where secrets come from.
     pub secrets: SecretLookup,
+    /// Set (by SIGINT or SIGTERM) to stop: each source finishes the page
+    /// in hand, saves its checkpoint and sends nothing more.
+    pub stop: Arc<std::sync::atomic::AtomicBool>,
 }
 
 impl Collector {
@@ -269,7 +274,8 @@ impl Collector {
                 self.policy.clone(),
                 source.name(),
             )
-            .on_wait(Arc::new(move |s, until| waiting.waiting(s, until)));
+            .on_wait(Arc::new(move |s, until| waiting.waiting(s, until)))
+            .stop_on(self.stop.clone());
             let data_dir = self.data_dir.clone();
             let (budget, dry_run) = (self.budget, self.dry_run);
             let limit = limit.clone();
@@ -310,6 +316,7 @@ async fn run_one(
         requests: 0,
         pending_threads: 0,
         stopped_by_budget: false,
+        interrupted: false,
         planned: Vec::new(),
         archive_dir: data_dir.join("raw").join(source.slug()),
         error: None,
@@ -332,6 +339,8 @@ async fn run_one(
     report.requests = run.fetcher.requests();
     report.pending_threads = run.checkpoint.pending_threads.len();
     report.stopped_by_budget = run.stopped_by_budget();
+    report.interrupted =
+        run.interrupted() || matches!(report.error, Some(LiveError::Interrupted { .. }));
     report.planned = std::mem::take(&mut run.planned);
     report
 }

@@ -9,6 +9,14 @@ use threadlens_model::Timestamp;
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum LiveError {
+    /// SIGINT or SIGTERM asked the run to stop.
+    #[error(
+        "{source_name}: stopped by a signal; the pages collected are archived and the checkpoint saved: run again to resume"
+    )]
+    Interrupted {
+        /// The source.
+        source_name: String,
+    },
     /// The server refused the credentials.
     #[error("{source_name}: HTTP {status} from {url}: {hint}")]
     Unauthorized {

@@ -131,6 +131,8 @@ pub struct Fetcher {
     jitter: Mutex<u64>,
     requests: std::sync::atomic::AtomicU64,
     on_wait: Option<WaitHook>,
+    /// Set by a signal: waits end and no further request is sent.
+    stop: Arc<std::sync::atomic::AtomicBool>,
 }
 
 /// Why one attempt failed in a way worth retrying.
@@ -149,7 +151,40 @@ impl Fetcher {
             jitter: Mutex::new(seed),
             requests: std::sync::atomic::AtomicU64::new(0),
             on_wait: None,
+            stop: Arc::default(),
         }
+    }
+
+    /// Stop waiting and sending when `stop` is set (by SIGINT or SIGTERM):
+    /// a wait ends at once with [`LiveError::Interrupted`].
+    pub fn stop_on(mut self, stop: Arc<std::sync::atomic::AtomicBool>) -> Fetcher {
+        self.stop = stop;
+        self
+    }
+
+    /// Whether the run was asked to stop.
+    pub fn is_stopped(&self) -> bool {
+        self.stop.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    /// Wait `duration`, or less if asked to stop, then say which.
+    async fn pause(&self, duration: std::time::Duration) -> Result<(), LiveError> {
+        let stop = self.stop.clone();
+        let asked = async move {
+            while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+            }
+        };
+        tokio::select! {
+            () = self.clock.sleep(duration) => {}
+            () = asked => {}
+        }
+        if self.is_stopped() {
+            return Err(LiveError::Interrupted {
+                source_name: self.source.clone(),
+            });
+        }
+        Ok(())
     }
 
     /// Call `f(source, resume_at)` before each rate-limit wait (progress display).
@@ -208,7 +243,7 @@ impl Fetcher {
                     }
                     let delay = self.backoff(failures);
                     tracing::warn!(source = %self.source, url = %shown, attempt = failures, retry_in_ms = delay.as_millis() as u64, "{why}; retrying");
-                    self.clock.sleep(delay).await;
+                    self.pause(delay).await?;
                 }
             }
         }
@@ -368,8 +403,7 @@ impl Fetcher {
         if let Some(f) = &self.on_wait {
             f(&self.source, resume_at);
         }
-        self.clock.sleep(wait.to_std().unwrap_or_default()).await;
-        Ok(())
+        self.pause(wait.to_std().unwrap_or_default()).await
     }
 
     /// Full jitter: a uniform delay in [cap/2, cap], cap = base·2^(n-1) ≤ max.

@@ -52,6 +52,7 @@ pub struct SourceRun {
     pages: u64,
     posts: u64,
     stopped_by_budget: bool,
+    interrupted: bool,
 }
 
 impl SourceRun {
@@ -77,6 +78,7 @@ impl SourceRun {
             pages: 0,
             posts: 0,
             stopped_by_budget: false,
+            interrupted: false,
         })
     }
 
@@ -86,6 +88,12 @@ impl SourceRun {
         if self.dry_run {
             self.planned
                 .push(format!("{} {}", request.method, redact_url(&request.url)));
+            return Ok(None);
+        }
+        if self.fetcher.is_stopped() {
+            // Asked to stop: the page before this one is archived and its
+            // checkpoint saved; no new request goes out.
+            self.interrupted = true;
             return Ok(None);
         }
         let spent = self.budget.max_pages.is_some_and(|m| self.pages >= m)
@@ -122,7 +130,12 @@ impl SourceRun {
 
     /// Whether more requests may be made.
     pub fn can_continue(&self) -> bool {
-        !self.stopped_by_budget
+        !self.stopped_by_budget && !self.interrupted
+    }
+
+    /// Whether a signal stopped the run.
+    pub fn interrupted(&self) -> bool {
+        self.interrupted
     }
 
     /// Whether this is a dry run (requests are listed, not sent).

@@ -59,6 +59,7 @@ pub fn collect(
         clock: clock.clone(),
         progress: Arc::new(NoProgress),
         secrets: secrets(),
+        stop: Arc::default(),
     };
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
