@@ -366,9 +366,13 @@ impl BlueskyParser {
             .map_err(|e| doc.error(format!("field `reason.indexedAt`: {e}")))?;
         // Older AppViews do not give the repost record's own URI: name it by
         // who reposted what, which is unique (one repost per account and post).
-        let post_id = reason.uri.clone().unwrap_or_else(|| {
-            format!("at://{}/app.bsky.feed.repost/?subject={}", by.did, post.uri)
-        });
+        let post_id = reason
+            .uri
+            .clone()
+            .filter(|u| !u.trim().is_empty())
+            .unwrap_or_else(|| {
+                format!("at://{}/app.bsky.feed.repost/?subject={}", by.did, post.uri)
+            });
         let mut repost = Post::minimal(Platform::Bluesky, post_id, created_at);
         repost.author_id = by.did.clone();
         repost.author_handle = by.handle.clone().unwrap_or_else(|| by.did.clone());
@@ -430,6 +434,11 @@ impl BlueskyParser {
         r: &PostRecord,
         indexed_at: Option<&str>,
     ) -> Outcome {
+        if uri.trim().is_empty() {
+            return Err(
+                doc.error("field `uri`: empty (a post is named by its at:// URI)".to_owned())
+            );
+        }
         let created = r
             .created_at
             .as_deref()

@@ -163,7 +163,11 @@ impl MastodonParser {
     }
 
     fn post(&self, doc: &Doc<'_>, s: &Status, matched: bool) -> Outcome {
-        let uri = s.uri.clone().ok_or_else(|| doc.error(missing("uri")))?;
+        let uri = s
+            .uri
+            .clone()
+            .filter(|u| !u.trim().is_empty())
+            .ok_or_else(|| doc.error(missing("uri")))?;
         let created = s
             .created_at
             .as_deref()

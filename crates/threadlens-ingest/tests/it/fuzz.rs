@@ -233,3 +233,35 @@ fn fuzz_csv_map() {
         Ok(())
     });
 }
+
+/// Regressions the fuzz targets found (`benches/fuzz.sh 9 1`): a Mastodon
+/// status or a Bluesky post whose `uri` is empty was imported as a post
+/// without an id; each is now a reject naming the field.
+#[test]
+fn an_empty_uri_is_a_reject_not_a_post_without_an_id() {
+    for (fixture, format, name) in [
+        ("mastodon_statuses.json", Format::Mastodon, "statuses.json"),
+        ("bluesky_search.json", Format::Bluesky, "search.json"),
+    ] {
+        let text = String::from_utf8_lossy(&std::fs::read(crate::support::data(fixture)).unwrap())
+            .into_owned();
+        let at = text.find("\"uri\"").unwrap();
+        let value_start = at + text[at..].find(": \"").unwrap() + 3;
+        let value_end = value_start + text[value_start..].find('"').unwrap();
+        let broken = format!("{}{}", &text[..value_start], &text[value_end..]);
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(name);
+        std::fs::write(&path, &broken).unwrap();
+        let mut sink = crate::support::Collected::default();
+        import_file(&path, &options(format), &mut sink).unwrap();
+        assert!(
+            sink.posts.iter().all(|p| !p.post_id.is_empty()),
+            "{fixture}"
+        );
+        assert!(
+            sink.rejects.iter().any(|r| r.reason.contains("`uri`")),
+            "{fixture}: {:?}",
+            sink.rejects
+        );
+    }
+}
