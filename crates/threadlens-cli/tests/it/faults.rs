@@ -293,3 +293,49 @@ fn a_folder_that_is_not_ours_is_refused_naming_it() {
         "nothing written"
     );
 }
+
+/// A store reached through a symlink is written where the link points
+/// (the link stays a link), and a `latest` left dangling (its folder
+/// removed by hand) is pointed at the new report by the next run.
+#[test]
+fn a_symlinked_store_and_a_dangling_latest() {
+    let dir = tempfile::tempdir().unwrap();
+    let real = dir.path().join("real-store");
+    std::fs::create_dir(&real).unwrap();
+    let link = dir.path().join("store");
+    std::os::unix::fs::symlink(&real, &link).unwrap();
+    let day = repo("crates/threadlens-report/tests/data/fixture-day/posts.jsonl");
+    assert!(import(&link, &day).status.success());
+    assert!(real.join("posts.parquet").is_file());
+    assert!(
+        std::fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
+    let verify = threadlens(&["store", "verify", "--data", link.to_str().unwrap()]);
+    assert!(verify.status.success(), "{verify:?}");
+
+    let job_dir = dir.path().join("job");
+    std::fs::create_dir_all(job_dir.join("in")).unwrap();
+    std::fs::copy(&day, job_dir.join("in/day.jsonl")).unwrap();
+    let job = job_dir.join("job.toml");
+    std::fs::write(
+        &job,
+        format!(
+            "version = 1\n[job]\nname = \"nightly\"\ndata_dir = \"data\"\n[[source]]\nplatform = \"file\"\npaths = [\"in/*.jsonl\"]\nformat = \"jsonl\"\n[process]\nlexicon = \"{}\"\n[report]\nformats = [\"csv\"]\n",
+            repo("datasets/lexicons/three-cs.toml").display()
+        ),
+    )
+    .unwrap();
+    let reports = job_dir.join("reports/nightly");
+    std::fs::create_dir_all(&reports).unwrap();
+    std::os::unix::fs::symlink("2001-01-01", reports.join("latest")).unwrap();
+    let output = threadlens(&["run", job.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(0), "{:?}", text(&output));
+    let latest = reports.join("latest");
+    assert!(
+        latest.join("theme_summary.csv").is_file(),
+        "latest points at the new report"
+    );
+}
