@@ -219,7 +219,12 @@ fn normalising_once_keeps_marks_a_deletion_left_out_of_order() {
         let fast: Vec<Vec<(usize, usize, usize)>> = score_text(&lexicon, text)
             .themes
             .iter()
-            .map(|t| t.matches.iter().map(|m| (m.entry, m.first_unit, m.unit_count)).collect())
+            .map(|t| {
+                t.matches
+                    .iter()
+                    .map(|m| (m.entry, m.first_unit, m.unit_count))
+                    .collect()
+            })
             .collect();
         assert_eq!(fast, reference_matches(&lexicon, text));
     }
