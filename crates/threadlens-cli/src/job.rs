@@ -608,7 +608,7 @@ mod tests {
             "job_files",
             (
                 0..seeds.len(),
-                proptest::collection::vec((0u8..4, any::<u16>(), any::<String>()), 0..6),
+                threadlens_testkit::hostile::line_edits(),
                 any::<bool>(),
                 any::<String>(),
             ),
@@ -616,22 +616,7 @@ mod tests {
                 let source = if arbitrary {
                     text
                 } else {
-                    let mut lines: Vec<String> = seeds[s].lines().map(str::to_owned).collect();
-                    for (op, at, with) in edits {
-                        if lines.is_empty() {
-                            break;
-                        }
-                        let i = usize::from(at) % lines.len();
-                        match op {
-                            0 => {
-                                lines.remove(i);
-                            }
-                            1 => lines.insert(i, lines[i].clone()),
-                            2 => lines[i] = with,
-                            _ => lines.truncate(i),
-                        }
-                    }
-                    lines.join("\n")
+                    threadlens_testkit::hostile::edit_lines(&seeds[s], &edits)
                 };
                 let path = write(dir.path(), &source);
                 if let Err(problems) = Job::load(&path) {

@@ -166,6 +166,42 @@ pub fn hostile_file(records: Vec<String>) -> impl Strategy<Value = Vec<u8>> {
         })
 }
 
+/// Changes to a text file's lines (see [`edit_lines`]): what to do, where,
+/// and the text for a replacement.
+pub fn line_edits() -> impl Strategy<Value = Vec<(u8, u16, String)>> {
+    vec((0u8..4, any::<u16>(), any::<String>()), 0..8)
+}
+
+/// `text` with `edits` applied to its lines: delete one, repeat one,
+/// replace one by arbitrary text, or cut the file short in the middle of
+/// one.
+pub fn edit_lines(text: &str, edits: &[(u8, u16, String)]) -> String {
+    let mut lines: Vec<String> = text.lines().map(str::to_owned).collect();
+    for (op, at, with) in edits {
+        if lines.is_empty() {
+            lines.push(with.clone());
+            continue;
+        }
+        let i = usize::from(*at) % lines.len();
+        match op {
+            0 => {
+                lines.remove(i);
+            }
+            1 => {
+                let line = lines[i].clone();
+                lines.insert(i, line);
+            }
+            2 => lines[i].clone_from(with),
+            _ => {
+                let keep = lines[i].chars().count() / 2;
+                lines[i] = lines[i].chars().take(keep).collect();
+                lines.truncate(i + 1);
+            }
+        }
+    }
+    lines.join("\n")
+}
+
 /// Arbitrary bytes, and arbitrary text (as bytes), up to `max` long.
 pub fn any_bytes(max: usize) -> impl Strategy<Value = Vec<u8>> {
     prop_oneof![

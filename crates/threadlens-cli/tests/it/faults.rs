@@ -7,7 +7,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use crate::{repo, text, threadlens};
+use crate::{import_jsonl, repo, text, threadlens};
 
 /// A tmpfs of `kb` KB mounted on a fresh folder, unmounted when dropped;
 /// `None` (with a message) when not running as root.
@@ -89,17 +89,6 @@ fn big_input(dir: &Path) -> PathBuf {
     path
 }
 
-fn import(store: &Path, file: &Path) -> std::process::Output {
-    threadlens(&[
-        "import",
-        "--format",
-        "jsonl",
-        "--data",
-        store.to_str().unwrap(),
-        file.to_str().unwrap(),
-    ])
-}
-
 #[test]
 fn a_full_disk_during_import_leaves_the_store_as_it_was() {
     let Some(disk) = SmallDisk::mount(100, "a_full_disk_during_import") else {
@@ -107,12 +96,12 @@ fn a_full_disk_during_import_leaves_the_store_as_it_was() {
     };
     let store = disk.path().join("store");
     let day = repo("crates/threadlens-report/tests/data/fixture-day/posts.jsonl");
-    assert!(import(&store, &day).status.success());
+    assert!(import_jsonl(&store, &day).status.success());
     let table = store.join("posts.parquet");
     let before = std::fs::read(&table).unwrap();
 
     let inputs = tempfile::tempdir().unwrap();
-    let output = import(&store, &big_input(inputs.path()));
+    let output = import_jsonl(&store, &big_input(inputs.path()));
     let (stdout, stderr) = text(&output);
     assert_eq!(output.status.code(), Some(1), "{stdout}\n{stderr}");
     assert!(stderr.contains("No space left on device"), "{stderr}");
@@ -142,7 +131,11 @@ fn a_full_disk_during_score_and_report_names_the_file_and_leaves_no_temporaries(
     };
     let inputs = tempfile::tempdir().unwrap();
     let store = inputs.path().join("store");
-    assert!(import(&store, &big_input(inputs.path())).status.success());
+    assert!(
+        import_jsonl(&store, &big_input(inputs.path()))
+            .status
+            .success()
+    );
     let lexicon = repo("datasets/lexicons/three-cs.toml");
     for command in ["score", "report"] {
         let out = disk.path().join(command);
@@ -262,7 +255,7 @@ fn a_folder_that_is_not_ours_is_refused_naming_it() {
     open(dir.path(), 0o755);
     let store = dir.path().join("store");
     let day = repo("crates/threadlens-report/tests/data/fixture-day/posts.jsonl");
-    assert!(import(&store, &day).status.success());
+    assert!(import_jsonl(&store, &day).status.success());
     open(&store, 0o755);
     open(&store.join("posts.parquet"), 0o644);
     let theirs = dir.path().join("theirs");
@@ -305,7 +298,7 @@ fn a_symlinked_store_and_a_dangling_latest() {
     let link = dir.path().join("store");
     std::os::unix::fs::symlink(&real, &link).unwrap();
     let day = repo("crates/threadlens-report/tests/data/fixture-day/posts.jsonl");
-    assert!(import(&link, &day).status.success());
+    assert!(import_jsonl(&link, &day).status.success());
     assert!(real.join("posts.parquet").is_file());
     assert!(
         std::fs::symlink_metadata(&link)

@@ -126,3 +126,28 @@ pub fn contract_store(dir: &tempfile::TempDir) -> String {
     assert!(text(&output).0.contains("rejected 1"), "{output:?}");
     store.display().to_string()
 }
+
+/// `threadlens import --format jsonl --data STORE FILE`.
+pub fn import_jsonl(store: &std::path::Path, file: &std::path::Path) -> Output {
+    threadlens(&[
+        "import",
+        "--format",
+        "jsonl",
+        "--data",
+        store.to_str().unwrap(),
+        file.to_str().unwrap(),
+    ])
+}
+
+/// The hand-built fixture day (`crates/threadlens-report/tests/data/
+/// fixture-day/posts.jsonl`, 22 posts) imported into `dir/store`; the
+/// store's folder.
+pub fn fixture_day_store(dir: &std::path::Path) -> PathBuf {
+    let store = dir.join("store");
+    let output = import_jsonl(
+        &store,
+        &repo("crates/threadlens-report/tests/data/fixture-day/posts.jsonl"),
+    );
+    assert!(output.status.success(), "{output:?}");
+    store
+}

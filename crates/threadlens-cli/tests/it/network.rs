@@ -7,18 +7,7 @@ use crate::{text, threadlens};
 
 /// The fixture day imported into `dir/store`; the store's path.
 fn store(dir: &tempfile::TempDir) -> String {
-    let store = dir.path().join("store");
-    let posts = crate::repo("crates/threadlens-report/tests/data/fixture-day/posts.jsonl");
-    let output = threadlens(&[
-        "import",
-        "--format",
-        "jsonl",
-        "--data",
-        store.to_str().unwrap(),
-        posts.to_str().unwrap(),
-    ]);
-    assert!(output.status.success(), "{output:?}");
-    store.display().to_string()
+    crate::fixture_day_store(dir.path()).display().to_string()
 }
 
 #[test]

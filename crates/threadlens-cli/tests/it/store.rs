@@ -3,27 +3,11 @@
 //! wrong and exits 1; an import into it is refused naming the file, and
 //! the file is left byte for byte as it was.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use polars::prelude::*;
 
-use crate::{repo, text, threadlens};
-
-/// The fixture day imported into `dir/store`; the store's folder.
-fn store(dir: &Path) -> PathBuf {
-    let store = dir.join("store");
-    let posts = repo("crates/threadlens-report/tests/data/fixture-day/posts.jsonl");
-    let output = threadlens(&[
-        "import",
-        "--format",
-        "jsonl",
-        "--data",
-        store.to_str().unwrap(),
-        posts.to_str().unwrap(),
-    ]);
-    assert!(output.status.success(), "{output:?}");
-    store
-}
+use crate::{fixture_day_store, import_jsonl, repo, text, threadlens};
 
 fn verify(store: &Path) -> (Option<i32>, String) {
     let output = threadlens(&["store", "verify", "--data", store.to_str().unwrap()]);
@@ -36,14 +20,7 @@ fn import_is_refused(store: &Path) {
     let table = store.join("posts.parquet");
     let before = std::fs::read(&table).unwrap();
     let more = repo("crates/threadlens-ingest/tests/data/generic.jsonl");
-    let output = threadlens(&[
-        "import",
-        "--format",
-        "jsonl",
-        "--data",
-        store.to_str().unwrap(),
-        more.to_str().unwrap(),
-    ]);
+    let output = import_jsonl(store, &more);
     assert_eq!(output.status.code(), Some(1), "{output:?}");
     assert!(text(&output).1.contains("posts.parquet"), "{output:?}");
     assert_eq!(std::fs::read(&table).unwrap(), before, "left as it was");
@@ -58,7 +35,7 @@ fn import_is_refused(store: &Path) {
 #[test]
 fn a_sound_store_verifies() {
     let dir = tempfile::tempdir().unwrap();
-    let store = store(dir.path());
+    let store = fixture_day_store(dir.path());
     let (code, out) = verify(&store);
     assert_eq!(code, Some(0), "{out}");
     assert!(out.contains("sound: 22 posts"), "{out}");
@@ -72,7 +49,7 @@ fn a_sound_store_verifies() {
 fn a_table_cut_short_or_empty_is_named_and_never_overwritten() {
     for keep in [Some(0.5), Some(0.0)] {
         let dir = tempfile::tempdir().unwrap();
-        let store = store(dir.path());
+        let store = fixture_day_store(dir.path());
         let table = store.join("posts.parquet");
         let bytes = std::fs::read(&table).unwrap();
         let kept = (bytes.len() as f64 * keep.unwrap()) as usize;
@@ -98,7 +75,7 @@ fn read_table(store: &Path) -> DataFrame {
 #[test]
 fn another_table_is_refused_naming_the_missing_column() {
     let dir = tempfile::tempdir().unwrap();
-    let store = store(dir.path());
+    let store = fixture_day_store(dir.path());
     let mut other = df!("name" => ["a", "b"], "count" => [1u64, 2]).unwrap();
     write_table(&store, &mut other);
     let (code, out) = verify(&store);
@@ -110,7 +87,7 @@ fn another_table_is_refused_naming_the_missing_column() {
 #[test]
 fn rows_out_of_order_and_twice_are_listed() {
     let dir = tempfile::tempdir().unwrap();
-    let store = store(dir.path());
+    let store = fixture_day_store(dir.path());
     let table = read_table(&store);
     let mut reversed = table.reverse();
     write_table(&store, &mut reversed);

@@ -15,6 +15,7 @@ use proptest::collection::vec;
 use proptest::prelude::*;
 use threadlens_process::{Lexicon, LexiconFormat, ReadOptions, analyze, normalize, score_text};
 use threadlens_testkit::fuzz::fuzz;
+use threadlens_testkit::hostile::{edit_lines, line_edits};
 
 use crate::reference::reference_matches;
 
@@ -61,39 +62,6 @@ fn fixtures() -> Vec<(LexiconFormat, &'static str, String)> {
     ]
 }
 
-/// One change to a file's lines: delete, repeat, replace with arbitrary
-/// text, or cut the file short there.
-fn edits() -> impl Strategy<Value = Vec<(u8, u16, String)>> {
-    vec((0u8..4, any::<u16>(), any::<String>()), 0..8)
-}
-
-fn edited(text: &str, edits: &[(u8, u16, String)]) -> String {
-    let mut lines: Vec<String> = text.lines().map(str::to_owned).collect();
-    for (op, at, with) in edits {
-        if lines.is_empty() {
-            lines.push(with.clone());
-            continue;
-        }
-        let i = usize::from(*at) % lines.len();
-        match op {
-            0 => {
-                lines.remove(i);
-            }
-            1 => {
-                let line = lines[i].clone();
-                lines.insert(i, line);
-            }
-            2 => lines[i] = with.clone(),
-            _ => {
-                let keep = lines[i].chars().count() / 2;
-                lines[i] = lines[i].chars().take(keep).collect();
-                lines.truncate(i + 1);
-            }
-        }
-    }
-    lines.join("\n")
-}
-
 /// Read `text` as a lexicon file named `name`; checks the contract.
 fn read_checked(
     text: &[u8],
@@ -126,10 +94,15 @@ fn fuzz_lexicon_files_edited() {
     assert!(fixtures.iter().all(|f| !f.2.is_empty()));
     fuzz(
         "lexicon_files_edited",
-        (0..fixtures.len(), edits(), any::<bool>(), any::<bool>()),
+        (
+            0..fixtures.len(),
+            line_edits(),
+            any::<bool>(),
+            any::<bool>(),
+        ),
         |(f, edits, forced, skip)| {
             let (format, name, text) = &fixtures[f];
-            let text = edited(text, &edits);
+            let text = edit_lines(text, &edits);
             read_checked(text.as_bytes(), name, forced.then_some(*format), skip)
         },
     );
@@ -216,16 +189,9 @@ fn normalising_once_keeps_marks_a_deletion_left_out_of_order() {
     assert!(!unicode_normalization::is_nfkc(&once));
     assert_eq!(normalize(&once), "\u{A82C}\u{11370}");
     for lexicon in crate::properties::lexicons() {
-        let fast: Vec<Vec<(usize, usize, usize)>> = score_text(&lexicon, text)
-            .themes
-            .iter()
-            .map(|t| {
-                t.matches
-                    .iter()
-                    .map(|m| (m.entry, m.first_unit, m.unit_count))
-                    .collect()
-            })
-            .collect();
-        assert_eq!(fast, reference_matches(&lexicon, text));
+        assert_eq!(
+            crate::properties::matches(&lexicon, text),
+            reference_matches(&lexicon, text)
+        );
     }
 }

@@ -6,10 +6,10 @@
 
 use std::path::Path;
 
-use proptest::collection::vec;
 use proptest::prelude::*;
 use threadlens_report::Schedule;
 use threadlens_testkit::fuzz::fuzz;
+use threadlens_testkit::hostile::{edit_lines, line_edits};
 
 fn schedules() -> Vec<String> {
     let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data");
@@ -25,32 +25,12 @@ fn fuzz_schedule_files() {
     assert!(seeds.iter().all(|s| !s.is_empty()));
     fuzz(
         "schedule_files",
-        (
-            0..seeds.len(),
-            vec((0u8..4, any::<u16>(), any::<String>()), 0..6),
-            any::<bool>(),
-            any::<String>(),
-        ),
+        (0..seeds.len(), line_edits(), any::<bool>(), any::<String>()),
         |(s, edits, arbitrary, text)| {
             let source = if arbitrary {
                 text
             } else {
-                let mut lines: Vec<String> = seeds[s].lines().map(str::to_owned).collect();
-                for (op, at, with) in edits {
-                    if lines.is_empty() {
-                        break;
-                    }
-                    let i = usize::from(at) % lines.len();
-                    match op {
-                        0 => {
-                            lines.remove(i);
-                        }
-                        1 => lines.insert(i, lines[i].clone()),
-                        2 => lines[i] = with,
-                        _ => lines.truncate(i),
-                    }
-                }
-                lines.join("\n")
+                edit_lines(&seeds[s], &edits)
             };
             let path = Path::new("day.toml");
             match Schedule::parse(&source, path) {
