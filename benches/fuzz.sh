@@ -10,7 +10,7 @@ minutes=${1:-10}
 seed=${2:-1}
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
-targets=18
+targets=17
 export THREADLENS_FUZZ_SECONDS=$(( minutes * 60 / targets ))
 export THREADLENS_FUZZ_SEED=$seed
 mkdir -p target/fuzz
