@@ -332,3 +332,81 @@ fn a_symlinked_store_and_a_dangling_latest() {
         "latest points at the new report"
     );
 }
+
+/// `collect` into a store on a disk that fills after a page or two: the
+/// source stops naming the raw archive and the cause (exit 1: every source
+/// failed), the checkpoint still reads; with room again, the next run
+/// drops the half-written line, resumes at the first page not archived
+/// and stores every post exactly once.
+#[test]
+fn a_full_disk_during_collect_resumes_with_every_post_once() {
+    use threadlens_testkit::{Reply, Seen, TestServer};
+    let Some(disk) = SmallDisk::mount(160, "a_full_disk_during_collect") else {
+        return;
+    };
+    let server = TestServer::start(|req: &Seen| {
+        let n: u64 = match req.param("next_token") {
+            None if req.param("since_id").is_some() => {
+                return Reply::ok(r#"{"meta":{"result_count":0}}"#);
+            }
+            None => 1,
+            Some(t) => t.trim_start_matches('p').parse().unwrap_or(1),
+        };
+        let data: Vec<_> = (0..100)
+            .map(|i| {
+                let id = n * 1000 + i;
+                serde_json::json!({"id": id.to_string(), "text": format!("post {id} {}", "words ".repeat(80)), "author_id": "9", "created_at": "2026-11-21T10:00:00.000Z"})
+            })
+            .collect();
+        let mut meta = serde_json::json!({"result_count": 100, "newest_id": "5099"});
+        if n < 5 {
+            meta["next_token"] = serde_json::json!(format!("p{}", n + 1));
+        }
+        Reply::ok(serde_json::json!({"data": data, "meta": meta}).to_string())
+    });
+    let store = disk.path().join("store");
+    let collect = || {
+        Command::new(crate::bin())
+            .args(["collect", "--data"])
+            .arg(&store)
+            .args([
+                "--base-url",
+                &server.base,
+                "x",
+                "--query",
+                "#SolvingTogether",
+            ])
+            .env("X_BEARER_TOKEN", "token-for-the-full-disk")
+            .env_remove("RUST_LOG")
+            .output()
+            .unwrap()
+    };
+    let first = collect();
+    let (stdout, stderr) = text(&first);
+    assert_eq!(first.status.code(), Some(1), "{stdout}\n{stderr}");
+    assert!(
+        (stdout.clone() + &stderr).contains("No space left on device"),
+        "{stdout}\n{stderr}"
+    );
+    assert!(
+        temporaries(disk.path()).is_empty(),
+        "{:?}",
+        temporaries(disk.path())
+    );
+
+    // Room again: the next run completes and holds every post once.
+    let grown = Command::new("mount")
+        .args(["-o", "remount,size=8m"])
+        .arg(disk.path())
+        .status()
+        .unwrap();
+    assert!(grown.success());
+    let second = collect();
+    let (stdout, stderr) = text(&second);
+    assert_eq!(second.status.code(), Some(0), "{stdout}\n{stderr}");
+    let posts = threadlens_store::PostStore::open(&store)
+        .unwrap()
+        .read_posts()
+        .unwrap();
+    assert_eq!(posts.len(), 500, "five pages of 100, each post once");
+}

@@ -118,25 +118,31 @@ impl RawArchive {
     }
 }
 
-/// A run killed mid-write leaves a line without its newline: cut it off
-/// (its page was never checkpointed, so it will be fetched again).
+/// A run killed mid-write (or stopped by a full disk) leaves a line
+/// without its newline: cut it off (its page was never checkpointed, so it
+/// will be fetched again). The file is read back from its end a megabyte at
+/// a time until the last newline, however long the partial line.
 fn drop_partial_line(file: &mut File) -> std::io::Result<()> {
     let len = file.metadata()?.len();
-    if len == 0 {
+    let mut end = len;
+    let mut keep = 0;
+    while end > 0 {
+        let start = end.saturating_sub(1 << 20);
+        file.seek(SeekFrom::Start(start))?;
+        let mut buf = Vec::with_capacity((end - start) as usize);
+        Read::by_ref(file).take(end - start).read_to_end(&mut buf)?;
+        if end == len && buf.last() == Some(&b'\n') {
+            return Ok(());
+        }
+        if let Some(i) = memchr::memrchr(b'\n', &buf) {
+            keep = start + i as u64 + 1;
+            break;
+        }
+        end = start;
+    }
+    if keep == len {
         return Ok(());
     }
-    let tail = len.min(1 << 20);
-    file.seek(SeekFrom::Start(len - tail))?;
-    let mut buf = Vec::with_capacity(tail as usize);
-    Read::by_ref(file).take(tail).read_to_end(&mut buf)?;
-    if buf.last() == Some(&b'\n') {
-        return Ok(());
-    }
-    let keep = match memchr::memrchr(b'\n', &buf) {
-        Some(i) => len - tail + i as u64 + 1,
-        None if tail == len => 0,
-        None => return Ok(()),
-    };
     tracing::warn!(
         bytes = len - keep,
         "raw archive ends in a partial line from an interrupted run; dropping it"
@@ -148,4 +154,39 @@ fn drop_partial_line(file: &mut File) -> std::io::Result<()> {
 /// RFC 3339 with milliseconds and `Z`.
 pub(crate) fn format_time(t: Timestamp) -> String {
     t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn after_drop(content: &[u8]) -> Vec<u8> {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("day.jsonl");
+        std::fs::write(&path, content).unwrap();
+        let mut file = OpenOptions::new()
+            .read(true)
+            .append(true)
+            .open(&path)
+            .unwrap();
+        drop_partial_line(&mut file).unwrap();
+        std::fs::read(&path).unwrap()
+    }
+
+    #[test]
+    fn a_partial_last_line_is_cut_however_long() {
+        assert_eq!(after_drop(b"a\nb\npartial"), b"a\nb\n");
+        assert_eq!(after_drop(b"a\nb\n"), b"a\nb\n");
+        assert_eq!(after_drop(b"only partial"), b"");
+        assert_eq!(after_drop(b""), b"");
+        // A partial line longer than the megabyte read at a time (a full
+        // disk mid-way through a large page).
+        let mut long = b"{\"whole\":1}\n".to_vec();
+        long.extend(std::iter::repeat_n(b'x', (5 << 20) / 2));
+        assert_eq!(after_drop(&long), b"{\"whole\":1}\n");
+        let mut exact = vec![b'y'; (1 << 20) - 1];
+        exact.push(b'\n');
+        exact.extend_from_slice(b"cut");
+        assert_eq!(after_drop(&exact).len(), 1 << 20);
+    }
 }
