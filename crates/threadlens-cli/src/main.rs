@@ -25,6 +25,7 @@ mod report;
 mod run;
 mod score;
 mod signals;
+mod staging;
 mod store;
 mod synth;
 mod validate;

@@ -18,6 +18,7 @@ use crate::UsageError;
 use crate::cli::{GlobalArgs, ReportArgs};
 use crate::prefetch::prefetch;
 use crate::score::{BATCH_ROWS, count, existing_store, lexicon_info, progress_bar};
+use crate::staging::Staging;
 
 /// Run `threadlens report`.
 pub(crate) fn run(args: &ReportArgs, global: &GlobalArgs) -> Result<ExitCode> {
@@ -52,9 +53,10 @@ pub(crate) fn run_to(
         (None, None) => Tz::UTC,
     };
     let store = existing_store(&args.data)?;
-    let out_dir = args.out.clone().unwrap_or_else(|| args.data.join("report"));
-    std::fs::create_dir_all(&out_dir)
-        .with_context(|| format!("cannot create the output folder {}", out_dir.display()))?;
+    let final_dir = args.out.clone().unwrap_or_else(|| args.data.join("report"));
+    // Written aside, published whole: a failure leaves the last report.
+    let staging = Staging::new(&final_dir)?;
+    let out_dir = staging.dir().to_owned();
 
     let stored = store.count()? as u64;
     let posts_path = store.posts_path();
@@ -253,7 +255,13 @@ pub(crate) fn run_to(
         rejects: store.rejects_count()?,
         include_reposts: args.include_reposts,
         posts_left_out: summary.left_out(),
-        outputs,
+        outputs: outputs
+            .into_iter()
+            .map(|o| OutputFile {
+                path: staging.final_path(&o.path),
+                rows: o.rows,
+            })
+            .collect(),
         period: Some(period.to_string()),
         timezone: Some(timezone.name().to_owned()),
         intervals: Some(threadlens_report::Intervals {
@@ -269,7 +277,8 @@ pub(crate) fn run_to(
         }),
         network: network_record,
     };
-    let manifest_path = manifest.write(&out_dir)?;
+    let manifest_path = staging.final_path(&manifest.write(&out_dir)?);
+    staging.publish()?;
 
     writeln!(
         out,
@@ -291,7 +300,7 @@ pub(crate) fn run_to(
         out,
         "  wrote {} files in {}",
         manifest.outputs.len() + 1,
-        out_dir.display()
+        final_dir.display()
     )?;
     writeln!(out, "  {}", manifest_path.display())?;
     Ok(ExitCode::SUCCESS)

@@ -410,3 +410,86 @@ fn a_full_disk_during_collect_resumes_with_every_post_once() {
         .unwrap();
     assert_eq!(posts.len(), 500, "five pages of 100, each post once");
 }
+
+/// `report --out DIR` on a disk that fills half-way (filled by the test
+/// while the report is held after writing post_scores, before its
+/// tables): DIR keeps the report that was there, every file byte for byte,
+/// because the new one is written aside and published only whole.
+#[test]
+fn a_report_that_fills_the_disk_leaves_the_last_report_whole() {
+    let Some(disk) = SmallDisk::mount(1024, "a_report_that_fills_the_disk") else {
+        return;
+    };
+    let inputs = tempfile::tempdir().unwrap();
+    let store = inputs.path().join("store");
+    assert!(
+        import_jsonl(&store, &big_input(inputs.path()))
+            .status
+            .success()
+    );
+    let out = disk.path().join("report");
+    let report = |lexicon: &str| {
+        let lexicon = repo(&format!("datasets/lexicons/{lexicon}"));
+        let mut command = Command::new(crate::bin());
+        command
+            .args(["report", "--data"])
+            .arg(&store)
+            .arg("--lexicon")
+            .arg(lexicon)
+            .args(["--format", "csv,md", "--out"])
+            .arg(&out)
+            .env_remove("RUST_LOG");
+        command
+    };
+    let first = report("three-cs.toml").output().unwrap();
+    assert!(first.status.success(), "{:?}", text(&first));
+    let files = |dir: &Path| -> Vec<(String, Vec<u8>)> {
+        let mut files: Vec<(String, Vec<u8>)> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap())
+            .map(|e| {
+                (
+                    e.file_name().to_string_lossy().into_owned(),
+                    std::fs::read(e.path()).unwrap(),
+                )
+            })
+            .collect();
+        files.sort();
+        files
+    };
+    let before = files(&out);
+
+    // Another lexicon, held after post_scores while the disk is filled.
+    let pause = inputs.path().join("paused");
+    let child = report("nhs-improvement.toml")
+        .env("THREADLENS_PAUSE_AT", "report:tables")
+        .env("THREADLENS_PAUSE_FILE", &pause)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while !pause.exists() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the report never paused"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let filler = disk.path().join("filler");
+    let mut file = std::fs::File::create(&filler).unwrap();
+    let block = vec![0u8; 4096];
+    while std::io::Write::write_all(&mut file, &block).is_ok() {}
+    drop(file);
+    std::fs::remove_file(&pause).unwrap();
+    let second = child.wait_with_output().unwrap();
+    let (stdout, stderr) = text(&second);
+    assert_eq!(second.status.code(), Some(1), "{stdout}\n{stderr}");
+    assert!(stderr.contains("No space left on device"), "{stderr}");
+    assert_eq!(files(&out), before, "the last report, whole");
+    assert!(
+        temporaries(disk.path()).is_empty(),
+        "{:?}",
+        temporaries(disk.path())
+    );
+}
