@@ -73,6 +73,30 @@ fn temporaries(dir: &Path) -> Vec<PathBuf> {
     found
 }
 
+/// The files of `dir` with their bytes, by name.
+fn files_in(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut files: Vec<(String, Vec<u8>)> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap())
+        .map(|e| {
+            (
+                e.file_name().to_string_lossy().into_owned(),
+                std::fs::read(e.path()).unwrap(),
+            )
+        })
+        .collect();
+    files.sort();
+    files
+}
+
+/// [`big_input`] imported into `dir/store`; the store's folder.
+fn big_store(dir: &Path) -> PathBuf {
+    let store = dir.join("store");
+    let output = import_jsonl(&store, &big_input(dir));
+    assert!(output.status.success(), "{output:?}");
+    store
+}
+
 /// 4,000 synthetic posts as JSONL (about 1.3 MB; 180 KB of Parquet).
 fn big_input(dir: &Path) -> PathBuf {
     let path = dir.join("big.jsonl");
@@ -130,12 +154,7 @@ fn a_full_disk_during_score_and_report_names_the_file_and_leaves_no_temporaries(
         return;
     };
     let inputs = tempfile::tempdir().unwrap();
-    let store = inputs.path().join("store");
-    assert!(
-        import_jsonl(&store, &big_input(inputs.path()))
-            .status
-            .success()
-    );
+    let store = big_store(inputs.path());
     let lexicon = repo("datasets/lexicons/three-cs.toml");
     for command in ["score", "report"] {
         let out = disk.path().join(command);
@@ -201,21 +220,7 @@ fn a_full_disk_during_a_run_keeps_the_published_report() {
     let first = run();
     assert_eq!(first.status.code(), Some(0), "{:?}", text(&first));
     let latest = job_dir.join("reports/nightly/latest");
-    let published = |dir: &Path| -> Vec<(String, Vec<u8>)> {
-        let mut files: Vec<(String, Vec<u8>)> = std::fs::read_dir(dir)
-            .unwrap()
-            .map(|e| e.unwrap())
-            .map(|e| {
-                (
-                    e.file_name().to_string_lossy().into_owned(),
-                    std::fs::read(e.path()).unwrap(),
-                )
-            })
-            .collect();
-        files.sort();
-        files
-    };
-    let before = published(&latest);
+    let before = files_in(&latest);
 
     // A big file that cannot fit beside what is there.
     let inputs = tempfile::tempdir().unwrap();
@@ -229,7 +234,7 @@ fn a_full_disk_during_a_run_keeps_the_published_report() {
         stderr.contains("No space left on device") || stdout.contains("No space left on device"),
         "{stdout}\n{stderr}"
     );
-    assert_eq!(published(&latest), before, "the published report as it was");
+    assert_eq!(files_in(&latest), before, "the published report as it was");
     assert!(
         temporaries(job_dir).is_empty(),
         "{:?}",
@@ -421,12 +426,7 @@ fn a_report_that_fills_the_disk_leaves_the_last_report_whole() {
         return;
     };
     let inputs = tempfile::tempdir().unwrap();
-    let store = inputs.path().join("store");
-    assert!(
-        import_jsonl(&store, &big_input(inputs.path()))
-            .status
-            .success()
-    );
+    let store = big_store(inputs.path());
     let out = disk.path().join("report");
     let report = |lexicon: &str| {
         let lexicon = repo(&format!("datasets/lexicons/{lexicon}"));
@@ -443,21 +443,7 @@ fn a_report_that_fills_the_disk_leaves_the_last_report_whole() {
     };
     let first = report("three-cs.toml").output().unwrap();
     assert!(first.status.success(), "{:?}", text(&first));
-    let files = |dir: &Path| -> Vec<(String, Vec<u8>)> {
-        let mut files: Vec<(String, Vec<u8>)> = std::fs::read_dir(dir)
-            .unwrap()
-            .map(|e| e.unwrap())
-            .map(|e| {
-                (
-                    e.file_name().to_string_lossy().into_owned(),
-                    std::fs::read(e.path()).unwrap(),
-                )
-            })
-            .collect();
-        files.sort();
-        files
-    };
-    let before = files(&out);
+    let before = files_in(&out);
 
     // Another lexicon, held after post_scores while the disk is filled.
     let pause = inputs.path().join("paused");
@@ -486,7 +472,7 @@ fn a_report_that_fills_the_disk_leaves_the_last_report_whole() {
     let (stdout, stderr) = text(&second);
     assert_eq!(second.status.code(), Some(1), "{stdout}\n{stderr}");
     assert!(stderr.contains("No space left on device"), "{stderr}");
-    assert_eq!(files(&out), before, "the last report, whole");
+    assert_eq!(files_in(&out), before, "the last report, whole");
     assert!(
         temporaries(disk.path()).is_empty(),
         "{:?}",
