@@ -15,6 +15,10 @@ export THREADLENS_FUZZ_SECONDS=$(( minutes * 60 / targets ))
 export THREADLENS_FUZZ_SEED=$seed
 mkdir -p target/fuzz
 : > target/fuzz/inputs.txt
-cargo test --release -q --workspace fuzz_ -- --test-threads 1
+rm -f target/fuzz/hang.txt
+if ! cargo test --release -q --workspace fuzz_ -- --test-threads 1; then
+  [ -f target/fuzz/hang.txt ] && cat target/fuzz/hang.txt
+  exit 1
+fi
 echo "inputs tried per target (seed $seed, ${THREADLENS_FUZZ_SECONDS} s each):"
 sort target/fuzz/inputs.txt | awk '{ printf "  %-24s %10d inputs in %5.1f s\n", $1, $2, $3; total += $2 } END { printf "  %-24s %10d\n", "all", total }'

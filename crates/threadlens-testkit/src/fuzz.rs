@@ -3,7 +3,8 @@
 //! seed, so every target tries as many inputs as its time allows, the same
 //! inputs in the same order on every machine. A failing input is shrunk
 //! to a small one and the test fails with it; an input that runs longer
-//! than [`HANG_SECONDS`] aborts the run naming the target and the input.
+//! than [`HANG_SECONDS`] aborts the run, after writing the target and the
+//! input to `target/fuzz/hang.txt`.
 //!
 //! `THREADLENS_FUZZ_SECONDS` sets the budget per target (default
 //! [`DEFAULT_SECONDS`]); `THREADLENS_FUZZ_SEED` starts elsewhere
@@ -83,9 +84,14 @@ where
     tried
 }
 
+/// `target/fuzz`: the inputs tried per target, and a hang's input.
+fn fuzz_dir() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/fuzz")
+}
+
 /// Append `target inputs seconds` to `target/fuzz/inputs.txt`.
 fn record(target: &str, tried: u64, took: Duration) {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/fuzz");
+    let dir = fuzz_dir();
     if std::fs::create_dir_all(&dir).is_ok()
         && let Ok(mut file) = std::fs::OpenOptions::new()
             .create(true)
@@ -126,10 +132,13 @@ impl Watchdog {
                 let now = epoch.elapsed().as_millis() as u64;
                 if began != u64::MAX && now.saturating_sub(began) > HANG_SECONDS * 1000 {
                     let input = input.lock().map(|s| s.clone()).unwrap_or_default();
-                    #[allow(clippy::print_stderr)] // the only way out of a hang
-                    {
-                        eprintln!("{target}: an input ran over {HANG_SECONDS} s (a hang): {input}");
-                    }
+                    let said =
+                        format!("{target}: an input ran over {HANG_SECONDS} s (a hang): {input}\n");
+                    tracing::error!("{said}");
+                    // Aborting is the only way out of a hang; the input
+                    // is kept where the test run's files are.
+                    let _ = std::fs::create_dir_all(fuzz_dir());
+                    let _ = std::fs::write(fuzz_dir().join("hang.txt"), said);
                     std::process::abort();
                 }
             }

@@ -6,17 +6,11 @@ use std::path::Path;
 
 use threadlens_model::config::Problem;
 
-use super::liwc::file_name;
 use super::{Draft, DraftTheme, foreign_entry, theme_id, unique_ids};
 
 /// Read a `.lc3` file into a draft.
 pub(super) fn read(text: &str, path: &Path) -> Draft {
-    let mut draft = Draft {
-        name: file_name(path),
-        version: String::new(),
-        language: "english".to_owned(),
-        ..Draft::default()
-    };
+    let mut draft = Draft::foreign(path);
     let mut themes: Vec<DraftTheme> = Vec::new();
     for (i, raw) in text.lines().enumerate() {
         let number = i + 1;

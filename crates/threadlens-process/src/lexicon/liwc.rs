@@ -16,12 +16,7 @@ use super::{Draft, DraftTheme, Skipped, foreign_entry, theme_id, unique_ids};
 
 /// Read a `.dic` file into a draft.
 pub(super) fn read(text: &str, path: &Path) -> Draft {
-    let mut draft = Draft {
-        name: file_name(path),
-        version: String::new(),
-        language: "english".to_owned(),
-        ..Draft::default()
-    };
+    let mut draft = Draft::foreign(path);
     let problem = |draft: &mut Draft, line: usize, message: String| {
         draft.problems.push(Problem {
             line: Some(line),
@@ -171,14 +166,6 @@ fn split_entry<'l>(line: &'l str, ids: &HashMap<String, usize>) -> (&'l str, Vec
         offset + last.len()
     };
     (line[..entry_end].trim(), words[split..].to_vec())
-}
-
-/// The file's name without its extension (a lexicon from another tool has
-/// no name of its own).
-pub(super) fn file_name(path: &Path) -> String {
-    path.file_stem()
-        .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_default()
 }
 
 /// Write `themes` as a `.dic`: categories numbered from 1 in order (named

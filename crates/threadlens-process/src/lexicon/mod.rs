@@ -291,6 +291,24 @@ pub(crate) struct Draft {
     pub refused: Vec<Skipped>,
 }
 
+impl Draft {
+    /// An empty draft of another tool's dictionary at `path`: named after
+    /// the file (such a dictionary has no name of its own), no version,
+    /// English stemming.
+    pub(crate) fn foreign(path: &Path) -> Draft {
+        Draft {
+            // The file's name without its extension.
+            name: path
+                .file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_default(),
+            version: String::new(),
+            language: "english".to_owned(),
+            ..Draft::default()
+        }
+    }
+}
+
 /// A theme of a [`Draft`].
 #[derive(Debug, Default)]
 pub(crate) struct DraftTheme {

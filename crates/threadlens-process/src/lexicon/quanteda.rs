@@ -11,17 +11,12 @@ use threadlens_model::config::Problem;
 use yaml_rust2::parser::{Event, Parser};
 use yaml_rust2::scanner::Marker;
 
-use super::liwc::file_name;
+use super::write::quote;
 use super::{Draft, DraftEntry, DraftTheme, foreign_entry, theme_id, unique_ids};
 
 /// Read a quanteda YAML dictionary into a draft.
 pub(super) fn read(text: &str, path: &Path) -> Draft {
-    let mut draft = Draft {
-        name: file_name(path),
-        version: String::new(),
-        language: "english".to_owned(),
-        ..Draft::default()
-    };
+    let mut draft = Draft::foreign(path);
     let mut events: Vec<(Event, Marker)> = Vec::new();
     let mut parser = Parser::new_from_str(text);
     loop {
@@ -198,22 +193,6 @@ pub(super) fn write(themes: &[(String, String, Vec<String>)]) -> String {
             out.push_str(&format!("  - {}\n", quote(entry)));
         }
     }
-    out
-}
-
-/// A YAML scalar, double-quoted (every character then means itself).
-fn quote(text: &str) -> String {
-    let mut out = String::from("\"");
-    for c in text.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\t' => out.push_str("\\t"),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
     out
 }
 

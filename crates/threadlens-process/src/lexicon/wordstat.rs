@@ -8,17 +8,11 @@ use std::path::Path;
 
 use threadlens_model::config::Problem;
 
-use super::liwc::file_name;
 use super::{Draft, DraftTheme, foreign_entry, leaf_themes, theme_id};
 
 /// Read a `.cat` file into a draft.
 pub(super) fn read(text: &str, path: &Path) -> Draft {
-    let mut draft = Draft {
-        name: file_name(path),
-        version: String::new(),
-        language: "english".to_owned(),
-        ..Draft::default()
-    };
+    let mut draft = Draft::foreign(path);
     let mut themes: Vec<DraftTheme> = Vec::new();
     // The open categories: (depth, index into `themes`).
     let mut open: Vec<(usize, usize)> = Vec::new();

@@ -124,8 +124,9 @@ fn toml(lexicon: &Lexicon) -> String {
     out
 }
 
-/// A TOML basic string.
-fn quote(text: &str) -> String {
+/// A TOML basic string, which is also a YAML double-quoted scalar (both
+/// read `\"`, `\\`, `\n`, `\t`, `\r` and `\uXXXX` alike).
+pub(super) fn quote(text: &str) -> String {
     let mut out = String::from("\"");
     for c in text.chars() {
         match c {

@@ -10,17 +10,11 @@ use quick_xml::XmlVersion;
 use quick_xml::events::{BytesStart, Event};
 use threadlens_model::config::{Problem, line_of};
 
-use super::liwc::file_name;
 use super::{Draft, DraftTheme, foreign_entry, leaf_themes, theme_id};
 
 /// Read a `.ykd` file into a draft.
 pub(super) fn read(text: &str, path: &Path) -> Draft {
-    let mut draft = Draft {
-        name: file_name(path),
-        version: String::new(),
-        language: "english".to_owned(),
-        ..Draft::default()
-    };
+    let mut draft = Draft::foreign(path);
     let mut reader = Reader::from_str(text);
     let mut themes: Vec<DraftTheme> = Vec::new();
     // The open `cnode`s, as indexes into `themes`.
