@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 #[derive(Debug)]
 pub(crate) struct JobLock {
     file: File,
+    path: PathBuf,
 }
 
 /// Why the lock was not taken.
@@ -17,6 +18,10 @@ pub(crate) struct JobLock {
 pub(crate) enum LockError {
     /// Another live process holds it; what it wrote about itself.
     Held { path: PathBuf, holder: String },
+    /// The lock file was removed or replaced while this run held it (its
+    /// folder deleted, say): another run could now take a fresh lock, so
+    /// this one must not write anything more.
+    Lost { path: PathBuf },
     /// The lock file could not be opened or written.
     Io {
         path: PathBuf,
@@ -36,6 +41,11 @@ impl std::fmt::Display for LockError {
                 } else {
                     holder.as_str()
                 }
+            ),
+            LockError::Lost { path } => write!(
+                f,
+                "the lock file {} was removed or replaced while this run held it (was its folder deleted?); stopping before writing anything more, so two runs never write at once",
+                path.display()
             ),
             LockError::Io { path, source } => write!(f, "{}: {source}", path.display()),
         }
@@ -86,7 +96,27 @@ pub(crate) fn acquire(data_dir: &Path, name: &str) -> Result<JobLock, LockError>
         .and_then(|_| file.write_all(me.as_bytes()))
         .and_then(|()| file.sync_all())
         .map_err(io)?;
-    Ok(JobLock { file })
+    Ok(JobLock { file, path })
+}
+
+impl JobLock {
+    /// Whether the lock's path still names the file this run locked. A
+    /// lock on a file that was unlinked (or on the old copy of one that was
+    /// replaced) no longer keeps a second run out, so a run checks before
+    /// each stage that writes.
+    pub(crate) fn ensure_held(&self) -> Result<(), LockError> {
+        use std::os::unix::fs::MetadataExt;
+        let lost = || LockError::Lost {
+            path: self.path.clone(),
+        };
+        let held = self.file.metadata().map_err(|_| lost())?;
+        let named = std::fs::metadata(&self.path).map_err(|_| lost())?;
+        if held.dev() == named.dev() && held.ino() == named.ino() {
+            Ok(())
+        } else {
+            Err(lost())
+        }
+    }
 }
 
 impl Drop for JobLock {
@@ -117,5 +147,25 @@ mod tests {
             std::fs::read_to_string(dir.path().join("nightly.lock")).unwrap(),
             ""
         );
+    }
+
+    #[test]
+    fn a_lock_whose_file_was_removed_or_replaced_is_lost() {
+        let dir = tempfile::tempdir().unwrap();
+        let data = dir.path().join("data");
+        let lock = acquire(&data, "nightly").unwrap();
+        lock.ensure_held().unwrap();
+        // The folder vanishes: the lock no longer keeps anyone out.
+        std::fs::remove_dir_all(&data).unwrap();
+        let err = lock.ensure_held().unwrap_err().to_string();
+        assert!(
+            err.contains("nightly.lock") && err.contains("removed or replaced"),
+            "{err}"
+        );
+        // ... and a second run can indeed take a fresh one, which the first
+        // must notice even though a file of that name exists again.
+        let second = acquire(&data, "nightly").unwrap();
+        assert!(lock.ensure_held().is_err());
+        second.ensure_held().unwrap();
     }
 }

@@ -16,7 +16,7 @@ use crate::cli::{GlobalArgs, ImportArgs, LexiconArgs, ReportArgs, RunArgs};
 use crate::collect::{CollectOptions, audit, import_new_pages};
 use crate::exit::Exit;
 use crate::job::Job;
-use crate::lock::{LockError, acquire};
+use crate::lock::{JobLock, LockError, acquire};
 use crate::signals::Signals;
 use crate::values::{InputFormat, PeriodArg, TableFormat};
 
@@ -61,7 +61,7 @@ pub(crate) fn run(args: &RunArgs, global: &GlobalArgs) -> Result<ExitCode> {
     if args.check {
         return check(&job, out);
     }
-    let _lock = match acquire(&job.data_dir, &job.name) {
+    let lock = match acquire(&job.data_dir, &job.name) {
         Ok(lock) => lock,
         Err(held @ LockError::Held { .. }) => {
             tracing::error!(job = %job.name, "{held}");
@@ -103,6 +103,7 @@ pub(crate) fn run(args: &RunArgs, global: &GlobalArgs) -> Result<ExitCode> {
         return Ok(code);
     }
     stage(&mut summary, "import", |summary| {
+        lock.ensure_held()?;
         import_stage(&job, global, summary)
     })?;
     if let Some(code) = stopped(&signals, "import", out)? {
@@ -128,12 +129,13 @@ pub(crate) fn run(args: &RunArgs, global: &GlobalArgs) -> Result<ExitCode> {
         );
     }
     let staging = stage(&mut summary, "report", |_| {
-        report_stage(&job, &date, global)
+        report_stage(&job, &date, global).map_err(|e| blame_lost_lock(&lock, e))
     })?;
     if let Some(code) = stopped(&signals, "report", out)? {
         return Ok(code);
     }
     stage(&mut summary, "publish", |summary| {
+        lock.ensure_held()?;
         summary.finished_at = Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
         let path = staging.join("run.json");
         std::fs::write(&path, serde_json::to_vec_pretty(&summary)?)
@@ -173,6 +175,16 @@ pub(crate) fn run(args: &RunArgs, global: &GlobalArgs) -> Result<ExitCode> {
     } else {
         Exit::Warnings.into()
     })
+}
+
+/// A stage's error, or, when the run's lock was lost meanwhile (its folder
+/// deleted and another run started), that loss: the likelier cause, and the
+/// one the user must act on.
+fn blame_lost_lock(lock: &JobLock, error: anyhow::Error) -> anyhow::Error {
+    match lock.ensure_held() {
+        Ok(()) => error,
+        Err(lost) => error.context(lost.to_string()),
+    }
 }
 
 /// After `stage`: if a signal asked the run to stop, say so and give the

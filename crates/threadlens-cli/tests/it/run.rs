@@ -482,3 +482,44 @@ fn sigterm_stops_a_run_before_it_publishes_and_the_next_run_completes() {
     assert_eq!(output.status.code(), Some(0), "{:?}", text(&output));
     assert_eq!(report_files(dir.path()), expected_report);
 }
+
+/// The store folder, lock file and all, is deleted while a run builds its
+/// report, and a second run starts on the empty place: the first notices its
+/// lock is gone and publishes nothing (exit 1 naming the lock file), so the
+/// two never write at once; the second completes normally.
+#[test]
+fn a_run_whose_lock_folder_vanished_publishes_nothing() {
+    let (_fake, server) = FakeX::start(30);
+    let dir = tempfile::tempdir().unwrap();
+    let job = job_dir(dir.path(), &x_source(&server));
+    let pause_file = dir.path().join("paused");
+    let first = command(&job, &[])
+        .env("THREADLENS_PAUSE_AT", "report:tables")
+        .env("THREADLENS_PAUSE_FILE", &pause_file)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    wait_for(&pause_file);
+    std::fs::remove_dir_all(dir.path().join("data")).unwrap();
+    let second = run_job(&job, &[]);
+    assert_eq!(second.status.code(), Some(0), "{:?}", text(&second));
+    let published = report_files(dir.path());
+    let stored = store(dir.path());
+
+    std::fs::remove_file(&pause_file).unwrap();
+    let output = first.wait_with_output().unwrap();
+    let (stdout, stderr) = text(&output);
+    assert_eq!(output.status.code(), Some(1), "{stdout}\n{stderr}");
+    assert!(
+        stderr.contains("nightly.lock")
+            && stderr.contains("removed or replaced while this run held it"),
+        "{stderr}"
+    );
+    assert_eq!(
+        report_files(dir.path()),
+        published,
+        "the first run published nothing"
+    );
+    assert_eq!(store(dir.path()), stored);
+}
