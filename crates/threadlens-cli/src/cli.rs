@@ -2,6 +2,7 @@
 //! Long help texts live in `help.rs`; closed sets of values in `values.rs`.
 
 use std::path::PathBuf;
+use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand};
 
@@ -112,6 +113,15 @@ pub(crate) struct CollectArgs {
     /// Per-request timeout, in seconds.
     #[arg(long, value_name = "SECS", default_value_t = 30, global = true)]
     pub timeout: u64,
+    /// Attempts per request on timeouts, dropped connections, 5xx answers and
+    /// cut-short bodies; then the source stops (exit code 3) and the next run
+    /// resumes it.
+    #[arg(long, value_name = "N", default_value_t = 5, value_parser = clap::value_parser!(u32).range(1..), global = true)]
+    pub retries: u32,
+    /// The wait before the first retry, in seconds (fractions allowed); each
+    /// further retry doubles it, up to 60 s, with jitter.
+    #[arg(long, value_name = "SECS", default_value = "1", value_parser = crate::values::seconds, global = true)]
+    pub backoff: Duration,
     /// Sources collected at once.
     #[arg(long, value_name = "N", default_value_t = 4, global = true)]
     pub concurrency: usize,

@@ -165,6 +165,8 @@ pub(crate) struct CollectOptions {
     pub max_posts: Option<u64>,
     pub max_wait: u64,
     pub timeout: u64,
+    pub retries: u32,
+    pub backoff: Duration,
     pub concurrency: usize,
     pub dry_run: bool,
 }
@@ -176,6 +178,8 @@ impl From<&CollectArgs> for CollectOptions {
             max_posts: args.max_posts,
             max_wait: args.max_wait,
             timeout: args.timeout,
+            retries: args.retries,
+            backoff: args.backoff,
             concurrency: args.concurrency,
             dry_run: args.dry_run,
         }
@@ -198,6 +202,8 @@ pub(crate) fn collect(
         policy: HttpPolicy {
             timeout: Duration::from_secs(args.timeout.max(1)),
             max_wait: Duration::from_secs(args.max_wait),
+            max_attempts: args.retries.max(1),
+            backoff_base: args.backoff,
             ..HttpPolicy::default()
         },
         budget: Budget {

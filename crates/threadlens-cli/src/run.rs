@@ -279,6 +279,8 @@ fn collect_stage(
         max_posts: None,
         max_wait: 900,
         timeout: 30,
+        retries: threadlens_ingest::live::HttpPolicy::default().max_attempts,
+        backoff: threadlens_ingest::live::HttpPolicy::default().backoff_base,
         concurrency: 4,
         dry_run: false,
     };

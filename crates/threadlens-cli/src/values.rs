@@ -105,9 +105,31 @@ pub(crate) fn timezone(name: &str) -> Result<chrono_tz::Tz, String> {
     })
 }
 
+/// A wait in seconds, fractions allowed (`0.25`), at most an hour.
+pub(crate) fn seconds(text: &str) -> Result<std::time::Duration, String> {
+    let value: f64 = text
+        .trim()
+        .parse()
+        .map_err(|_| format!("{text:?} is not a number of seconds (e.g. 1 or 0.25)"))?;
+    if !(0.0..=3600.0).contains(&value) {
+        return Err(format!("{text:?}: give 0 to 3600 seconds"));
+    }
+    Ok(std::time::Duration::from_secs_f64(value))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn seconds_take_fractions_and_refuse_the_rest() {
+        assert_eq!(seconds("0.25"), Ok(std::time::Duration::from_millis(250)));
+        assert_eq!(seconds("2"), Ok(std::time::Duration::from_secs(2)));
+        for bad in ["-1", "NaN", "inf", "1h", "", "3601"] {
+            let err = seconds(bad).unwrap_err();
+            assert!(err.contains(&format!("{bad:?}")), "{err}");
+        }
+    }
 
     fn names<T: ValueEnum>() -> Vec<String> {
         T::value_variants()

@@ -60,6 +60,9 @@ pub enum Reply {
     Drop,
     /// Wait, then answer.
     Slow(Duration, Box<Reply>),
+    /// Headers and half the body at once, the rest after a wait: a body
+    /// that stalls part-way (past the client's timeout, if the wait is).
+    Stalled(Duration, String),
 }
 
 impl Reply {
@@ -206,6 +209,18 @@ fn write_reply(stream: &mut TcpStream, reply: Reply) {
             );
             let _ = stream.write_all(head.as_bytes());
             let _ = stream.write_all(&body.as_bytes()[..body.len() / 2]);
+        }
+        Reply::Stalled(delay, body) => {
+            let head = format!(
+                "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n",
+                body.len()
+            );
+            let half = body.len() / 2;
+            let _ = stream.write_all(head.as_bytes());
+            let _ = stream.write_all(&body.as_bytes()[..half]);
+            let _ = stream.flush();
+            thread::sleep(delay);
+            let _ = stream.write_all(&body.as_bytes()[half..]);
         }
         Reply::Drop => {}
         Reply::Slow(delay, reply) => {

@@ -19,6 +19,7 @@ mod report;
 mod report_page;
 mod run;
 mod score;
+mod soak;
 mod store;
 mod synth;
 mod validate;
