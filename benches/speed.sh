@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Issue 14's speed table: on POSTS synthetic tweet-length posts as generic
+# JSONL (gen-posts, seed 2022, one in ten a repost), the wall time of each
+# step beside `wc -w` on the same file in the same run, and its peak RSS:
+# import into an empty store, score (Parquet in and out, 9 themes), report
+# (csv, parquet, html, md; no schedule). Every step RUNS times; the table
+# gives each run's ratio to that run's `wc -w`.
+#
+#   benches/speed.sh [POSTS] [RUNS]      (default 1000000 posts, 3 runs)
+set -euo pipefail
+posts=${1:-1000000}
+runs=${2:-3}
+root=$(cd "$(dirname "$0")/.." && pwd)
+work=$root/target/speed
+mkdir -p "$work"
+cd "$root"
+cargo build --release -q -p threadlens-cli
+cargo build --release -q -p threadlens-bench --bin gen-posts
+corpus=$work/posts-$posts.jsonl
+[ -f "$corpus" ] || target/release/gen-posts "$posts" "$corpus"
+lexicon=datasets/lexicons/nhs-improvement.toml
+bin=target/release/threadlens
+
+# time_it NAME COMMAND...: wall seconds and peak MB of one command.
+time_it() {
+  /usr/bin/time -f "%e %M" -o "$work/time.txt" "${@:2}" >/dev/null
+  read -r seconds max_kb < "$work/time.txt"
+  echo "$1 $seconds $((max_kb / 1024))"
+}
+
+echo "corpus: $corpus ($(du -m "$corpus" | cut -f1) MB, $posts posts); $(nproc) cores"
+printf "%-7s %-4s %8s %8s %8s %8s\n" step run wall "wc -w" ratio "peak MB"
+for run in $(seq 1 "$runs"); do
+  read -r _ wc_s _ < <(time_it wc wc -w "$corpus")
+  rm -rf "$work/store" "$work/scores" "$work/report"
+  read -r _ s mb < <(time_it import $bin import -q --format jsonl --out "$work/store" "$corpus")
+  printf "%-7s %-4s %8s %8s %8.2f %8s\n" import "$run" "$s" "$wc_s" "$(echo "$s / $wc_s" | bc -l)" "$mb"
+  read -r _ s mb < <(time_it score $bin score -q --data "$work/store" --lexicon "$lexicon" --format parquet --out "$work/scores")
+  printf "%-7s %-4s %8s %8s %8.2f %8s\n" score "$run" "$s" "$wc_s" "$(echo "$s / $wc_s" | bc -l)" "$mb"
+  read -r _ s mb < <(time_it report $bin report -q --data "$work/store" --lexicon "$lexicon" --format csv,parquet,html,md --out "$work/report")
+  printf "%-7s %-4s %8s %8s %8.2f %8s\n" report "$run" "$s" "$wc_s" "$(echo "$s / $wc_s" | bc -l)" "$mb"
+done
