@@ -7,6 +7,7 @@
 # gives each run's ratio to that run's `wc -w`.
 #
 #   benches/speed.sh [POSTS] [RUNS]      (default 1000000 posts, 3 runs)
+#   THREADLENS_BIN=path/to/threadlens benches/speed.sh   (an older build, for "before")
 set -euo pipefail
 posts=${1:-1000000}
 runs=${2:-3}
@@ -19,7 +20,7 @@ cargo build --release -q -p threadlens-bench --bin gen-posts
 corpus=$work/posts-$posts.jsonl
 [ -f "$corpus" ] || target/release/gen-posts "$posts" "$corpus"
 lexicon=datasets/lexicons/nhs-improvement.toml
-bin=target/release/threadlens
+bin=${THREADLENS_BIN:-target/release/threadlens}   # another build to compare
 
 # time_it NAME COMMAND...: wall seconds and peak MB of one command.
 time_it() {

@@ -213,6 +213,10 @@ pub(crate) fn run_to(
         "post set in memory"
     );
     posts.resolve_references();
+    tracing::debug!(
+        elapsed_ms = commit_started.elapsed().as_millis() as u64,
+        "references resolved"
+    );
     crate::pause::point("import:commit");
     let written = store
         .commit(&posts)

@@ -76,67 +76,142 @@ pub(crate) fn key_bytes(bytes: &[u8]) -> Option<&[u8]> {
     r.take(len)
 }
 
-/// Decode an encoding made by [`encode`] with the same table of `sources`;
-/// `None` only if the bytes are not one.
-pub(crate) fn decode(bytes: &[u8], matched: bool, sources: &[String]) -> Option<Post> {
+/// A post read in place from its encoding: every string borrowed from the
+/// bytes, nothing allocated. What the table writer builds its columns from.
+#[derive(Debug, Clone)]
+pub(crate) struct PostView<'a> {
+    pub platform: Platform,
+    pub kind: PostKind,
+    pub created_at: Timestamp,
+    pub collected_at: Timestamp,
+    pub post_id: &'a str,
+    pub url: Option<&'a str>,
+    pub author_id: &'a str,
+    pub author_handle: &'a str,
+    pub author_name: Option<&'a str>,
+    pub author_followers: Option<u64>,
+    pub text: &'a str,
+    pub lang: Option<&'a str>,
+    pub conversation_id: Option<&'a str>,
+    pub reply_to_post_id: Option<&'a str>,
+    pub reply_to_author_id: Option<&'a str>,
+    pub referenced_post_id: Option<&'a str>,
+    pub hashtags: StrList<'a>,
+    pub mentions: StrList<'a>,
+    pub urls: StrList<'a>,
+    pub replies: Option<u64>,
+    pub reposts: Option<u64>,
+    pub likes: Option<u64>,
+    pub quotes: Option<u64>,
+    pub impressions: Option<u64>,
+    pub matched: bool,
+    pub source: &'a str,
+    pub local_ref: Option<&'a str>,
+    pub seen_on: StrList<'a>,
+}
+
+/// A list of strings inside an encoding (already checked to be whole UTF-8).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct StrList<'a> {
+    count: usize,
+    bytes: &'a [u8],
+}
+
+impl<'a> StrList<'a> {
+    /// How many strings.
+    pub fn len(&self) -> usize {
+        self.count
+    }
+
+    /// The strings, in order.
+    pub fn iter(&self) -> impl Iterator<Item = &'a str> + use<'a> {
+        let mut r = Reader {
+            bytes: self.bytes,
+            at: 0,
+        };
+        (0..self.count).map_while(move |_| r.str())
+    }
+
+    fn to_vec(self) -> Vec<String> {
+        self.iter().map(str::to_owned).collect()
+    }
+}
+
+/// Read an encoding made by [`encode`] with the same table of `sources`,
+/// in place; `None` only if the bytes are not one.
+pub(crate) fn view<'a>(
+    bytes: &'a [u8],
+    matched: bool,
+    sources: &'a [String],
+) -> Option<PostView<'a>> {
     let mut r = Reader { bytes, at: 0 };
-    let platform = *PLATFORMS.get(usize::from(r.u8()?))?;
-    let kind = *KINDS.get(usize::from(r.u8()?))?;
-    let created_at = r.time()?;
-    let collected_at = r.time()?;
-    let post_id = r.string()?;
-    let url = r.opt_string()?;
-    let author_id = r.string()?;
-    let author_handle = r.string()?;
-    let author_name = r.opt_string()?;
-    let author_followers = r.opt_u64()?;
-    let text = r.string()?;
-    let lang = r.opt_string()?;
-    let conversation_id = r.opt_string()?;
-    let reply_to_post_id = r.opt_string()?;
-    let reply_to_author_id = r.opt_string()?;
-    let referenced_post_id = r.opt_string()?;
-    let hashtags = r.list()?;
-    let mentions = r.list()?;
-    let urls = r.list()?;
-    let replies = r.opt_u64()?;
-    let reposts = r.opt_u64()?;
-    let likes = r.opt_u64()?;
-    let quotes = r.opt_u64()?;
-    let impressions = r.opt_u64()?;
-    let source = sources.get(r.len()?)?.clone();
-    let local_ref = r.opt_string()?;
-    let seen_on = r.list()?;
-    Some(Post {
-        platform,
-        post_id,
-        url,
-        created_at,
-        author_id,
-        author_handle,
-        author_name,
-        author_followers,
-        text,
-        lang,
-        kind,
-        conversation_id,
-        reply_to_post_id,
-        reply_to_author_id,
-        referenced_post_id,
-        hashtags,
-        mentions,
-        urls,
-        replies,
-        reposts,
-        likes,
-        quotes,
-        impressions,
+    Some(PostView {
+        platform: *PLATFORMS.get(usize::from(r.u8()?))?,
+        kind: *KINDS.get(usize::from(r.u8()?))?,
+        created_at: r.time()?,
+        collected_at: r.time()?,
+        post_id: r.str()?,
+        url: r.opt_str()?,
+        author_id: r.str()?,
+        author_handle: r.str()?,
+        author_name: r.opt_str()?,
+        author_followers: r.opt_u64()?,
+        text: r.str()?,
+        lang: r.opt_str()?,
+        conversation_id: r.opt_str()?,
+        reply_to_post_id: r.opt_str()?,
+        reply_to_author_id: r.opt_str()?,
+        referenced_post_id: r.opt_str()?,
+        hashtags: r.list()?,
+        mentions: r.list()?,
+        urls: r.list()?,
+        replies: r.opt_u64()?,
+        reposts: r.opt_u64()?,
+        likes: r.opt_u64()?,
+        quotes: r.opt_u64()?,
+        impressions: r.opt_u64()?,
         matched,
-        source,
-        collected_at,
-        local_ref,
-        seen_on,
+        source: sources.get(r.len()?)?,
+        local_ref: r.opt_str()?,
+        seen_on: r.list()?,
     })
+}
+
+impl PostView<'_> {
+    /// The post, owned.
+    pub fn to_post(&self) -> Post {
+        let owned = |s: Option<&str>| s.map(str::to_owned);
+        Post {
+            platform: self.platform,
+            post_id: self.post_id.to_owned(),
+            url: owned(self.url),
+            created_at: self.created_at,
+            author_id: self.author_id.to_owned(),
+            author_handle: self.author_handle.to_owned(),
+            author_name: owned(self.author_name),
+            author_followers: self.author_followers,
+            text: self.text.to_owned(),
+            lang: owned(self.lang),
+            kind: self.kind,
+            conversation_id: owned(self.conversation_id),
+            reply_to_post_id: owned(self.reply_to_post_id),
+            reply_to_author_id: owned(self.reply_to_author_id),
+            referenced_post_id: owned(self.referenced_post_id),
+            hashtags: self.hashtags.to_vec(),
+            mentions: self.mentions.to_vec(),
+            urls: self.urls.to_vec(),
+            replies: self.replies,
+            reposts: self.reposts,
+            likes: self.likes,
+            quotes: self.quotes,
+            impressions: self.impressions,
+            matched: self.matched,
+            source: self.source.to_owned(),
+            collected_at: self.collected_at,
+            local_ref: owned(self.local_ref),
+            seen_on: self.seen_on.to_vec(),
+        }
+    }
 }
 
 /// A length as LEB128: one byte below 128, which most lengths are.
@@ -208,13 +283,10 @@ impl<'a> Reader<'a> {
         let len = self.len()?;
         std::str::from_utf8(self.take(len)?).ok()
     }
-    fn string(&mut self) -> Option<String> {
-        self.str().map(str::to_owned)
-    }
-    fn opt_string(&mut self) -> Option<Option<String>> {
+    fn opt_str(&mut self) -> Option<Option<&'a str>> {
         match self.u8()? {
             0 => Some(None),
-            _ => self.string().map(Some),
+            _ => self.str().map(Some),
         }
     }
     fn opt_u64(&mut self) -> Option<Option<u64>> {
@@ -223,9 +295,17 @@ impl<'a> Reader<'a> {
             _ => self.u64().map(Some),
         }
     }
-    fn list(&mut self) -> Option<Vec<String>> {
-        let n = self.len()?;
-        (0..n).map(|_| self.string()).collect()
+    /// A list, checked whole (each string UTF-8) and kept in place.
+    fn list(&mut self) -> Option<StrList<'a>> {
+        let count = self.len()?;
+        let start = self.at;
+        for _ in 0..count {
+            self.str()?;
+        }
+        Some(StrList {
+            count,
+            bytes: &self.bytes[start..self.at],
+        })
     }
 }
 
@@ -233,6 +313,10 @@ impl<'a> Reader<'a> {
 mod tests {
     use super::*;
     use threadlens_model::parse_timestamp;
+
+    fn decode(bytes: &[u8], matched: bool, sources: &[String]) -> Option<Post> {
+        view(bytes, matched, sources).map(|v| v.to_post())
+    }
 
     #[test]
     fn every_field_round_trips() {

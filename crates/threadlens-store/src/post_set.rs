@@ -1,5 +1,6 @@
 use std::collections::HashMap;
-use std::hash::{DefaultHasher, Hash, Hasher};
+
+use rustc_hash::FxHashMap;
 
 use threadlens_model::{MergeOutcome, Platform, Post, PostKey};
 
@@ -30,6 +31,10 @@ struct Entry {
     /// Whether the post has a `conversation_id` (roots are filled for
     /// those without, see [`PostSet::resolve_references`]).
     has_conversation: bool,
+    /// The post starts its own conversation though its bytes say no
+    /// `conversation_id`: filled in when decoded, so the most common fill
+    /// (a post that replies to nothing) costs no second copy of the post.
+    own_root: bool,
 }
 
 /// The deduplicated posts of a store, in memory, keyed by platform and id.
@@ -47,7 +52,8 @@ pub struct PostSet {
     sources: Vec<String>,
     source_index: HashMap<String, u32>,
     entries: Vec<Entry>,
-    index: HashMap<u128, u32>,
+    /// Keys are already hashes, so the map's own hashing is the cheapest.
+    index: FxHashMap<u128, u32>,
     /// Keys whose 128-bit hash is taken by another key (never seen in
     /// practice; kept so that even then no post is lost).
     overflow: HashMap<PostKey, u32>,
@@ -57,13 +63,10 @@ pub struct PostSet {
 /// Size of one arena chunk.
 const CHUNK_BYTES: usize = 16 << 20;
 
+/// A 128-bit hash of a post's key (XXH3, the platform as its seed): in
+/// memory only, never written.
 fn key_hash(platform: Platform, post_id: &str) -> u128 {
-    let half = |salt: u8| {
-        let mut h = DefaultHasher::new();
-        (salt, platform, post_id).hash(&mut h);
-        h.finish()
-    };
-    (u128::from(half(0)) << 64) | u128::from(half(1))
+    xxhash_rust::xxh3::xxh3_128_with_seed(post_id.as_bytes(), platform as u64)
 }
 
 impl PostSet {
@@ -99,8 +102,17 @@ impl PostSet {
     }
 
     fn decode(&self, at: usize) -> Option<Post> {
+        self.view(at).map(|v| v.to_post())
+    }
+
+    /// The post at `at`, read in place.
+    fn view(&self, at: usize) -> Option<codec::PostView<'_>> {
         let entry = &self.entries[at];
-        codec::decode(self.bytes(entry), entry.matched, &self.sources)
+        let mut view = codec::view(self.bytes(entry), entry.matched, &self.sources)?;
+        if entry.own_root && view.conversation_id.is_none() {
+            view.conversation_id = Some(view.post_id);
+        }
+        Some(view)
     }
 
     /// Append `post`'s encoding and point entry `at` (or a new entry) to it.
@@ -136,6 +148,7 @@ impl PostSet {
             platform: post.platform,
             matched: post.matched,
             has_conversation: post.conversation_id.is_some(),
+            own_root: false,
         };
         self.changed = true;
         match at {
@@ -215,6 +228,11 @@ impl PostSet {
     /// The posts in the stored order: by `created_at`, then platform, then
     /// id, so the same posts always make the same file.
     pub fn sorted(&self) -> impl Iterator<Item = Post> + '_ {
+        self.sorted_views().map(|v| v.to_post())
+    }
+
+    /// [`PostSet::sorted`], each post read in place.
+    pub(crate) fn sorted_views(&self) -> impl Iterator<Item = codec::PostView<'_>> + '_ {
         let mut order: Vec<(i64, Platform, &[u8], u32)> = self
             .entries
             .iter()
@@ -231,7 +249,7 @@ impl PostSet {
         order.sort_unstable();
         order
             .into_iter()
-            .filter_map(|(.., at)| self.decode(at as usize))
+            .filter_map(|(.., at)| self.view(at as usize))
     }
 
     /// Resolve what the stored posts say of each other (formats.md §1):
@@ -291,6 +309,15 @@ impl PostSet {
             .collect();
         let mut roots: HashMap<usize, Option<String>> = HashMap::new();
         for i in pending {
+            // Most posts reply to nothing and start their own conversation:
+            // a flag says so, without a second copy of the post.
+            if self.view(i).is_some_and(|v| v.reply_to_post_id.is_none()) {
+                let entry = &mut self.entries[i];
+                entry.own_root = true;
+                entry.has_conversation = true;
+                self.changed = true;
+                continue;
+            }
             let Some(root) = self.root_of(i, &mut roots) else {
                 continue;
             };

@@ -178,7 +178,7 @@ impl PostStore {
             return Ok(false);
         }
         let path = self.posts_path();
-        write_atomically(&path, |out| write_parquet(posts.sorted(), out, &path))?;
+        write_atomically(&path, |out| write_parquet(posts, out, &path))?;
         Ok(true)
     }
 
@@ -194,33 +194,52 @@ impl PostStore {
     }
 }
 
-/// Write posts as a §1 Parquet table to `out`, a row group per batch, so
-/// only one batch is ever held as a `DataFrame`; `path` names it in errors.
+/// Write the set's posts, sorted, as a §1 Parquet table to `out`, a row
+/// group per batch; `path` names it in errors. One thread reads the posts
+/// in place and builds each batch's columns while this one encodes and
+/// writes the batch before, so at most three batches are held as
+/// `DataFrame`s at a time.
 pub(crate) fn write_parquet(
-    posts: impl Iterator<Item = Post>,
-    out: &mut impl std::io::Write,
+    set: &PostSet,
+    out: &mut (impl std::io::Write + Send),
     path: &Path,
 ) -> Result<()> {
     let polars_err = |source| Error::Parquet {
         path: path.to_owned(),
         source,
     };
-    let mut posts = posts.peekable();
-    let first_batch: Vec<Post> = posts.by_ref().take(WRITE_BATCH_ROWS).collect();
-    let mut df = to_frame(&first_batch.iter().collect::<Vec<_>>()).map_err(polars_err)?;
-    let mut writer = ParquetWriter::new(out)
-        .with_statistics(StatisticsOptions::full())
-        .batched(df.schema())
+    std::thread::scope(|scope| {
+        let (frames, built) = std::sync::mpsc::sync_channel::<PolarsResult<DataFrame>>(1);
+        scope.spawn(move || {
+            let mut posts = set.sorted_views();
+            loop {
+                let batch: Vec<_> = posts.by_ref().take(WRITE_BATCH_ROWS).collect();
+                if batch.is_empty() || frames.send(to_frame(&batch)).is_err() {
+                    return;
+                }
+            }
+        });
+        let mut built = built.into_iter();
+        let first = match built.next() {
+            Some(df) => df,
+            // No posts: a table with the schema and no rows.
+            None => to_frame(&[]),
+        }
         .map_err(polars_err)?;
-    writer.write_batch(&df).map_err(polars_err)?;
-    drop(first_batch);
-    while posts.peek().is_some() {
-        let batch: Vec<Post> = posts.by_ref().take(WRITE_BATCH_ROWS).collect();
-        df = to_frame(&batch.iter().collect::<Vec<_>>()).map_err(polars_err)?;
-        writer.write_batch(&df).map_err(polars_err)?;
-    }
-    writer.finish().map_err(polars_err)?;
-    Ok(())
+        let mut writer = ParquetWriter::new(out)
+            .with_statistics(StatisticsOptions::full())
+            .batched(first.schema())
+            .map_err(polars_err)?;
+        writer.write_batch(&first).map_err(polars_err)?;
+        drop(first);
+        for df in built {
+            writer
+                .write_batch(&df.map_err(polars_err)?)
+                .map_err(polars_err)?;
+        }
+        writer.finish().map_err(polars_err)?;
+        Ok(())
+    })
 }
 
 #[cfg(test)]
@@ -281,7 +300,7 @@ mod tests {
                 inner: out,
                 budget: 4096,
             };
-            write_parquet(bigger.sorted(), &mut failing, &path)
+            write_parquet(&bigger, &mut failing, &path)
         });
         assert!(
             result.is_err(),

@@ -5,41 +5,44 @@ use std::path::Path;
 use polars::prelude::*;
 use threadlens_model::{Platform, Post, PostKind, Timestamp, timestamp_from_millis};
 
+use crate::codec::{PostView, StrList};
 use crate::strings::StrColumn;
 use crate::{Error, Result};
 
-/// Build the §1 table from posts, in the order given.
-pub(crate) fn to_frame(posts: &[&Post]) -> PolarsResult<DataFrame> {
-    let text = |name: &str, get: fn(&Post) -> &str| {
+/// Build the §1 table from posts read in place, in the order given.
+pub(crate) fn to_frame(posts: &[PostView<'_>]) -> PolarsResult<DataFrame> {
+    let text = |name: &str, get: for<'a> fn(&PostView<'a>) -> &'a str| {
+        let mut builder = StringChunkedBuilder::new(name.into(), posts.len());
+        for p in posts {
+            builder.append_value(get(p));
+        }
+        builder.finish().into_series().into_column()
+    };
+    let opt_text = |name: &str, get: for<'a> fn(&PostView<'a>) -> Option<&'a str>| {
+        let mut builder = StringChunkedBuilder::new(name.into(), posts.len());
+        for p in posts {
+            builder.append_option(get(p));
+        }
+        builder.finish().into_series().into_column()
+    };
+    let count = |name: &str, get: fn(&PostView<'_>) -> Option<u64>| {
         Column::new(
             name.into(),
-            posts.iter().map(|p| get(p)).collect::<Vec<_>>(),
+            posts.iter().map(get).collect::<Vec<Option<u64>>>(),
         )
     };
-    let opt_text = |name: &str, get: fn(&Post) -> Option<&str>| {
-        Column::new(
-            name.into(),
-            posts.iter().map(|p| get(p)).collect::<Vec<Option<&str>>>(),
-        )
-    };
-    let count = |name: &str, get: fn(&Post) -> Option<u64>| {
-        Column::new(
-            name.into(),
-            posts.iter().map(|p| get(p)).collect::<Vec<Option<u64>>>(),
-        )
-    };
-    let time = |name: &str, get: fn(&Post) -> Timestamp| {
+    let time = |name: &str, get: fn(&PostView<'_>) -> Timestamp| {
         let millis: Vec<i64> = posts.iter().map(|p| get(p).timestamp_millis()).collect();
         Int64Chunked::from_vec(name.into(), millis)
             .into_datetime(TimeUnit::Milliseconds, Some(TimeZone::UTC))
             .into_series()
             .into_column()
     };
-    let list = |name: &str, get: fn(&Post) -> &[String]| {
+    let list = |name: &str, get: for<'a> fn(&PostView<'a>) -> StrList<'a>| {
         let values: usize = posts.iter().map(|p| get(p).len()).sum();
         let mut builder = ListStringChunkedBuilder::new(name.into(), posts.len(), values);
         for p in posts {
-            builder.append_values_iter(get(p).iter().map(String::as_str));
+            builder.append_values_iter(get(p).iter());
         }
         builder.finish().into_series().into_column()
     };
@@ -47,23 +50,23 @@ pub(crate) fn to_frame(posts: &[&Post]) -> PolarsResult<DataFrame> {
         posts.len(),
         vec![
             text("platform", |p| p.platform.as_str()),
-            text("post_id", |p| &p.post_id),
-            opt_text("url", |p| p.url.as_deref()),
+            text("post_id", |p| p.post_id),
+            opt_text("url", |p| p.url),
             time("created_at", |p| p.created_at),
-            text("author_id", |p| &p.author_id),
-            text("author_handle", |p| &p.author_handle),
-            opt_text("author_name", |p| p.author_name.as_deref()),
+            text("author_id", |p| p.author_id),
+            text("author_handle", |p| p.author_handle),
+            opt_text("author_name", |p| p.author_name),
             count("author_followers", |p| p.author_followers),
-            text("text", |p| &p.text),
-            opt_text("lang", |p| p.lang.as_deref()),
+            text("text", |p| p.text),
+            opt_text("lang", |p| p.lang),
             text("kind", |p| p.kind.as_str()),
-            opt_text("conversation_id", |p| p.conversation_id.as_deref()),
-            opt_text("reply_to_post_id", |p| p.reply_to_post_id.as_deref()),
-            opt_text("reply_to_author_id", |p| p.reply_to_author_id.as_deref()),
-            opt_text("referenced_post_id", |p| p.referenced_post_id.as_deref()),
-            list("hashtags", |p| &p.hashtags),
-            list("mentions", |p| &p.mentions),
-            list("urls", |p| &p.urls),
+            opt_text("conversation_id", |p| p.conversation_id),
+            opt_text("reply_to_post_id", |p| p.reply_to_post_id),
+            opt_text("reply_to_author_id", |p| p.reply_to_author_id),
+            opt_text("referenced_post_id", |p| p.referenced_post_id),
+            list("hashtags", |p| p.hashtags),
+            list("mentions", |p| p.mentions),
+            list("urls", |p| p.urls),
             count("replies", |p| p.replies),
             count("reposts", |p| p.reposts),
             count("likes", |p| p.likes),
@@ -73,10 +76,10 @@ pub(crate) fn to_frame(posts: &[&Post]) -> PolarsResult<DataFrame> {
                 "matched".into(),
                 posts.iter().map(|p| p.matched).collect::<Vec<bool>>(),
             ),
-            text("source", |p| &p.source),
+            text("source", |p| p.source),
             time("collected_at", |p| p.collected_at),
-            opt_text("local_ref", |p| p.local_ref.as_deref()),
-            list("seen_on", |p| &p.seen_on),
+            opt_text("local_ref", |p| p.local_ref),
+            list("seen_on", |p| p.seen_on),
         ],
     )
 }
