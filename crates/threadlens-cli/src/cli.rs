@@ -617,6 +617,11 @@ pub(crate) struct ImportArgs {
     /// into memory, decompressed, in MB; a larger one is refused.
     #[arg(long, value_name = "MB", default_value_t = threadlens_ingest::MAX_DOCUMENT_BYTES >> 20)]
     pub max_document_mb: u64,
+    /// Encoded posts held in memory, in MB; past this, posts wait in an
+    /// unnamed temporary file in the store folder until the table is
+    /// written, and about 100 bytes a post stay in memory.
+    #[arg(long, value_name = "MB", default_value_t = crate::import::HELD_POSTS_MB)]
+    pub held_posts_mb: u64,
     /// Files to import; a folder means every file in it (e.g. DIR/raw, the archive `collect` writes).
     #[arg(required = true, value_name = "FILE")]
     pub files: Vec<PathBuf>,

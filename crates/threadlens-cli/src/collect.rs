@@ -333,6 +333,7 @@ pub(crate) fn import_new_pages(
         instance: None,
         max_record_mb: threadlens_ingest::MAX_RECORD_BYTES >> 20,
         max_document_mb: threadlens_ingest::MAX_DOCUMENT_BYTES >> 20,
+        held_posts_mb: crate::import::HELD_POSTS_MB,
         files: changed.iter().map(|(p, _, _)| p.clone()).collect(),
     };
     crate::import::run_to(&args, global, out)?;

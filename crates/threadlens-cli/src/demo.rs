@@ -66,6 +66,7 @@ pub(crate) fn run(args: &crate::cli::DemoArgs, global: &GlobalArgs) -> Result<Ex
             instance: None,
             max_record_mb: threadlens_ingest::MAX_RECORD_BYTES >> 20,
             max_document_mb: threadlens_ingest::MAX_DOCUMENT_BYTES >> 20,
+            held_posts_mb: crate::import::HELD_POSTS_MB,
             files: vec![
                 input.join("posts.twarc2.jsonl"),
                 input.join("posts.mastodon.jsonl"),

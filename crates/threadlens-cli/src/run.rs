@@ -349,6 +349,7 @@ fn import_stage(job: &Job, global: &GlobalArgs, summary: &mut RunSummary) -> Res
             instance: None,
             max_record_mb: threadlens_ingest::MAX_RECORD_BYTES >> 20,
             max_document_mb: threadlens_ingest::MAX_DOCUMENT_BYTES >> 20,
+            held_posts_mb: crate::import::HELD_POSTS_MB,
             files,
         };
         let mut printed = Vec::new();

@@ -26,6 +26,7 @@
 //! [`Post`]: threadlens_model::Post
 //! [`Post::merge_duplicate`]: threadlens_model::Post::merge_duplicate
 
+mod arena;
 mod atomic;
 mod codec;
 mod coverage;

@@ -1,9 +1,12 @@
+use std::borrow::Cow;
 use std::collections::HashMap;
+use std::path::PathBuf;
 
 use rustc_hash::FxHashMap;
 
 use threadlens_model::{MergeOutcome, Platform, Post, PostKey};
 
+use crate::arena::{Arena, Place};
 use crate::codec;
 
 /// What inserting a post into a [`PostSet`] did.
@@ -19,60 +22,87 @@ pub enum Inserted {
 }
 
 /// Where one post's encoding sits in the arena, and what sorting and
-/// merging need without decoding it.
+/// merging need without decoding it: 24 bytes, which is most of what a
+/// spilled post costs in memory.
 #[derive(Debug, Clone, Copy)]
 struct Entry {
-    chunk: u32,
-    offset: u32,
+    place: Place,
     len: u32,
     created_ms: i64,
     platform: Platform,
-    matched: bool,
-    /// Whether the post has a `conversation_id` (roots are filled for
-    /// those without, see [`PostSet::resolve_references`]).
-    has_conversation: bool,
-    /// The post starts its own conversation though its bytes say no
-    /// `conversation_id`: filled in when decoded, so the most common fill
-    /// (a post that replies to nothing) costs no second copy of the post.
-    own_root: bool,
+    flags: u8,
+}
+
+/// The post is matched (the `matched` column).
+const MATCHED: u8 = 1;
+/// The post has a `conversation_id` (roots are filled for those without,
+/// see [`PostSet::resolve_references`]).
+const HAS_CONVERSATION: u8 = 2;
+/// The post starts its own conversation though its bytes say no
+/// `conversation_id`: filled in when read, so the most common fill (a post
+/// that replies to nothing) costs no second copy of the post.
+const OWN_ROOT: u8 = 4;
+/// The post has no `reply_to_post_id`.
+const REPLIES_TO_NOTHING: u8 = 8;
+
+impl Entry {
+    fn is(&self, flag: u8) -> bool {
+        self.flags & flag != 0
+    }
+
+    fn set(&mut self, flag: u8, on: bool) {
+        if on {
+            self.flags |= flag;
+        } else {
+            self.flags &= !flag;
+        }
+    }
 }
 
 /// The deduplicated posts of a store, in memory, keyed by platform and id.
 ///
 /// Posts are kept encoded (see `codec`) in 16 MiB chunks (which never
 /// move or over-allocate, unlike one doubling buffer), with a 32-byte entry
-/// and a 128-bit key hash each, so memory is close to the size of the
-/// posts' text and ids. A replaced post's old bytes stay until the set is
-/// dropped (only updated duplicates leave such bytes).
+/// and a 64-bit key hash each, so memory is close to the size of the
+/// posts' text and ids; past a budget ([`PostSet::spill_to`]) the chunks go
+/// to a temporary file, and memory is about 60 bytes a post. A replaced
+/// post's old bytes stay until the set is dropped (only updated duplicates
+/// leave such bytes).
 #[derive(Debug, Default)]
 pub struct PostSet {
-    chunks: Vec<Vec<u8>>,
+    arena: Arena,
     scratch: Vec<u8>,
     /// Distinct `source` values; posts refer to them by index.
     sources: Vec<String>,
     source_index: HashMap<String, u32>,
     entries: Vec<Entry>,
     /// Keys are already hashes, so the map's own hashing is the cheapest.
-    index: FxHashMap<u128, u32>,
-    /// Keys whose 128-bit hash is taken by another key (never seen in
-    /// practice; kept so that even then no post is lost).
+    /// A hit is confirmed against the stored key, so a 64-bit hash (16
+    /// bytes a post in the map, against 32 for a 128-bit one) is exact.
+    index: FxHashMap<u64, u32>,
+    /// Keys whose hash is taken by another key (about one pair in 10
+    /// million posts; kept so that even then no post is lost).
     overflow: HashMap<PostKey, u32>,
     changed: bool,
 }
 
-/// Size of one arena chunk.
-const CHUNK_BYTES: usize = 16 << 20;
-
-/// A 128-bit hash of a post's key (XXH3, the platform as its seed): in
+/// A 64-bit hash of a post's key (XXH3, the platform as its seed): in
 /// memory only, never written.
-fn key_hash(platform: Platform, post_id: &str) -> u128 {
-    xxhash_rust::xxh3::xxh3_128_with_seed(post_id.as_bytes(), platform as u64)
+fn key_hash(platform: Platform, post_id: &str) -> u64 {
+    xxhash_rust::xxh3::xxh3_64_with_seed(post_id.as_bytes(), platform as u64)
 }
 
 impl PostSet {
     /// An empty set.
     pub fn new() -> Self {
         PostSet::default()
+    }
+
+    /// Keep at most about `budget` bytes of encoded posts in memory, the
+    /// rest in an unnamed temporary file in `dir` (the store's folder, so it
+    /// is on the disk that will hold the table anyway).
+    pub fn spill_to(&mut self, dir: impl Into<PathBuf>, budget: usize) {
+        self.arena.spill_to(dir.into(), budget);
     }
 
     /// Add stored posts (already unique) without marking the set changed.
@@ -84,14 +114,14 @@ impl PostSet {
         self.changed = changed;
     }
 
-    fn bytes(&self, entry: &Entry) -> &[u8] {
-        let start = entry.offset as usize;
-        &self.chunks[entry.chunk as usize][start..start + entry.len as usize]
+    fn bytes(&self, entry: &Entry) -> Option<Cow<'_, [u8]>> {
+        self.arena.get(entry.place, entry.len as usize)
     }
 
     fn find(&self, platform: Platform, post_id: &str) -> Option<usize> {
         let at = *self.index.get(&key_hash(platform, post_id))? as usize;
-        if codec::key(self.bytes(&self.entries[at])) == Some((platform, post_id)) {
+        let bytes = self.bytes(&self.entries[at])?;
+        if codec::key(&bytes) == Some((platform, post_id)) {
             return Some(at);
         }
         let key = PostKey {
@@ -102,17 +132,9 @@ impl PostSet {
     }
 
     fn decode(&self, at: usize) -> Option<Post> {
-        self.view(at).map(|v| v.to_post())
-    }
-
-    /// The post at `at`, read in place.
-    fn view(&self, at: usize) -> Option<codec::PostView<'_>> {
         let entry = &self.entries[at];
-        let mut view = codec::view(self.bytes(entry), entry.matched, &self.sources)?;
-        if entry.own_root && view.conversation_id.is_none() {
-            view.conversation_id = Some(view.post_id);
-        }
-        Some(view)
+        let bytes = self.bytes(entry)?;
+        read(&bytes, entry.is(MATCHED), entry.is(OWN_ROOT), &self.sources).map(|v| v.to_post())
     }
 
     /// Append `post`'s encoding and point entry `at` (or a new entry) to it.
@@ -128,28 +150,16 @@ impl PostSet {
         };
         self.scratch.clear();
         codec::encode(post, source, &mut self.scratch);
-        let len = self.scratch.len();
-        let fits = self
-            .chunks
-            .last()
-            .is_some_and(|c| c.capacity() - c.len() >= len);
-        if !fits {
-            self.chunks.push(Vec::with_capacity(CHUNK_BYTES.max(len)));
-        }
-        let chunk_index = self.chunks.len() - 1;
-        let chunk = &mut self.chunks[chunk_index];
-        let offset = chunk.len();
-        chunk.extend_from_slice(&self.scratch);
-        let entry = Entry {
-            chunk: chunk_index as u32,
-            offset: offset as u32,
-            len: len as u32,
+        let mut entry = Entry {
+            place: self.arena.push(&self.scratch),
+            len: self.scratch.len() as u32,
             created_ms: post.created_at.timestamp_millis(),
             platform: post.platform,
-            matched: post.matched,
-            has_conversation: post.conversation_id.is_some(),
-            own_root: false,
+            flags: 0,
         };
+        entry.set(MATCHED, post.matched);
+        entry.set(HAS_CONVERSATION, post.conversation_id.is_some());
+        entry.set(REPLIES_TO_NOTHING, post.reply_to_post_id.is_none());
         self.changed = true;
         match at {
             Some(at) => {
@@ -186,7 +196,7 @@ impl PostSet {
             MergeOutcome::Unchanged => Inserted::Duplicate { updated: false },
             // `matched` lives in the entry, not in the encoded bytes.
             MergeOutcome::MatchedRaised => {
-                self.entries[at].matched = kept.matched;
+                self.entries[at].set(MATCHED, kept.matched);
                 self.changed = true;
                 Inserted::Duplicate { updated: true }
             }
@@ -205,9 +215,9 @@ impl PostSet {
     /// Bytes held for the posts' encodings (including replaced ones) and
     /// their entries, for logs and benchmarks.
     pub fn held_bytes(&self) -> usize {
-        self.chunks.iter().map(Vec::capacity).sum::<usize>()
+        self.arena.held_bytes()
             + self.entries.capacity() * std::mem::size_of::<Entry>()
-            + self.index.capacity() * 24
+            + self.index.capacity() * (std::mem::size_of::<(u64, u32)>() + 1)
     }
 
     /// Whether there are no posts.
@@ -225,31 +235,94 @@ impl PostSet {
         self.decode(self.find(platform, post_id)?)
     }
 
+    /// Bytes of encoded posts written to the temporary file so far.
+    pub fn spilled_bytes(&self) -> u64 {
+        self.arena.spilled_bytes()
+    }
+
     /// The posts in the stored order: by `created_at`, then platform, then
     /// id, so the same posts always make the same file.
     pub fn sorted(&self) -> impl Iterator<Item = Post> + '_ {
-        self.sorted_views().map(|v| v.to_post())
+        let order = self.stored_order();
+        order.into_iter().filter_map(|at| self.decode(at as usize))
     }
 
-    /// [`PostSet::sorted`], each post read in place.
-    pub(crate) fn sorted_views(&self) -> impl Iterator<Item = codec::PostView<'_>> + '_ {
-        let mut order: Vec<(i64, Platform, &[u8], u32)> = self
-            .entries
-            .iter()
-            .enumerate()
-            .map(|(i, e)| {
-                (
+    /// The entries in the stored order. The ids are gathered chunk by
+    /// chunk into one buffer first, so a spilled set is read back in 16 MiB
+    /// pieces rather than a post at a time.
+    fn stored_order(&self) -> Vec<u32> {
+        let mut by_chunk: Vec<Vec<u32>> = vec![Vec::new(); self.arena.chunks()];
+        for (i, e) in self.entries.iter().enumerate() {
+            by_chunk[e.place.chunk as usize].push(i as u32);
+        }
+        let mut ids: Vec<u8> = Vec::new();
+        // (created_ms, platform, id start, id length, entry)
+        let mut order: Vec<(i64, Platform, u32, u32, u32)> = Vec::with_capacity(self.entries.len());
+        for (chunk, members) in by_chunk.into_iter().enumerate() {
+            if members.is_empty() {
+                continue;
+            }
+            let Some(bytes) = self.arena.chunk(chunk) else {
+                continue;
+            };
+            for i in members {
+                let e = &self.entries[i as usize];
+                let start = e.place.offset as usize;
+                let key = bytes
+                    .get(start..start + e.len as usize)
+                    .and_then(codec::key_bytes)
+                    .unwrap_or_default();
+                order.push((
                     e.created_ms,
                     e.platform,
-                    codec::key_bytes(self.bytes(e)).unwrap_or_default(),
-                    i as u32,
-                )
-            })
-            .collect();
-        order.sort_unstable();
-        order
-            .into_iter()
-            .filter_map(|(.., at)| self.view(at as usize))
+                    ids.len() as u32,
+                    key.len() as u32,
+                    i,
+                ));
+                ids.extend_from_slice(key);
+            }
+        }
+        let id = |start: u32, len: u32| &ids[start as usize..(start + len) as usize];
+        order.sort_unstable_by(|a, b| (a.0, a.1, id(a.2, a.3)).cmp(&(b.0, b.1, id(b.2, b.3))));
+        order.into_iter().map(|(.., at)| at).collect()
+    }
+
+    /// The posts in the stored order, `rows` at a time, their encodings
+    /// copied into one buffer per batch; `None` for a batch whose posts
+    /// could not be read back from the temporary file.
+    pub(crate) fn sorted_batches(&self, rows: usize) -> impl Iterator<Item = Option<Batch>> + '_ {
+        let order = self.stored_order();
+        let mut next = 0;
+        std::iter::from_fn(move || {
+            let slice = order.get(next..(next + rows).min(order.len()))?;
+            if slice.is_empty() {
+                return None;
+            }
+            next += slice.len();
+            let mut batch = Batch {
+                bytes: Vec::new(),
+                rows: Vec::with_capacity(slice.len()),
+            };
+            for &at in slice {
+                let e = &self.entries[at as usize];
+                let Some(bytes) = self.bytes(e) else {
+                    return Some(None);
+                };
+                batch.rows.push((
+                    batch.bytes.len(),
+                    bytes.len(),
+                    e.is(MATCHED),
+                    e.is(OWN_ROOT),
+                ));
+                batch.bytes.extend_from_slice(&bytes);
+            }
+            Some(Some(batch))
+        })
+    }
+
+    /// The table of `source` values the encodings refer to.
+    pub(crate) fn sources(&self) -> &[String] {
+        &self.sources
     }
 
     /// Resolve what the stored posts say of each other (formats.md §1):
@@ -305,16 +378,16 @@ impl PostSet {
     /// or a loop) leaves the post as it is, for a later import to fill.
     fn fill_conversation_roots(&mut self) {
         let pending: Vec<usize> = (0..self.entries.len())
-            .filter(|&i| !self.entries[i].has_conversation)
+            .filter(|&i| !self.entries[i].is(HAS_CONVERSATION))
             .collect();
         let mut roots: HashMap<usize, Option<String>> = HashMap::new();
         for i in pending {
             // Most posts reply to nothing and start their own conversation:
             // a flag says so, without a second copy of the post.
-            if self.view(i).is_some_and(|v| v.reply_to_post_id.is_none()) {
+            if self.entries[i].is(REPLIES_TO_NOTHING) {
                 let entry = &mut self.entries[i];
-                entry.own_root = true;
-                entry.has_conversation = true;
+                entry.set(OWN_ROOT, true);
+                entry.set(HAS_CONVERSATION, true);
                 self.changed = true;
                 continue;
             }
@@ -362,9 +435,52 @@ impl PostSet {
     }
 }
 
+/// Posts in stored order, their encodings in one buffer.
+pub(crate) struct Batch {
+    bytes: Vec<u8>,
+    /// (start, length, matched, own root) of each post.
+    rows: Vec<(usize, usize, bool, bool)>,
+}
+
+impl Batch {
+    /// The posts read in place; `None` if an encoding is not one.
+    pub(crate) fn views<'a>(&'a self, sources: &'a [String]) -> Option<Vec<codec::PostView<'a>>> {
+        self.rows
+            .iter()
+            .map(|&(start, len, matched, own_root)| {
+                read(
+                    self.bytes.get(start..start + len)?,
+                    matched,
+                    own_root,
+                    sources,
+                )
+            })
+            .collect()
+    }
+}
+
+/// An encoding read in place, with what its entry knows beside the bytes.
+fn read<'a>(
+    bytes: &'a [u8],
+    matched: bool,
+    own_root: bool,
+    sources: &'a [String],
+) -> Option<codec::PostView<'a>> {
+    let mut view = codec::view(bytes, matched, sources)?;
+    if own_root && view.conversation_id.is_none() {
+        view.conversation_id = Some(view.post_id);
+    }
+    Some(view)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_entry_is_24_bytes() {
+        assert_eq!(std::mem::size_of::<Entry>(), 24);
+    }
     use threadlens_model::parse_timestamp;
 
     #[test]

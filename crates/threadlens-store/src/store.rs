@@ -56,7 +56,19 @@ impl PostStore {
 
     /// All stored posts (an empty set when there is no table yet).
     pub fn load(&self) -> Result<PostSet> {
+        self.load_into(PostSet::new())
+    }
+
+    /// [`PostStore::load`], holding at most about `budget` bytes of posts
+    /// in memory and the rest in a temporary file in the store's folder
+    /// ([`PostSet::spill_to`]); for imports of any size.
+    pub fn load_within(&self, budget: usize) -> Result<PostSet> {
         let mut set = PostSet::new();
+        set.spill_to(&self.dir, budget);
+        self.load_into(set)
+    }
+
+    fn load_into(&self, mut set: PostSet) -> Result<PostSet> {
         for batch in self.read_batches(LOAD_BATCH_ROWS)? {
             set.extend_stored(batch?);
         }
@@ -211,10 +223,15 @@ pub(crate) fn write_parquet(
     std::thread::scope(|scope| {
         let (frames, built) = std::sync::mpsc::sync_channel::<PolarsResult<DataFrame>>(1);
         scope.spawn(move || {
-            let mut posts = set.sorted_views();
-            loop {
-                let batch: Vec<_> = posts.by_ref().take(WRITE_BATCH_ROWS).collect();
-                if batch.is_empty() || frames.send(to_frame(&batch)).is_err() {
+            for batch in set.sorted_batches(WRITE_BATCH_ROWS) {
+                let frame = batch
+                    .as_ref()
+                    .and_then(|b| b.views(set.sources()))
+                    .map_or_else(
+                        || Err(PolarsError::ComputeError("posts could not be read back from the temporary file beside the store (see the log)".into())),
+                        |views| to_frame(&views),
+                    );
+                if frames.send(frame).is_err() {
                     return;
                 }
             }

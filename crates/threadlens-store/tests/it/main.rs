@@ -571,3 +571,67 @@ fn reply_chains_find_their_root_across_imports_on_every_platform() {
         );
     }
 }
+
+/// Posts held in memory and posts spilled to the temporary file make the
+/// same table, byte for byte: duplicates merged and raised to matched,
+/// replies given their root through a chain, ties in time ordered by id,
+/// after the posts have gone to disk and been read back.
+#[test]
+fn a_spilled_set_writes_the_same_table_as_a_held_one() {
+    let posts = |n: u64| {
+        (0..n).map(move |i| {
+            // Many posts share a second, so ids break the ties.
+            let mut p = Post::minimal(
+                Platform::X,
+                format!("{}", 9_000_000 - i * 7 % 1_000_003),
+                at(&format!(
+                    "2022-06-28T{:02}:{:02}:00Z",
+                    i % 24,
+                    (i / 24) % 60
+                )),
+            );
+            p.text = format!("post {i} {}", "x".repeat((i % 1_500) as usize));
+            p.matched = i % 3 != 0;
+            if i % 5 == 4 {
+                // A reply to the post before, no conversation_id: a chain.
+                p.reply_to_post_id = Some(format!("{}", 9_000_000 - (i - 1) * 7 % 1_000_003));
+            }
+            p
+        })
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let (held_dir, spilled_dir) = (dir.path().join("held"), dir.path().join("spilled"));
+    let held_store = PostStore::open(&held_dir).unwrap();
+    let spilled_store = PostStore::open(&spilled_dir).unwrap();
+    let mut held = PostSet::new();
+    let mut spilled = PostSet::new();
+    spilled.spill_to(&spilled_dir, 0);
+    for set in [&mut held, &mut spilled] {
+        for p in posts(40_000) {
+            set.insert(p);
+        }
+        // Copies arriving later: raised to matched, and a longer text kept.
+        for mut p in posts(2_000) {
+            p.matched = true;
+            set.insert(p);
+        }
+        set.resolve_references();
+    }
+    assert!(spilled.spilled_bytes() > 16 << 20, "posts went to disk");
+    assert_eq!(held.spilled_bytes(), 0);
+    held_store.commit(&held).unwrap();
+    spilled_store.commit(&spilled).unwrap();
+    let table = |d: &std::path::Path| std::fs::read(d.join("posts.parquet")).unwrap();
+    assert!(table(&held_dir) == table(&spilled_dir), "the same bytes");
+    assert_eq!(
+        std::fs::read_dir(&spilled_dir).unwrap().count(),
+        1,
+        "only posts.parquet: the temporary file has no name"
+    );
+    let back = spilled_store.read_posts().unwrap();
+    assert_eq!(back.len(), 40_000);
+    let reply = back.iter().find(|p| p.reply_to_post_id.is_some()).unwrap();
+    assert!(reply.conversation_id.is_some(), "{reply:?}");
+    let matched = 2_000 + (2_000..40_000u64).filter(|i| i % 3 != 0).count();
+    assert_eq!(back.iter().filter(|p| p.matched).count(), matched);
+}
