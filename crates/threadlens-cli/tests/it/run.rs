@@ -250,6 +250,20 @@ enum KillAt {
     Point(&'static str),
 }
 
+/// Start a run of `job` that holds at pause point `point` (its output
+/// piped), and wait until it is there.
+fn spawn_paused(job: &Path, point: &str, pause_file: &Path) -> std::process::Child {
+    let child = command(job, &[])
+        .env("THREADLENS_PAUSE_AT", point)
+        .env("THREADLENS_PAUSE_FILE", pause_file)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    wait_for(pause_file);
+    child
+}
+
 /// Wait (at most a minute) until `path` exists.
 fn wait_for(path: &Path) {
     let started = Instant::now();
@@ -357,14 +371,7 @@ fn a_second_run_while_one_holds_the_lock_exits_with_4() {
     let job = job_dir(dir.path(), &x_source(&server));
     // The first run holds its lock, paused before its import commits.
     let pause_file = dir.path().join("paused");
-    let mut first = command(&job, &[])
-        .env("THREADLENS_PAUSE_AT", "import:commit")
-        .env("THREADLENS_PAUSE_FILE", &pause_file)
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    wait_for(&pause_file);
+    let mut first = spawn_paused(&job, "import:commit", &pause_file);
     let second = run_job(&job, &[]);
     let (_, stderr) = text(&second);
     assert_eq!(second.status.code(), Some(4), "{stderr}");
@@ -454,14 +461,7 @@ fn sigterm_stops_a_run_before_it_publishes_and_the_next_run_completes() {
     let dir = tempfile::tempdir().unwrap();
     let job = job_dir(dir.path(), &x_source(&server));
     let pause_file = dir.path().join("paused");
-    let child = command(&job, &[])
-        .env("THREADLENS_PAUSE_AT", "report:tables")
-        .env("THREADLENS_PAUSE_FILE", &pause_file)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    wait_for(&pause_file);
+    let child = spawn_paused(&job, "report:tables", &pause_file);
     let kill = Command::new("kill")
         .args(["-TERM", &child.id().to_string()])
         .status()
@@ -493,14 +493,7 @@ fn a_run_whose_lock_folder_vanished_publishes_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let job = job_dir(dir.path(), &x_source(&server));
     let pause_file = dir.path().join("paused");
-    let first = command(&job, &[])
-        .env("THREADLENS_PAUSE_AT", "report:tables")
-        .env("THREADLENS_PAUSE_FILE", &pause_file)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    wait_for(&pause_file);
+    let first = spawn_paused(&job, "report:tables", &pause_file);
     std::fs::remove_dir_all(dir.path().join("data")).unwrap();
     let second = run_job(&job, &[]);
     assert_eq!(second.status.code(), Some(0), "{:?}", text(&second));
