@@ -105,25 +105,21 @@ impl JobLock {
     /// replaced) no longer keeps a second run out, so a run checks before
     /// each stage that writes.
     pub(crate) fn ensure_held(&self) -> Result<(), LockError> {
-        use std::os::unix::fs::MetadataExt;
         let lost = || LockError::Lost {
             path: self.path.clone(),
         };
-        let held = self.file.metadata().map_err(|_| lost())?;
         let named = std::fs::metadata(&self.path).map_err(|_| lost())?;
-        if held.dev() == named.dev() && held.ino() == named.ino() {
-            Ok(())
-        } else {
-            Err(lost())
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::MetadataExt;
+            let held = self.file.metadata().map_err(|_| lost())?;
+            if held.dev() != named.dev() || held.ino() != named.ino() {
+                return Err(lost());
+            }
         }
-    }
-}
-
-impl Drop for JobLock {
-    fn drop(&mut self) {
-        // An empty file tells the next run this one finished.
-        let _ = self.file.set_len(0);
-        let _ = self.file.unlock();
+        // Elsewhere only a missing lock file is noticed.
+        let _ = named;
+        Ok(())
     }
 }
 

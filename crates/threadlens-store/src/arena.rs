@@ -6,7 +6,6 @@
 use std::borrow::Cow;
 use std::fs::File;
 use std::io::Write;
-use std::os::unix::fs::FileExt;
 use std::path::PathBuf;
 
 /// Size of one chunk.
@@ -42,9 +41,11 @@ pub(crate) struct Arena {
 
 impl Arena {
     /// Keep at most about `budget` bytes of chunks in memory; the rest go
-    /// to a temporary file in `dir`.
+    /// to a temporary file in `dir` (on Unix; elsewhere all stay in memory).
     pub(crate) fn spill_to(&mut self, dir: PathBuf, budget: usize) {
-        self.spill_to = Some((dir, budget));
+        if cfg!(unix) {
+            self.spill_to = Some((dir, budget));
+        }
     }
 
     /// Append `bytes`; where they went.
@@ -145,7 +146,14 @@ impl Arena {
 
     fn read_spilled(&self, at: u64, buf: &mut [u8]) -> Option<()> {
         let file = self.spill.as_ref()?;
-        match file.read_exact_at(buf, at) {
+        #[cfg(unix)]
+        let read = std::os::unix::fs::FileExt::read_exact_at(file, buf, at);
+        #[cfg(not(unix))]
+        let read: std::io::Result<()> = {
+            let _ = (file, at, &buf);
+            Err(std::io::Error::other("no spill file outside Unix"))
+        };
+        match read {
             Ok(()) => Some(()),
             Err(e) => {
                 tracing::error!("cannot read posts back from the temporary file: {e}");
