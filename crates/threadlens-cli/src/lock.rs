@@ -123,6 +123,14 @@ impl JobLock {
     }
 }
 
+impl Drop for JobLock {
+    fn drop(&mut self) {
+        // An empty file tells the next run this one finished.
+        let _ = self.file.set_len(0);
+        let _ = self.file.unlock();
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
