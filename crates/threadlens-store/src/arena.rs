@@ -58,11 +58,22 @@ impl Arena {
             )));
         }
         let chunk = self.chunks.len() - 1;
-        let Some(Chunk::Held(c)) = self.chunks.last_mut() else {
-            unreachable!("a held chunk was just made sure of");
+        let offset = match &mut self.chunks[chunk] {
+            Chunk::Held(c) => {
+                let offset = c.len();
+                c.extend_from_slice(bytes);
+                offset
+            }
+            // Not reached (a spilled chunk is never the one written to), but
+            // a fresh chunk is right in any case.
+            Chunk::Spilled { .. } => {
+                self.chunks.push(Chunk::Held(bytes.to_vec()));
+                return Place {
+                    chunk: (chunk + 1) as u32,
+                    offset: 0,
+                };
+            }
         };
-        let offset = c.len();
-        c.extend_from_slice(bytes);
         Place {
             chunk: chunk as u32,
             offset: offset as u32,

@@ -62,10 +62,11 @@ impl Entry {
 /// The deduplicated posts of a store, in memory, keyed by platform and id.
 ///
 /// Posts are kept encoded (see `codec`) in 16 MiB chunks (which never
-/// move or over-allocate, unlike one doubling buffer), with a 32-byte entry
+/// move or over-allocate, unlike one doubling buffer), with a 24-byte entry
 /// and a 64-bit key hash each, so memory is close to the size of the
 /// posts' text and ids; past a budget ([`PostSet::spill_to`]) the chunks go
-/// to a temporary file, and memory is about 60 bytes a post. A replaced
+/// to a temporary file, and memory peaks near 100 bytes a post (the entry,
+/// an index slot and, while sorting, the id and a sort key). A replaced
 /// post's old bytes stay until the set is dropped (only updated duplicates
 /// leave such bytes).
 #[derive(Debug, Default)]
@@ -80,8 +81,8 @@ pub struct PostSet {
     /// A hit is confirmed against the stored key, so a 64-bit hash (16
     /// bytes a post in the map, against 32 for a 128-bit one) is exact.
     index: FxHashMap<u64, u32>,
-    /// Keys whose hash is taken by another key (about one pair in 10
-    /// million posts; kept so that even then no post is lost).
+    /// Keys whose hash is taken by another key (a pair is expected once
+    /// in some 6 billion posts; kept so that even then no post is lost).
     overflow: HashMap<PostKey, u32>,
     changed: bool,
 }
