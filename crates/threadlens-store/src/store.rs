@@ -68,11 +68,24 @@ impl PostStore {
         self.load_into(set)
     }
 
+    /// One thread reads and decodes the table while this one adds each
+    /// batch to `set`, at most two batches ahead.
     fn load_into(&self, mut set: PostSet) -> Result<PostSet> {
-        for batch in self.read_batches(LOAD_BATCH_ROWS)? {
-            set.extend_stored(batch?);
-        }
-        Ok(set)
+        let batches = self.read_batches(LOAD_BATCH_ROWS)?;
+        std::thread::scope(|scope| {
+            let (send, read) = std::sync::mpsc::sync_channel(2);
+            scope.spawn(move || {
+                for batch in batches {
+                    if send.send(batch).is_err() {
+                        return;
+                    }
+                }
+            });
+            for batch in read {
+                set.extend_stored(batch?);
+            }
+            Ok(set)
+        })
     }
 
     /// All stored posts, in stored order.
