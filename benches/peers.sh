@@ -16,15 +16,9 @@
 #   benches/peers.sh [POSTS]      (default 200000)
 set -euo pipefail
 posts=${1:-200000}
-root=$(cd "$(dirname "$0")/.." && pwd)
-work=$root/target/peers
-mkdir -p "$work"
-cd "$root"
-cargo build --release -q -p threadlens-cli
-cargo build --release -q -p threadlens-bench --bin gen-posts
+work=$(cd "$(dirname "$0")/.." && pwd)/target/peers
+source "$(dirname "$0")/corpus.sh"
 bin=target/release/threadlens
-corpus=$work/posts-$posts.jsonl
-[ -f "$corpus" ] || target/release/gen-posts "$posts" "$corpus"
 python3 benches/peers/derive_lexicons.py datasets/lexicons/nhs-improvement.toml "$work"
 stems=$work/stems.toml
 portable=$work/portable.toml
@@ -39,35 +33,29 @@ if ! command -v Rscript >/dev/null && [ "$(id -u)" = 0 ] && command -v apt-get >
   apt-get install -y -q r-cran-tidytext r-cran-jsonlite r-cran-dplyr >/dev/null || true
 fi
 
-# run NAME COMMAND...: one timed run; prints "NAME wall_s peak_MB".
-run() {
-  /usr/bin/time -f "%e %M" -o "$work/time.txt" "${@:2}" >/dev/null
-  read -r seconds max_kb < "$work/time.txt"
-  echo "$1 $seconds $((max_kb / 1024))"
-}
 
 echo "corpus: $posts posts ($(du -m "$corpus" | cut -f1) MB), one in ten a repost (left out by all); $(nproc) cores"
-read -r _ wc_s _ < <(run wc wc -w "$corpus")
+read -r _ wc_s _ < <(timed wc wc -w "$corpus")
 echo "wc -w: $wc_s s"
 printf "%-38s %8s %8s %9s\n" tool "wall s" "× wc -w" "peak MB"
 row() { printf "%-38s %8.2f %8.1f %9s\n" "$1" "$2" "$(echo "$2 / $wc_s" | bc -l)" "$3"; }
 
 rm -rf "$work/store" "$work/scores-stems" "$work/scores-portable"
-read -r _ s1 m1 < <(run import $bin import -q --format jsonl --out "$work/store" "$corpus")
+read -r _ s1 m1 < <(timed import $bin import -q --format jsonl --out "$work/store" "$corpus")
 row "threadlens import" "$s1" "$m1"
 for lex in stems portable; do
-  read -r _ s2 m2 < <(run score $bin score -q --data "$work/store" --lexicon "$work/$lex.toml" --format parquet --out "$work/scores-$lex")
+  read -r _ s2 m2 < <(timed score $bin score -q --data "$work/store" --lexicon "$work/$lex.toml" --format parquet --out "$work/scores-$lex")
   row "threadlens score ($lex)" "$s2" "$m2"
   row "threadlens import + score ($lex)" "$(echo "$s1 + $s2" | bc -l)" "$(( m1 > m2 ? m1 : m2 ))"
 done
 
-read -r _ s m < <(run nltk "$py" benches/peers/nltk_count.py "$corpus" "$stems" "$work/nltk.csv")
+read -r _ s m < <(timed nltk "$py" benches/peers/nltk_count.py "$corpus" "$stems" "$work/nltk.csv")
 row "pandas + NLTK (stems)" "$s" "$m"
-read -r _ s m < <(run liwc "$py" benches/peers/liwc_count.py "$corpus" "$work/portable.dic" "$work/liwc.csv")
+read -r _ s m < <(timed liwc "$py" benches/peers/liwc_count.py "$corpus" "$work/portable.dic" "$work/liwc.csv")
 row "python liwc (portable)" "$s" "$m"
 portable_peers=("liwc=$work/liwc.csv")
 if command -v Rscript >/dev/null && Rscript -e 'library(tidytext); library(jsonlite)' >/dev/null 2>&1; then
-  read -r _ s m < <(run tidytext Rscript benches/peers/tidytext_count.R "$corpus" "$work/portable.dic" "$work/tidytext.csv")
+  read -r _ s m < <(timed tidytext Rscript benches/peers/tidytext_count.R "$corpus" "$work/portable.dic" "$work/tidytext.csv")
   row "R tidytext (portable)" "$s" "$m"
   portable_peers+=("tidytext=$work/tidytext.csv")
 else

@@ -11,33 +11,20 @@
 set -euo pipefail
 posts=${1:-1000000}
 runs=${2:-3}
-root=$(cd "$(dirname "$0")/.." && pwd)
-work=$root/target/speed
-mkdir -p "$work"
-cd "$root"
-cargo build --release -q -p threadlens-cli
-cargo build --release -q -p threadlens-bench --bin gen-posts
-corpus=$work/posts-$posts.jsonl
-[ -f "$corpus" ] || target/release/gen-posts "$posts" "$corpus"
+work=$(cd "$(dirname "$0")/.." && pwd)/target/speed
+source "$(dirname "$0")/corpus.sh"
 lexicon=datasets/lexicons/nhs-improvement.toml
 bin=${THREADLENS_BIN:-target/release/threadlens}   # another build to compare
-
-# time_it NAME COMMAND...: wall seconds and peak MB of one command.
-time_it() {
-  /usr/bin/time -f "%e %M" -o "$work/time.txt" "${@:2}" >/dev/null
-  read -r seconds max_kb < "$work/time.txt"
-  echo "$1 $seconds $((max_kb / 1024))"
-}
 
 echo "corpus: $corpus ($(du -m "$corpus" | cut -f1) MB, $posts posts); $(nproc) cores"
 printf "%-7s %-4s %8s %8s %8s %8s\n" step run wall "wc -w" ratio "peak MB"
 for run in $(seq 1 "$runs"); do
-  read -r _ wc_s _ < <(time_it wc wc -w "$corpus")
+  read -r _ wc_s _ < <(timed wc wc -w "$corpus")
   rm -rf "$work/store" "$work/scores" "$work/report"
-  read -r _ s mb < <(time_it import $bin import -q --format jsonl --out "$work/store" "$corpus")
+  read -r _ s mb < <(timed import $bin import -q --format jsonl --out "$work/store" "$corpus")
   printf "%-7s %-4s %8s %8s %8.2f %8s\n" import "$run" "$s" "$wc_s" "$(echo "$s / $wc_s" | bc -l)" "$mb"
-  read -r _ s mb < <(time_it score $bin score -q --data "$work/store" --lexicon "$lexicon" --format parquet --out "$work/scores")
+  read -r _ s mb < <(timed score $bin score -q --data "$work/store" --lexicon "$lexicon" --format parquet --out "$work/scores")
   printf "%-7s %-4s %8s %8s %8.2f %8s\n" score "$run" "$s" "$wc_s" "$(echo "$s / $wc_s" | bc -l)" "$mb"
-  read -r _ s mb < <(time_it report $bin report -q --data "$work/store" --lexicon "$lexicon" --format csv,parquet,html,md --out "$work/report")
+  read -r _ s mb < <(timed report $bin report -q --data "$work/store" --lexicon "$lexicon" --format csv,parquet,html,md --out "$work/report")
   printf "%-7s %-4s %8s %8s %8.2f %8s\n" report "$run" "$s" "$wc_s" "$(echo "$s / $wc_s" | bc -l)" "$mb"
 done

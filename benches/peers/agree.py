@@ -59,7 +59,7 @@ def read_peer(path):
     return counts
 
 
-def compare(name, theirs, ids):
+def compare(theirs, ids):
     pairs = same = posts_same = 0
     per_theme = [0] * len(themes)
     for pid in ids:
@@ -82,5 +82,5 @@ def compare(name, theirs, ids):
 for peer in peers:
     name, path = peer.split("=", 1)
     theirs = read_peer(path)
-    print(f"  {name}, {len(plain)} posts of plain ASCII words: {compare(name, theirs, plain)}")
-    print(f"  {name}, all {len(every)} posts: {compare(name, theirs, every)}")
+    print(f"  {name}, {len(plain)} posts of plain ASCII words: {compare(theirs, plain)}")
+    print(f"  {name}, all {len(every)} posts: {compare(theirs, every)}")

@@ -241,16 +241,10 @@ impl PostSet {
         self.arena.spilled_bytes()
     }
 
-    /// The posts in the stored order: by `created_at`, then platform, then
-    /// id, so the same posts always make the same file.
-    pub fn sorted(&self) -> impl Iterator<Item = Post> + '_ {
-        let order = self.stored_order();
-        order.into_iter().filter_map(|at| self.decode(at as usize))
-    }
-
-    /// The entries in the stored order. The ids are gathered chunk by
-    /// chunk into one buffer first, so a spilled set is read back in 16 MiB
-    /// pieces rather than a post at a time.
+    /// The entries in the stored order: by `created_at`, then platform,
+    /// then id, so the same posts always make the same file. The ids are
+    /// gathered chunk by chunk into one buffer first, so a spilled set is
+    /// read back in 16 MiB pieces rather than a post at a time.
     fn stored_order(&self) -> Vec<u32> {
         let mut by_chunk: Vec<Vec<u32>> = vec![Vec::new(); self.arena.chunks()];
         for (i, e) in self.entries.iter().enumerate() {

@@ -370,7 +370,7 @@ impl World {
             .filter(|i| {
                 // `since` is inclusive, as on the real service.
                 req.param("since")
-                    .is_none_or(|s| indexed_at(i.id).as_str() >= s)
+                    .is_none_or(|s| created_at(i.id).as_str() >= s)
             })
             .collect();
         let cursor = req.param("cursor").map(cursor_id);
@@ -447,14 +447,10 @@ fn epoch() -> i64 {
     chrono::Utc::now().timestamp()
 }
 
-/// A time for each id, a second apart.
+/// A time for each id, a second apart (also its Bluesky `indexedAt`).
 fn created_at(id: u64) -> String {
     let t = chrono::DateTime::from_timestamp(1_790_000_000 + (id as i64 - 1_000_000), 0).unwrap();
     t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
-}
-
-fn indexed_at(id: u64) -> String {
-    created_at(id)
 }
 
 fn text(item: &Item, platform: char) -> String {
@@ -524,6 +520,6 @@ fn view(item: &Item) -> Value {
         "replyCount": item.replies,
         "repostCount": 0,
         "likeCount": 0,
-        "indexedAt": indexed_at(item.id),
+        "indexedAt": created_at(item.id),
     })
 }
