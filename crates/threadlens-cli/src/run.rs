@@ -104,7 +104,7 @@ pub(crate) fn run(args: &RunArgs, global: &GlobalArgs) -> Result<ExitCode> {
     }
     stage(&mut summary, "import", |summary| {
         lock.ensure_held()?;
-        import_stage(&job, global, summary)
+        import_stage(&job, global, summary).map_err(|e| blame_lost_lock(&lock, e))
     })?;
     if let Some(code) = stopped(&signals, "import", out)? {
         return Ok(code);
