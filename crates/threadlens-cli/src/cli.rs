@@ -74,6 +74,22 @@ pub(crate) enum Command {
     Completions(CompletionsArgs),
     /// Write the manual pages (roff), one per command.
     Man(ManArgs),
+    /// SQL over a store with threadlens's functions, here or on a cluster (runs threadlens-sql).
+    Sql(ExternalArgs),
+    /// Run a Ballista scheduler or executor that knows threadlens's functions (runs threadlens-sql).
+    Cluster(ExternalArgs),
+}
+
+/// `threadlens sql` and `threadlens cluster`: everything after the command
+/// goes to the `threadlens-sql` program, which has their options and help
+/// (`threadlens sql --help`). It is built apart (`cargo build -p
+/// threadlens-sql`) so the first build of threadlens stays small.
+#[derive(Debug, Args)]
+#[command(disable_help_flag = true)]
+pub(crate) struct ExternalArgs {
+    /// Arguments for `threadlens-sql sql` or `threadlens-sql cluster` (try --help).
+    #[arg(trailing_var_arg = true, allow_hyphen_values = true, num_args = 0.., value_name = "ARGS")]
+    pub args: Vec<std::ffi::OsString>,
 }
 
 /// `threadlens run`.

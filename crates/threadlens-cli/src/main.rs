@@ -11,6 +11,7 @@ mod cli;
 mod collect;
 mod demo;
 mod exit;
+mod external;
 mod help;
 mod import;
 mod job;
@@ -73,6 +74,8 @@ fn main() -> ExitCode {
         Command::ExportNotebook(args) => export_notebook(args),
         Command::Completions(args) => completions(args),
         Command::Man(args) => man(args),
+        Command::Sql(args) => external::run("sql", &args.args),
+        Command::Cluster(args) => external::run("cluster", &args.args),
     };
     match result {
         Ok(code) => code,

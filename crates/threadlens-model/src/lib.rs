@@ -4,7 +4,7 @@
 //! store (`threadlens-store`) keeps them in `posts.parquet`, and the
 //! processing and report crates read them back. This crate holds only the
 //! types and their rules (how a kind is decided, how duplicates merge, how
-//! timestamps parse), never I/O, so every stage agrees on them, and
+//! timestamps parse, how a spreadsheet cell is guarded), never I/O, so every stage agrees on them, and
 //! [`config`], the checking every TOML file people write goes through (every
 //! problem at once, with its line and a "did you mean").
 //!
@@ -21,6 +21,7 @@
 
 pub mod config;
 mod error;
+mod guard;
 mod kind;
 mod platform;
 mod post;
@@ -29,6 +30,7 @@ mod rng;
 mod time;
 
 pub use error::{Error, Result};
+pub use guard::guard_cell;
 pub use kind::PostKind;
 pub use platform::{Platform, handle_key};
 pub use post::{MergeOutcome, Post, PostKey};

@@ -17,7 +17,6 @@ mod audit;
 mod bootstrap;
 mod error;
 mod format;
-mod guard;
 mod html;
 mod manifest;
 mod network;
@@ -38,7 +37,7 @@ pub use audit::{AuditFindings, audit_tables};
 pub use bootstrap::Bootstrap;
 pub use error::{Error, Result};
 pub use format::{TableFormat, UnknownFormat};
-pub use guard::guard_cell;
+pub use threadlens_model::guard_cell;
 pub use html::{HTML_FILE, HtmlReport, Methods, escape_html, render_html, write_html};
 pub use manifest::{
     BootstrapRecord, FORMATS_SPEC, InputFile, Intervals, LexiconInfo, MANIFEST_FILE, Manifest,

@@ -212,10 +212,21 @@ impl Lexicon {
             path: path.to_owned(),
             source,
         })?;
+        Lexicon::from_bytes(&bytes, path, options)
+    }
+
+    /// Compile a lexicon from a file's bytes, as [`Lexicon::read`] would
+    /// from the file; `path` names it in errors and helps detect the
+    /// format. Engines that ship a lexicon to other machines read it here.
+    pub fn from_bytes(
+        bytes: &[u8],
+        path: &Path,
+        options: ReadOptions,
+    ) -> Result<Lexicon, LexiconError> {
         let format = options
             .format
-            .unwrap_or_else(|| LexiconFormat::detect(path, &bytes));
-        let text = decode(&bytes);
+            .unwrap_or_else(|| LexiconFormat::detect(path, bytes));
+        let text = decode(bytes);
         let draft = match format {
             LexiconFormat::Toml => toml_file::read(&text, path),
             LexiconFormat::Liwc => liwc::read(&text, path),

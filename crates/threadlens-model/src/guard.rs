@@ -11,7 +11,7 @@ const TRIGGERS: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
 /// `cell`, with a `'` put in front if it starts with a formula trigger.
 ///
 /// ```
-/// use threadlens_report::guard_cell;
+/// use threadlens_model::guard_cell;
 ///
 /// assert_eq!(guard_cell("=HYPERLINK(\"http://x\",\"y\")"), "'=HYPERLINK(\"http://x\",\"y\")");
 /// assert_eq!(guard_cell("@HorizonsNHS thanks"), "'@HorizonsNHS thanks");
