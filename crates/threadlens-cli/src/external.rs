@@ -40,7 +40,10 @@ fn locate(subcommand: &str) -> anyhow::Result<PathBuf> {
     if let Some(path) = std::env::var_os("THREADLENS_SQL_BIN") {
         let path = PathBuf::from(path);
         if !path.is_file() {
-            bail!("THREADLENS_SQL_BIN names {}, which is not a file", path.display());
+            bail!(
+                "THREADLENS_SQL_BIN names {}, which is not a file",
+                path.display()
+            );
         }
         return Ok(path);
     }
@@ -51,7 +54,11 @@ fn locate(subcommand: &str) -> anyhow::Result<PathBuf> {
         return Ok(path.to_owned());
     }
     let on_path = std::env::var_os("PATH")
-        .map(|paths| std::env::split_paths(&paths).map(|dir| dir.join(&file_name)).collect::<Vec<_>>())
+        .map(|paths| {
+            std::env::split_paths(&paths)
+                .map(|dir| dir.join(&file_name))
+                .collect::<Vec<_>>()
+        })
         .unwrap_or_default();
     if let Some(path) = on_path.into_iter().find(|p| p.is_file()) {
         return Ok(path);

@@ -37,7 +37,6 @@ pub use audit::{AuditFindings, audit_tables};
 pub use bootstrap::Bootstrap;
 pub use error::{Error, Result};
 pub use format::{TableFormat, UnknownFormat};
-pub use threadlens_model::guard_cell;
 pub use html::{HTML_FILE, HtmlReport, Methods, escape_html, render_html, write_html};
 pub use manifest::{
     BootstrapRecord, FORMATS_SPEC, InputFile, Intervals, LexiconInfo, MANIFEST_FILE, Manifest,
@@ -60,6 +59,7 @@ pub use summary::{
 };
 pub use takeover::{Attribution, EngagementRow, Takeover, TakeoverPost, takeover};
 pub use threadlens_model::SplitMix64;
+pub use threadlens_model::guard_cell;
 pub use validation::{
     CodedRow, DESIGN_VERSION, DesignFile, DesignRow, EntryValidation, Reservoir, SAMPLE_COLUMNS,
     SampleDesign, SampledPost, Stratum, ThemeValidation, design_path, read_coded, shuffle,

@@ -9,6 +9,7 @@
 use std::sync::Arc;
 
 use ballista_core::serde::{BallistaLogicalExtensionCodec, BallistaPhysicalExtensionCodec};
+use datafusion::arrow::datatypes::SchemaRef;
 use datafusion::catalog::TableProvider;
 use datafusion::common::{Result, TableReference, exec_err};
 use datafusion::datasource::file_format::FileFormatFactory;
@@ -18,7 +19,6 @@ use datafusion::physical_expr_common::physical_expr::PhysicalExpr;
 use datafusion::physical_expr_common::physical_expr::proto_decode::PhysicalExprDecodeCtx;
 use datafusion::physical_expr_common::physical_expr::proto_encode::PhysicalExprEncodeCtx;
 use datafusion::physical_plan::ExecutionPlan;
-use datafusion::arrow::datatypes::SchemaRef;
 use datafusion_proto::logical_plan::LogicalExtensionCodec;
 use datafusion_proto::physical_plan::{PhysicalExtensionCodec, PhysicalProtoConverterExtension};
 
@@ -30,7 +30,11 @@ const FUNCTION_MAGIC: &[u8] = b"threadlens-function/1\n";
 
 /// Write one of our functions (its lexicon, if any) to `buf`; other
 /// functions are left to `inner`.
-fn encode_udf(udf: &ScalarUDF, buf: &mut Vec<u8>, inner: impl FnOnce(&mut Vec<u8>) -> Result<()>) -> Result<()> {
+fn encode_udf(
+    udf: &ScalarUDF,
+    buf: &mut Vec<u8>,
+    inner: impl FnOnce(&mut Vec<u8>) -> Result<()>,
+) -> Result<()> {
     match lexicon_of(udf) {
         Some(lexicon) => {
             buf.extend_from_slice(FUNCTION_MAGIC);
@@ -81,7 +85,12 @@ impl Default for LogicalCodec {
 }
 
 impl LogicalExtensionCodec for LogicalCodec {
-    fn try_decode(&self, buf: &[u8], inputs: &[LogicalPlan], ctx: &TaskContext) -> Result<Extension> {
+    fn try_decode(
+        &self,
+        buf: &[u8],
+        inputs: &[LogicalPlan],
+        ctx: &TaskContext,
+    ) -> Result<Extension> {
         self.inner.try_decode(buf, inputs, ctx)
     }
 
@@ -96,7 +105,8 @@ impl LogicalExtensionCodec for LogicalCodec {
         schema: SchemaRef,
         ctx: &TaskContext,
     ) -> Result<Arc<dyn TableProvider>> {
-        self.inner.try_decode_table_provider(buf, table_ref, schema, ctx)
+        self.inner
+            .try_decode_table_provider(buf, table_ref, schema, ctx)
     }
 
     fn try_encode_table_provider(
@@ -108,11 +118,19 @@ impl LogicalExtensionCodec for LogicalCodec {
         self.inner.try_encode_table_provider(table_ref, node, buf)
     }
 
-    fn try_decode_file_format(&self, buf: &[u8], ctx: &TaskContext) -> Result<Arc<dyn FileFormatFactory>> {
+    fn try_decode_file_format(
+        &self,
+        buf: &[u8],
+        ctx: &TaskContext,
+    ) -> Result<Arc<dyn FileFormatFactory>> {
         self.inner.try_decode_file_format(buf, ctx)
     }
 
-    fn try_encode_file_format(&self, buf: &mut Vec<u8>, node: Arc<dyn FileFormatFactory>) -> Result<()> {
+    fn try_encode_file_format(
+        &self,
+        buf: &mut Vec<u8>,
+        node: Arc<dyn FileFormatFactory>,
+    ) -> Result<()> {
         self.inner.try_encode_file_format(buf, node)
     }
 

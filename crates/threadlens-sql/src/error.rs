@@ -34,7 +34,10 @@ impl SqlError {
     /// Whether the error is in what was asked for (a missing folder or
     /// table, a refused lexicon), found before any work.
     pub fn is_usage(&self) -> bool {
-        matches!(self, SqlError::Table(_) | SqlError::Lexicon(_) | SqlError::Io { .. })
+        matches!(
+            self,
+            SqlError::Table(_) | SqlError::Lexicon(_) | SqlError::Io { .. }
+        )
     }
 }
 

@@ -134,7 +134,10 @@ impl TextFunction {
     }
 
     fn score(&self, texts: &ArrayRef) -> Result<ArrayRef> {
-        let themes = self.lexicon.as_ref().map_or(0, |l| l.lexicon().themes.len());
+        let themes = self
+            .lexicon
+            .as_ref()
+            .map_or(0, |l| l.lexicon().themes.len());
         let mut words = UInt32Builder::with_capacity(texts.len());
         let mut emoji = UInt32Builder::with_capacity(texts.len());
         let mut hits: Vec<UInt32Builder> = (0..themes)

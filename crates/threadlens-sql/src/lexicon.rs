@@ -33,9 +33,10 @@ impl ShippedLexicon {
             path: path.to_owned(),
             source,
         })?;
-        let file_name = path
-            .file_name()
-            .map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned());
+        let file_name = path.file_name().map_or_else(
+            || path.display().to_string(),
+            |n| n.to_string_lossy().into_owned(),
+        );
         ShippedLexicon::from_bytes(file_name, bytes, options)
     }
 
@@ -123,7 +124,11 @@ impl ShippedLexicon {
             skip_invalid: field("skip_invalid")?.as_bool().unwrap_or(false),
         };
         let file_name = field("file")?.as_str().unwrap_or("lexicon").to_owned();
-        let lexicon = Arc::new(ShippedLexicon::from_bytes(file_name, bytes.to_vec(), options)?);
+        let lexicon = Arc::new(ShippedLexicon::from_bytes(
+            file_name,
+            bytes.to_vec(),
+            options,
+        )?);
         compiled.insert(sha256, Arc::clone(&lexicon));
         Ok(lexicon)
     }
@@ -146,8 +151,12 @@ mod tests {
     const THREE_CS: &str = "[lexicon]\nname = \"t\"\nversion = \"1\"\nlanguage = \"english\"\n\n[[theme]]\nid = \"candour\"\nentries = [\"candour\", \"honest*\"]\n";
 
     fn shipped() -> ShippedLexicon {
-        ShippedLexicon::from_bytes("t.toml".into(), THREE_CS.as_bytes().to_vec(), ReadOptions::default())
-            .unwrap()
+        ShippedLexicon::from_bytes(
+            "t.toml".into(),
+            THREE_CS.as_bytes().to_vec(),
+            ReadOptions::default(),
+        )
+        .unwrap()
     }
 
     #[test]
@@ -167,7 +176,9 @@ mod tests {
         buf[last] ^= 1;
         let err = ShippedLexicon::decode(&buf).unwrap_err().to_string();
         assert!(err.contains("do not match their SHA-256"), "{err}");
-        let err = ShippedLexicon::decode(b"not a lexicon").unwrap_err().to_string();
+        let err = ShippedLexicon::decode(b"not a lexicon")
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("threadlens-lexicon/1"), "{err}");
     }
 }

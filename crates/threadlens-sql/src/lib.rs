@@ -67,9 +67,16 @@ pub fn explain_missing_functions(message: &str) -> String {
             || message.contains(&format!("no UDF named \"{name}\""))
             || message.contains(&format!("There is no UDF named \"{name}\""))
     });
+    // An executor that cannot read a task's plan rejects the task, and
+    // the scheduler reports only that; the executor's log has the reason.
+    let rejected = message.contains("rejected by executor");
     if missing {
         format!(
             "{message}\n  a node of the cluster does not know threadlens's functions: run its scheduler and executors as `threadlens cluster scheduler` and `threadlens cluster executor`, not Ballista's stock binaries (docs/cluster.md)"
+        )
+    } else if rejected {
+        format!(
+            "{message}\n  an executor could not read its task; if the query uses threadlens's functions (tl_score, tl_themes, tl_normalize, tl_tokens), every executor must run as `threadlens cluster executor`, because Ballista's stock executor does not know threadlens's functions (its log says why; docs/cluster.md)"
         )
     } else {
         message.to_owned()

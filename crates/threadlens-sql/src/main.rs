@@ -18,7 +18,12 @@ use threadlens_sql::{
 };
 
 #[derive(Debug, Parser)]
-#[command(name = "threadlens", bin_name = "threadlens", version, about = "SQL over a threadlens store, here or on a Ballista cluster")]
+#[command(
+    name = "threadlens",
+    bin_name = "threadlens",
+    version,
+    about = "SQL over a threadlens store, here or on a Ballista cluster"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -137,7 +142,10 @@ fn main() -> ExitCode {
         .with_ansi(std::io::stderr().is_terminal())
         .with_writer(std::io::stderr)
         .init();
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(runtime) => runtime,
         Err(e) => {
             report(&anyhow::anyhow!("starting the async runtime: {e}"));
@@ -150,9 +158,11 @@ fn main() -> ExitCode {
             report(&e);
             // As `threadlens`: 2 for what was wrong before any work (a
             // missing folder or table, a refused lexicon), 1 otherwise.
-            let usage = e
-                .chain()
-                .any(|cause| cause.downcast_ref::<SqlError>().is_some_and(SqlError::is_usage));
+            let usage = e.chain().any(|cause| {
+                cause
+                    .downcast_ref::<SqlError>()
+                    .is_some_and(SqlError::is_usage)
+            });
             ExitCode::from(if usage { 2 } else { 1 })
         }
     }
@@ -175,9 +185,14 @@ fn report(e: &anyhow::Error) {
 async fn run(command: Command) -> anyhow::Result<()> {
     match command {
         Command::Sql(args) => sql(args).await,
-        Command::Cluster(ClusterCommand::Scheduler { bind, external_host }) => {
-            Ok(run_scheduler(SchedulerOptions { bind, external_host }).await?)
-        }
+        Command::Cluster(ClusterCommand::Scheduler {
+            bind,
+            external_host,
+        }) => Ok(run_scheduler(SchedulerOptions {
+            bind,
+            external_host,
+        })
+        .await?),
         Command::Cluster(ClusterCommand::Executor {
             scheduler,
             bind,
@@ -191,10 +206,11 @@ async fn run(command: Command) -> anyhow::Result<()> {
             let (host, port_text) = address
                 .rsplit_once(':')
                 .with_context(|| format!("--scheduler `{scheduler}`: expected HOST:PORT"))?;
-            let scheduler_port = port_text
-                .parse()
-                .with_context(|| format!("--scheduler `{scheduler}`: `{port_text}` is not a port"))?;
-            let slots = slots.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+            let scheduler_port = port_text.parse().with_context(|| {
+                format!("--scheduler `{scheduler}`: `{port_text}` is not a port")
+            })?;
+            let slots = slots
+                .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
             Ok(run_executor(ExecutorOptions {
                 scheduler_host: host.to_owned(),
                 scheduler_port,
@@ -236,11 +252,13 @@ async fn sql(args: SqlArgs) -> anyhow::Result<()> {
         None => None,
     };
     let stdout_is_terminal = std::io::stdout().is_terminal();
-    let format = args.format.unwrap_or(if stdout_is_terminal && args.out.is_none() {
-        OutputFormat::Table
-    } else {
-        OutputFormat::Csv
-    });
+    let format = args
+        .format
+        .unwrap_or(if stdout_is_terminal && args.out.is_none() {
+            OutputFormat::Table
+        } else {
+            OutputFormat::Csv
+        });
     if format == OutputFormat::Parquet && args.out.is_none() && stdout_is_terminal {
         bail!("--format parquet writes binary: give --out FILE (or redirect standard output)");
     }
@@ -255,12 +273,15 @@ async fn sql(args: SqlArgs) -> anyhow::Result<()> {
         Some(path) => {
             let partial = path.with_extension("partial");
             let mut file = std::io::BufWriter::new(
-                std::fs::File::create(&partial).with_context(|| format!("creating {}", partial.display()))?,
+                std::fs::File::create(&partial)
+                    .with_context(|| format!("creating {}", partial.display()))?,
             );
             write_result(&batches, &schema, format, &mut file)?;
-            file.flush().with_context(|| format!("writing {}", partial.display()))?;
+            file.flush()
+                .with_context(|| format!("writing {}", partial.display()))?;
             drop(file);
-            std::fs::rename(&partial, path).with_context(|| format!("writing {}", path.display()))?;
+            std::fs::rename(&partial, path)
+                .with_context(|| format!("writing {}", path.display()))?;
         }
         None => {
             let mut stdout = std::io::BufWriter::new(std::io::stdout());

@@ -73,8 +73,8 @@ pub fn write_result(
             let properties = WriterProperties::builder()
                 .set_compression(Compression::ZSTD(ZstdLevel::default()))
                 .build();
-            let mut writer =
-                ArrowWriter::try_new(out, schema.clone(), Some(properties)).map_err(|e| failed(&e))?;
+            let mut writer = ArrowWriter::try_new(out, schema.clone(), Some(properties))
+                .map_err(|e| failed(&e))?;
             for batch in batches {
                 writer.write(batch).map_err(|e| failed(&e))?;
             }
@@ -98,7 +98,12 @@ fn write_csv(
     let is_text: Vec<bool> = schema
         .fields()
         .iter()
-        .map(|f| matches!(f.data_type(), DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View))
+        .map(|f| {
+            matches!(
+                f.data_type(),
+                DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View
+            )
+        })
         .collect();
     let mut row = Vec::with_capacity(is_text.len());
     for batch in batches {
@@ -150,7 +155,13 @@ mod tests {
     fn written(format: OutputFormat) -> Vec<u8> {
         let batch = batch();
         let mut out = Vec::new();
-        write_result(&[batch.clone()], &batch.schema(), format, &mut out).unwrap();
+        write_result(
+            std::slice::from_ref(&batch),
+            &batch.schema(),
+            format,
+            &mut out,
+        )
+        .unwrap();
         out
     }
 
@@ -164,7 +175,10 @@ mod tests {
     fn json_lines_and_the_table_show_every_row() {
         let json = String::from_utf8(written(OutputFormat::Jsonl)).unwrap();
         assert_eq!(json.lines().count(), 3, "{json}");
-        assert!(json.starts_with("{\"text\":\"=SUM(A1)\",\"n\":1}"), "JSON is never altered: {json}");
+        assert!(
+            json.starts_with("{\"text\":\"=SUM(A1)\",\"n\":1}"),
+            "JSON is never altered: {json}"
+        );
         let table = String::from_utf8(written(OutputFormat::Table)).unwrap();
         assert!(table.contains("| =SUM(A1) | 1 |"), "{table}");
         let parquet = written(OutputFormat::Parquet);

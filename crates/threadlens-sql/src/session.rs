@@ -44,7 +44,9 @@ impl std::str::FromStr for Engine {
                         "`{url}`: a cluster is ballista://HOST:PORT, the scheduler's address (port 50050 unless it was started with another)"
                     ));
                 }
-                Ok(Engine::Cluster { url: url.to_owned() })
+                Ok(Engine::Cluster {
+                    url: url.to_owned(),
+                })
             }
             other => Err(format!(
                 "`{other}`: expected local, ballista-standalone or ballista://HOST:PORT"
@@ -102,8 +104,18 @@ mod tests {
         for text in ["local", "ballista-standalone", "ballista://10.0.0.5:50050"] {
             assert_eq!(text.parse::<Engine>().unwrap().to_string(), text);
         }
-        assert!("ballista://host".parse::<Engine>().unwrap_err().contains("HOST:PORT"));
+        assert!(
+            "ballista://host"
+                .parse::<Engine>()
+                .unwrap_err()
+                .contains("HOST:PORT")
+        );
         assert!("ballista://:1".parse::<Engine>().is_err());
-        assert!("spark://x:1".parse::<Engine>().unwrap_err().contains("expected local"));
+        assert!(
+            "spark://x:1"
+                .parse::<Engine>()
+                .unwrap_err()
+                .contains("expected local")
+        );
     }
 }

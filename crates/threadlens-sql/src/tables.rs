@@ -24,9 +24,9 @@ impl std::str::FromStr for TableSource {
 
     /// `NAME=PATH`.
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let (name, path) = s
-            .split_once('=')
-            .ok_or_else(|| format!("`{s}`: expected NAME=PATH, e.g. theme_summary=report/theme_summary.parquet"))?;
+        let (name, path) = s.split_once('=').ok_or_else(|| {
+            format!("`{s}`: expected NAME=PATH, e.g. theme_summary=report/theme_summary.parquet")
+        })?;
         if !is_identifier(name) {
             return Err(format!(
                 "`{name}`: a table name is lowercase letters, digits and `_`, not starting with a digit"
@@ -63,7 +63,10 @@ pub fn data_tables(data: &Path) -> Result<Vec<TableSource>, SqlError> {
                 source,
             })?
             .path();
-        let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or_default();
+        let stem = path
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .unwrap_or_default();
         let is_parquet = path.extension().is_some_and(|e| e == "parquet") && path.is_file();
         let is_posts_folder = stem == "posts" && path.is_dir();
         if (is_parquet || is_posts_folder) && is_identifier(stem) {
@@ -133,7 +136,10 @@ fn partition_columns(folder: &Path) -> Result<Vec<String>, SqlError> {
         let mut names: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
         names.sort();
         for path in names {
-            let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+            let name = path
+                .file_name()
+                .and_then(|n| n.to_str())
+                .unwrap_or_default();
             if let Some((key, _)) = name.split_once('=')
                 && path.is_dir()
             {
@@ -158,7 +164,12 @@ mod tests {
         let t: TableSource = "summary=out/theme_summary.parquet".parse().unwrap();
         assert_eq!(t.name, "summary");
         assert!("no-equals".parse::<TableSource>().is_err());
-        assert!("Bad=x".parse::<TableSource>().unwrap_err().contains("lowercase"));
+        assert!(
+            "Bad=x"
+                .parse::<TableSource>()
+                .unwrap_err()
+                .contains("lowercase")
+        );
         assert!("1x=y".parse::<TableSource>().is_err());
     }
 
@@ -167,13 +178,27 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let err = data_tables(dir.path()).unwrap_err().to_string();
         assert!(err.contains("no posts.parquet"), "{err}");
-        for f in ["posts.parquet", "post_scores.parquet", "rejects.jsonl", "Odd Name.parquet"] {
+        for f in [
+            "posts.parquet",
+            "post_scores.parquet",
+            "rejects.jsonl",
+            "Odd Name.parquet",
+        ] {
             std::fs::write(dir.path().join(f), b"").unwrap();
         }
-        let names: Vec<_> = data_tables(dir.path()).unwrap().into_iter().map(|t| t.name).collect();
+        let names: Vec<_> = data_tables(dir.path())
+            .unwrap()
+            .into_iter()
+            .map(|t| t.name)
+            .collect();
         assert_eq!(names, ["post_scores", "posts"]);
         std::fs::create_dir(dir.path().join("posts")).unwrap();
-        assert!(data_tables(dir.path()).unwrap_err().to_string().contains("keep one"));
+        assert!(
+            data_tables(dir.path())
+                .unwrap_err()
+                .to_string()
+                .contains("keep one")
+        );
     }
 
     #[test]
@@ -182,6 +207,9 @@ mod tests {
         let leaf = dir.path().join("month=2022-06").join("platform=x");
         std::fs::create_dir_all(&leaf).unwrap();
         std::fs::write(leaf.join("part-0.parquet"), b"").unwrap();
-        assert_eq!(partition_columns(dir.path()).unwrap(), ["month", "platform"]);
+        assert_eq!(
+            partition_columns(dir.path()).unwrap(),
+            ["month", "platform"]
+        );
     }
 }

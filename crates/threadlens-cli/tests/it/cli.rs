@@ -148,7 +148,7 @@ fn man_pages_for_every_command() {
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
     pages.sort();
-    assert_eq!(pages.len(), 16, "threadlens and its 15 commands: {pages:?}");
+    assert_eq!(pages.len(), 18, "threadlens and its 17 commands: {pages:?}");
     assert!(pages.contains(&"threadlens-report.1".to_owned()));
     let report = std::fs::read_to_string(dir.path().join("threadlens-report.1")).unwrap();
     assert!(report.contains(".TH threadlens-report"), "{report}");

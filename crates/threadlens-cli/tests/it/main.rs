@@ -20,6 +20,7 @@ mod report_page;
 mod run;
 mod score;
 mod soak;
+mod sql;
 mod store;
 mod synth;
 mod validate;
