@@ -344,6 +344,14 @@ pub(crate) struct ReportArgs {
     /// wrote): its table, and a section of the HTML page.
     #[arg(long, value_name = "DIR")]
     pub validation: Option<PathBuf>,
+    /// Compute the tables with an SQL engine (the threadlens-sql program):
+    /// local (DataFusion here), ballista-standalone, or ballista://HOST:PORT
+    /// (a cluster, which must read DIR at the same path). Writes
+    /// theme_summary, theme_by_period, top_contributors, top_hashtags,
+    /// top_terms and theme_cooccurrence (csv, parquet, json, md); DIR may
+    /// hold posts.parquet or a posts/ folder (`threadlens store export`).
+    #[arg(long, value_name = "ENGINE")]
+    pub engine: Option<String>,
 }
 
 /// `threadlens network`.

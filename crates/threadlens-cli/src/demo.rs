@@ -97,6 +97,7 @@ pub(crate) fn run(args: &crate::cli::DemoArgs, global: &GlobalArgs) -> Result<Ex
             bootstrap: None,
             seed: 1,
             validation: None,
+            engine: None,
         },
         &quiet,
         &mut silent,

@@ -34,8 +34,9 @@ pub(crate) fn run(subcommand: &str, args: &[OsString]) -> anyhow::Result<ExitCod
     }
 }
 
-/// Where `threadlens-sql` is.
-fn locate(subcommand: &str) -> anyhow::Result<PathBuf> {
+/// Where `threadlens-sql` is; `subcommand` names what needs it in the
+/// error when it is nowhere.
+pub(crate) fn locate(subcommand: &str) -> anyhow::Result<PathBuf> {
     let file_name = format!("{PROGRAM}{}", std::env::consts::EXE_SUFFIX);
     if let Some(path) = std::env::var_os("THREADLENS_SQL_BIN") {
         let path = PathBuf::from(path);

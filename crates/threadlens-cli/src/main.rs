@@ -23,6 +23,7 @@ mod network;
 mod pause;
 mod prefetch;
 mod report;
+mod report_engine;
 mod run;
 mod score;
 mod signals;

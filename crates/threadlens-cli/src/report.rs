@@ -31,6 +31,9 @@ pub(crate) fn run_to(
     global: &GlobalArgs,
     out: &mut dyn Write,
 ) -> Result<ExitCode> {
+    if let Some(engine) = &args.engine {
+        return crate::report_engine::run_to(args, engine, global, out);
+    }
     let started_at = Utc::now();
     let usage = |e: String| anyhow::Error::from(UsageError(e));
     let mut formats: Vec<TableFormat> = Vec::new();

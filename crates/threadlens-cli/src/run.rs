@@ -415,6 +415,7 @@ fn report_stage(job: &Job, date: &str, global: &GlobalArgs) -> Result<PathBuf> {
         bootstrap: None,
         seed: 1,
         validation: None,
+        engine: None,
     };
     let quiet = GlobalArgs {
         quiet: true,

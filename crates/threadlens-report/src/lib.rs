@@ -15,6 +15,7 @@
 
 mod audit;
 mod bootstrap;
+mod counts;
 mod error;
 mod format;
 mod html;
@@ -22,7 +23,6 @@ mod manifest;
 mod network;
 mod notebook;
 mod overview;
-mod period;
 mod post_scores;
 mod schedule;
 mod stats;
@@ -49,12 +49,13 @@ pub use network::{
 };
 pub use notebook::{export_notebook, notebook};
 pub use overview::Overview;
-pub use period::{Period, PeriodStart};
+pub use threadlens_model::{Period, PeriodStart};
 pub use post_scores::{POST_SCORES, ScoredBatch, Written, post_scores_columns, write_post_scores};
 pub use schedule::{Schedule, ScheduleError, Slot, handle_key};
 pub use stats::{Z95, quantile, wilson, wilson_z};
+pub use counts::read_counts;
 pub use summary::{
-    ACTIVITY_BUCKET_MIN, EventPage, PageData, PeriodHits, Summary, SummaryOptions, Table,
+    ACTIVITY_BUCKET_MIN, COUNTED_TABLES, ContributorCounts, SummaryCounts, EventPage, PageData, PeriodHits, Summary, SummaryOptions, Table,
     ThemeShare,
 };
 pub use takeover::{Attribution, EngagementRow, Takeover, TakeoverPost, takeover};

@@ -12,7 +12,7 @@ use threadlens_model::{Post, PostKind};
 use threadlens_process::{KwicLine, Lexicon, ScoreColumns, kwic_lines, map_scans};
 
 use crate::bootstrap::{BootPosts, Bootstrap, ThemeIntervals};
-use crate::period::{Period, PeriodStart};
+use threadlens_model::{Period, PeriodStart};
 use crate::post_scores::ScoredBatch;
 use crate::schedule::{Schedule, handle_key};
 use crate::stats::wilson;
@@ -217,6 +217,60 @@ pub struct Summary<'a> {
     takeover: std::cell::OnceCell<Takeover>,
 }
 
+/// The counts a summary's engine-computable tables are made of, computed
+/// elsewhere (an SQL engine, `threadlens report --engine`); see
+/// [`Summary::from_counts`].
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SummaryCounts {
+    /// Posts scored.
+    pub posts: u64,
+    /// Their units.
+    pub words: u64,
+    /// Reposts left out.
+    pub left_out: u64,
+    /// Per theme: posts with a hit, hits.
+    pub themes: Vec<(u64, u64)>,
+    /// Per period (its first instant): posts, and per theme posts with a
+    /// hit and hits.
+    pub periods: Vec<(chrono::DateTime<chrono::Utc>, u64, Vec<(u64, u64)>)>,
+    /// The top contributors (already the top N, in any order).
+    pub contributors: Vec<ContributorCounts>,
+    /// The top hashtags (already the top N, in any order): tag, posts.
+    pub hashtags: Vec<(String, u64)>,
+    /// Every matched entry: (theme, entry) indexes, hits, posts.
+    pub terms: Vec<((usize, usize), (u64, u64))>,
+    /// Posts that hit both themes, theme × theme, row by row.
+    pub cooccurrence: Vec<u64>,
+}
+
+/// One contributor's counts.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ContributorCounts {
+    /// The platform's name.
+    pub platform: String,
+    /// The handle as accounts are grouped ([`handle_key`]).
+    pub key: String,
+    /// The handle as first seen.
+    pub handle: String,
+    /// Posts scored.
+    pub posts: u64,
+    /// Of which replies.
+    pub replies: u64,
+    /// Hits per theme.
+    pub hits: Vec<u64>,
+}
+
+/// The tables [`Summary::from_counts`] can make, in the order of
+/// [`Summary::tables`].
+pub const COUNTED_TABLES: [&str; 6] = [
+    "theme_summary",
+    "theme_by_period",
+    "top_contributors",
+    "top_hashtags",
+    "top_terms",
+    "theme_cooccurrence",
+];
+
 /// Buckets of the activity timeline, in minutes.
 pub const ACTIVITY_BUCKET_MIN: i64 = 10;
 
@@ -249,6 +303,59 @@ impl<'a> Summary<'a> {
             takeover: std::cell::OnceCell::new(),
             options,
         }
+    }
+
+    /// A summary made from counts computed elsewhere, for the tables
+    /// [`COUNTED_TABLES`] names (no schedule, bootstrap or kwic: those need
+    /// the posts themselves). Its tables equal those of a summary the same
+    /// posts were added to.
+    pub fn from_counts(
+        lexicon: &'a Lexicon,
+        options: SummaryOptions,
+        counts: SummaryCounts,
+    ) -> Self {
+        let options = SummaryOptions {
+            bootstrap: None,
+            ..options
+        };
+        let mut summary = Summary::new(lexicon, None, options);
+        let totals = |pairs: &[(u64, u64)]| -> Vec<ThemeTotals> {
+            pairs
+                .iter()
+                .map(|&(posts_with_hit, hits)| ThemeTotals {
+                    posts_with_hit,
+                    hits,
+                })
+                .collect()
+        };
+        summary.posts = counts.posts;
+        summary.words = counts.words;
+        summary.left_out = counts.left_out;
+        summary.themes = totals(&counts.themes);
+        summary.periods = counts
+            .periods
+            .iter()
+            .map(|(start, posts, themes)| (*start, (*posts, totals(themes))))
+            .collect();
+        summary.contributors = counts
+            .contributors
+            .into_iter()
+            .map(|c| {
+                (
+                    (c.platform, c.key),
+                    Contributor {
+                        handle: c.handle,
+                        posts: c.posts,
+                        replies: c.replies,
+                        hits: c.hits,
+                    },
+                )
+            })
+            .collect();
+        summary.hashtags = counts.hashtags.into_iter().collect();
+        summary.terms = counts.terms.into_iter().collect();
+        summary.cooccurrence = counts.cooccurrence;
+        summary
     }
 
     /// Posts per [`ACTIVITY_BUCKET_MIN`]-minute bucket from an hour before

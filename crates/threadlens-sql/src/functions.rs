@@ -1,23 +1,30 @@
-//! threadlens's SQL functions: `tl_score`, `tl_themes`, `tl_normalize` and
-//! `tl_tokens`, each a thin wrapper of the arrow-free scorer core
-//! (`threadlens-process`): text in, plain values out, built into Arrow
-//! arrays here. They accept `Utf8`, `LargeUtf8` and `Utf8View`; a NULL
-//! text gives NULL.
+//! threadlens's SQL functions: `tl_score`, `tl_themes`, `tl_matches`,
+//! `tl_hashtags`, `tl_normalize`, `tl_tokens`, `tl_handle_key` and
+//! `tl_period`, each a thin wrapper of the arrow-free core
+//! (`threadlens-process`, `threadlens-model`): plain values in and out,
+//! built into Arrow arrays here. Text may be `Utf8`, `LargeUtf8` or
+//! `Utf8View`; a NULL in gives NULL.
 
 use std::any::Any;
 use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 
 use datafusion::arrow::array::{
-    Array, ArrayRef, ListBuilder, StringBuilder, StructArray, UInt32Builder,
+    ArrayBuilder,
+    Array, ArrayRef, ListArray, ListBuilder, StringBuilder, StructArray,
+    TimestampMillisecondBuilder, UInt32Builder,
 };
-use datafusion::arrow::buffer::NullBuffer;
-use datafusion::arrow::datatypes::{DataType, Field, Fields};
-use datafusion::common::cast::{as_large_string_array, as_string_array, as_string_view_array};
-use datafusion::common::{Result, exec_err, plan_err};
+use datafusion::arrow::buffer::{NullBuffer, OffsetBuffer};
+use datafusion::arrow::compute::cast;
+use datafusion::arrow::datatypes::{DataType, Field, Fields, TimeUnit};
+use datafusion::common::cast::{
+    as_large_string_array, as_string_array, as_string_view_array, as_timestamp_millisecond_array,
+};
+use datafusion::common::{Result, ScalarValue, exec_err, plan_err};
 use datafusion::logical_expr::{
     ColumnarValue, ScalarFunctionArgs, ScalarUDF, ScalarUDFImpl, Signature, Volatility,
 };
+use threadlens_model::{Period, handle_key};
 use threadlens_process::{Scorer, analyze, normalize};
 
 use crate::lexicon::ShippedLexicon;
@@ -32,21 +39,39 @@ pub const NORMALIZE: &str = "tl_normalize";
 /// `tl_tokens(text)`: the forms of the text's units (§5-6): the words and
 /// hashtag segments `word_count` counts, lowercased, hyphens dropped.
 pub const TOKENS: &str = "tl_tokens";
+/// `tl_matches(text)`: the matches §8 counts, left to right, each a struct
+/// of `theme` (its id) and `entry` (as the lexicon writes it).
+pub const MATCHES: &str = "tl_matches";
+/// `tl_hashtags(text)`: the text's hashtags as the analyzer reads them
+/// (§5: lowercased, no `#`), each once, in order of first appearance.
+pub const HASHTAGS: &str = "tl_hashtags";
+/// `tl_handle_key(handle)`: a handle as accounts are grouped
+/// (case-insensitive, no leading `@`).
+pub const HANDLE_KEY: &str = "tl_handle_key";
+/// `tl_period(created_at, 'hour'|'day'|'week', 'Area/City')`: the first
+/// instant (UTC) of the period of local time that holds the instant, as
+/// `theme_by_period` groups posts (formats.md §5).
+pub const PERIOD: &str = "tl_period";
 
 /// Every function's name.
-pub const NAMES: [&str; 4] = [SCORE, THEMES, NORMALIZE, TOKENS];
+pub const NAMES: [&str; 8] = [
+    SCORE, THEMES, MATCHES, HASHTAGS, NORMALIZE, TOKENS, HANDLE_KEY, PERIOD,
+];
 
-/// The four functions, scoring with `lexicon` (without one, `tl_score`
-/// gives only the counts and `tl_themes` refuses to plan).
+/// Every function, scoring with `lexicon` (without one, `tl_score` gives
+/// only the counts, and `tl_themes` and `tl_matches` refuse to plan).
 pub fn functions(lexicon: Option<Arc<ShippedLexicon>>) -> Vec<ScalarUDF> {
     NAMES
         .iter()
-        .map(|name| ScalarUDF::new_from_impl(TextFunction::new(name, lexicon.clone())))
+        .filter_map(|name| function(name, lexicon.clone()))
         .collect()
 }
 
 /// The function called `name` with `lexicon`, when `name` is one of ours.
 pub fn function(name: &str, lexicon: Option<Arc<ShippedLexicon>>) -> Option<ScalarUDF> {
+    if name == PERIOD {
+        return Some(ScalarUDF::new_from_impl(PeriodFunction::new()));
+    }
     NAMES
         .contains(&name)
         .then(|| ScalarUDF::new_from_impl(TextFunction::new(name, lexicon)))
@@ -56,6 +81,9 @@ pub fn function(name: &str, lexicon: Option<Arc<ShippedLexicon>>) -> Option<Scal
 /// one of ours; `Some(None)` for ours without a lexicon.
 pub fn lexicon_of(udf: &ScalarUDF) -> Option<Option<Arc<ShippedLexicon>>> {
     let inner: &dyn Any = udf.inner().as_ref();
+    if inner.is::<PeriodFunction>() {
+        return Some(None);
+    }
     inner
         .downcast_ref::<TextFunction>()
         .map(|f| f.lexicon.clone())
@@ -66,8 +94,11 @@ pub fn lexicon_of(udf: &ScalarUDF) -> Option<Option<Arc<ShippedLexicon>>> {
 enum Kind {
     Score,
     Themes,
+    Matches,
+    Hashtags,
     Normalize,
     Tokens,
+    HandleKey,
 }
 
 /// One of the four functions, with the lexicon it scores against.
@@ -101,7 +132,10 @@ impl TextFunction {
         let (name, kind) = match name {
             SCORE => (SCORE, Kind::Score),
             THEMES => (THEMES, Kind::Themes),
+            MATCHES => (MATCHES, Kind::Matches),
+            HASHTAGS => (HASHTAGS, Kind::Hashtags),
             NORMALIZE => (NORMALIZE, Kind::Normalize),
+            HANDLE_KEY => (HANDLE_KEY, Kind::HandleKey),
             _ => (TOKENS, Kind::Tokens),
         };
         TextFunction {
@@ -204,6 +238,64 @@ impl TextFunction {
         Ok(Arc::new(out.finish()))
     }
 
+    fn matches(&self, texts: &ArrayRef) -> Result<ArrayRef> {
+        let Some(lexicon) = &self.lexicon else {
+            return plan_err!("{MATCHES} needs a lexicon: give --lexicon FILE");
+        };
+        let lexicon = lexicon.lexicon();
+        let mut scorer = Scorer::new(lexicon);
+        let (mut theme, mut entry) = (StringBuilder::new(), StringBuilder::new());
+        let mut offsets = vec![0i32];
+        let mut valid = Vec::with_capacity(texts.len());
+        each_text(texts, |text| {
+            valid.push(text.is_some());
+            if let Some(text) = text {
+                for m in scorer.scan(text).matches {
+                    let t = &lexicon.themes[m.theme];
+                    theme.append_value(&t.id);
+                    entry.append_value(&t.entries[m.entry].text);
+                }
+            }
+            offsets.push(theme.len() as i32);
+        })?;
+        let items = StructArray::try_new(
+            match_fields(),
+            vec![Arc::new(theme.finish()), Arc::new(entry.finish())],
+            None,
+        )?;
+        let nulls = NullBuffer::from(valid);
+        Ok(Arc::new(ListArray::try_new(
+            Arc::new(Field::new_list_field(DataType::Struct(match_fields()), true)),
+            OffsetBuffer::new(offsets.into()),
+            Arc::new(items),
+            (nulls.null_count() > 0).then_some(nulls),
+        )?))
+    }
+
+    fn hashtags(texts: &ArrayRef) -> Result<ArrayRef> {
+        let mut out = ListBuilder::new(StringBuilder::new());
+        each_text(texts, |text| match text {
+            None => out.append_null(),
+            Some(text) => {
+                let mut seen: Vec<String> = Vec::new();
+                for hashtag in analyze(text).hashtags {
+                    if !seen.contains(&hashtag.tag) {
+                        out.values().append_value(&hashtag.tag);
+                        seen.push(hashtag.tag);
+                    }
+                }
+                out.append(true);
+            }
+        })?;
+        Ok(Arc::new(out.finish()))
+    }
+
+    fn handle_keys(texts: &ArrayRef) -> Result<ArrayRef> {
+        let mut out = StringBuilder::new();
+        each_text(texts, |text| out.append_option(text.map(handle_key)))?;
+        Ok(Arc::new(out.finish()))
+    }
+
     fn normalize(texts: &ArrayRef) -> Result<ArrayRef> {
         let mut out = StringBuilder::new();
         each_text(texts, |text| out.append_option(text.map(normalize)))?;
@@ -241,8 +333,15 @@ impl ScalarUDFImpl for TextFunction {
             Kind::Themes if self.lexicon.is_none() => {
                 return plan_err!("{THEMES} needs a lexicon: give --lexicon FILE");
             }
-            Kind::Themes | Kind::Tokens => text_list,
-            Kind::Normalize => DataType::Utf8,
+            Kind::Matches if self.lexicon.is_none() => {
+                return plan_err!("{MATCHES} needs a lexicon: give --lexicon FILE");
+            }
+            Kind::Matches => DataType::List(Arc::new(Field::new_list_field(
+                DataType::Struct(match_fields()),
+                true,
+            ))),
+            Kind::Themes | Kind::Tokens | Kind::Hashtags => text_list,
+            Kind::Normalize | Kind::HandleKey => DataType::Utf8,
         })
     }
 
@@ -254,10 +353,88 @@ impl ScalarUDFImpl for TextFunction {
         let result = match self.kind {
             Kind::Score => self.score(&texts)?,
             Kind::Themes => self.themes(&texts)?,
+            Kind::Matches => self.matches(&texts)?,
+            Kind::Hashtags => TextFunction::hashtags(&texts)?,
             Kind::Normalize => TextFunction::normalize(&texts)?,
             Kind::Tokens => TextFunction::tokens(&texts)?,
+            Kind::HandleKey => TextFunction::handle_keys(&texts)?,
         };
         Ok(ColumnarValue::Array(result))
+    }
+}
+
+/// The fields of a `tl_matches` item.
+fn match_fields() -> Fields {
+    Fields::from(vec![
+        Field::new("theme", DataType::Utf8, false),
+        Field::new("entry", DataType::Utf8, false),
+    ])
+}
+
+/// `tl_period`: the period start of each instant, the period and the time
+/// zone given as literals.
+#[derive(Debug, PartialEq, Eq, Hash)]
+struct PeriodFunction {
+    signature: Signature,
+}
+
+impl PeriodFunction {
+    fn new() -> PeriodFunction {
+        PeriodFunction {
+            signature: Signature::any(3, Volatility::Immutable),
+        }
+    }
+}
+
+/// A text literal argument of `tl_period`.
+fn literal_text<'a>(arg: &'a ColumnarValue, what: &str) -> Result<&'a str> {
+    match arg {
+        ColumnarValue::Scalar(
+            ScalarValue::Utf8(Some(s)) | ScalarValue::LargeUtf8(Some(s)) | ScalarValue::Utf8View(Some(s)),
+        ) => Ok(s),
+        _ => plan_err!("{PERIOD}: its {what} must be a text literal, such as 'day' or 'Europe/London'"),
+    }
+}
+
+impl ScalarUDFImpl for PeriodFunction {
+    fn name(&self) -> &str {
+        PERIOD
+    }
+
+    fn signature(&self) -> &Signature {
+        &self.signature
+    }
+
+    fn return_type(&self, arg_types: &[DataType]) -> Result<DataType> {
+        if !matches!(arg_types.first(), Some(DataType::Timestamp(..) | DataType::Null)) {
+            return plan_err!("{PERIOD}(created_at, period, timezone): created_at must be a timestamp");
+        }
+        Ok(DataType::Timestamp(TimeUnit::Millisecond, Some("UTC".into())))
+    }
+
+    fn invoke_with_args(&self, args: ScalarFunctionArgs) -> Result<ColumnarValue> {
+        let [at, period, zone] = args.args.as_slice() else {
+            return exec_err!("{PERIOD} takes three arguments: created_at, period, timezone");
+        };
+        let period: Period = match literal_text(period, "period")?.parse() {
+            Ok(period) => period,
+            Err(_) => return plan_err!("{PERIOD}: the period is hour, day or week"),
+        };
+        let zone_name = literal_text(zone, "time zone")?;
+        let Ok(zone) = zone_name.parse::<chrono_tz::Tz>() else {
+            return plan_err!("{PERIOD}: `{zone_name}` is not a time zone (use an IANA name such as Europe/London)");
+        };
+        let instants = at.to_array(args.number_rows)?;
+        let millis = cast(&instants, &DataType::Timestamp(TimeUnit::Millisecond, None))?;
+        let millis = as_timestamp_millisecond_array(&millis)?;
+        let mut out = TimestampMillisecondBuilder::with_capacity(millis.len()).with_timezone("UTC");
+        for value in millis.iter() {
+            let start = value
+                .and_then(chrono::DateTime::from_timestamp_millis)
+                .map(|t| period.of(t, zone).utc.timestamp_millis());
+            out.append_option(start);
+        }
+        Ok(ColumnarValue::Array(Arc::new(out.finish())))
     }
 }
 

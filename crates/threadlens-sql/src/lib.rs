@@ -19,6 +19,7 @@ mod error;
 pub mod functions;
 mod lexicon;
 mod output;
+pub mod report_counts;
 mod session;
 pub mod tables;
 

@@ -12,6 +12,7 @@ use anyhow::{Context, bail};
 use clap::{Args, Parser, Subcommand};
 use threadlens_process::{LexiconFormat, ReadOptions};
 use threadlens_sql::cluster::{ExecutorOptions, SchedulerOptions, run_executor, run_scheduler};
+use threadlens_sql::report_counts::{CountOptions, write_report_counts};
 use threadlens_sql::tables::data_tables;
 use threadlens_sql::{
     Engine, OutputFormat, Query, ShippedLexicon, SqlError, TableSource, run_query, write_result,
@@ -37,6 +38,42 @@ enum Command {
     /// Run a Ballista scheduler or executor that knows threadlens's functions.
     #[command(subcommand)]
     Cluster(ClusterCommand),
+    /// The counts behind `threadlens report --engine`, as Parquet files (run by threadlens report).
+    ReportCounts(ReportCountsArgs),
+}
+
+#[derive(Debug, Args)]
+struct ReportCountsArgs {
+    /// The data folder (posts.parquet or posts/).
+    #[arg(long, value_name = "DIR")]
+    data: PathBuf,
+    /// The lexicon.
+    #[arg(long, value_name = "FILE")]
+    lexicon: PathBuf,
+    /// The lexicon's format, when its content and extension do not tell.
+    #[arg(long, value_name = "FORMAT")]
+    lexicon_format: Option<LexiconFormat>,
+    /// Leave out lexicon entries threadlens cannot express.
+    #[arg(long)]
+    skip_invalid: bool,
+    /// hour, day or week.
+    #[arg(long, default_value = "day")]
+    period: threadlens_model::Period,
+    /// The time zone periods are local to.
+    #[arg(long, default_value = "UTC")]
+    timezone: String,
+    /// Score reposts too.
+    #[arg(long)]
+    include_reposts: bool,
+    /// Rows of the top tables.
+    #[arg(long, default_value_t = 50)]
+    top: usize,
+    /// Where the count files go.
+    #[arg(long, value_name = "DIR")]
+    out: PathBuf,
+    /// Where the queries run (as for sql).
+    #[arg(long, value_name = "ENGINE", default_value = "local")]
+    engine: Engine,
 }
 
 const SQL_HELP: &str = "\
@@ -133,7 +170,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let default_level = match cli.command {
         Command::Cluster(_) => "info",
-        Command::Sql(_) => "warn",
+        Command::Sql(_) | Command::ReportCounts(_) => "warn",
     };
     let filter = tracing_subscriber::EnvFilter::try_from_env("THREADLENS_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default_level));
@@ -185,6 +222,7 @@ fn report(e: &anyhow::Error) {
 async fn run(command: Command) -> anyhow::Result<()> {
     match command {
         Command::Sql(args) => sql(args).await,
+        Command::ReportCounts(args) => report_counts(args).await,
         Command::Cluster(ClusterCommand::Scheduler {
             bind,
             external_host,
@@ -224,6 +262,28 @@ async fn run(command: Command) -> anyhow::Result<()> {
             .await?)
         }
     }
+}
+
+async fn report_counts(args: ReportCountsArgs) -> anyhow::Result<()> {
+    let lexicon = Arc::new(ShippedLexicon::read(
+        &args.lexicon,
+        ReadOptions {
+            format: args.lexicon_format,
+            skip_invalid: args.skip_invalid,
+        },
+    )?);
+    let ctx = threadlens_sql::session(&args.engine, Some(lexicon.clone())).await?;
+    for table in data_tables(&args.data)?.iter().filter(|t| t.name == "posts") {
+        threadlens_sql::tables::register(&ctx, table).await?;
+    }
+    let options = CountOptions {
+        period: args.period,
+        timezone: args.timezone,
+        include_reposts: args.include_reposts,
+        top: args.top,
+    };
+    write_report_counts(&ctx, lexicon.lexicon(), &options, &args.out).await?;
+    Ok(())
 }
 
 async fn sql(args: SqlArgs) -> anyhow::Result<()> {

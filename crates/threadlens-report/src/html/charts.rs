@@ -13,7 +13,7 @@ use super::escape_html;
 use super::svg::{FONT, PALETTE, fit, open, stagger, text, text_width, time_ticks};
 
 use crate::bootstrap::ThemeIntervals;
-use crate::period::Period;
+use threadlens_model::Period;
 use crate::schedule::Schedule;
 use crate::summary::{ACTIVITY_BUCKET_MIN, PeriodHits, ThemeShare};
 use crate::takeover::EngagementRow;
