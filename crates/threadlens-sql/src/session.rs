@@ -88,7 +88,13 @@ pub async fn session(
 fn ballista_state() -> datafusion::execution::SessionState {
     let config = SessionConfig::new_with_ballista()
         .with_ballista_logical_extension_codec(Arc::new(LogicalCodec::default()))
-        .with_ballista_physical_extension_codec(Arc::new(PhysicalCodec::default()));
+        .with_ballista_physical_extension_codec(Arc::new(PhysicalCodec::default()))
+        // A plan this rule rewrote (struct fields used inside aggregates,
+        // as in `sum(tl_score(text)['x_hits'])`) names columns that the
+        // scheduler cannot resolve after the plan's trip through protobuf
+        // (DataFusion 55.2, Ballista 55.0): "No field named
+        // sum(__datafusion_extracted_4)".
+        .set_bool("datafusion.optimizer.enable_leaf_expression_pushdown", false);
     SessionStateBuilder::new()
         .with_default_features()
         .with_config(config)
