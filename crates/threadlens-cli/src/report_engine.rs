@@ -42,7 +42,9 @@ fn refuse_single_machine_options(args: &ReportArgs) -> Result<Vec<TableFormat>> 
         .into()
     };
     if args.schedule.is_some() {
-        return Err(usage("--schedule (theme_by_slot, takeover_engagement: the whole thread graph)"));
+        return Err(usage(
+            "--schedule (theme_by_slot, takeover_engagement: the whole thread graph)",
+        ));
     }
     if args.bootstrap.is_some() {
         return Err(usage("--bootstrap (resampling whole conversations)"));
@@ -83,8 +85,9 @@ pub(crate) fn run_to(
     let formats = refuse_single_machine_options(args)?;
     let lexicon = crate::lexicon::load(&args.lexicon)?;
     let timezone = match &args.timezone {
-        Some(name) => crate::values::timezone(name)
-            .map_err(|why| UsageError(format!("--timezone {why}")))?,
+        Some(name) => {
+            crate::values::timezone(name).map_err(|why| UsageError(format!("--timezone {why}")))?
+        }
         None => Tz::UTC,
     };
     let posts_file = args.data.join(threadlens_store::POSTS_FILE);
@@ -200,7 +203,13 @@ pub(crate) fn run_to(
 }
 
 /// Run `threadlens-sql report-counts`, its errors passed on.
-fn run_counts(program: &Path, args: &ReportArgs, engine: &str, timezone: &Tz, dir: &Path) -> Result<()> {
+fn run_counts(
+    program: &Path,
+    args: &ReportArgs,
+    engine: &str,
+    timezone: &Tz,
+    dir: &Path,
+) -> Result<()> {
     let mut command = std::process::Command::new(program);
     command
         .arg("report-counts")

@@ -109,7 +109,10 @@ pub fn read_counts(dir: &Path, lexicon: &Lexicon) -> Result<SummaryCounts> {
         contributors.texts("author_key")?,
         contributors.texts("author_handle")?,
     );
-    let (c_posts, replies) = (contributors.counts("posts")?, contributors.counts("replies")?);
+    let (c_posts, replies) = (
+        contributors.counts("posts")?,
+        contributors.counts("replies")?,
+    );
     let hits: Vec<Vec<u64>> = (0..themes)
         .map(|t| contributors.counts(&format!("hits_{t}")))
         .collect::<Result<_>>()?;
@@ -144,11 +147,18 @@ pub fn read_counts(dir: &Path, lexicon: &Lexicon) -> Result<SummaryCounts> {
             .iter()
             .position(|en| en.text == entry[r])
             .ok_or_else(|| {
-                terms.invalid(format!("entry `{}` is not in theme `{}`", entry[r], theme[r]))
+                terms.invalid(format!(
+                    "entry `{}` is not in theme `{}`",
+                    entry[r], theme[r]
+                ))
             })?;
         term_rows.push(((t, e), (t_hits[r], t_posts[r])));
     }
-    let theme_totals = totals.theme_pairs(themes)?.into_iter().next().unwrap_or_default();
+    let theme_totals = totals
+        .theme_pairs(themes)?
+        .into_iter()
+        .next()
+        .unwrap_or_default();
     Ok(SummaryCounts {
         posts: first("posts")?,
         words: first("words")?,

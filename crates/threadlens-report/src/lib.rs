@@ -35,6 +35,7 @@ mod xlsx;
 
 pub use audit::{AuditFindings, audit_tables};
 pub use bootstrap::Bootstrap;
+pub use counts::read_counts;
 pub use error::{Error, Result};
 pub use format::{TableFormat, UnknownFormat};
 pub use html::{HTML_FILE, HtmlReport, Methods, escape_html, render_html, write_html};
@@ -49,18 +50,17 @@ pub use network::{
 };
 pub use notebook::{export_notebook, notebook};
 pub use overview::Overview;
-pub use threadlens_model::{Period, PeriodStart};
 pub use post_scores::{POST_SCORES, ScoredBatch, Written, post_scores_columns, write_post_scores};
 pub use schedule::{Schedule, ScheduleError, Slot, handle_key};
 pub use stats::{Z95, quantile, wilson, wilson_z};
-pub use counts::read_counts;
 pub use summary::{
-    ACTIVITY_BUCKET_MIN, COUNTED_TABLES, ContributorCounts, SummaryCounts, EventPage, PageData, PeriodHits, Summary, SummaryOptions, Table,
-    ThemeShare,
+    ACTIVITY_BUCKET_MIN, COUNTED_TABLES, ContributorCounts, EventPage, PageData, PeriodHits,
+    Summary, SummaryCounts, SummaryOptions, Table, ThemeShare,
 };
 pub use takeover::{Attribution, EngagementRow, Takeover, TakeoverPost, takeover};
 pub use threadlens_model::SplitMix64;
 pub use threadlens_model::guard_cell;
+pub use threadlens_model::{Period, PeriodStart};
 pub use validation::{
     CodedRow, DESIGN_VERSION, DesignFile, DesignRow, EntryValidation, Reservoir, SAMPLE_COLUMNS,
     SampleDesign, SampledPost, Stratum, ThemeValidation, design_path, read_coded, shuffle,

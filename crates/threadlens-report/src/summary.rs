@@ -12,11 +12,11 @@ use threadlens_model::{Post, PostKind};
 use threadlens_process::{KwicLine, Lexicon, ScoreColumns, kwic_lines, map_scans};
 
 use crate::bootstrap::{BootPosts, Bootstrap, ThemeIntervals};
-use threadlens_model::{Period, PeriodStart};
 use crate::post_scores::ScoredBatch;
 use crate::schedule::{Schedule, handle_key};
 use crate::stats::wilson;
 use crate::takeover::{Attribution, EngagementRow, Takeover, TakeoverPost, takeover};
+use threadlens_model::{Period, PeriodStart};
 
 /// How the summary is built.
 #[derive(Debug, Clone)]

@@ -10,8 +10,7 @@ use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 
 use datafusion::arrow::array::{
-    ArrayBuilder,
-    Array, ArrayRef, ListArray, ListBuilder, StringBuilder, StructArray,
+    Array, ArrayBuilder, ArrayRef, ListArray, ListBuilder, StringBuilder, StructArray,
     TimestampMillisecondBuilder, UInt32Builder,
 };
 use datafusion::arrow::buffer::{NullBuffer, OffsetBuffer};
@@ -265,7 +264,10 @@ impl TextFunction {
         )?;
         let nulls = NullBuffer::from(valid);
         Ok(Arc::new(ListArray::try_new(
-            Arc::new(Field::new_list_field(DataType::Struct(match_fields()), true)),
+            Arc::new(Field::new_list_field(
+                DataType::Struct(match_fields()),
+                true,
+            )),
             OffsetBuffer::new(offsets.into()),
             Arc::new(items),
             (nulls.null_count() > 0).then_some(nulls),
@@ -390,9 +392,13 @@ impl PeriodFunction {
 fn literal_text<'a>(arg: &'a ColumnarValue, what: &str) -> Result<&'a str> {
     match arg {
         ColumnarValue::Scalar(
-            ScalarValue::Utf8(Some(s)) | ScalarValue::LargeUtf8(Some(s)) | ScalarValue::Utf8View(Some(s)),
+            ScalarValue::Utf8(Some(s))
+            | ScalarValue::LargeUtf8(Some(s))
+            | ScalarValue::Utf8View(Some(s)),
         ) => Ok(s),
-        _ => plan_err!("{PERIOD}: its {what} must be a text literal, such as 'day' or 'Europe/London'"),
+        _ => plan_err!(
+            "{PERIOD}: its {what} must be a text literal, such as 'day' or 'Europe/London'"
+        ),
     }
 }
 
@@ -406,10 +412,18 @@ impl ScalarUDFImpl for PeriodFunction {
     }
 
     fn return_type(&self, arg_types: &[DataType]) -> Result<DataType> {
-        if !matches!(arg_types.first(), Some(DataType::Timestamp(..) | DataType::Null)) {
-            return plan_err!("{PERIOD}(created_at, period, timezone): created_at must be a timestamp");
+        if !matches!(
+            arg_types.first(),
+            Some(DataType::Timestamp(..) | DataType::Null)
+        ) {
+            return plan_err!(
+                "{PERIOD}(created_at, period, timezone): created_at must be a timestamp"
+            );
         }
-        Ok(DataType::Timestamp(TimeUnit::Millisecond, Some("UTC".into())))
+        Ok(DataType::Timestamp(
+            TimeUnit::Millisecond,
+            Some("UTC".into()),
+        ))
     }
 
     fn invoke_with_args(&self, args: ScalarFunctionArgs) -> Result<ColumnarValue> {
@@ -422,7 +436,9 @@ impl ScalarUDFImpl for PeriodFunction {
         };
         let zone_name = literal_text(zone, "time zone")?;
         let Ok(zone) = zone_name.parse::<chrono_tz::Tz>() else {
-            return plan_err!("{PERIOD}: `{zone_name}` is not a time zone (use an IANA name such as Europe/London)");
+            return plan_err!(
+                "{PERIOD}: `{zone_name}` is not a time zone (use an IANA name such as Europe/London)"
+            );
         };
         let instants = at.to_array(args.number_rows)?;
         let millis = cast(&instants, &DataType::Timestamp(TimeUnit::Millisecond, None))?;

@@ -273,7 +273,10 @@ async fn report_counts(args: ReportCountsArgs) -> anyhow::Result<()> {
         },
     )?);
     let ctx = threadlens_sql::session(&args.engine, Some(lexicon.clone())).await?;
-    for table in data_tables(&args.data)?.iter().filter(|t| t.name == "posts") {
+    for table in data_tables(&args.data)?
+        .iter()
+        .filter(|t| t.name == "posts")
+    {
         threadlens_sql::tables::register(&ctx, table).await?;
     }
     let options = CountOptions {

@@ -46,7 +46,9 @@ pub const COUNT_FILES: [&str; 5] = ["totals", "periods", "contributors", "hashta
 /// The queries, by file.
 pub fn count_queries(lexicon: &Lexicon, options: &CountOptions) -> Vec<(&'static str, String)> {
     let ids: Vec<&str> = lexicon.themes.iter().map(|t| t.id.as_str()).collect();
-    let count = |condition: String| format!("CAST(coalesce(sum(CASE WHEN {condition} THEN 1 ELSE 0 END), 0) AS BIGINT)");
+    let count = |condition: String| {
+        format!("CAST(coalesce(sum(CASE WHEN {condition} THEN 1 ELSE 0 END), 0) AS BIGINT)")
+    };
     let total = |value: String| format!("CAST(coalesce(sum({value}), 0) AS BIGINT)");
     let hits = |id: &str| format!("s['{id}_hits']");
     let per_theme: Vec<String> = ids
@@ -70,10 +72,17 @@ pub fn count_queries(lexicon: &Lexicon, options: &CountOptions) -> Vec<(&'static
     let mut pairs = Vec::new();
     for (i, a) in ids.iter().enumerate() {
         for (j, b) in ids.iter().enumerate() {
-            pairs.push(format!("{} AS co_{i}_{j}", count(format!("{} > 0 AND {} > 0", hits(a), hits(b)))));
+            pairs.push(format!(
+                "{} AS co_{i}_{j}",
+                count(format!("{} > 0 AND {} > 0", hits(a), hits(b)))
+            ));
         }
     }
-    let filter = if options.include_reposts { "" } else { " WHERE kind <> 'repost'" };
+    let filter = if options.include_reposts {
+        ""
+    } else {
+        " WHERE kind <> 'repost'"
+    };
     let scored = format!(
         "WITH scored AS (SELECT platform, post_id, created_at, author_handle, kind, text, tl_score(text) AS s FROM posts{filter})"
     );
@@ -156,7 +165,11 @@ pub async fn write_report_counts(
             source,
         })?;
         write_result(&batches, &schema, OutputFormat::Parquet, &mut file)?;
-        tracing::info!(table = name, rows = batches.iter().map(|b| b.num_rows()).sum::<usize>(), "counted");
+        tracing::info!(
+            table = name,
+            rows = batches.iter().map(|b| b.num_rows()).sum::<usize>(),
+            "counted"
+        );
     }
     Ok(())
 }

@@ -94,7 +94,10 @@ fn ballista_state() -> datafusion::execution::SessionState {
         // scheduler cannot resolve after the plan's trip through protobuf
         // (DataFusion 55.2, Ballista 55.0): "No field named
         // sum(__datafusion_extracted_4)".
-        .set_bool("datafusion.optimizer.enable_leaf_expression_pushdown", false);
+        .set_bool(
+            "datafusion.optimizer.enable_leaf_expression_pushdown",
+            false,
+        );
     SessionStateBuilder::new()
         .with_default_features()
         .with_config(config)

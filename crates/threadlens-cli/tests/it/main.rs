@@ -9,6 +9,7 @@ mod cli;
 mod collect;
 mod demo;
 mod deploy;
+mod engine;
 mod faults;
 mod guides;
 mod import;

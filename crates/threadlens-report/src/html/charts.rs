@@ -13,11 +13,11 @@ use super::escape_html;
 use super::svg::{FONT, PALETTE, fit, open, stagger, text, text_width, time_ticks};
 
 use crate::bootstrap::ThemeIntervals;
-use threadlens_model::Period;
 use crate::schedule::Schedule;
 use crate::summary::{ACTIVITY_BUCKET_MIN, PeriodHits, ThemeShare};
 use crate::takeover::EngagementRow;
 use crate::words::{percent, percent_range, thousands, time_range, zone_abbreviations};
+use threadlens_model::Period;
 
 /// Width of every chart, in viewBox units.
 const W: f64 = 900.0;

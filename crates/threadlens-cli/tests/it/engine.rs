@@ -1,0 +1,325 @@
+//! `threadlens report --engine`: the six tables an SQL engine computes are
+//! byte for byte those of the single-machine report, in process
+//! (DataFusion), in Ballista's standalone mode and on a cluster of three
+//! processes on 127.0.0.1, over posts that cross both clock changes, with
+//! ties, handles in several cases, reposts and a theme without hits.
+
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use crate::{CONTRACT_LEXICON, CONTRACT_TEXTS, bin, lexicon_file, text, threadlens};
+
+/// The tables `--engine` writes.
+const TABLES: [&str; 6] = [
+    "theme_summary",
+    "theme_by_period",
+    "top_contributors",
+    "top_hashtags",
+    "top_terms",
+    "theme_cooccurrence",
+];
+
+/// A store of posts every 7 minutes from 23:00 to 03:00 UTC around the
+/// night the clocks go forward (27 March 2022) and the night they go back
+/// (30 October 2022) in London, by authors written in several cases.
+fn clock_change_store(dir: &Path) -> PathBuf {
+    const KINDS: [&str; 4] = ["original", "reply", "repost", "reply"];
+    let authors = ["Alice", "alice", "@ALICE", "bob", "Carol", "dave"];
+    let mut lines = Vec::new();
+    for night in ["2022-03-26T23:00:00Z", "2022-10-29T23:00:00Z"] {
+        let start = chrono::DateTime::parse_from_rfc3339(night).unwrap();
+        for i in 0..35 {
+            let at = start + chrono::Duration::minutes(7 * i);
+            let n = lines.len();
+            lines.push(
+                serde_json::json!({
+                    "id": format!("{}", 1000 + n), "platform": if n % 5 == 0 { "mastodon" } else { "x" },
+                    "text": format!("{} #Tag{}", CONTRACT_TEXTS[n % CONTRACT_TEXTS.len()], n % 3),
+                    "created_at": at.to_rfc3339(), "author": authors[n % authors.len()],
+                    "kind": KINDS[n % KINDS.len()],
+                })
+                .to_string(),
+            );
+        }
+    }
+    let input = dir.join("posts.jsonl");
+    std::fs::write(&input, lines.join("\n") + "\n").unwrap();
+    let store = dir.join("store");
+    let output = threadlens(&[
+        "import",
+        "--format",
+        "jsonl",
+        "--out",
+        store.to_str().unwrap(),
+        input.to_str().unwrap(),
+    ]);
+    assert!(output.status.success(), "{output:?}");
+    store
+}
+
+/// Run `threadlens report` with `extra` arguments into `out`.
+fn report(store: &Path, lexicon: &str, out: &Path, extra: &[&str]) {
+    let mut args = vec![
+        "report",
+        "--data",
+        store.to_str().unwrap(),
+        "--lexicon",
+        lexicon,
+        "--out",
+        out.to_str().unwrap(),
+        "--format",
+        "csv,json,md",
+    ];
+    args.extend_from_slice(extra);
+    let output = threadlens(&args);
+    assert!(output.status.success(), "{args:?}: {}", text(&output).1);
+}
+
+/// Each table's CSV and JSON, by file name.
+fn tables(dir: &Path) -> Vec<(String, String)> {
+    let mut files = Vec::new();
+    for table in TABLES {
+        for ext in ["csv", "json"] {
+            let name = format!("{table}.{ext}");
+            let content =
+                std::fs::read_to_string(dir.join(&name)).unwrap_or_else(|e| panic!("{name}: {e}"));
+            files.push((name, content));
+        }
+    }
+    files
+}
+
+fn assert_same_tables(single: &Path, engine: &Path, what: &str) {
+    for ((name, want), (_, got)) in tables(single).into_iter().zip(tables(engine)) {
+        assert_eq!(got, want, "{what}: {name}");
+    }
+}
+
+fn threadlens_sql_is_built() {
+    let beside = bin().with_file_name(format!("threadlens-sql{}", std::env::consts::EXE_SUFFIX));
+    assert!(
+        beside.is_file(),
+        "{} is missing: `cargo test --workspace` builds it; alone, run `cargo build -p threadlens-sql` first",
+        beside.display()
+    );
+}
+
+#[test]
+fn an_engine_report_is_the_single_machine_report() {
+    threadlens_sql_is_built();
+    let dir = tempfile::tempdir().unwrap();
+    let store = clock_change_store(dir.path());
+    let lexicon = lexicon_file(&dir, CONTRACT_LEXICON);
+    let variants: [&[&str]; 3] = [
+        &["--period", "hour", "--timezone", "Europe/London"],
+        &[
+            "--period",
+            "day",
+            "--timezone",
+            "America/New_York",
+            "--include-reposts",
+            "--top",
+            "2",
+        ],
+        &["--period", "week"],
+    ];
+    for (v, extra) in variants.iter().enumerate() {
+        let single = dir.path().join(format!("single-{v}"));
+        report(&store, &lexicon, &single, extra);
+        let by_period = std::fs::read_to_string(single.join("theme_by_period.csv")).unwrap();
+        if v == 0 {
+            // Both clock changes are in it: 01:00 twice in October, no 01:00 in March.
+            assert!(
+                by_period.contains("2022-10-30T01:00+01:00")
+                    && by_period.contains("2022-10-30T01:00+00:00"),
+                "{by_period}"
+            );
+            assert!(!by_period.contains("2022-03-27T01:00+"), "{by_period}");
+        }
+        for engine in ["local", "ballista-standalone"] {
+            let out = dir.path().join(format!("{engine}-{v}"));
+            let mut args = extra.to_vec();
+            args.extend(["--engine", engine]);
+            report(&store, &lexicon, &out, &args);
+            assert_same_tables(&single, &out, &format!("{engine} {extra:?}"));
+            let manifest = std::fs::read_to_string(out.join("manifest.json")).unwrap();
+            assert!(
+                manifest.contains(engine),
+                "the command is recorded: {manifest}"
+            );
+        }
+    }
+}
+
+#[test]
+fn an_engine_refuses_what_needs_the_posts_on_one_machine() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = clock_change_store(dir.path());
+    let lexicon = lexicon_file(&dir, CONTRACT_LEXICON);
+    for extra in [
+        &["--audit"][..],
+        &["--network"],
+        &["--bootstrap", "10"],
+        &["--format", "html"],
+    ] {
+        let mut args = vec![
+            "report",
+            "--data",
+            store.to_str().unwrap(),
+            "--lexicon",
+            &lexicon,
+            "--engine",
+            "local",
+        ];
+        args.extend_from_slice(extra);
+        let output = threadlens(&args);
+        let (_, stderr) = text(&output);
+        assert_eq!(output.status.code(), Some(2), "{extra:?}: {stderr}");
+        assert!(
+            stderr.contains("needs the posts on one machine"),
+            "{extra:?}: {stderr}"
+        );
+    }
+    let output = threadlens(&[
+        "report",
+        "--data",
+        dir.path().to_str().unwrap(),
+        "--lexicon",
+        &lexicon,
+        "--engine",
+        "local",
+    ]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        text(&output)
+            .1
+            .contains("neither posts.parquet nor a posts/ folder"),
+        "{output:?}"
+    );
+}
+
+/// A port nobody listens on now.
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// Cluster processes, killed when the test ends however it ends.
+struct Cluster(Vec<Child>);
+
+impl Drop for Cluster {
+    fn drop(&mut self) {
+        for child in &mut self.0 {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+}
+
+fn start(args: &[&str], log: &Path) -> Child {
+    Command::new(bin())
+        .args(args)
+        .stdout(Stdio::null())
+        .stderr(std::fs::File::create(log).unwrap())
+        .spawn()
+        .unwrap()
+}
+
+#[test]
+fn a_cluster_of_three_processes_reports_as_one_machine() {
+    threadlens_sql_is_built();
+    let dir = tempfile::tempdir().unwrap();
+    let store = clock_change_store(dir.path());
+    let lexicon = lexicon_file(&dir, CONTRACT_LEXICON);
+    let port = free_port();
+    let bind = format!("127.0.0.1:{port}");
+    let mut cluster = Cluster(vec![start(
+        &[
+            "cluster",
+            "scheduler",
+            "--bind",
+            &bind,
+            "--external-host",
+            "127.0.0.1",
+        ],
+        &dir.path().join("scheduler.log"),
+    )]);
+    let started = Instant::now();
+    while TcpStream::connect(&bind).is_err() {
+        assert!(
+            started.elapsed() < Duration::from_secs(60),
+            "the scheduler did not start"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    for n in 0..2 {
+        let (p, g) = (free_port().to_string(), free_port().to_string());
+        let work = dir.path().join(format!("work-{n}"));
+        std::fs::create_dir_all(&work).unwrap();
+        cluster.0.push(start(
+            &[
+                "cluster",
+                "executor",
+                "--scheduler",
+                &bind,
+                "--bind",
+                "127.0.0.1",
+                "--external-host",
+                "127.0.0.1",
+                "--port",
+                &p,
+                "--grpc-port",
+                &g,
+                "--slots",
+                "1",
+                "--work-dir",
+                work.to_str().unwrap(),
+            ],
+            &dir.path().join(format!("executor-{n}.log")),
+        ));
+    }
+    let extra = ["--period", "hour", "--timezone", "Europe/London"];
+    let single = dir.path().join("single");
+    report(&store, &lexicon, &single, &extra);
+    let out = dir.path().join("cluster");
+    let engine = format!("ballista://{bind}");
+    let mut args = extra.to_vec();
+    args.extend(["--engine", engine.as_str()]);
+    // Bounded: a cluster that never answers fails the test instead of hanging it.
+    let mut command = Command::new(bin());
+    command
+        .arg("report")
+        .arg("--data")
+        .arg(&store)
+        .arg("--lexicon")
+        .arg(&lexicon)
+        .arg("--out")
+        .arg(&out)
+        .args(["--format", "csv,json,md"])
+        .args(&args);
+    let mut child = command
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let started = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(180),
+            "the cluster report took over 3 minutes"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    let output = child.wait_with_output().unwrap();
+    assert!(status.success(), "{}", text(&output).1);
+    assert_same_tables(&single, &out, "a three-process cluster");
+    drop(cluster);
+}
