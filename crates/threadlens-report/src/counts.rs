@@ -9,7 +9,7 @@ use polars::prelude::*;
 use threadlens_process::Lexicon;
 
 use crate::error::{Error, Result};
-use crate::summary::{ContributorCounts, SummaryCounts};
+use crate::summary::{ContributorCounts, PeriodCounts, SummaryCounts};
 use crate::writers::read_parquet_table;
 
 /// A count file's frame, with its path for errors.
@@ -101,7 +101,11 @@ pub fn read_counts(dir: &Path, lexicon: &Lexicon) -> Result<SummaryCounts> {
     for ((start, posts), themes) in starts.into_iter().zip(posts).zip(period_themes) {
         let start = chrono::DateTime::from_timestamp_millis(start as i64)
             .ok_or_else(|| periods.invalid(format!("period_utc_ms {start} is not an instant")))?;
-        period_rows.push((start, posts, themes));
+        period_rows.push(PeriodCounts {
+            start,
+            posts,
+            themes,
+        });
     }
     let contributors = CountFile::read(dir, "contributors")?;
     let (platform, key, handle) = (

@@ -230,9 +230,8 @@ pub struct SummaryCounts {
     pub left_out: u64,
     /// Per theme: posts with a hit, hits.
     pub themes: Vec<(u64, u64)>,
-    /// Per period (its first instant): posts, and per theme posts with a
-    /// hit and hits.
-    pub periods: Vec<(chrono::DateTime<chrono::Utc>, u64, Vec<(u64, u64)>)>,
+    /// Per period: its counts.
+    pub periods: Vec<PeriodCounts>,
     /// The top contributors (already the top N, in any order).
     pub contributors: Vec<ContributorCounts>,
     /// The top hashtags (already the top N, in any order): tag, posts.
@@ -241,6 +240,17 @@ pub struct SummaryCounts {
     pub terms: Vec<((usize, usize), (u64, u64))>,
     /// Posts that hit both themes, theme × theme, row by row.
     pub cooccurrence: Vec<u64>,
+}
+
+/// One period's counts.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PeriodCounts {
+    /// Its first instant.
+    pub start: chrono::DateTime<chrono::Utc>,
+    /// Posts scored in it.
+    pub posts: u64,
+    /// Per theme: posts with a hit, hits.
+    pub themes: Vec<(u64, u64)>,
 }
 
 /// One contributor's counts.
@@ -335,7 +345,7 @@ impl<'a> Summary<'a> {
         summary.periods = counts
             .periods
             .iter()
-            .map(|(start, posts, themes)| (*start, (*posts, totals(themes))))
+            .map(|p| (p.start, (p.posts, totals(&p.themes))))
             .collect();
         summary.contributors = counts
             .contributors
