@@ -456,6 +456,21 @@ pub(crate) enum StoreCommand {
         #[arg(long, value_name = "DIR")]
         data: PathBuf,
     },
+    /// Write the store as a folder of Parquet files by month or day
+    /// (OUT/posts/month=2022-06/part-00000.parquet), which `threadlens sql`,
+    /// `report --engine`, a Ballista cluster, DuckDB, pyarrow and polars
+    /// read as one dataset.
+    Export {
+        /// The store: the folder holding posts.parquet.
+        #[arg(long, value_name = "DIR")]
+        data: PathBuf,
+        /// One folder per month or per day of created_at (UTC).
+        #[arg(long, value_name = "PART", value_parser = ["month", "day"])]
+        partition_by: String,
+        /// Where OUT/posts goes (an earlier export there is replaced whole).
+        #[arg(long, value_name = "OUT")]
+        out: PathBuf,
+    },
 }
 
 /// `threadlens lexicon ...`.

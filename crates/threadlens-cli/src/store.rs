@@ -1,11 +1,12 @@
 //! `threadlens store verify`: is `posts.parquet` sound, and if not, what
-//! is wrong with it (exit 1).
+//! is wrong with it (exit 1); `threadlens store export`: the store as a
+//! partitioned dataset.
 
 use std::io::Write;
 use std::process::ExitCode;
 
 use anyhow::{Context, Result};
-use threadlens_store::PostStore;
+use threadlens_store::{PartitionBy, PostStore};
 
 use crate::UsageError;
 use crate::cli::StoreCommand;
@@ -15,7 +16,32 @@ use crate::exit::Exit;
 pub(crate) fn run(command: &StoreCommand) -> Result<ExitCode> {
     match command {
         StoreCommand::Verify { data } => verify(data),
+        StoreCommand::Export {
+            data,
+            partition_by,
+            out,
+        } => export(data, partition_by, out),
     }
+}
+
+fn export(data: &std::path::Path, partition_by: &str, out: &std::path::Path) -> Result<ExitCode> {
+    let store = crate::score::existing_store(data)?;
+    let by = match partition_by {
+        "day" => PartitionBy::Day,
+        _ => PartitionBy::Month,
+    };
+    let exported = store
+        .export_partitioned(out, by)
+        .with_context(|| format!("cannot export {} to {}", data.display(), out.display()))?;
+    writeln!(
+        std::io::stdout().lock(),
+        "exported {} posts into {} partitions of {} ({}=...)",
+        exported.rows,
+        exported.files.len(),
+        exported.folder.display(),
+        by.column()
+    )?;
+    Ok(ExitCode::SUCCESS)
 }
 
 fn verify(data: &std::path::Path) -> Result<ExitCode> {

@@ -157,7 +157,7 @@ impl PostStore {
     }
 
     /// The table in slices of at most `rows`, with only `columns` if given.
-    fn read_slices(
+    pub(crate) fn read_slices(
         &self,
         rows: usize,
         columns: Option<Vec<String>>,

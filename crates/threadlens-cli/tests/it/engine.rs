@@ -323,3 +323,86 @@ fn a_cluster_of_three_processes_reports_as_one_machine() {
     assert_same_tables(&single, &out, "a three-process cluster");
     drop(cluster);
 }
+
+#[test]
+fn an_exported_dataset_reports_as_its_store() {
+    threadlens_sql_is_built();
+    let dir = tempfile::tempdir().unwrap();
+    let store = clock_change_store(dir.path());
+    let lexicon = lexicon_file(&dir, CONTRACT_LEXICON);
+    let export = dir.path().join("export");
+    for _ in 0..2 {
+        // The second export replaces the first whole.
+        let output = threadlens(&[
+            "store",
+            "export",
+            "--data",
+            store.to_str().unwrap(),
+            "--partition-by",
+            "day",
+            "--out",
+            export.to_str().unwrap(),
+        ]);
+        assert!(output.status.success(), "{output:?}");
+        assert!(
+            text(&output)
+                .0
+                .contains("exported 70 posts into 4 partitions"),
+            "{output:?}"
+        );
+    }
+    let mut days: Vec<String> = std::fs::read_dir(export.join("posts"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    days.sort();
+    assert_eq!(
+        days,
+        [
+            "day=2022-03-26",
+            "day=2022-03-27",
+            "day=2022-10-29",
+            "day=2022-10-30"
+        ]
+    );
+    let output = threadlens(&[
+        "sql",
+        "--data",
+        export.to_str().unwrap(),
+        "--format",
+        "csv",
+        "SELECT day, count(*) AS posts FROM posts GROUP BY day ORDER BY day",
+    ]);
+    let (stdout, stderr) = text(&output);
+    assert!(output.status.success(), "{stderr}");
+    let rows: Vec<&str> = stdout.lines().collect();
+    assert_eq!(rows[0], "day,posts");
+    assert_eq!(rows.len(), 1 + days.len(), "{stdout}");
+    let total: u64 = rows[1..]
+        .iter()
+        .map(|r| r.split(',').nth(1).unwrap().parse::<u64>().unwrap())
+        .sum();
+    assert_eq!(total, 70);
+    let single = dir.path().join("single");
+    report(
+        &store,
+        &lexicon,
+        &single,
+        &["--period", "hour", "--timezone", "Europe/London"],
+    );
+    let engine = dir.path().join("engine");
+    report(
+        &export,
+        &lexicon,
+        &engine,
+        &[
+            "--period",
+            "hour",
+            "--timezone",
+            "Europe/London",
+            "--engine",
+            "local",
+        ],
+    );
+    assert_same_tables(&single, &engine, "an exported dataset");
+}
