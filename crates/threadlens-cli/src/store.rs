@@ -35,9 +35,9 @@ fn export(data: &std::path::Path, partition_by: &str, out: &std::path::Path) -> 
         .with_context(|| format!("cannot export {} to {}", data.display(), out.display()))?;
     writeln!(
         std::io::stdout().lock(),
-        "exported {} posts into {} partitions of {} ({}=...)",
-        exported.rows,
-        exported.files.len(),
+        "exported {} into {} of {} ({}=...)",
+        crate::score::count(exported.rows, "post"),
+        crate::score::count(exported.files.len() as u64, "partition"),
         exported.folder.display(),
         by.column()
     )?;

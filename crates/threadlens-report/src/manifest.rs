@@ -18,7 +18,7 @@ pub const MANIFEST_FILE: &str = "manifest.json";
 pub const SCORING_SPEC: &str = "v1.1";
 
 /// The version of `docs/spec/formats.md` that the files written follow.
-pub const FORMATS_SPEC: &str = "v1.2";
+pub const FORMATS_SPEC: &str = "v1.3";
 
 /// Everything the manifest records.
 #[derive(Debug, Clone, Serialize)]

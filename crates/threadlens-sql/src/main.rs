@@ -169,7 +169,7 @@ enum ClusterCommand {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let default_level = match cli.command {
-        Command::Cluster(_) => "info",
+        Command::Cluster(_) => "info,ballista_scheduler::state::task_manager=warn",
         Command::Sql(_) | Command::ReportCounts(_) => "warn",
     };
     let filter = tracing_subscriber::EnvFilter::try_from_env("THREADLENS_LOG")

@@ -332,6 +332,7 @@ page_test!(reports_guide, "docs/reports.md");
 page_test!(validating_guide, "docs/validating.md");
 page_test!(networks_guide, "docs/networks.md");
 page_test!(jobs_guide, "docs/jobs.md");
+page_test!(cluster_guide, "docs/cluster.md");
 page_test!(reproducibility_guide, "docs/reproducibility.md");
 page_test!(troubleshooting_guide, "docs/troubleshooting.md");
 page_test!(installing_guide, "docs/installing.md");

@@ -58,7 +58,7 @@ fn scores_the_contract_examples_exactly_and_records_a_manifest() {
     let manifest: serde_json::Value =
         serde_json::from_slice(&std::fs::read(scores.join("manifest.json")).unwrap()).unwrap();
     assert_eq!(manifest["scoring_spec"], "v1.1");
-    assert_eq!(manifest["formats_spec"], "v1.2");
+    assert_eq!(manifest["formats_spec"], "v1.3");
     assert_eq!(manifest["tool_version"], env!("CARGO_PKG_VERSION"));
     assert_eq!(manifest["lexicon"]["name"], "contract-examples");
     assert_eq!(
