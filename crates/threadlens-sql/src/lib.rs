@@ -83,3 +83,27 @@ pub fn explain_missing_functions(message: &str) -> String {
         message.to_owned()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn advice_is_added_only_where_a_node_lacks_the_functions() {
+        let missing = explain_missing_functions(
+            "Internal error: PhysicalExtensionCodec is not provided for scalar function tl_score",
+        );
+        assert!(missing.contains("threadlens cluster executor"), "{missing}");
+        let rejected = explain_missing_functions(
+            "Job 1 failed: task could not be prepared or was rejected by executor",
+        );
+        assert!(rejected.contains("its log says why"), "{rejected}");
+        let other = "Schema error: No field named nosuch";
+        assert_eq!(explain_missing_functions(other), other);
+        assert_eq!(
+            explain_missing_functions("not provided for scalar function upper"),
+            "not provided for scalar function upper",
+            "only our functions"
+        );
+    }
+}

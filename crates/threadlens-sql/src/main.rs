@@ -79,7 +79,8 @@ struct ReportCountsArgs {
 const SQL_HELP: &str = "\
 Tables:
   posts          the store's posts.parquet (or posts/, a folder `store export` wrote)
-  <name>         every other NAME.parquet in the data folder (post_scores, report tables)
+  <name>         every other NAME.parquet in the data folder, then in its report/
+                 folder (post_scores, theme_summary, ... as `threadlens report` wrote them)
   --table N=P    any Parquet file or folder
 
 Functions (text-processing.md; text may be Utf8, LargeUtf8 or Utf8View):
@@ -102,7 +103,7 @@ struct SqlArgs {
     /// Read the query from this file.
     #[arg(long, value_name = "FILE", conflicts_with = "query")]
     file: Option<PathBuf>,
-    /// The data folder: `posts` and every other Parquet file in it become tables.
+    /// The data folder: `posts` and every other Parquet file in it and in its report/ folder become tables.
     #[arg(long, value_name = "DIR")]
     data: Option<PathBuf>,
     /// Another table: NAME=PATH (a Parquet file or folder). Repeatable.

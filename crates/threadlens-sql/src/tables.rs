@@ -49,8 +49,33 @@ fn is_identifier(name: &str) -> bool {
 }
 
 /// The tables of a data folder: `posts` from `posts.parquet` or the folder
-/// `posts/`, then every other `*.parquet` in it by its stem, in name order.
+/// `posts/`, every other `*.parquet` in it by its stem, then those of its
+/// report folder (`report/`: `post_scores`, `theme_summary`, ...) whose
+/// names are not taken, in name order.
 pub fn data_tables(data: &Path) -> Result<Vec<TableSource>, SqlError> {
+    let mut tables = tables_in(data)?;
+    let report = data.join("report");
+    if report.is_dir() {
+        for table in tables_in(&report)? {
+            if table.name != "posts" && !tables.iter().any(|t| t.name == table.name) {
+                tables.push(table);
+            }
+        }
+        tables.sort_by(|a, b| a.name.cmp(&b.name));
+    }
+    if !tables.iter().any(|t| t.name == "posts") {
+        return Err(SqlError::Table(format!(
+            "{}: no posts.parquet (or posts/ folder) here; is it a threadlens data folder? (`threadlens import --data {}` makes one)",
+            data.display(),
+            data.display()
+        )));
+    }
+    Ok(tables)
+}
+
+/// The Parquet tables directly in `dir`.
+fn tables_in(dir: &Path) -> Result<Vec<TableSource>, SqlError> {
+    let data = dir;
     let entries = std::fs::read_dir(data).map_err(|source| SqlError::Io {
         path: data.to_owned(),
         source,
@@ -80,13 +105,6 @@ pub fn data_tables(data: &Path) -> Result<Vec<TableSource>, SqlError> {
     if tables.windows(2).any(|w| w[0].name == w[1].name) {
         return Err(SqlError::Table(format!(
             "{}: holds both posts.parquet and a folder posts/; keep one",
-            data.display()
-        )));
-    }
-    if !tables.iter().any(|t| t.name == "posts") {
-        return Err(SqlError::Table(format!(
-            "{}: no posts.parquet (or posts/ folder) here; is it a threadlens data folder? (`threadlens import --data {}` makes one)",
-            data.display(),
             data.display()
         )));
     }
@@ -192,6 +210,23 @@ mod tests {
             .map(|t| t.name)
             .collect();
         assert_eq!(names, ["post_scores", "posts"]);
+        let report = dir.path().join("report");
+        std::fs::create_dir(&report).unwrap();
+        for f in [
+            "theme_summary.parquet",
+            "post_scores.parquet",
+            "posts.parquet",
+        ] {
+            std::fs::write(report.join(f), b"").unwrap();
+        }
+        let tables = data_tables(dir.path()).unwrap();
+        let names: Vec<_> = tables.iter().map(|t| t.name.as_str()).collect();
+        assert_eq!(
+            names,
+            ["post_scores", "posts", "theme_summary"],
+            "the report's tables join; the folder's win"
+        );
+        assert_eq!(tables[0].path, dir.path().join("post_scores.parquet"));
         std::fs::create_dir(dir.path().join("posts")).unwrap();
         assert!(
             data_tables(dir.path())
