@@ -283,18 +283,47 @@ pub(crate) fn run_to(
     let manifest_path = staging.final_path(&manifest.write(&out_dir)?);
     staging.publish()?;
 
+    let what = schedule
+        .as_ref()
+        .map(|s| format!(", {} slots of {}", s.slots.len(), s.name))
+        .unwrap_or_default();
+    let written = Written {
+        posts: summary.posts(),
+        left_out: summary.left_out(),
+        files: manifest.outputs.len() + 1,
+    };
+    say_written(out, &lexicon, &what, &written, &final_dir, &manifest_path)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// What a report wrote, for its closing lines.
+pub(crate) struct Written {
+    /// Posts scored.
+    pub posts: u64,
+    /// Reposts left out.
+    pub left_out: u64,
+    /// Files written, the manifest included.
+    pub files: usize,
+}
+
+/// A report's closing lines: what it read, against what (`what` adds to
+/// the first line), and where it wrote.
+pub(crate) fn say_written(
+    out: &mut dyn Write,
+    lexicon: &threadlens_process::Lexicon,
+    what: &str,
+    written: &Written,
+    final_dir: &std::path::Path,
+    manifest_path: &std::path::Path,
+) -> Result<()> {
     writeln!(
         out,
-        "report on {} posts against {} themes of lexicon {} {}{}{}",
-        summary.posts(),
-        themes.len(),
+        "report on {} posts against {} themes of lexicon {} {}{what}{}",
+        written.posts,
+        lexicon.themes.len(),
         lexicon.name,
         lexicon.version,
-        schedule
-            .as_ref()
-            .map(|s| format!(", {} slots of {}", s.slots.len(), s.name))
-            .unwrap_or_default(),
-        match summary.left_out() {
+        match written.left_out {
             0 => String::new(),
             n => format!(" ({} left out)", count(n, "repost")),
         }
@@ -302,11 +331,11 @@ pub(crate) fn run_to(
     writeln!(
         out,
         "  wrote {} files in {}",
-        manifest.outputs.len() + 1,
+        written.files,
         final_dir.display()
     )?;
     writeln!(out, "  {}", manifest_path.display())?;
-    Ok(ExitCode::SUCCESS)
+    Ok(())
 }
 
 /// A manifest's inputs: the store's posts, and the schedule when there is

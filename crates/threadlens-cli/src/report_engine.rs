@@ -22,7 +22,8 @@ use threadlens_report::{
 
 use crate::UsageError;
 use crate::cli::{GlobalArgs, ReportArgs};
-use crate::score::{count, lexicon_info};
+use crate::report::{Written, say_written};
+use crate::score::lexicon_info;
 use crate::staging::Staging;
 
 /// The formats an engine's report is written in.
@@ -180,25 +181,13 @@ pub(crate) fn run_to(
     };
     let manifest_path = staging.final_path(&manifest.write(&out_dir)?);
     staging.publish()?;
-    writeln!(
-        out,
-        "report on {} posts against {} themes of lexicon {} {} (engine {engine}){}",
-        summary.posts(),
-        lexicon.themes.len(),
-        lexicon.name,
-        lexicon.version,
-        match summary.left_out() {
-            0 => String::new(),
-            n => format!(" ({} left out)", count(n, "repost")),
-        }
-    )?;
-    writeln!(
-        out,
-        "  wrote {} files in {}",
-        manifest.outputs.len() + 1,
-        final_dir.display()
-    )?;
-    writeln!(out, "  {}", manifest_path.display())?;
+    let written = Written {
+        posts: summary.posts(),
+        left_out: summary.left_out(),
+        files: manifest.outputs.len() + 1,
+    };
+    let what = format!(" (engine {engine})");
+    say_written(out, &lexicon, &what, &written, &final_dir, &manifest_path)?;
     Ok(ExitCode::SUCCESS)
 }
 

@@ -11,6 +11,8 @@ pub mod fuzz;
 mod gate;
 pub mod hostile;
 mod http_server;
+mod processes;
 
 pub use gate::Gate;
 pub use http_server::{Reply, Seen, TestServer};
+pub use processes::{Children, free_port, wait_for_listener};

@@ -4,12 +4,13 @@
 //! processes on 127.0.0.1, over posts that cross both clock changes, with
 //! ties, handles in several cases, reposts and a theme without hits.
 
-use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use crate::{CONTRACT_LEXICON, CONTRACT_TEXTS, bin, lexicon_file, text, threadlens};
+use threadlens_testkit::{Children, free_port, wait_for_listener};
+
+use crate::{CONTRACT_LEXICON, CONTRACT_TEXTS, bin, import_jsonl, lexicon_file, text, threadlens};
 
 /// The tables `--engine` writes.
 const TABLES: [&str; 6] = [
@@ -47,14 +48,7 @@ fn clock_change_store(dir: &Path) -> PathBuf {
     let input = dir.join("posts.jsonl");
     std::fs::write(&input, lines.join("\n") + "\n").unwrap();
     let store = dir.join("store");
-    let output = threadlens(&[
-        "import",
-        "--format",
-        "jsonl",
-        "--out",
-        store.to_str().unwrap(),
-        input.to_str().unwrap(),
-    ]);
+    let output = import_jsonl(&store, &input);
     assert!(output.status.success(), "{output:?}");
     store
 }
@@ -200,27 +194,6 @@ fn an_engine_refuses_what_needs_the_posts_on_one_machine() {
     );
 }
 
-/// A port nobody listens on now.
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-/// Cluster processes, killed when the test ends however it ends.
-struct Cluster(Vec<Child>);
-
-impl Drop for Cluster {
-    fn drop(&mut self) {
-        for child in &mut self.0 {
-            let _ = child.kill();
-            let _ = child.wait();
-        }
-    }
-}
-
 fn start(args: &[&str], log: &Path) -> Child {
     Command::new(bin())
         .args(args)
@@ -238,7 +211,7 @@ fn a_cluster_of_three_processes_reports_as_one_machine() {
     let lexicon = lexicon_file(&dir, CONTRACT_LEXICON);
     let port = free_port();
     let bind = format!("127.0.0.1:{port}");
-    let mut cluster = Cluster(vec![start(
+    let mut cluster = Children(vec![start(
         &[
             "cluster",
             "scheduler",
@@ -249,14 +222,10 @@ fn a_cluster_of_three_processes_reports_as_one_machine() {
         ],
         &dir.path().join("scheduler.log"),
     )]);
-    let started = Instant::now();
-    while TcpStream::connect(&bind).is_err() {
-        assert!(
-            started.elapsed() < Duration::from_secs(60),
-            "the scheduler did not start"
-        );
-        std::thread::sleep(Duration::from_millis(50));
-    }
+    assert!(
+        wait_for_listener(&bind, Duration::from_secs(60)),
+        "the scheduler did not start"
+    );
     for n in 0..2 {
         let (p, g) = (free_port().to_string(), free_port().to_string());
         let work = dir.path().join(format!("work-{n}"));

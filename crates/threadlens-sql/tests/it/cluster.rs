@@ -3,41 +3,20 @@
 //! the test; the queries give the rows they give in process. And an
 //! executor that runs Ballista's stock codecs fails with advice.
 
-use std::net::{TcpListener, TcpStream};
 use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use ballista_executor::executor_process::{ExecutorProcessConfig, start_executor_process};
 use threadlens_sql::tables::TableSource;
 use threadlens_sql::{Engine, Query, run_query};
+use threadlens_testkit::{Children, free_port, wait_for_listener};
 
 use crate::engines::{QUERIES, table};
 use crate::fixture::{contract_lexicon, texts, write_posts};
 
 /// How long a whole cluster test may take.
 const LIMIT: Duration = Duration::from_secs(180);
-
-/// A port nobody listens on now.
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-/// Processes killed when the test ends, however it ends.
-struct Processes(Vec<Child>);
-
-impl Drop for Processes {
-    fn drop(&mut self) {
-        for child in &mut self.0 {
-            let _ = child.kill();
-            let _ = child.wait();
-        }
-    }
-}
 
 fn threadlens_sql(args: &[&str], log: &std::path::Path) -> Child {
     let log = std::fs::File::create(log).unwrap();
@@ -50,7 +29,7 @@ fn threadlens_sql(args: &[&str], log: &std::path::Path) -> Child {
 }
 
 /// Start a scheduler; wait until it accepts connections.
-fn scheduler(dir: &std::path::Path, processes: &mut Processes) -> u16 {
+fn scheduler(dir: &std::path::Path, processes: &mut Children) -> u16 {
     let port = free_port();
     let bind = format!("127.0.0.1:{port}");
     processes.0.push(threadlens_sql(
@@ -64,19 +43,15 @@ fn scheduler(dir: &std::path::Path, processes: &mut Processes) -> u16 {
         ],
         &dir.join("scheduler.log"),
     ));
-    let started = Instant::now();
-    while TcpStream::connect(&bind).is_err() {
-        assert!(
-            started.elapsed() < Duration::from_secs(60),
-            "the scheduler did not start: {}",
-            std::fs::read_to_string(dir.join("scheduler.log")).unwrap_or_default()
-        );
-        std::thread::sleep(Duration::from_millis(50));
-    }
+    assert!(
+        wait_for_listener(&bind, Duration::from_secs(60)),
+        "the scheduler did not start: {}",
+        std::fs::read_to_string(dir.join("scheduler.log")).unwrap_or_default()
+    );
     port
 }
 
-fn executor(dir: &std::path::Path, n: usize, scheduler: u16, processes: &mut Processes) {
+fn executor(dir: &std::path::Path, n: usize, scheduler: u16, processes: &mut Children) {
     let (port, grpc_port) = (free_port().to_string(), free_port().to_string());
     let work = dir.join(format!("executor-{n}"));
     std::fs::create_dir_all(&work).unwrap();
@@ -106,7 +81,7 @@ fn executor(dir: &std::path::Path, n: usize, scheduler: u16, processes: &mut Pro
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_three_process_cluster_gives_the_rows_datafusion_gives() {
     let dir = tempfile::tempdir().unwrap();
-    let mut processes = Processes(Vec::new());
+    let mut processes = Children::default();
     let port = scheduler(dir.path(), &mut processes);
     executor(dir.path(), 1, port, &mut processes);
     executor(dir.path(), 2, port, &mut processes);
@@ -144,7 +119,7 @@ async fn a_three_process_cluster_gives_the_rows_datafusion_gives() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_executor_without_our_functions_fails_with_advice() {
     let dir = tempfile::tempdir().unwrap();
-    let mut processes = Processes(Vec::new());
+    let mut processes = Children::default();
     let port = scheduler(dir.path(), &mut processes);
     // Ballista's own executor, in this process, with its stock codecs.
     let stock = ExecutorProcessConfig {
