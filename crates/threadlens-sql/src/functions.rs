@@ -71,10 +71,17 @@ pub fn function(name: &str, lexicon: Option<Arc<ShippedLexicon>>) -> Option<Scal
     if name == PERIOD {
         return Some(ScalarUDF::new_from_impl(PeriodFunction::new()));
     }
-    NAMES
-        .contains(&name)
-        .then(|| ScalarUDF::new_from_impl(TextFunction::new(name, lexicon)))
+    if !NAMES.contains(&name) {
+        return None;
+    }
+    // Only the scoring functions carry the lexicon (and ship it in plans);
+    // the others are the same function whatever the lexicon.
+    let lexicon = lexicon.filter(|_| SCORING.contains(&name));
+    Some(ScalarUDF::new_from_impl(TextFunction::new(name, lexicon)))
 }
+
+/// The functions that score against a lexicon.
+pub const SCORING: [&str; 3] = [SCORE, THEMES, MATCHES];
 
 /// The lexicon a function of ours carries, or `None` when `udf` is not
 /// one of ours; `Some(None)` for ours without a lexicon.

@@ -8,7 +8,7 @@ use datafusion::arrow::datatypes::UInt32Type;
 use datafusion::logical_expr::ScalarUDF;
 use proptest::prelude::*;
 use threadlens_process::{analyze, normalize, score_text};
-use threadlens_sql::functions::functions;
+use threadlens_sql::functions::{SCORING, functions};
 use threadlens_sql::tables::TableSource;
 use threadlens_sql::{Engine, Query, run_query};
 
@@ -205,17 +205,33 @@ fn functions_with_different_lexicons_are_never_the_same_function() {
         with(Some(other)),
         with(None),
     );
+    let hash = |udf: &ScalarUDF| {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        udf.hash(&mut h);
+        h.finish()
+    };
     for i in 0..a.len() {
         assert_eq!(a[i], b[i], "the same lexicon: the same function");
-        assert_ne!(a[i], c[i], "another lexicon: another function");
-        assert_ne!(a[i], none[i]);
-        let hash = |udf: &ScalarUDF| {
-            use std::hash::{Hash, Hasher};
-            let mut h = std::collections::hash_map::DefaultHasher::new();
-            udf.hash(&mut h);
-            h.finish()
-        };
         assert_eq!(hash(&a[i]), hash(&b[i]));
-        assert_ne!(hash(&a[i]), hash(&c[i]));
+        if SCORING.contains(&a[i].name()) {
+            assert_ne!(
+                a[i],
+                c[i],
+                "{}: another lexicon, another function",
+                a[i].name()
+            );
+            assert_ne!(a[i], none[i]);
+            assert_ne!(hash(&a[i]), hash(&c[i]));
+        } else {
+            assert_eq!(
+                a[i],
+                c[i],
+                "{} does not score: one function whatever the lexicon",
+                a[i].name()
+            );
+        }
     }
+    let scoring = a.iter().filter(|f| SCORING.contains(&f.name())).count();
+    assert_eq!(scoring, 3, "tl_score, tl_themes and tl_matches score");
 }
