@@ -166,7 +166,7 @@ pub fn read_counts(dir: &Path, lexicon: &Lexicon) -> Result<SummaryCounts> {
     Ok(SummaryCounts {
         posts: first("posts")?,
         words: first("words")?,
-        left_out: first("reposts")?.min(first("stored")?.saturating_sub(first("posts")?)),
+        left_out: first("stored")?.saturating_sub(first("posts")?),
         themes: theme_totals,
         periods: period_rows,
         contributors: contributor_rows,

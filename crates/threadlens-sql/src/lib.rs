@@ -66,7 +66,6 @@ pub fn explain_missing_functions(message: &str) -> String {
     let missing = functions::NAMES.iter().any(|name| {
         message.contains(&format!("not provided for scalar function {name}"))
             || message.contains(&format!("no UDF named \"{name}\""))
-            || message.contains(&format!("There is no UDF named \"{name}\""))
     });
     // An executor that cannot read a task's plan rejects the task, and
     // the scheduler reports only that; the executor's log has the reason.

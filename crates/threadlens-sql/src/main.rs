@@ -206,15 +206,17 @@ fn main() -> ExitCode {
     }
 }
 
-/// The error, then each cause its message does not already say.
-#[allow(clippy::print_stderr)]
+/// The error, then each cause its message does not already say, on
+/// stderr: the program's one message to its user that is not a log line
+/// (the library crate prints nothing; it returns `SqlError`s).
 fn report(e: &anyhow::Error) {
-    eprintln!("error: {e}");
+    let mut stderr = std::io::stderr().lock();
+    let _ = writeln!(stderr, "error: {e}");
     let mut said = e.to_string();
     for cause in e.chain().skip(1) {
         let text = cause.to_string();
         if !said.contains(&text) {
-            eprintln!("  caused by: {text}");
+            let _ = writeln!(stderr, "  caused by: {text}");
         }
         said = text;
     }

@@ -7,7 +7,8 @@
 //! here, so they cannot differ.
 //!
 //! The files (every count `Int64`; theme `i` is the lexicon's `i`th):
-//! - `totals.parquet`, one row: `stored`, `reposts`, `posts` (scored),
+//! - `totals.parquet`, one row: `stored`, `posts` (scored; the rest were
+//!   left out as reposts),
 //!   `words`, then per theme `with_hit_i`, `hits_i`, then per pair of
 //!   themes `co_i_j` (posts that hit both);
 //! - `periods.parquet`: `period_utc_ms` (the period's first instant, Unix
@@ -96,10 +97,9 @@ pub fn count_queries(lexicon: &Lexicon, options: &CountOptions) -> Vec<(&'static
         (
             "totals",
             format!(
-                "{scored}, stored AS (SELECT CAST(count(*) AS BIGINT) AS stored, {} AS reposts FROM posts) \
-                 SELECT stored.stored, stored.reposts, t.* FROM stored CROSS JOIN \
+                "{scored}, stored AS (SELECT CAST(count(*) AS BIGINT) AS stored FROM posts) \
+                 SELECT stored.stored, t.* FROM stored CROSS JOIN \
                  (SELECT CAST(count(*) AS BIGINT) AS posts, {} AS words, {per_theme}, {} FROM scored) t",
-                count("kind = 'repost'".into()),
                 total("s['word_count']".into()),
                 pairs.join(", ")
             ),

@@ -75,16 +75,15 @@ pub fn data_tables(data: &Path) -> Result<Vec<TableSource>, SqlError> {
 
 /// The Parquet tables directly in `dir`.
 fn tables_in(dir: &Path) -> Result<Vec<TableSource>, SqlError> {
-    let data = dir;
-    let entries = std::fs::read_dir(data).map_err(|source| SqlError::Io {
-        path: data.to_owned(),
+    let entries = std::fs::read_dir(dir).map_err(|source| SqlError::Io {
+        path: dir.to_owned(),
         source,
     })?;
     let mut tables = Vec::new();
     for entry in entries {
         let path = entry
             .map_err(|source| SqlError::Io {
-                path: data.to_owned(),
+                path: dir.to_owned(),
                 source,
             })?
             .path();
@@ -105,7 +104,7 @@ fn tables_in(dir: &Path) -> Result<Vec<TableSource>, SqlError> {
     if tables.windows(2).any(|w| w[0].name == w[1].name) {
         return Err(SqlError::Table(format!(
             "{}: holds both posts.parquet and a folder posts/; keep one",
-            data.display()
+            dir.display()
         )));
     }
     Ok(tables)

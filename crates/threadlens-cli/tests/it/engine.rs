@@ -10,7 +10,10 @@ use std::time::{Duration, Instant};
 
 use threadlens_testkit::{Children, free_port, wait_for_listener};
 
-use crate::{CONTRACT_LEXICON, CONTRACT_TEXTS, bin, import_jsonl, lexicon_file, text, threadlens};
+use crate::{
+    CONTRACT_LEXICON, CONTRACT_TEXTS, bin, import_jsonl, lexicon_file, text, threadlens,
+    threadlens_sql_is_built,
+};
 
 /// The tables `--engine` writes.
 const TABLES: [&str; 6] = [
@@ -89,15 +92,6 @@ fn assert_same_tables(single: &Path, engine: &Path, what: &str) {
     for ((name, want), (_, got)) in tables(single).into_iter().zip(tables(engine)) {
         assert_eq!(got, want, "{what}: {name}");
     }
-}
-
-fn threadlens_sql_is_built() {
-    let beside = bin().with_file_name(format!("threadlens-sql{}", std::env::consts::EXE_SUFFIX));
-    assert!(
-        beside.is_file(),
-        "{} is missing: `cargo test --workspace` builds it; alone, run `cargo build -p threadlens-sql` first",
-        beside.display()
-    );
 }
 
 #[test]

@@ -42,6 +42,18 @@ pub fn repo(relative: &str) -> PathBuf {
         .join(relative)
 }
 
+/// Fail unless `threadlens-sql` is beside the binary under test:
+/// `cargo test --workspace` builds it; testing this crate alone needs
+/// `cargo build -p threadlens-sql` first.
+pub fn threadlens_sql_is_built() {
+    let beside = bin().with_file_name(format!("threadlens-sql{}", std::env::consts::EXE_SUFFIX));
+    assert!(
+        beside.is_file(),
+        "{} is missing: `cargo test --workspace` builds it; alone, run `cargo build -p threadlens-sql` first",
+        beside.display()
+    );
+}
+
 /// Run threadlens with `args`.
 pub fn threadlens(args: &[&str]) -> Output {
     Command::new(bin())

@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use crate::{bin, text, threadlens};
+use crate::{bin, text, threadlens, threadlens_sql_is_built};
 
 /// A stand-in `threadlens-sql` that prints its arguments and exits 7.
 fn echo_program(dir: &Path) -> PathBuf {
@@ -117,12 +117,7 @@ fn rows_by_post(csv: &str, columns: &[&str]) -> HashMap<(String, String), Vec<St
 
 #[test]
 fn sql_scores_the_demo_day_as_post_scores_does() {
-    let beside = bin().with_file_name(format!("threadlens-sql{}", std::env::consts::EXE_SUFFIX));
-    assert!(
-        beside.is_file(),
-        "{} is missing: `cargo test --workspace` builds it; alone, run `cargo build -p threadlens-sql` first",
-        beside.display()
-    );
+    threadlens_sql_is_built();
     let dir = tempfile::tempdir().unwrap();
     let demo = dir.path().join("demo");
     let output = threadlens(&["demo", "--out", demo.to_str().unwrap()]);
