@@ -91,9 +91,19 @@ pub(crate) fn run_to(
         }
         None => Tz::UTC,
     };
+    // An object-store URL is listed by threadlens-sql, and the report
+    // cannot go beside it.
+    let remote = is_remote(&args.data);
     let posts_file = args.data.join(threadlens_store::POSTS_FILE);
     let posts_folder = args.data.join("posts");
-    if !posts_file.is_file() && !posts_folder.is_dir() {
+    if remote && args.out.is_none() {
+        return Err(UsageError(format!(
+            "{} is in an object store: give --out DIR, a local folder for the report",
+            args.data.display()
+        ))
+        .into());
+    }
+    if !remote && !posts_file.is_file() && !posts_folder.is_dir() {
         return Err(UsageError(format!(
             "{} has neither posts.parquet nor a posts/ folder (`threadlens import` or `threadlens store export` makes one)",
             args.data.display()
@@ -136,7 +146,13 @@ pub(crate) fn run_to(
             .map_or(0, |t| t.frame.height() as u64);
         outputs.push(OutputFile { path, rows });
     }
-    let input = if posts_file.is_file() {
+    let input = if remote {
+        InputFile {
+            path: args.data.clone(),
+            sha256: String::new(),
+            rows: stored,
+        }
+    } else if posts_file.is_file() {
         InputFile {
             sha256: file_sha256(&posts_file)?,
             path: posts_file,
@@ -237,4 +253,10 @@ fn run_counts(
         bail!("--engine {engine}: {message}");
     }
     Ok(())
+}
+
+/// Whether `--data` names an object store rather than a folder here
+/// (threadlens-sql reads `s3://BUCKET/PATH`; docs/cluster.md).
+fn is_remote(data: &Path) -> bool {
+    data.to_str().is_some_and(|s| s.starts_with("s3://"))
 }

@@ -12,8 +12,12 @@ use ballista_scheduler::cluster::BallistaCluster;
 use ballista_scheduler::config::SchedulerConfig;
 use ballista_scheduler::scheduler_process::start_server;
 
+use datafusion::execution::{SessionState, SessionStateBuilder};
+use datafusion::prelude::SessionConfig;
+
 use crate::codec::{LogicalCodec, PhysicalCodec};
 use crate::error::SqlError;
+use crate::object_stores::runtime_env;
 
 /// How to run a scheduler.
 #[derive(Debug, Clone)]
@@ -53,6 +57,7 @@ pub async fn run_scheduler(options: SchedulerOptions) -> Result<(), SqlError> {
         external_host: options.external_host,
         override_logical_codec: Some(Arc::new(LogicalCodec::default())),
         override_physical_codec: Some(Arc::new(PhysicalCodec::default())),
+        override_session_builder: Some(Arc::new(scheduler_session)),
         ..SchedulerConfig::default()
     };
     let failed = |e: &dyn std::fmt::Display| SqlError::Query(format!("scheduler: {e}"));
@@ -65,8 +70,23 @@ pub async fn run_scheduler(options: SchedulerOptions) -> Result<(), SqlError> {
         .map_err(|e| failed(&e))
 }
 
+/// The scheduler's session for a job: Ballista's, reading files through
+/// [`crate::object_stores`] (the scheduler lists a dataset's files when
+/// it plans).
+fn scheduler_session(config: SessionConfig) -> datafusion::error::Result<SessionState> {
+    let state = ballista_core::utils::default_session_builder(config)?;
+    Ok(SessionStateBuilder::new_from_existing(state)
+        .with_runtime_env(runtime_env(None)?)
+        .build())
+}
+
 /// Run an executor until the process ends.
 pub async fn run_executor(options: ExecutorOptions) -> Result<(), SqlError> {
+    let work_dir = options
+        .work_dir
+        .as_ref()
+        .map(|p| p.to_string_lossy().into_owned());
+    let spill_dir = work_dir.clone();
     let config = ExecutorProcessConfig {
         bind_host: options.bind_host,
         external_host: options.external_host,
@@ -76,10 +96,11 @@ pub async fn run_executor(options: ExecutorOptions) -> Result<(), SqlError> {
         scheduler_port: options.scheduler_port,
         scheduler_connect_timeout_seconds: 30,
         vcores: options.slots.max(1),
-        work_dir: options.work_dir.map(|p| p.to_string_lossy().into_owned()),
+        work_dir,
         print_thread_info: false,
         override_logical_codec: Some(Arc::new(LogicalCodec::default())),
         override_physical_codec: Some(Arc::new(PhysicalCodec::default())),
+        override_runtime_producer: Some(Arc::new(move |_| runtime_env(spill_dir.as_deref()))),
         ..ExecutorProcessConfig::default()
     };
     tracing::info!(

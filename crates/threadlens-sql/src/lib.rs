@@ -18,6 +18,7 @@ pub mod codec;
 mod error;
 pub mod functions;
 mod lexicon;
+pub mod object_stores;
 mod output;
 pub mod report_counts;
 mod session;
@@ -41,7 +42,10 @@ pub struct Query {
     pub sql: String,
     /// Where it runs.
     pub engine: Engine,
-    /// The tables it sees.
+    /// A data folder (a path or an `s3://` URL) whose tables it sees
+    /// ([`tables::data_tables`]).
+    pub data: Option<String>,
+    /// More tables it sees; a name here wins over the data folder's.
     pub tables: Vec<TableSource>,
     /// The lexicon `tl_score` and `tl_themes` score against.
     pub lexicon: Option<Arc<ShippedLexicon>>,
@@ -50,7 +54,15 @@ pub struct Query {
 /// Run `query`: its result's schema and rows.
 pub async fn run_query(query: &Query) -> Result<(SchemaRef, Vec<RecordBatch>), SqlError> {
     let ctx = session(&query.engine, query.lexicon.clone()).await?;
+    let mut tables = match &query.data {
+        Some(data) => tables::data_tables(&ctx, data).await?,
+        None => Vec::new(),
+    };
     for table in &query.tables {
+        tables.retain(|t| t.name != table.name);
+        tables.push(table.clone());
+    }
+    for table in &tables {
         tables::register(&ctx, table).await?;
     }
     let frame = ctx.sql(&query.sql).await?;

@@ -44,9 +44,9 @@ enum Command {
 
 #[derive(Debug, Args)]
 struct ReportCountsArgs {
-    /// The data folder (posts.parquet or posts/).
+    /// The data folder (posts.parquet or posts/): a path or s3://BUCKET/PATH.
     #[arg(long, value_name = "DIR")]
-    data: PathBuf,
+    data: String,
     /// The lexicon.
     #[arg(long, value_name = "FILE")]
     lexicon: PathBuf,
@@ -103,9 +103,9 @@ struct SqlArgs {
     /// Read the query from this file.
     #[arg(long, value_name = "FILE", conflicts_with = "query")]
     file: Option<PathBuf>,
-    /// The data folder: `posts` and every other Parquet file in it and in its report/ folder become tables.
+    /// The data folder (a path or s3://BUCKET/PATH): `posts` and every other Parquet file in it and in its report/ folder become tables.
     #[arg(long, value_name = "DIR")]
-    data: Option<PathBuf>,
+    data: Option<String>,
     /// Another table: NAME=PATH (a Parquet file or folder). Repeatable.
     #[arg(long = "table", value_name = "NAME=PATH")]
     tables: Vec<TableSource>,
@@ -276,7 +276,8 @@ async fn report_counts(args: ReportCountsArgs) -> anyhow::Result<()> {
         },
     )?);
     let ctx = threadlens_sql::session(&args.engine, Some(lexicon.clone())).await?;
-    for table in data_tables(&args.data)?
+    for table in data_tables(&ctx, &args.data)
+        .await?
         .iter()
         .filter(|t| t.name == "posts")
     {
@@ -299,14 +300,6 @@ async fn sql(args: SqlArgs) -> anyhow::Result<()> {
             .with_context(|| format!("reading the query from {}", file.display()))?,
         (None, None) => bail!("no query: give one as an argument or with --file FILE"),
     };
-    let mut tables = match &args.data {
-        Some(data) => data_tables(data)?,
-        None => Vec::new(),
-    };
-    for table in args.tables {
-        tables.retain(|t| t.name != table.name);
-        tables.push(table);
-    }
     let lexicon = match &args.lexicon {
         Some(path) => Some(Arc::new(ShippedLexicon::read(
             path,
@@ -331,7 +324,8 @@ async fn sql(args: SqlArgs) -> anyhow::Result<()> {
     let query = Query {
         sql,
         engine: args.engine,
-        tables,
+        data: args.data,
+        tables: args.tables,
         lexicon,
     };
     let (schema, batches) = run_query(&query).await?;

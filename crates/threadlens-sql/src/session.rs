@@ -13,6 +13,7 @@ use crate::codec::{LogicalCodec, PhysicalCodec};
 use crate::error::SqlError;
 use crate::functions::functions;
 use crate::lexicon::ShippedLexicon;
+use crate::object_stores::runtime_env;
 
 /// Where queries run.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -72,11 +73,12 @@ pub async fn session(
     lexicon: Option<Arc<ShippedLexicon>>,
 ) -> Result<SessionContext, SqlError> {
     let ctx = match engine {
-        Engine::Local => {
-            SessionContext::new_with_config(without_leaf_pushdown(SessionConfig::new()))
-        }
-        Engine::Standalone => SessionContext::standalone_with_state(ballista_state()).await?,
-        Engine::Cluster { url } => SessionContext::remote_with_state(url, ballista_state())
+        Engine::Local => SessionContext::new_with_config_rt(
+            without_leaf_pushdown(SessionConfig::new()),
+            runtime_env(None)?,
+        ),
+        Engine::Standalone => SessionContext::standalone_with_state(ballista_state()?).await?,
+        Engine::Cluster { url } => SessionContext::remote_with_state(url, ballista_state()?)
             .await
             .map_err(|e| SqlError::Query(format!("the cluster at {url}: {e}")))?,
     };
@@ -100,16 +102,18 @@ fn without_leaf_pushdown(config: SessionConfig) -> SessionConfig {
     )
 }
 
-/// A Ballista session's state, with the codecs that carry our functions.
-fn ballista_state() -> datafusion::execution::SessionState {
+/// A Ballista session's state, with the codecs that carry our functions
+/// and the stores of [`crate::object_stores`].
+fn ballista_state() -> Result<datafusion::execution::SessionState, SqlError> {
     let config = SessionConfig::new_with_ballista()
         .with_ballista_logical_extension_codec(Arc::new(LogicalCodec::default()))
         .with_ballista_physical_extension_codec(Arc::new(PhysicalCodec::default()));
     let config = without_leaf_pushdown(config);
-    SessionStateBuilder::new()
+    Ok(SessionStateBuilder::new()
         .with_default_features()
         .with_config(config)
-        .build()
+        .with_runtime_env(runtime_env(None)?)
+        .build())
 }
 
 #[cfg(test)]

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use threadlens_testkit::{Children, free_port, wait_for_listener};
+use threadlens_testkit::{Children, S3Server, free_port, wait_for_listener};
 
 use crate::{
     CONTRACT_LEXICON, CONTRACT_TEXTS, bin, import_jsonl, lexicon_file, text, threadlens,
@@ -188,21 +188,19 @@ fn an_engine_refuses_what_needs_the_posts_on_one_machine() {
     );
 }
 
-fn start(args: &[&str], log: &Path) -> Child {
+fn start(args: &[&str], log: &Path, env: &[(&str, String)]) -> Child {
     Command::new(bin())
         .args(args)
+        .envs(env.iter().map(|(k, v)| (k, v)))
         .stdout(Stdio::null())
         .stderr(std::fs::File::create(log).unwrap())
         .spawn()
         .unwrap()
 }
 
-#[test]
-fn a_cluster_of_three_processes_reports_as_one_machine() {
-    threadlens_sql_is_built();
-    let dir = tempfile::tempdir().unwrap();
-    let store = clock_change_store(dir.path());
-    let lexicon = lexicon_file(&dir, CONTRACT_LEXICON);
+/// A scheduler and two executors on free ports of 127.0.0.1, with `env`;
+/// the scheduler's `HOST:PORT`. Their logs go in `dir`.
+fn start_cluster(dir: &Path, env: &[(&str, String)]) -> (Children, String) {
     let port = free_port();
     let bind = format!("127.0.0.1:{port}");
     let mut cluster = Children(vec![start(
@@ -214,7 +212,8 @@ fn a_cluster_of_three_processes_reports_as_one_machine() {
             "--external-host",
             "127.0.0.1",
         ],
-        &dir.path().join("scheduler.log"),
+        &dir.join("scheduler.log"),
+        env,
     )]);
     assert!(
         wait_for_listener(&bind, Duration::from_secs(60)),
@@ -222,7 +221,7 @@ fn a_cluster_of_three_processes_reports_as_one_machine() {
     );
     for n in 0..2 {
         let (p, g) = (free_port().to_string(), free_port().to_string());
-        let work = dir.path().join(format!("work-{n}"));
+        let work = dir.join(format!("work-{n}"));
         std::fs::create_dir_all(&work).unwrap();
         cluster.0.push(start(
             &[
@@ -243,29 +242,29 @@ fn a_cluster_of_three_processes_reports_as_one_machine() {
                 "--work-dir",
                 work.to_str().unwrap(),
             ],
-            &dir.path().join(format!("executor-{n}.log")),
+            &dir.join(format!("executor-{n}.log")),
+            env,
         ));
     }
-    let extra = ["--period", "hour", "--timezone", "Europe/London"];
-    let single = dir.path().join("single");
-    report(&store, &lexicon, &single, &extra);
-    let out = dir.path().join("cluster");
-    let engine = format!("ballista://{bind}");
-    let mut args = extra.to_vec();
-    args.extend(["--engine", engine.as_str()]);
-    // Bounded: a cluster that never answers fails the test instead of hanging it.
-    let mut command = Command::new(bin());
-    command
-        .arg("report")
-        .arg("--data")
-        .arg(&store)
-        .arg("--lexicon")
-        .arg(&lexicon)
-        .arg("--out")
-        .arg(&out)
+    (cluster, bind)
+}
+
+/// `threadlens report --data DATA … --out OUT --format csv,json,md
+/// EXTRA` with `env`, failing the test after 3 minutes instead of hanging
+/// on a cluster that never answers; its stderr.
+fn report_bounded(
+    data: &str,
+    lexicon: &str,
+    out: &Path,
+    extra: &[&str],
+    env: &[(&str, String)],
+) -> String {
+    let mut child = Command::new(bin())
+        .args(["report", "--data", data, "--lexicon", lexicon, "--out"])
+        .arg(out)
         .args(["--format", "csv,json,md"])
-        .args(&args);
-    let mut child = command
+        .args(extra)
+        .envs(env.iter().map(|(k, v)| (k, v)))
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
@@ -277,14 +276,133 @@ fn a_cluster_of_three_processes_reports_as_one_machine() {
         }
         assert!(
             started.elapsed() < Duration::from_secs(180),
-            "the cluster report took over 3 minutes"
+            "the report took over 3 minutes"
         );
         std::thread::sleep(Duration::from_millis(100));
     };
     let output = child.wait_with_output().unwrap();
-    assert!(status.success(), "{}", text(&output).1);
+    let stderr = text(&output).1;
+    assert!(status.success(), "{extra:?}: {stderr}");
+    stderr
+}
+
+#[test]
+fn a_cluster_of_three_processes_reports_as_one_machine() {
+    threadlens_sql_is_built();
+    let dir = tempfile::tempdir().unwrap();
+    let store = clock_change_store(dir.path());
+    let lexicon = lexicon_file(&dir, CONTRACT_LEXICON);
+    let (cluster, bind) = start_cluster(dir.path(), &[]);
+    let extra = ["--period", "hour", "--timezone", "Europe/London"];
+    let single = dir.path().join("single");
+    report(&store, &lexicon, &single, &extra);
+    let out = dir.path().join("cluster");
+    let engine = format!("ballista://{bind}");
+    let mut args = extra.to_vec();
+    args.extend(["--engine", engine.as_str()]);
+    report_bounded(store.to_str().unwrap(), &lexicon, &out, &args, &[]);
     assert_same_tables(&single, &out, "a three-process cluster");
     drop(cluster);
+}
+
+/// Export `store` by day into `dir/export`, checking what it says.
+fn export_by_day(store: &Path, export: &Path) {
+    let output = threadlens(&[
+        "store",
+        "export",
+        "--data",
+        store.to_str().unwrap(),
+        "--partition-by",
+        "day",
+        "--out",
+        export.to_str().unwrap(),
+    ]);
+    assert!(output.status.success(), "{output:?}");
+    assert!(
+        text(&output)
+            .0
+            .contains("exported 70 posts into 4 partitions"),
+        "{output:?}"
+    );
+}
+
+#[test]
+fn an_archive_in_object_storage_reports_as_its_store() {
+    threadlens_sql_is_built();
+    let dir = tempfile::tempdir().unwrap();
+    let Some(s3) = S3Server::start(&dir.path().join("moto.log")) else {
+        return;
+    };
+    let store = clock_change_store(dir.path());
+    let lexicon = lexicon_file(&dir, CONTRACT_LEXICON);
+    let export = dir.path().join("export");
+    export_by_day(&store, &export);
+    s3.create_bucket("archive");
+    s3.upload_folder(&export, "archive", "events/2022");
+    let secret = "never-printed-5f0e2c";
+    let env = s3.env(secret);
+    let extra = ["--period", "hour", "--timezone", "Europe/London"];
+    let single = dir.path().join("single");
+    report(&store, &lexicon, &single, &extra);
+
+    let url = "s3://archive/events/2022";
+    let (cluster, bind) = start_cluster(dir.path(), &env);
+    let engines = ["local".to_owned(), format!("ballista://{bind}")];
+    let mut said = String::new();
+    for (n, engine) in engines.iter().enumerate() {
+        let out = dir.path().join(format!("s3-{n}"));
+        let mut args = extra.to_vec();
+        args.extend(["--engine", engine.as_str()]);
+        said += &report_bounded(url, &lexicon, &out, &args, &env);
+        assert_same_tables(&single, &out, &format!("{url} on {engine}"));
+        let manifest = std::fs::read_to_string(out.join("manifest.json")).unwrap();
+        assert!(manifest.contains(url), "the input is named: {manifest}");
+    }
+    drop(cluster);
+
+    // `threadlens sql` sees the partitions as a column.
+    let output = Command::new(bin())
+        .args(["sql", "--data", url, "--format", "csv"])
+        .arg("SELECT day, count(*) AS posts FROM posts GROUP BY day ORDER BY day")
+        .envs(env.iter().map(|(k, v)| (k, v)))
+        .output()
+        .unwrap();
+    let (stdout, stderr) = text(&output);
+    assert!(output.status.success(), "{stderr}");
+    assert_eq!(
+        stdout,
+        "day,posts\n2022-03-26,9\n2022-03-27,26\n2022-10-29,9\n2022-10-30,26\n"
+    );
+
+    // A place with nothing in it, and a report with nowhere to go here.
+    let output = Command::new(bin())
+        .args(["sql", "--data", "s3://archive/nothing-here", "SELECT 1"])
+        .envs(env.iter().map(|(k, v)| (k, v)))
+        .output()
+        .unwrap();
+    let (_, stderr) = text(&output);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("s3://archive/nothing-here/"), "{stderr}");
+    said += &stderr;
+    let output = threadlens(&[
+        "report",
+        "--data",
+        url,
+        "--lexicon",
+        &lexicon,
+        "--engine",
+        "local",
+    ]);
+    assert_eq!(output.status.code(), Some(2), "{output:?}");
+    assert!(text(&output).1.contains("give --out DIR"), "{output:?}");
+
+    for log in std::fs::read_dir(dir.path()).unwrap() {
+        let path = log.unwrap().path();
+        if path.extension().is_some_and(|e| e == "log") {
+            said += &std::fs::read_to_string(&path).unwrap();
+        }
+    }
+    assert!(!said.contains(secret), "the secret key was printed");
 }
 
 #[test]
@@ -294,26 +412,9 @@ fn an_exported_dataset_reports_as_its_store() {
     let store = clock_change_store(dir.path());
     let lexicon = lexicon_file(&dir, CONTRACT_LEXICON);
     let export = dir.path().join("export");
-    for _ in 0..2 {
-        // The second export replaces the first whole.
-        let output = threadlens(&[
-            "store",
-            "export",
-            "--data",
-            store.to_str().unwrap(),
-            "--partition-by",
-            "day",
-            "--out",
-            export.to_str().unwrap(),
-        ]);
-        assert!(output.status.success(), "{output:?}");
-        assert!(
-            text(&output)
-                .0
-                .contains("exported 70 posts into 4 partitions"),
-            "{output:?}"
-        );
-    }
+    // The second export replaces the first whole.
+    export_by_day(&store, &export);
+    export_by_day(&store, &export);
     let mut days: Vec<String> = std::fs::read_dir(export.join("posts"))
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())

@@ -91,7 +91,9 @@ async fn a_three_process_cluster_gives_the_rows_datafusion_gives() {
     }
     let posts = TableSource {
         name: "posts".into(),
-        path: write_posts(dir.path(), &many),
+        location: write_posts(dir.path(), &many)
+            .to_string_lossy()
+            .into_owned(),
     };
     let cluster = Engine::Cluster {
         url: format!("ballista://127.0.0.1:{port}"),
@@ -137,13 +139,16 @@ async fn an_executor_without_our_functions_fails_with_advice() {
     let executor = tokio::spawn(async move { start_executor_process(Arc::new(stock)).await });
     let posts = TableSource {
         name: "posts".into(),
-        path: write_posts(dir.path(), &texts()),
+        location: write_posts(dir.path(), &texts())
+            .to_string_lossy()
+            .into_owned(),
     };
     let query = Query {
         sql: "SELECT sum(tl_score(text)['candour_hits']) FROM posts".into(),
         engine: Engine::Cluster {
             url: format!("ballista://127.0.0.1:{port}"),
         },
+        data: None,
         tables: vec![posts],
         lexicon: Some(contract_lexicon()),
     };

@@ -26,6 +26,7 @@ pub async fn table(engine: Engine, posts: &TableSource, sql: &str) -> String {
     let query = Query {
         sql: sql.to_owned(),
         engine,
+        data: None,
         tables: vec![posts.clone()],
         lexicon: Some(contract_lexicon()),
     };
@@ -45,7 +46,9 @@ async fn standalone_ballista_gives_the_rows_datafusion_gives() {
     }
     let posts = TableSource {
         name: "posts".into(),
-        path: write_posts(dir.path(), &many),
+        location: write_posts(dir.path(), &many)
+            .to_string_lossy()
+            .into_owned(),
     };
     for sql in QUERIES {
         let local = table(Engine::Local, &posts, sql).await;

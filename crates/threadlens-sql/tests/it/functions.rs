@@ -29,9 +29,10 @@ fn query(texts: &[String], sql: &str) -> Vec<RecordBatch> {
     let query = Query {
         sql: sql.to_owned(),
         engine: Engine::Local,
+        data: None,
         tables: vec![TableSource {
             name: "posts".into(),
-            path,
+            location: path.to_string_lossy().into_owned(),
         }],
         lexicon: Some(contract_lexicon()),
     };
@@ -161,9 +162,10 @@ fn themes_need_a_lexicon_and_say_so() {
     let query = Query {
         sql: "SELECT tl_themes(text) FROM posts".into(),
         engine: Engine::Local,
+        data: None,
         tables: vec![TableSource {
             name: "posts".into(),
-            path,
+            location: path.to_string_lossy().into_owned(),
         }],
         lexicon: None,
     };
