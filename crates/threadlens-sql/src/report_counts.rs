@@ -10,7 +10,8 @@
 //! - `totals.parquet`, one row: `stored`, `posts` (scored; the rest were
 //!   left out as reposts),
 //!   `words`, then per theme `with_hit_i`, `hits_i`, then per pair of
-//!   themes `co_i_j` (posts that hit both);
+//!   themes `co_i_j` (posts that hit both); all but `stored` are summed
+//!   from the per-period counts, so the posts are scored once for both;
 //! - `periods.parquet`: `period_utc_ms` (the period's first instant, Unix
 //!   milliseconds), `posts`, `with_hit_i`, `hits_i`;
 //! - `contributors.parquet`, the top N: `platform`, `author_key`,
@@ -20,7 +21,10 @@
 //!   written), `hits`, `posts`.
 
 use std::path::Path;
+use std::sync::Arc;
 
+use datafusion::arrow::array::{ArrayRef, Int64Array, RecordBatch};
+use datafusion::arrow::datatypes::{DataType, Field, Schema, SchemaRef};
 use datafusion::prelude::SessionContext;
 use threadlens_model::Period;
 use threadlens_process::Lexicon;
@@ -41,10 +45,11 @@ pub struct CountOptions {
     pub top: usize,
 }
 
-/// The files written, in order.
+/// The files written.
 pub const COUNT_FILES: [&str; 5] = ["totals", "periods", "contributors", "hashtags", "terms"];
 
-/// The queries, by file.
+/// The queries, by what they count: `stored` (every post), `periods`
+/// (totals are its sums), then by file.
 pub fn count_queries(lexicon: &Lexicon, options: &CountOptions) -> Vec<(&'static str, String)> {
     let ids: Vec<&str> = lexicon.themes.iter().map(|t| t.id.as_str()).collect();
     let count = |condition: String| {
@@ -95,20 +100,19 @@ pub fn count_queries(lexicon: &Lexicon, options: &CountOptions) -> Vec<(&'static
     let top = options.top;
     vec![
         (
-            "totals",
-            format!(
-                "{scored}, stored AS (SELECT CAST(count(*) AS BIGINT) AS stored FROM posts) \
-                 SELECT stored.stored, t.* FROM stored CROSS JOIN \
-                 (SELECT CAST(count(*) AS BIGINT) AS posts, {} AS words, {per_theme}, {} FROM scored) t",
-                total("s['word_count']".into()),
-                pairs.join(", ")
-            ),
+            "stored",
+            "SELECT CAST(count(*) AS BIGINT) AS stored FROM posts".to_owned(),
         ),
         (
+            // Every column of totals but `stored`, per period: totals are
+            // these columns' sums, so the posts are scored once for both.
             "periods",
             format!(
-                "{scored} SELECT {period} AS period_utc_ms, CAST(count(*) AS BIGINT) AS posts, {per_theme} \
-                 FROM scored GROUP BY 1 ORDER BY 1"
+                "{scored} SELECT {period} AS period_utc_ms, CAST(count(*) AS BIGINT) AS posts, \
+                 {} AS words, {per_theme}, {} \
+                 FROM scored GROUP BY 1 ORDER BY 1",
+                total("s['word_count']".into()),
+                pairs.join(", ")
             ),
         ),
         (
@@ -144,7 +148,7 @@ pub fn count_queries(lexicon: &Lexicon, options: &CountOptions) -> Vec<(&'static
 }
 
 /// Run the count queries on `ctx` (which has `posts` and the functions
-/// with `lexicon`) and write each result to `out/<file>.parquet`.
+/// with `lexicon`) and write each file to `out/<file>.parquet`.
 pub async fn write_report_counts(
     ctx: &SessionContext,
     lexicon: &Lexicon,
@@ -155,21 +159,113 @@ pub async fn write_report_counts(
         path: out.to_owned(),
         source,
     })?;
+    let mut stored = None;
     for (name, sql) in count_queries(lexicon, options) {
         let frame = ctx.sql(&sql).await?;
-        let schema = std::sync::Arc::new(frame.schema().as_arrow().clone());
+        let schema: SchemaRef = Arc::new(frame.schema().as_arrow().clone());
         let batches = frame.collect().await?;
-        let path = out.join(format!("{name}.parquet"));
-        let mut file = std::fs::File::create(&path).map_err(|source| SqlError::Io {
-            path: path.clone(),
-            source,
-        })?;
-        write_result(&batches, &schema, OutputFormat::Parquet, &mut file)?;
-        tracing::info!(
-            table = name,
-            rows = batches.iter().map(|b| b.num_rows()).sum::<usize>(),
-            "counted"
-        );
+        let rows = batches.iter().map(|b| b.num_rows()).sum::<usize>();
+        tracing::info!(query = name, rows, "counted");
+        match name {
+            "stored" => stored = Some(column_sum(&batches, "stored")?),
+            "periods" => {
+                let stored =
+                    stored.ok_or_else(|| SqlError::Query("stored is counted first".into()))?;
+                let totals = totals(stored, &batches, lexicon)?;
+                write_counts(out, "totals", &totals.schema(), &[totals])?;
+                let columns = column_indices(&schema, &period_columns(lexicon.themes.len()))?;
+                let periods = batches
+                    .iter()
+                    .map(|b| b.project(&columns))
+                    .collect::<Result<Vec<_>, _>>()
+                    .map_err(|e| SqlError::Query(format!("periods: {e}")))?;
+                let schema = schema
+                    .project(&columns)
+                    .map_err(|e| SqlError::Query(format!("periods: {e}")))?;
+                write_counts(out, "periods", &Arc::new(schema), &periods)?;
+            }
+            file => write_counts(out, file, &schema, &batches)?,
+        }
     }
     Ok(())
+}
+
+/// The columns of `periods.parquet`.
+fn period_columns(themes: usize) -> Vec<String> {
+    let mut columns = vec!["period_utc_ms".to_owned(), "posts".to_owned()];
+    for i in 0..themes {
+        columns.push(format!("with_hit_{i}"));
+        columns.push(format!("hits_{i}"));
+    }
+    columns
+}
+
+/// The one row of `totals.parquet`: `stored`, then the sums over the
+/// periods of `posts`, `words`, `with_hit_i`, `hits_i` and `co_i_j`.
+fn totals(
+    stored: i64,
+    periods: &[RecordBatch],
+    lexicon: &Lexicon,
+) -> Result<RecordBatch, SqlError> {
+    let themes = lexicon.themes.len();
+    let mut names = vec!["posts".to_owned(), "words".to_owned()];
+    for i in 0..themes {
+        names.push(format!("with_hit_{i}"));
+        names.push(format!("hits_{i}"));
+    }
+    for i in 0..themes {
+        for j in 0..themes {
+            names.push(format!("co_{i}_{j}"));
+        }
+    }
+    let mut fields = vec![Field::new("stored", DataType::Int64, false)];
+    let mut values: Vec<ArrayRef> = vec![Arc::new(Int64Array::from(vec![stored]))];
+    for name in names {
+        values.push(Arc::new(Int64Array::from(vec![column_sum(
+            periods, &name,
+        )?])));
+        fields.push(Field::new(name, DataType::Int64, false));
+    }
+    RecordBatch::try_new(Arc::new(Schema::new(fields)), values)
+        .map_err(|e| SqlError::Query(format!("totals: {e}")))
+}
+
+/// The sum of the `Int64` column `name` over `batches` (0 when none).
+fn column_sum(batches: &[RecordBatch], name: &str) -> Result<i64, SqlError> {
+    let mut sum = 0i64;
+    for batch in batches {
+        let column = batch
+            .column_by_name(name)
+            .and_then(|c| c.as_any().downcast_ref::<Int64Array>())
+            .ok_or_else(|| SqlError::Query(format!("counts: no Int64 column {name}")))?;
+        sum += column.iter().flatten().sum::<i64>();
+    }
+    Ok(sum)
+}
+
+/// The positions of `columns` in `schema`.
+fn column_indices(schema: &SchemaRef, columns: &[String]) -> Result<Vec<usize>, SqlError> {
+    columns
+        .iter()
+        .map(|name| {
+            schema
+                .index_of(name)
+                .map_err(|e| SqlError::Query(format!("periods: {e}")))
+        })
+        .collect()
+}
+
+/// Write `batches` to `out/<name>.parquet`.
+fn write_counts(
+    out: &Path,
+    name: &str,
+    schema: &SchemaRef,
+    batches: &[RecordBatch],
+) -> Result<(), SqlError> {
+    let path = out.join(format!("{name}.parquet"));
+    let mut file = std::fs::File::create(&path).map_err(|source| SqlError::Io {
+        path: path.clone(),
+        source,
+    })?;
+    write_result(batches, schema, OutputFormat::Parquet, &mut file)
 }

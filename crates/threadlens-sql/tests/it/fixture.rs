@@ -82,7 +82,8 @@ pub fn texts() -> Vec<String> {
 }
 
 /// Write `texts` as a store's `posts.parquet` in `dir` (with `post_id`,
-/// `platform`, `kind`, `created_at`, `text`); returns its path.
+/// `platform`, `kind`, `created_at`, `text`, `author_handle`); returns its
+/// path.
 pub fn write_posts(dir: &Path, texts: &[String]) -> PathBuf {
     let n = texts.len();
     let schema = Arc::new(Schema::new(vec![
@@ -95,6 +96,7 @@ pub fn write_posts(dir: &Path, texts: &[String]) -> PathBuf {
         ),
         Field::new("text", DataType::Utf8, false),
         Field::new("kind", DataType::Utf8, false),
+        Field::new("author_handle", DataType::Utf8, false),
     ]));
     let platforms = ["x", "mastodon", "bluesky"];
     let kinds = ["original", "reply", "repost", "quote"];
@@ -113,6 +115,9 @@ pub fn write_posts(dir: &Path, texts: &[String]) -> PathBuf {
         ),
         Arc::new(StringArray::from_iter_values(texts)),
         Arc::new(StringArray::from_iter_values((0..n).map(|i| kinds[i % 4]))),
+        Arc::new(StringArray::from_iter_values(
+            (0..n).map(|i| ["Alice", "@alice", "bob", "Carol", "dave"][i % 5]),
+        )),
     ];
     let batch = RecordBatch::try_new(schema.clone(), columns).unwrap();
     let path = dir.join("posts.parquet");

@@ -7,3 +7,4 @@ mod cluster;
 mod engines;
 mod fixture;
 mod functions;
+mod report_counts;
