@@ -171,7 +171,7 @@ pub async fn write_report_counts(
             "periods" => {
                 let stored =
                     stored.ok_or_else(|| SqlError::Query("stored is counted first".into()))?;
-                let totals = totals(stored, &batches, lexicon)?;
+                let totals = totals(stored, &schema, &batches)?;
                 write_counts(out, "totals", &totals.schema(), &[totals])?;
                 let columns = column_indices(&schema, &period_columns(lexicon.themes.len()))?;
                 let periods = batches
@@ -200,30 +200,22 @@ fn period_columns(themes: usize) -> Vec<String> {
     columns
 }
 
-/// The one row of `totals.parquet`: `stored`, then the sums over the
-/// periods of `posts`, `words`, `with_hit_i`, `hits_i` and `co_i_j`.
+/// The one row of `totals.parquet`: `stored`, then the sum over the
+/// periods of each other column of the periods query (`posts`, `words`,
+/// `with_hit_i`, `hits_i`, `co_i_j`).
 fn totals(
     stored: i64,
+    schema: &SchemaRef,
     periods: &[RecordBatch],
-    lexicon: &Lexicon,
 ) -> Result<RecordBatch, SqlError> {
-    let themes = lexicon.themes.len();
-    let mut names = vec!["posts".to_owned(), "words".to_owned()];
-    for i in 0..themes {
-        names.push(format!("with_hit_{i}"));
-        names.push(format!("hits_{i}"));
-    }
-    for i in 0..themes {
-        for j in 0..themes {
-            names.push(format!("co_{i}_{j}"));
-        }
-    }
     let mut fields = vec![Field::new("stored", DataType::Int64, false)];
     let mut values: Vec<ArrayRef> = vec![Arc::new(Int64Array::from(vec![stored]))];
-    for name in names {
-        values.push(Arc::new(Int64Array::from(vec![column_sum(
-            periods, &name,
-        )?])));
+    for field in schema.fields() {
+        let name = field.name();
+        if name == "period_utc_ms" {
+            continue;
+        }
+        values.push(Arc::new(Int64Array::from(vec![column_sum(periods, name)?])));
         fields.push(Field::new(name, DataType::Int64, false));
     }
     RecordBatch::try_new(Arc::new(Schema::new(fields)), values)

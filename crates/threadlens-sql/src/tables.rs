@@ -165,6 +165,7 @@ impl Folder {
     }
 }
 
+/// The names directly in `dir`, each marked file or folder.
 fn local_entries(dir: &Path) -> Result<Vec<Entry>, SqlError> {
     let io = |source| SqlError::Io {
         path: dir.to_owned(),

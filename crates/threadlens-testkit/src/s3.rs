@@ -37,16 +37,15 @@ fn moto_server() -> Option<PathBuf> {
 }
 
 impl S3Server {
-    /// Start one, its log in `log`. `None` when moto is not installed,
-    /// unless `THREADLENS_REQUIRE_MOTO=1` (as in CI), when that panics.
-    #[allow(clippy::print_stderr)] // says why a test did nothing
+    /// Start one, its log in `log`. `None` when moto is not installed
+    /// (the test says it skipped), unless `THREADLENS_REQUIRE_MOTO=1` (as
+    /// in CI), when that panics.
     pub fn start(log: &Path) -> Option<S3Server> {
         let Some(program) = moto_server() else {
             assert!(
                 std::env::var_os("THREADLENS_REQUIRE_MOTO").is_none(),
                 "THREADLENS_REQUIRE_MOTO is set but moto_server was not found (pip install 'moto[server]')"
             );
-            eprintln!("moto_server not found: the object-storage test is skipped");
             return None;
         };
         let port = free_port();
