@@ -121,20 +121,6 @@ pub(crate) fn push_lowercase(chars: &[char], out: &mut String) {
     }
 }
 
-/// Append [`word_form`] of `chars` to `out`.
-pub(crate) fn push_word_form(chars: &[char], out: &mut String) {
-    if chars.iter().all(char::is_ascii) {
-        out.extend(
-            chars
-                .iter()
-                .filter(|&&c| c != '-')
-                .map(char::to_ascii_lowercase),
-        );
-    } else {
-        out.push_str(&word_form(&chars.iter().collect::<String>()));
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -173,9 +159,6 @@ mod tests {
     fn the_quick_forms_agree_with_the_definitions() {
         for text in ["Co-Production", "ΟΔΟΣ", "don't", "İstanbul", "-x-", "ABC"] {
             let chars: Vec<char> = text.chars().collect();
-            let mut form = String::new();
-            push_word_form(&chars, &mut form);
-            assert_eq!(form, word_form(text), "{text}");
             let mut lower = String::new();
             push_lowercase(&chars, &mut lower);
             assert_eq!(lower, text.to_lowercase(), "{text}");

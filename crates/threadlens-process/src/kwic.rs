@@ -23,7 +23,8 @@ pub struct KwicLine {
 /// The matches of one scanned post in context, `window` characters each
 /// side, by theme, then left to right.
 pub fn kwic_lines<'s>(scan: &'s Scan<'_>, window: usize) -> impl Iterator<Item = KwicLine> + 's {
-    let chars = scan.chars;
+    let chars: Vec<char> = scan.normalized.chars().collect();
+    let len = chars.len();
     let text = move |from: usize, to: usize| -> String {
         chars[from..to]
             .iter()
@@ -35,7 +36,7 @@ pub fn kwic_lines<'s>(scan: &'s Scan<'_>, window: usize) -> impl Iterator<Item =
         entry: m.entry,
         left: text(m.start.saturating_sub(window), m.start),
         matched: text(m.start, m.end),
-        right: text(m.end, (m.end + window).min(chars.len())),
+        right: text(m.end, (m.end + window).min(len)),
     })
 }
 

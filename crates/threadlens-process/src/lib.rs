@@ -27,6 +27,7 @@
 
 mod analyze;
 mod audit;
+mod byte_tokens;
 mod char_class;
 mod classes;
 mod emoji;

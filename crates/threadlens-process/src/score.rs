@@ -74,8 +74,6 @@ pub struct Scan<'s> {
     pub emoji_count: usize,
     /// The normalised text; match spans are character offsets into it.
     pub normalized: &'s str,
-    /// The characters of `normalized`.
-    pub chars: &'s [char],
     /// Every chosen match, by theme, then left to right.
     pub matches: &'s [Match],
     read: &'s Units,
@@ -193,7 +191,6 @@ impl<'l> Scorer<'l> {
             word_count: self.read.units.len(),
             emoji_count: self.read.emoji_count,
             normalized: &self.read.normalized,
-            chars: &self.read.chars,
             matches: &self.chosen,
             read: &self.read,
             candidates: &self.candidates,

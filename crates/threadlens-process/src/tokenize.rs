@@ -35,15 +35,11 @@ pub struct Token {
 /// Split normalised text into tokens by the rules of §4: at each position
 /// the first rule that matches consumes its text; where none does, one
 /// character is skipped.
+///
+/// This is the literal reading, one character at a time; the scorer uses
+/// the byte-level tokenizer, which is tested against it.
 pub fn tokenize(chars: &[char]) -> Vec<Token> {
     let mut tokens = Vec::new();
-    tokenize_into(chars, &mut tokens);
-    tokens
-}
-
-/// [`tokenize`] into a reused vector (cleared first).
-pub(crate) fn tokenize_into(chars: &[char], tokens: &mut Vec<Token>) {
-    tokens.clear();
     // Where the next `@` is: an e-mail address is only tried before one.
     let mut next_at = chars.iter().position(|&c| c == '@');
     let mut i = 0;
@@ -70,6 +66,7 @@ pub(crate) fn tokenize_into(chars: &[char], tokens: &mut Vec<Token>) {
             None => i += 1,
         }
     }
+    tokens
 }
 
 fn at(chars: &[char], i: usize) -> Option<char> {

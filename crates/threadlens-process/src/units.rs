@@ -5,10 +5,11 @@
 
 use std::ops::Range;
 
+use crate::byte_tokens::for_each_token;
 use crate::emoji_count;
-use crate::forms::{Cells, push_lowercase, push_word_form, segment_bounds};
+use crate::forms::{Cells, push_lowercase, segment_bounds, word_form};
 use crate::normalize::normalize_into;
-use crate::tokenize::{Token, TokenKind, tokenize_into};
+use crate::tokenize::{Token, TokenKind};
 
 /// A unit: where it is (characters of the normalised text), its form (a
 /// range of [`Units::forms`]) and the hashtag it comes from.
@@ -31,13 +32,39 @@ pub(crate) struct HashtagSpan {
     pub unit_count: usize,
 }
 
-/// Characters `start..end` of `normalized`, as a slice of it; `byte_at`
-/// is [`Units::byte_at`].
-fn text_of<'t>(normalized: &'t str, byte_at: &[usize], start: usize, end: usize) -> &'t str {
-    if byte_at.is_empty() {
-        &normalized[start..end]
-    } else {
-        &normalized[byte_at[start]..byte_at[end]]
+/// Turns byte offsets of a text into character offsets, for offsets that
+/// never decrease: each call counts only the characters since the last.
+struct CharCursor<'t> {
+    /// The text's bytes; empty when the text is ASCII (offsets are equal).
+    bytes: &'t [u8],
+    byte: usize,
+    chars: usize,
+}
+
+impl<'t> CharCursor<'t> {
+    fn new(text: &'t str) -> Self {
+        let bytes = if text.is_ascii() { &[][..] } else { text.as_bytes() };
+        CharCursor {
+            bytes,
+            byte: 0,
+            chars: 0,
+        }
+    }
+
+    /// The character offset of byte offset `byte`, at or after the last asked.
+    fn to(&mut self, byte: usize) -> usize {
+        if self.bytes.is_empty() {
+            return byte;
+        }
+        // Every byte but a UTF-8 continuation byte starts a character.
+        debug_assert!(byte >= self.byte, "offsets must not decrease");
+        let starts = self.bytes[self.byte.min(byte)..byte]
+            .iter()
+            .filter(|&&b| b & 0xC0 != 0x80)
+            .count();
+        self.chars += starts;
+        self.byte = byte;
+        self.chars
     }
 }
 
@@ -52,8 +79,6 @@ fn push_ascii_lowercase(text: &str, out: &mut String) {
 pub(crate) struct Units {
     /// The normalised text.
     pub normalized: String,
-    /// Its characters; spans index this.
-    pub chars: Vec<char>,
     /// Every unit's form, one after another.
     pub forms: String,
     /// The units in order.
@@ -64,10 +89,8 @@ pub(crate) struct Units {
     pub hashtags: Vec<HashtagSpan>,
     /// §2 on the text as given.
     pub emoji_count: usize,
-    /// For non-ASCII text, the byte offset of each character (and of the
-    /// end); empty when characters are bytes.
-    byte_at: Vec<usize>,
-    tokens: Vec<Token>,
+    /// The characters of the hashtag being read.
+    body: Vec<char>,
     cells: Cells,
     bounds: Vec<(usize, usize)>,
 }
@@ -76,70 +99,59 @@ impl Units {
     /// Read `text` (§2-6), replacing what was there.
     pub fn read(&mut self, text: &str) {
         normalize_into(text, &mut self.normalized);
-        self.chars.clear();
-        self.byte_at.clear();
-        if self.normalized.is_ascii() {
-            self.chars.extend(self.normalized.bytes().map(char::from));
-        } else {
-            for (at, c) in self.normalized.char_indices() {
-                self.chars.push(c);
-                self.byte_at.push(at);
-            }
-            self.byte_at.push(self.normalized.len());
-        }
-        tokenize_into(&self.chars, &mut self.tokens);
+        // Taken out while the units are read, so they can borrow it.
+        let normalized = std::mem::take(&mut self.normalized);
+        let mut chars = CharCursor::new(&normalized);
         self.forms.clear();
         self.units.clear();
         self.tags.clear();
         self.hashtags.clear();
-        for k in 0..self.tokens.len() {
-            let token = self.tokens[k];
-            match token.kind {
-                TokenKind::Word => {
-                    let from = self.forms.len();
-                    let word = text_of(&self.normalized, &self.byte_at, token.start, token.end);
-                    if word.is_ascii() {
-                        self.forms.extend(
-                            word.bytes()
-                                .filter(|&b| b != b'-')
-                                .map(|b| char::from(b.to_ascii_lowercase())),
-                        );
-                    } else {
-                        push_word_form(&self.chars[token.start..token.end], &mut self.forms);
-                    }
-                    self.units.push(UnitSpan {
-                        start: token.start,
-                        end: token.end,
-                        form: from..self.forms.len(),
-                        hashtag: None,
-                    });
+        for_each_token(&normalized, |token, plain| match token.kind {
+            TokenKind::Word => {
+                let from = self.forms.len();
+                let word = &normalized[token.start..token.end];
+                if plain {
+                    self.forms.push_str(word);
+                    self.forms[from..].make_ascii_lowercase();
+                } else if word.is_ascii() {
+                    self.forms.extend(
+                        word.bytes()
+                            .filter(|&b| b != b'-')
+                            .map(|b| char::from(b.to_ascii_lowercase())),
+                    );
+                } else {
+                    self.forms.push_str(&word_form(word));
                 }
-                TokenKind::Hashtag => self.read_hashtag(token),
-                TokenKind::Url | TokenKind::Email | TokenKind::Mention => {}
+                let start = chars.to(token.start);
+                self.units.push(UnitSpan {
+                    start,
+                    end: chars.to(token.end),
+                    form: from..self.forms.len(),
+                    hashtag: None,
+                });
             }
-        }
+            TokenKind::Hashtag => {
+                let start = chars.to(token.start);
+                self.read_hashtag(&normalized, token, start);
+            }
+            TokenKind::Url | TokenKind::Email | TokenKind::Mention => {}
+        });
+        self.normalized = normalized;
         self.emoji_count = emoji_count(text);
     }
 
-    fn read_hashtag(&mut self, token: Token) {
-        let offset = token.start + 1;
-        let body = &self.chars[offset..token.body_end];
+    /// Read the hashtag `token` of `normalized`, whose `#` is character `start`.
+    fn read_hashtag(&mut self, normalized: &str, token: Token, start: usize) {
+        let body = &normalized[token.start + 1..token.body_end];
+        self.body.clear();
+        self.body.extend(body.chars());
+        let offset = start + 1;
         let first_unit = self.units.len();
         self.bounds.clear();
-        segment_bounds(body, &mut self.cells, &mut self.bounds);
+        segment_bounds(&self.body, &mut self.cells, &mut self.bounds);
         for &(start, end) in &self.bounds {
             let from = self.forms.len();
-            let segment = text_of(
-                &self.normalized,
-                &self.byte_at,
-                offset + start,
-                offset + end,
-            );
-            if segment.is_ascii() {
-                push_ascii_lowercase(segment, &mut self.forms);
-            } else {
-                push_lowercase(&body[start..end], &mut self.forms);
-            }
+            push_lowercase(&self.body[start..end], &mut self.forms);
             self.units.push(UnitSpan {
                 start: offset + start,
                 end: offset + end,
@@ -148,15 +160,14 @@ impl Units {
             });
         }
         let from = self.tags.len();
-        let tag = text_of(&self.normalized, &self.byte_at, offset, token.body_end);
-        if tag.is_ascii() {
-            push_ascii_lowercase(tag, &mut self.tags);
+        if body.is_ascii() {
+            push_ascii_lowercase(body, &mut self.tags);
         } else {
-            push_lowercase(body, &mut self.tags);
+            push_lowercase(&self.body, &mut self.tags);
         }
         self.hashtags.push(HashtagSpan {
-            start: token.start,
-            end: token.body_end,
+            start: offset - 1,
+            end: offset + self.body.len(),
             tag: from..self.tags.len(),
             first_unit,
             unit_count: self.units.len() - first_unit,
