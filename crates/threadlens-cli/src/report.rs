@@ -90,7 +90,12 @@ pub(crate) fn run_to(
         .collect();
     let mut audit = args.audit.then(threadlens_process::Audit::default);
     let mut network = args.network.then(NetworkBuilder::new);
-    let batches = prefetch(store.read_batches(BATCH_ROWS)?, 2).map(|batch| {
+    // Only the fields the summary (and the network) read are decoded.
+    let mut columns = threadlens_report::SUMMARY_COLUMNS.to_vec();
+    if network.is_some() {
+        columns.extend(threadlens_store::THREAD_COLUMNS);
+    }
+    let batches = prefetch(store.read_columns(BATCH_ROWS, &columns)?, 2).map(|batch| {
         let posts = batch?;
         let scored = summary.add(&posts);
         if let Some(builder) = &mut network {

@@ -34,7 +34,7 @@ pub use error::{Error, Result};
 pub use guard::guard_cell;
 pub use kind::PostKind;
 pub use period::{Period, PeriodStart};
-pub use platform::{Platform, handle_key};
+pub use platform::{Platform, handle_key, push_handle_key};
 pub use post::{MergeOutcome, Post, PostKey};
 pub use reject::Reject;
 pub use rng::SplitMix64;

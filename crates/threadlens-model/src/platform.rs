@@ -64,7 +64,22 @@ impl FromStr for Platform {
 /// A handle as compared: no `@`, lowercase (accounts are grouped by this,
 /// per platform, wherever threadlens counts people).
 pub fn handle_key(handle: &str) -> String {
-    handle.trim().trim_start_matches('@').to_lowercase()
+    let mut key = String::new();
+    push_handle_key(handle, &mut key);
+    key
+}
+
+/// Append [`handle_key`] of `handle` to `out`, allocating nothing for an
+/// ASCII handle once `out` has room.
+pub fn push_handle_key(handle: &str, out: &mut String) {
+    let handle = handle.trim().trim_start_matches('@');
+    if handle.is_ascii() {
+        let from = out.len();
+        out.push_str(handle);
+        out[from..].make_ascii_lowercase();
+    } else {
+        out.push_str(&handle.to_lowercase());
+    }
 }
 
 #[cfg(test)]
@@ -78,5 +93,25 @@ mod tests {
         }
         assert_eq!("Twitter".parse::<Platform>().unwrap(), Platform::X);
         assert!("myspace".parse::<Platform>().is_err());
+    }
+
+    #[test]
+    fn handle_keys_drop_the_at_sign_spaces_and_case() {
+        for (handle, key) in [
+            (" @HorizonsNHS ", "horizonsnhs"),
+            ("@@Ab", "ab"),
+            ("ÉLODIE", "élodie"),
+            ("@ΟΔΟΣ", "οδος"),
+            ("", ""),
+        ] {
+            assert_eq!(handle_key(handle), key, "{handle:?}");
+            assert_eq!(
+                handle_key(handle),
+                handle.trim().trim_start_matches('@').to_lowercase()
+            );
+        }
+        let mut out = "x:".to_owned();
+        push_handle_key("@Ab", &mut out);
+        assert_eq!(out, "x:ab", "appended to what is there");
     }
 }

@@ -15,6 +15,7 @@
 
 mod audit;
 mod bootstrap;
+mod contributors;
 mod counts;
 mod error;
 mod format;
@@ -55,7 +56,7 @@ pub use schedule::{Schedule, ScheduleError, Slot, handle_key};
 pub use stats::{Z95, quantile, wilson, wilson_z};
 pub use summary::{
     ACTIVITY_BUCKET_MIN, COUNTED_TABLES, ContributorCounts, EventPage, PageData, PeriodHits,
-    Summary, SummaryCounts, SummaryOptions, Table, ThemeShare,
+    SUMMARY_COLUMNS, Summary, SummaryCounts, SummaryOptions, Table, ThemeShare,
 };
 pub use takeover::{Attribution, EngagementRow, Takeover, TakeoverPost, takeover};
 pub use threadlens_model::SplitMix64;

@@ -4,7 +4,7 @@
 //! bounded by those and not by the number of posts. With a schedule, the
 //! posts' thread fields are kept for the takeover tables.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap};
 
 use chrono_tz::Tz;
 use polars::prelude::*;
@@ -12,11 +12,29 @@ use threadlens_model::{Post, PostKind};
 use threadlens_process::{KwicLine, Lexicon, ScoreColumns, kwic_lines, map_scans};
 
 use crate::bootstrap::{BootPosts, Bootstrap, ThemeIntervals};
+use crate::contributors::{Contributor, Contributors};
 use crate::post_scores::ScoredBatch;
 use crate::schedule::{Schedule, handle_key};
 use crate::stats::wilson;
 use crate::takeover::{Attribution, EngagementRow, Takeover, TakeoverPost, takeover};
 use threadlens_model::{Period, PeriodStart};
+
+/// The formats.md §1 columns [`Summary::add`] reads of each post, with or
+/// without a schedule or bootstrap: a reader may leave every other field
+/// empty (`PostStore::read_columns`) and the tables stay the same.
+pub const SUMMARY_COLUMNS: [&str; 11] = [
+    "platform",
+    "post_id",
+    "created_at",
+    "author_handle",
+    "text",
+    "kind",
+    "conversation_id",
+    "reply_to_post_id",
+    "reposts",
+    "likes",
+    "quotes",
+];
 
 /// How the summary is built.
 #[derive(Debug, Clone)]
@@ -153,15 +171,6 @@ struct ThemeTotals {
     hits: u64,
 }
 
-#[derive(Default)]
-struct Contributor {
-    /// The handle as first seen (handles are grouped case-insensitively).
-    handle: String,
-    posts: u64,
-    replies: u64,
-    hits: Vec<u64>,
-}
-
 /// What one post's scan leaves for the summary.
 struct Scanned {
     words: u32,
@@ -194,7 +203,7 @@ pub struct Summary<'a> {
     themes: Vec<ThemeTotals>,
     /// Per period, keyed by its first instant (UTC).
     periods: BTreeMap<chrono::DateTime<chrono::Utc>, (u64, Vec<ThemeTotals>)>,
-    contributors: HashMap<(String, String), Contributor>,
+    contributors: Contributors,
     hashtags: HashMap<String, u64>,
     terms: HashMap<(usize, usize), (u64, u64)>,
     cooccurrence: Vec<u64>,
@@ -300,7 +309,7 @@ impl<'a> Summary<'a> {
             left_out: 0,
             themes: vec![ThemeTotals::default(); n],
             periods: BTreeMap::new(),
-            contributors: HashMap::new(),
+            contributors: Contributors::default(),
             hashtags: HashMap::new(),
             terms: HashMap::new(),
             cooccurrence: vec![0; n * n],
@@ -347,21 +356,15 @@ impl<'a> Summary<'a> {
             .iter()
             .map(|p| (p.start, (p.posts, totals(&p.themes))))
             .collect();
-        summary.contributors = counts
-            .contributors
-            .into_iter()
-            .map(|c| {
-                (
-                    (c.platform, c.key),
-                    Contributor {
-                        handle: c.handle,
-                        posts: c.posts,
-                        replies: c.replies,
-                        hits: c.hits,
-                    },
-                )
-            })
-            .collect();
+        for c in counts.contributors {
+            let contributor = Contributor {
+                handle: c.handle,
+                posts: c.posts,
+                replies: c.replies,
+                hits: c.hits,
+            };
+            summary.contributors.insert(c.platform, c.key, contributor);
+        }
         summary.hashtags = counts.hashtags.into_iter().collect();
         summary.terms = counts.terms.into_iter().collect();
         summary.cooccurrence = counts.cooccurrence;
@@ -557,14 +560,12 @@ impl<'a> Summary<'a> {
         period.0 += 1;
         let contributor = self
             .contributors
-            .entry((
-                post.platform.as_str().to_owned(),
-                handle_key(&post.author_handle),
-            ))
-            .or_insert_with(|| Contributor {
-                handle: post.author_handle.clone(),
-                hits: vec![0; themes],
-                ..Contributor::default()
+            .of(post.platform.as_str(), &post.author_handle, || {
+                Contributor {
+                    handle: post.author_handle.clone(),
+                    hits: vec![0; themes],
+                    ..Contributor::default()
+                }
             });
         contributor.posts += 1;
         contributor.replies += u64::from(post.kind == PostKind::Reply);
@@ -585,16 +586,24 @@ impl<'a> Summary<'a> {
         }
         // Tags as the analyzer reads them from the text (§5), so every
         // platform and import counts them the same way.
-        let tags: HashSet<String> = s.hashtags.into_iter().collect();
+        let mut tags = s.hashtags;
+        tags.sort_unstable();
+        tags.dedup(); // a post counts once per tag
         for tag in tags {
-            *self.hashtags.entry(tag).or_default() += 1;
+            match self.hashtags.get_mut(tag.as_str()) {
+                Some(posts) => *posts += 1,
+                None => {
+                    self.hashtags.insert(tag, 1);
+                }
+            }
         }
-        let mut seen = HashSet::new();
-        for &(theme, entry) in &s.entries {
+        let mut entries = s.entries;
+        entries.sort_unstable();
+        for (k, &(theme, entry)) in entries.iter().enumerate() {
             let counts = self.terms.entry((theme, entry)).or_default();
             counts.0 += 1;
-            if seen.insert((theme, entry)) {
-                counts.1 += 1;
+            if k == 0 || entries[k - 1] != (theme, entry) {
+                counts.1 += 1; // posts with the entry
             }
         }
         for line in s.kwic {
@@ -951,13 +960,13 @@ impl<'a> Summary<'a> {
     }
 
     fn top_contributors(&self) -> PolarsResult<DataFrame> {
-        let mut rows: Vec<(&(String, String), &Contributor)> = self.contributors.iter().collect();
-        rows.sort_by(|a, b| b.1.posts.cmp(&a.1.posts).then_with(|| a.0.cmp(b.0)));
+        let mut rows: Vec<((&str, &str), &Contributor)> = self.contributors.iter().collect();
+        rows.sort_by(|a, b| b.1.posts.cmp(&a.1.posts).then_with(|| a.0.cmp(&b.0)));
         rows.truncate(self.options.top);
         let mut columns = vec![
             Column::new(
                 "platform".into(),
-                rows.iter().map(|r| r.0.0.as_str()).collect::<Vec<_>>(),
+                rows.iter().map(|r| r.0.0).collect::<Vec<_>>(),
             ),
             Column::new(
                 "author_handle".into(),

@@ -111,10 +111,8 @@ impl PostStore {
 
     /// The stored posts with only their thread fields ([`THREAD_COLUMNS`]:
     /// ids, author, time, kind, what they answer, quote or mention) and,
-    /// `with_text`, their text, in batches of at most `rows`; every other
-    /// field is empty (text `""` without `with_text`, no URL, no counts,
-    /// `collected_at` the Unix epoch). Only those columns are read and
-    /// decoded: what networks need, at a fraction of the cost.
+    /// `with_text`, their text, in batches of at most `rows`: what networks
+    /// need, at a fraction of the cost. See [`PostStore::read_columns`].
     ///
     /// [`THREAD_COLUMNS`]: crate::THREAD_COLUMNS
     pub fn read_threads(
@@ -122,11 +120,26 @@ impl PostStore {
         rows: usize,
         with_text: bool,
     ) -> Result<impl Iterator<Item = Result<Vec<Post>>> + use<>> {
-        let path = self.posts_path();
-        let mut columns: Vec<String> = THREAD_COLUMNS.iter().map(|c| (*c).to_owned()).collect();
+        let mut columns = THREAD_COLUMNS.to_vec();
         if with_text {
-            columns.push("text".to_owned());
+            columns.push("text");
         }
+        self.read_columns(rows, &columns)
+    }
+
+    /// The stored posts with only the fields named in `columns` (§1 column
+    /// names) read and decoded, in batches of at most `rows`; every other
+    /// field is empty (text `""`, no URL, no counts, `collected_at` the
+    /// Unix epoch). For readers that need a few fields of every post.
+    pub fn read_columns(
+        &self,
+        rows: usize,
+        columns: &[&str],
+    ) -> Result<impl Iterator<Item = Result<Vec<Post>>> + use<>> {
+        let path = self.posts_path();
+        let mut columns: Vec<String> = columns.iter().map(|c| (*c).to_owned()).collect();
+        columns.sort();
+        columns.dedup();
         Ok(self
             .read_slices(rows, Some(columns))?
             .map(move |df| posts_from_frame(&df?, &path, true)))

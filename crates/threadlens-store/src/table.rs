@@ -203,14 +203,19 @@ pub const THREAD_COLUMNS: [&str; 12] = [
     "mentions",
 ];
 
-/// Posts from a slice of the table; with `threads_only`, a frame of
-/// [`THREAD_COLUMNS`] (and perhaps `text`) whose posts have every other
-/// field empty.
-pub(crate) fn posts_from_frame(
-    df: &DataFrame,
-    path: &Path,
-    threads_only: bool,
-) -> Result<Vec<Post>> {
+/// A required text cell: its value, `""` when its column was not read, or
+/// `None` for a null that should not be there.
+fn text_or_empty(cell: Option<&str>, not_read: bool) -> Option<&str> {
+    match cell {
+        Some(v) => Some(v),
+        None if not_read => Some(""),
+        None => None,
+    }
+}
+
+/// Posts from a slice of the table; with `partial`, a frame of some of
+/// the columns, whose posts have every other field empty.
+pub(crate) fn posts_from_frame(df: &DataFrame, path: &Path, partial: bool) -> Result<Vec<Post>> {
     let schema_err = |column: &str, why: String| Error::Schema {
         path: path.to_owned(),
         column: column.to_owned(),
@@ -221,7 +226,7 @@ pub(crate) fn posts_from_frame(
             .map_err(|_| schema_err(name, "missing".to_owned()))
     };
     let typed = |name: &str, e: PolarsError| schema_err(name, e.to_string());
-    let absent = |name: &str| threads_only && df.column(name).is_err();
+    let absent = |name: &str| partial && df.column(name).is_err();
     let strs = |name: &str| -> Result<Vec<Option<&str>>> {
         if absent(name) {
             return Ok(vec![None; df.height()]);
@@ -339,13 +344,16 @@ pub(crate) fn posts_from_frame(
             }
         };
         let owned = |values: &[Option<&str>]| values[row].map(str::to_owned);
+        let null = |column: &str| bad(column, "null in a required column");
         let instant = |values: &[Option<i64>], column: &str| -> Result<Timestamp> {
             values[row]
                 .and_then(timestamp_from_millis)
                 .ok_or_else(|| bad(column, "null or out of range"))
         };
         posts.push(Post {
-            platform: required(&platform, "platform")?
+            // Parsed where they lie, not copied first.
+            platform: text_or_empty(platform[row], absent("platform"))
+                .ok_or_else(|| null("platform"))?
                 .parse::<Platform>()
                 .map_err(|e| bad("platform", &e.to_string()))?,
             post_id: required(&post_id, "post_id")?,
@@ -357,7 +365,8 @@ pub(crate) fn posts_from_frame(
             author_followers: author_followers[row],
             text: required(&text, "text")?,
             lang: owned(&lang),
-            kind: required(&kind, "kind")?
+            kind: text_or_empty(kind[row], absent("kind"))
+                .ok_or_else(|| null("kind"))?
                 .parse::<PostKind>()
                 .map_err(|e| bad("kind", &e.to_string()))?,
             conversation_id: owned(&conversation_id),

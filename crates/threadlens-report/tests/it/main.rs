@@ -5,4 +5,5 @@
 mod clock_change;
 mod fuzz;
 mod network_files;
+mod summary_columns;
 mod takeover_day;

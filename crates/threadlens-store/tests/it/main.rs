@@ -158,6 +158,43 @@ fn thread_batches_read_only_the_thread_fields() {
     assert_eq!(read, vec![expected]);
 }
 
+/// A projection reads the columns named (each once, whatever the order
+/// or repeats) and leaves every other field empty.
+#[test]
+fn column_reads_keep_only_the_columns_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = PostStore::open(dir.path()).unwrap();
+    let mut set = PostSet::new();
+    let original = full_post();
+    set.insert(original.clone());
+    store.commit(&set).unwrap();
+    let mut expected = Post::minimal(original.platform, &original.post_id, original.created_at);
+    expected.text = original.text.clone();
+    expected.kind = original.kind;
+    expected.likes = original.likes;
+    expected.source = String::new();
+    expected.matched = false;
+    expected.collected_at = at("1970-01-01T00:00:00Z");
+    let read: Vec<Post> = store
+        .read_columns(
+            10,
+            &[
+                "text",
+                "post_id",
+                "platform",
+                "created_at",
+                "kind",
+                "likes",
+                "text",
+            ],
+        )
+        .unwrap()
+        .flat_map(|b| b.unwrap())
+        .collect();
+    assert_eq!(read, vec![expected]);
+    assert_ne!(read[0].author_handle, original.author_handle, "not read");
+}
+
 #[test]
 fn batches_cover_every_row_once() {
     let dir = tempfile::tempdir().unwrap();
