@@ -78,7 +78,12 @@ fn lmn_run(text: &str, mut i: usize) -> (usize, bool) {
 pub(crate) fn for_each_token(text: &str, mut found: impl FnMut(Token, bool)) {
     let bytes = text.as_bytes();
     // Where the next `@` is: an e-mail address is only tried before one.
-    let find_at = |from: usize| bytes[from..].iter().position(|&b| b == b'@').map(|n| from + n);
+    let find_at = |from: usize| {
+        bytes[from..]
+            .iter()
+            .position(|&b| b == b'@')
+            .map(|n| from + n)
+    };
     let mut next_at = find_at(0);
     let mut i = 0;
     while let Some(&b) = bytes.get(i) {
@@ -273,7 +278,8 @@ mod tests {
         let mut tokens = Vec::new();
         for_each_token(text, |token, plain| {
             let spelled = &text[token.start..token.end];
-            let is_plain = token.kind == TokenKind::Word && spelled.is_ascii() && !spelled.contains('-');
+            let is_plain =
+                token.kind == TokenKind::Word && spelled.is_ascii() && !spelled.contains('-');
             assert_eq!(plain, is_plain, "{spelled:?} in {text:?}");
             tokens.push(token);
         });

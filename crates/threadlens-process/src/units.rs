@@ -43,7 +43,11 @@ struct CharCursor<'t> {
 
 impl<'t> CharCursor<'t> {
     fn new(text: &'t str) -> Self {
-        let bytes = if text.is_ascii() { &[][..] } else { text.as_bytes() };
+        let bytes = if text.is_ascii() {
+            &[][..]
+        } else {
+            text.as_bytes()
+        };
         CharCursor {
             bytes,
             byte: 0,
