@@ -7,6 +7,11 @@
 //! values are in `values.rs`, exit codes in `exit.rs`, long help in
 //! `help.rs`.
 
+/// Many small strings are made and dropped per post; mimalloc frees and
+/// reuses them faster than the system allocator (BENCHMARKS.md).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 mod cli;
 mod collect;
 mod demo;
