@@ -271,24 +271,40 @@ fn write_csv_batch(w: &mut csv::Writer<Vec<u8>>, batch: &ScoredBatch) -> csv::Re
     use std::fmt::Write as _;
     let scores = &batch.scores;
     let mut field = String::new();
-    let mut number = |w: &mut csv::Writer<Vec<u8>>, value: &dyn std::fmt::Display| {
-        field.clear();
-        let _ = write!(field, "{value}");
-        w.write_field(&field)
-    };
+    let mut digits = [0u8; 10];
     for (row, post_id) in batch.post_id.iter().enumerate() {
         w.write_field(guard_cell(post_id).as_bytes())?;
         w.write_field(batch.platform[row].as_str())?;
         let words = scores.word_count[row];
-        number(w, &words)?;
-        number(w, &scores.emoji_count[row])?;
+        w.write_field(decimal(words, &mut digits))?;
+        w.write_field(decimal(scores.emoji_count[row], &mut digits))?;
         for hits in &scores.hits {
-            number(w, &hits[row])?;
-            number(w, &theme_score(hits[row] as usize, words as usize))?;
+            w.write_field(decimal(hits[row], &mut digits))?;
+            if hits[row] == 0 {
+                // What `Display` writes for a score of 0.0, without formatting it.
+                w.write_field("0")?;
+            } else {
+                field.clear();
+                let _ = write!(field, "{}", theme_score(hits[row] as usize, words as usize));
+                w.write_field(&field)?;
+            }
         }
         w.write_record(None::<&[u8]>)?;
     }
     Ok(())
+}
+
+/// `n` in decimal, as `Display` writes it, in `buffer`.
+fn decimal(mut n: u32, buffer: &mut [u8; 10]) -> &[u8] {
+    let mut at = buffer.len();
+    loop {
+        at -= 1;
+        buffer[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            return &buffer[at..];
+        }
+    }
 }
 
 /// The batch as a polars frame with the table's columns.
@@ -329,4 +345,31 @@ fn frame(names: &[String], batch: &ScoredBatch) -> PolarsResult<DataFrame> {
         ));
     }
     DataFrame::new(rows, columns)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    proptest::proptest! {
+        #[test]
+        fn decimals_are_what_display_writes(n in proptest::prelude::any::<u32>()) {
+            let mut buffer = [0u8; 10];
+            let expected = n.to_string();
+            proptest::prop_assert_eq!(decimal(n, &mut buffer), expected.as_bytes());
+        }
+
+        #[test]
+        fn a_score_without_hits_displays_as_0(words in proptest::prelude::any::<u32>()) {
+            proptest::prop_assert_eq!(theme_score(0, words as usize).to_string(), "0");
+        }
+    }
+
+    #[test]
+    fn decimal_edges() {
+        let mut buffer = [0u8; 10];
+        for n in [0, 9, 10, 99, 100, u32::MAX] {
+            assert_eq!(decimal(n, &mut buffer), n.to_string().as_bytes());
+        }
+    }
 }
