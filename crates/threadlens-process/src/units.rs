@@ -60,8 +60,8 @@ impl<'t> CharCursor<'t> {
         if self.bytes.is_empty() {
             return byte;
         }
-        // Every byte but a UTF-8 continuation byte starts a character.
         debug_assert!(byte >= self.byte, "offsets must not decrease");
+        // Every byte but a UTF-8 continuation byte starts a character.
         let starts = self.bytes[self.byte.min(byte)..byte]
             .iter()
             .filter(|&&b| b & 0xC0 != 0x80)
