@@ -34,19 +34,11 @@ fn holds(text: &str, i: usize, class: impl Fn(char) -> bool) -> bool {
 /// The end of the run of characters from byte `i` that satisfy `class`.
 #[inline]
 fn run(text: &str, mut i: usize, class: impl Fn(char) -> bool) -> usize {
-    let bytes = text.as_bytes();
-    while let Some(&b) = bytes.get(i) {
-        if b.is_ascii() {
-            if !class(char::from(b)) {
-                break;
-            }
-            i += 1;
-        } else {
-            match char_at(text, i) {
-                Some((c, n)) if class(c) => i += n,
-                _ => break,
-            }
+    while let Some((c, n)) = char_at(text, i) {
+        if !class(c) {
+            break;
         }
+        i += n;
     }
     i
 }

@@ -74,7 +74,9 @@ impl<'t> CharCursor<'t> {
 
 /// Append ASCII `text` lowercased.
 fn push_ascii_lowercase(text: &str, out: &mut String) {
-    out.extend(text.bytes().map(|b| char::from(b.to_ascii_lowercase())));
+    let from = out.len();
+    out.push_str(text);
+    out[from..].make_ascii_lowercase();
 }
 
 /// One post, read: reused from post to post so reading allocates nothing
@@ -115,8 +117,7 @@ impl Units {
                 let from = self.forms.len();
                 let word = &normalized[token.start..token.end];
                 if plain {
-                    self.forms.push_str(word);
-                    self.forms[from..].make_ascii_lowercase();
+                    push_ascii_lowercase(word, &mut self.forms);
                 } else if word.is_ascii() {
                     self.forms.extend(
                         word.bytes()

@@ -119,17 +119,38 @@ fn the_same_posts_make_the_same_bytes() {
     );
 }
 
-/// Thread reads keep exactly the thread fields (and the text when asked)
-/// and leave every other field empty.
-#[test]
-fn thread_batches_read_only_the_thread_fields() {
+/// A store holding one post with every field filled.
+fn store_of_one_full_post() -> (tempfile::TempDir, PostStore, Post) {
     let dir = tempfile::tempdir().unwrap();
     let store = PostStore::open(dir.path()).unwrap();
     let mut set = PostSet::new();
     let original = full_post();
     set.insert(original.clone());
     store.commit(&set).unwrap();
-    let mut expected = Post::minimal(original.platform, &original.post_id, original.created_at);
+    (dir, store, original)
+}
+
+/// `post` as a partial read leaves it before any column is read: key and
+/// time only, every other field empty.
+fn nothing_read(post: &Post) -> Post {
+    let mut empty = Post::minimal(post.platform, &post.post_id, post.created_at);
+    empty.source = String::new();
+    empty.matched = false;
+    empty.collected_at = at("1970-01-01T00:00:00Z");
+    empty
+}
+
+/// Every post of `batches`, in order.
+fn all_posts(batches: impl Iterator<Item = threadlens_store::Result<Vec<Post>>>) -> Vec<Post> {
+    batches.flat_map(|b| b.unwrap()).collect()
+}
+
+/// Thread reads keep exactly the thread fields (and the text when asked)
+/// and leave every other field empty.
+#[test]
+fn thread_batches_read_only_the_thread_fields() {
+    let (_dir, store, original) = store_of_one_full_post();
+    let mut expected = nothing_read(&original);
     expected.author_id = original.author_id.clone();
     expected.author_handle = original.author_handle.clone();
     expected.author_followers = original.author_followers;
@@ -139,22 +160,10 @@ fn thread_batches_read_only_the_thread_fields() {
     expected.reply_to_author_id = original.reply_to_author_id.clone();
     expected.referenced_post_id = original.referenced_post_id.clone();
     expected.mentions = original.mentions.clone();
-    expected.text = String::new();
-    expected.source = String::new();
-    expected.matched = false;
-    expected.collected_at = at("1970-01-01T00:00:00Z");
-    let read: Vec<Post> = store
-        .read_threads(10, false)
-        .unwrap()
-        .flat_map(|b| b.unwrap())
-        .collect();
+    let read = all_posts(store.read_threads(10, false).unwrap());
     assert_eq!(read, vec![expected.clone()]);
     expected.text = original.text.clone();
-    let read: Vec<Post> = store
-        .read_threads(10, true)
-        .unwrap()
-        .flat_map(|b| b.unwrap())
-        .collect();
+    let read = all_posts(store.read_threads(10, true).unwrap());
     assert_eq!(read, vec![expected]);
 }
 
@@ -162,35 +171,21 @@ fn thread_batches_read_only_the_thread_fields() {
 /// or repeats) and leaves every other field empty.
 #[test]
 fn column_reads_keep_only_the_columns_named() {
-    let dir = tempfile::tempdir().unwrap();
-    let store = PostStore::open(dir.path()).unwrap();
-    let mut set = PostSet::new();
-    let original = full_post();
-    set.insert(original.clone());
-    store.commit(&set).unwrap();
-    let mut expected = Post::minimal(original.platform, &original.post_id, original.created_at);
+    let (_dir, store, original) = store_of_one_full_post();
+    let mut expected = nothing_read(&original);
     expected.text = original.text.clone();
     expected.kind = original.kind;
     expected.likes = original.likes;
-    expected.source = String::new();
-    expected.matched = false;
-    expected.collected_at = at("1970-01-01T00:00:00Z");
-    let read: Vec<Post> = store
-        .read_columns(
-            10,
-            &[
-                "text",
-                "post_id",
-                "platform",
-                "created_at",
-                "kind",
-                "likes",
-                "text",
-            ],
-        )
-        .unwrap()
-        .flat_map(|b| b.unwrap())
-        .collect();
+    let columns = [
+        "text",
+        "post_id",
+        "platform",
+        "created_at",
+        "kind",
+        "likes",
+        "text",
+    ];
+    let read = all_posts(store.read_columns(10, &columns).unwrap());
     assert_eq!(read, vec![expected]);
     assert_ne!(read[0].author_handle, original.author_handle, "not read");
 }
