@@ -34,6 +34,7 @@ mod error;
 mod export;
 mod post_set;
 mod rejects;
+mod row_groups;
 mod store;
 mod strings;
 mod table;

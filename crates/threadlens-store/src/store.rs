@@ -7,6 +7,7 @@ use threadlens_model::Reject;
 
 use crate::atomic::write_atomically;
 use crate::rejects::{append_rejects, count_rejects};
+use crate::row_groups::{RowGroupEncoder, RowGroupWriter};
 use crate::table::{
     THREAD_COLUMNS, TextBatch, from_frame, posts_from_frame, texts_from_frame, to_frame,
 };
@@ -233,10 +234,11 @@ impl PostStore {
 }
 
 /// Write the set's posts, sorted, as a §1 Parquet table to `out`, a row
-/// group per batch; `path` names it in errors. One thread reads the posts
-/// in place and builds each batch's columns while this one encodes and
-/// writes the batch before, so at most three batches are held as
-/// `DataFrame`s at a time.
+/// group per batch; `path` names it in errors. A pipeline of three
+/// threads: one reads the posts in place and builds each batch's columns,
+/// the next encodes and compresses them (columns in parallel,
+/// [`RowGroupEncoder`]), and this one writes the batches in order; at
+/// most five batches are held at a time.
 pub(crate) fn write_parquet(
     set: &PostSet,
     out: &mut (impl std::io::Write + Send),
@@ -246,8 +248,12 @@ pub(crate) fn write_parquet(
         path: path.to_owned(),
         source,
     };
+    let schema = to_frame(&[]).map_err(polars_err)?.schema().clone();
+    let encoder = RowGroupEncoder::new(&schema).map_err(polars_err)?;
+    let mut writer = RowGroupWriter::new(out, &schema).map_err(polars_err)?;
     std::thread::scope(|scope| {
         let (frames, built) = std::sync::mpsc::sync_channel::<PolarsResult<DataFrame>>(1);
+        let (groups, encoded) = std::sync::mpsc::sync_channel(1);
         scope.spawn(move || {
             for batch in set.sorted_batches(WRITE_BATCH_ROWS) {
                 let frame = batch
@@ -262,27 +268,22 @@ pub(crate) fn write_parquet(
                 }
             }
         });
-        let mut built = built.into_iter();
-        let first = match built.next() {
-            Some(df) => df,
-            // No posts: a table with the schema and no rows.
-            None => to_frame(&[]),
+        let encoder = &encoder;
+        scope.spawn(move || {
+            for frame in built {
+                if groups.send(frame.and_then(|f| encoder.encode(&f))).is_err() {
+                    return;
+                }
+            }
+        });
+        for batch in encoded {
+            for group in batch.map_err(polars_err)? {
+                writer.write(&group).map_err(polars_err)?;
+            }
         }
-        .map_err(polars_err)?;
-        let mut writer = ParquetWriter::new(out)
-            .with_statistics(StatisticsOptions::full())
-            .batched(first.schema())
-            .map_err(polars_err)?;
-        writer.write_batch(&first).map_err(polars_err)?;
-        drop(first);
-        for df in built {
-            writer
-                .write_batch(&df.map_err(polars_err)?)
-                .map_err(polars_err)?;
-        }
-        writer.finish().map_err(polars_err)?;
-        Ok(())
-    })
+        Ok::<_, Error>(())
+    })?;
+    writer.finish().map_err(polars_err)
 }
 
 #[cfg(test)]

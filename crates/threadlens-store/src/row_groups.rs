@@ -1,0 +1,233 @@
+//! A Parquet file written a row group at a time, each row group encoded
+//! and compressed with its columns in parallel before it reaches the
+//! writer. polars' batched writer encodes columns in parallel but
+//! compresses every page on the thread that writes the file; here that
+//! work is done where the row group is built, so the writing thread only
+//! copies bytes. The file is the one polars' writer makes with the same
+//! options, byte for byte.
+
+use std::io::Write;
+
+use polars::io::parquet::write::{BatchedWriter, ParquetWriter, StatisticsOptions, get_encodings};
+use polars::prelude::*;
+use polars_parquet::parquet::error::ParquetResult;
+use polars_parquet::read::ParquetError;
+use polars_parquet::write::{
+    CompressedPage, CompressionOptions, Compressor, Encoding, ParquetType, Version, WriteOptions,
+    array_to_columns, to_parquet_schema,
+};
+use rayon::prelude::*;
+
+/// One row group, encoded and compressed: its pages, column by column.
+pub(crate) struct EncodedRowGroup {
+    rows: usize,
+    columns: Vec<Vec<CompressedPage>>,
+}
+
+/// Encodes and compresses frames of one schema into row groups; shared by
+/// reference between threads.
+pub(crate) struct RowGroupEncoder {
+    fields: Vec<ParquetType>,
+    encodings: Vec<Vec<Encoding>>,
+    options: WriteOptions,
+}
+
+/// What both the encoder and the writer use: zstd at polars' default
+/// level and full statistics, as the store has always been written.
+fn write_options() -> WriteOptions {
+    WriteOptions {
+        statistics: StatisticsOptions::full(),
+        compression: CompressionOptions::Zstd(None),
+        version: Version::V1,
+        data_page_size: None,
+    }
+}
+
+impl RowGroupEncoder {
+    /// An encoder of frames with `schema`.
+    pub fn new(schema: &Schema) -> PolarsResult<Self> {
+        let arrow = schema.to_arrow(CompatLevel::newest());
+        let parquet = to_parquet_schema(&arrow)?;
+        Ok(RowGroupEncoder {
+            fields: parquet.fields().to_vec(),
+            encodings: get_encodings(&arrow).iter().cloned().collect(),
+            options: write_options(),
+        })
+    }
+
+    /// `frame` as row groups (one per aligned chunk; a frame built in one
+    /// piece is one row group), its columns encoded and compressed in
+    /// parallel.
+    pub fn encode(&self, frame: &DataFrame) -> PolarsResult<Vec<EncodedRowGroup>> {
+        let mut frame = frame.clone();
+        if frame.should_rechunk() {
+            frame.rechunk_mut();
+        }
+        frame
+            .iter_chunks(CompatLevel::newest(), false)
+            .filter(|batch| !batch.is_empty())
+            .map(|batch| {
+                let per_field = batch
+                    .columns()
+                    .par_iter()
+                    .zip(&self.fields)
+                    .zip(&self.encodings)
+                    .map(|((array, field), encodings)| {
+                        array_to_columns(array, field.clone(), self.options, encodings)?
+                            .into_iter()
+                            .map(|pages| self.compress(pages))
+                            .collect::<PolarsResult<Vec<_>>>()
+                    })
+                    .collect::<PolarsResult<Vec<_>>>()?;
+                Ok(EncodedRowGroup {
+                    rows: batch.len(),
+                    columns: per_field.into_iter().flatten().collect(),
+                })
+            })
+            .collect()
+    }
+
+    /// The pages of one leaf column, compressed.
+    fn compress(
+        &self,
+        pages: impl Iterator<Item = PolarsResult<polars_parquet::write::Page>>,
+    ) -> PolarsResult<Vec<CompressedPage>> {
+        let pages = pages.map(|page| {
+            page.map_err(|e| ParquetError::FeatureNotSupported(format!("reraised in polars: {e}")))
+        });
+        Ok(
+            Compressor::new_from_vec(pages, self.options.compression, Vec::new())
+                .collect::<ParquetResult<Vec<_>>>()?,
+        )
+    }
+}
+
+/// The file being written: row groups in the order given, then the footer.
+pub(crate) struct RowGroupWriter<W: Write> {
+    inner: BatchedWriter<W>,
+}
+
+impl<W: Write> RowGroupWriter<W> {
+    /// Start a file of frames with `schema` on `out`.
+    pub fn new(out: W, schema: &Schema) -> PolarsResult<Self> {
+        let inner = ParquetWriter::new(out)
+            .with_statistics(StatisticsOptions::full())
+            .batched(schema)?;
+        Ok(RowGroupWriter { inner })
+    }
+
+    /// Append an encoded row group.
+    pub fn write(&mut self, group: &EncodedRowGroup) -> PolarsResult<()> {
+        self.inner
+            .write_row_group(group.rows as u64, &group.columns)
+    }
+
+    /// Write the footer.
+    pub fn finish(self) -> PolarsResult<()> {
+        self.inner.finish().map(drop)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A frame with text, optional text, counts, a list and a flag, some
+    /// of each null or empty, in `chunks` pieces.
+    fn frame(rows: usize, chunks: usize) -> DataFrame {
+        let piece = |from: usize, to: usize| {
+            let mut tags = ListStringChunkedBuilder::new("tags".into(), to - from, to - from);
+            for i in from..to {
+                tags.append_values_iter((0..i % 3).map(|k| ["one", "two", "three"][k]));
+            }
+            DataFrame::new(
+                to - from,
+                vec![
+                    Column::new(
+                        "text".into(),
+                        (from..to)
+                            .map(|i| format!("post {i} #tag{}", i % 7))
+                            .collect::<Vec<_>>(),
+                    ),
+                    Column::new(
+                        "lang".into(),
+                        (from..to)
+                            .map(|i| (i % 4 != 0).then_some(["en", "cy", "fr"][i % 3]))
+                            .collect::<Vec<_>>(),
+                    ),
+                    Column::new(
+                        "likes".into(),
+                        (from..to)
+                            .map(|i| (i % 5 != 0).then_some(i as u64 * 31))
+                            .collect::<Vec<_>>(),
+                    ),
+                    tags.finish().into_series().into_column(),
+                    Column::new(
+                        "matched".into(),
+                        (from..to).map(|i| i % 2 == 0).collect::<Vec<_>>(),
+                    ),
+                ],
+            )
+            .unwrap()
+        };
+        let step = rows.div_ceil(chunks.max(1)).max(1);
+        let mut whole = piece(0, step.min(rows));
+        let mut from = step;
+        while from < rows {
+            whole
+                .vstack_mut(&piece(from, (from + step).min(rows)))
+                .unwrap();
+            from += step;
+        }
+        whole
+    }
+
+    /// The file polars' own batched writer makes of `frames`.
+    fn written_by_polars(frames: &[DataFrame]) -> Vec<u8> {
+        let mut out = Vec::new();
+        let mut writer = ParquetWriter::new(&mut out)
+            .with_statistics(StatisticsOptions::full())
+            .batched(frames[0].schema())
+            .unwrap();
+        for f in frames {
+            writer.write_batch(f).unwrap();
+        }
+        writer.finish().unwrap();
+        out
+    }
+
+    /// The file this module makes of `frames`.
+    fn written_here(frames: &[DataFrame]) -> Vec<u8> {
+        let mut out = Vec::new();
+        let encoder = RowGroupEncoder::new(frames[0].schema()).unwrap();
+        let mut writer = RowGroupWriter::new(&mut out, frames[0].schema()).unwrap();
+        for f in frames {
+            for group in encoder.encode(f).unwrap() {
+                writer.write(&group).unwrap();
+            }
+        }
+        writer.finish().unwrap();
+        out
+    }
+
+    #[test]
+    fn the_file_is_the_one_polars_writes() {
+        let cases = [
+            vec![frame(1, 1)],
+            vec![frame(300, 1), frame(5, 1), frame(1_000, 1)],
+            // A frame that is not in one piece: one row group per piece.
+            vec![frame(90, 3)],
+            // No rows at all: the schema and no row groups.
+            vec![frame(3, 1).head(Some(0))],
+        ];
+        for frames in cases {
+            let ours = written_here(&frames);
+            assert_eq!(ours, written_by_polars(&frames));
+            let read = ParquetReader::new(std::io::Cursor::new(ours))
+                .finish()
+                .unwrap();
+            let rows: usize = frames.iter().map(DataFrame::height).sum();
+            assert_eq!(read.height(), rows);
+        }
+    }
+}
