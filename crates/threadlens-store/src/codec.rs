@@ -17,7 +17,7 @@ const KINDS: [PostKind; 4] = PostKind::ALL;
 
 /// Append the encoding of `post` (without `matched`) to `out`; `source` is
 /// the index of `post.source` in the caller's table of sources.
-pub(crate) fn encode(post: &Post, source: u32, out: &mut Vec<u8>) {
+pub(crate) fn encode<'a, L: Strs<'a>>(post: &PostView<'a, L>, source: u32, out: &mut Vec<u8>) {
     out.push(
         PLATFORMS
             .iter()
@@ -27,23 +27,20 @@ pub(crate) fn encode(post: &Post, source: u32, out: &mut Vec<u8>) {
     out.push(KINDS.iter().position(|k| *k == post.kind).unwrap_or(0) as u8);
     out.extend_from_slice(&post.created_at.timestamp_millis().to_le_bytes());
     out.extend_from_slice(&post.collected_at.timestamp_millis().to_le_bytes());
-    put_str(out, &post.post_id);
-    put_opt_str(out, post.url.as_deref());
-    put_str(out, &post.author_id);
-    put_str(out, &post.author_handle);
-    put_opt_str(out, post.author_name.as_deref());
+    put_str(out, post.post_id);
+    put_opt_str(out, post.url);
+    put_str(out, post.author_id);
+    put_str(out, post.author_handle);
+    put_opt_str(out, post.author_name);
     put_opt_u64(out, post.author_followers);
-    put_str(out, &post.text);
-    put_opt_str(out, post.lang.as_deref());
-    put_opt_str(out, post.conversation_id.as_deref());
-    put_opt_str(out, post.reply_to_post_id.as_deref());
-    put_opt_str(out, post.reply_to_author_id.as_deref());
-    put_opt_str(out, post.referenced_post_id.as_deref());
-    for list in [&post.hashtags, &post.mentions, &post.urls] {
-        put_len(out, list.len());
-        for item in list {
-            put_str(out, item);
-        }
+    put_str(out, post.text);
+    put_opt_str(out, post.lang);
+    put_opt_str(out, post.conversation_id);
+    put_opt_str(out, post.reply_to_post_id);
+    put_opt_str(out, post.reply_to_author_id);
+    put_opt_str(out, post.referenced_post_id);
+    for list in [post.hashtags, post.mentions, post.urls] {
+        put_list(out, list);
     }
     for count in [
         post.replies,
@@ -55,9 +52,13 @@ pub(crate) fn encode(post: &Post, source: u32, out: &mut Vec<u8>) {
         put_opt_u64(out, count);
     }
     put_len(out, source as usize);
-    put_opt_str(out, post.local_ref.as_deref());
-    put_len(out, post.seen_on.len());
-    for item in &post.seen_on {
+    put_opt_str(out, post.local_ref);
+    put_list(out, post.seen_on);
+}
+
+fn put_list<'a>(out: &mut Vec<u8>, list: impl Strs<'a>) {
+    put_len(out, list.len());
+    for item in list.iter() {
         put_str(out, item);
     }
 }
@@ -76,10 +77,41 @@ pub(crate) fn key_bytes(bytes: &[u8]) -> Option<&[u8]> {
     r.take(len)
 }
 
-/// A post read in place from its encoding: every string borrowed from the
-/// bytes, nothing allocated. What the table writer builds its columns from.
+/// A list of strings held somewhere else: in an encoding ([`StrList`]), a
+/// [`Post`] (`&[String]`) or a table's columns (`&[&str]`).
+pub(crate) trait Strs<'a>: Copy {
+    /// How many strings.
+    fn len(&self) -> usize;
+    /// The strings, in order.
+    fn iter(&self) -> impl Iterator<Item = &'a str>;
+}
+
+impl<'a> Strs<'a> for &'a [String] {
+    fn len(&self) -> usize {
+        <[String]>::len(self)
+    }
+
+    fn iter(&self) -> impl Iterator<Item = &'a str> {
+        <[String]>::iter(self).map(String::as_str)
+    }
+}
+
+impl<'a> Strs<'a> for &'a [&'a str] {
+    fn len(&self) -> usize {
+        <[&str]>::len(self)
+    }
+
+    fn iter(&self) -> impl Iterator<Item = &'a str> {
+        <[&str]>::iter(self).copied()
+    }
+}
+
+/// A post read in place: every string borrowed, nothing allocated. From
+/// an encoding ([`view`]), it is what the table writer builds its columns
+/// from; from a [`Post`] ([`PostView::of`]) or a row of the table, what
+/// [`encode`] writes. `L` is how its lists are held.
 #[derive(Debug, Clone)]
-pub(crate) struct PostView<'a> {
+pub(crate) struct PostView<'a, L = StrList<'a>> {
     pub platform: Platform,
     pub kind: PostKind,
     pub created_at: Timestamp,
@@ -96,9 +128,9 @@ pub(crate) struct PostView<'a> {
     pub reply_to_post_id: Option<&'a str>,
     pub reply_to_author_id: Option<&'a str>,
     pub referenced_post_id: Option<&'a str>,
-    pub hashtags: StrList<'a>,
-    pub mentions: StrList<'a>,
-    pub urls: StrList<'a>,
+    pub hashtags: L,
+    pub mentions: L,
+    pub urls: L,
     pub replies: Option<u64>,
     pub reposts: Option<u64>,
     pub likes: Option<u64>,
@@ -107,7 +139,7 @@ pub(crate) struct PostView<'a> {
     pub matched: bool,
     pub source: &'a str,
     pub local_ref: Option<&'a str>,
-    pub seen_on: StrList<'a>,
+    pub seen_on: L,
 }
 
 /// A list of strings inside an encoding (already checked to be whole UTF-8).
@@ -117,24 +149,23 @@ pub(crate) struct StrList<'a> {
     bytes: &'a [u8],
 }
 
-impl<'a> StrList<'a> {
-    /// How many strings.
-    pub fn len(&self) -> usize {
+impl<'a> Strs<'a> for StrList<'a> {
+    fn len(&self) -> usize {
         self.count
     }
 
-    /// The strings, in order.
-    pub fn iter(&self) -> impl Iterator<Item = &'a str> + use<'a> {
+    fn iter(&self) -> impl Iterator<Item = &'a str> {
         let mut r = Reader {
             bytes: self.bytes,
             at: 0,
         };
         (0..self.count).map_while(move |_| r.str())
     }
+}
 
-    fn to_vec(self) -> Vec<String> {
-        self.iter().map(str::to_owned).collect()
-    }
+/// The strings of `list`, owned.
+fn to_vec<'a>(list: impl Strs<'a>) -> Vec<String> {
+    list.iter().map(str::to_owned).collect()
 }
 
 /// Read an encoding made by [`encode`] with the same table of `sources`,
@@ -177,7 +208,44 @@ pub(crate) fn view<'a>(
     })
 }
 
-impl PostView<'_> {
+impl<'a> PostView<'a, &'a [String]> {
+    /// `post`, borrowed.
+    pub fn of(post: &'a Post) -> Self {
+        let borrowed = |s: &'a Option<String>| s.as_deref();
+        PostView {
+            platform: post.platform,
+            kind: post.kind,
+            created_at: post.created_at,
+            collected_at: post.collected_at,
+            post_id: &post.post_id,
+            url: borrowed(&post.url),
+            author_id: &post.author_id,
+            author_handle: &post.author_handle,
+            author_name: borrowed(&post.author_name),
+            author_followers: post.author_followers,
+            text: &post.text,
+            lang: borrowed(&post.lang),
+            conversation_id: borrowed(&post.conversation_id),
+            reply_to_post_id: borrowed(&post.reply_to_post_id),
+            reply_to_author_id: borrowed(&post.reply_to_author_id),
+            referenced_post_id: borrowed(&post.referenced_post_id),
+            hashtags: &post.hashtags,
+            mentions: &post.mentions,
+            urls: &post.urls,
+            replies: post.replies,
+            reposts: post.reposts,
+            likes: post.likes,
+            quotes: post.quotes,
+            impressions: post.impressions,
+            matched: post.matched,
+            source: &post.source,
+            local_ref: borrowed(&post.local_ref),
+            seen_on: &post.seen_on,
+        }
+    }
+}
+
+impl<'a, L: Strs<'a>> PostView<'a, L> {
     /// The post, owned.
     pub fn to_post(&self) -> Post {
         let owned = |s: Option<&str>| s.map(str::to_owned);
@@ -197,9 +265,9 @@ impl PostView<'_> {
             reply_to_post_id: owned(self.reply_to_post_id),
             reply_to_author_id: owned(self.reply_to_author_id),
             referenced_post_id: owned(self.referenced_post_id),
-            hashtags: self.hashtags.to_vec(),
-            mentions: self.mentions.to_vec(),
-            urls: self.urls.to_vec(),
+            hashtags: to_vec(self.hashtags),
+            mentions: to_vec(self.mentions),
+            urls: to_vec(self.urls),
             replies: self.replies,
             reposts: self.reposts,
             likes: self.likes,
@@ -209,7 +277,7 @@ impl PostView<'_> {
             source: self.source.to_owned(),
             collected_at: self.collected_at,
             local_ref: owned(self.local_ref),
-            seen_on: self.seen_on.to_vec(),
+            seen_on: to_vec(self.seen_on),
         }
     }
 }
@@ -339,7 +407,7 @@ mod tests {
         p.text = "x".repeat(300) + &p.text;
         let sources = vec!["other".to_owned(), "in.jsonl".to_owned()];
         let mut bytes = Vec::new();
-        encode(&p, 1, &mut bytes);
+        encode(&PostView::of(&p), 1, &mut bytes);
         assert_eq!(decode(&bytes, false, &sources).unwrap(), p);
         assert_eq!(
             key(&bytes),

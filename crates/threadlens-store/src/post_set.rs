@@ -7,7 +7,7 @@ use rustc_hash::FxHashMap;
 use threadlens_model::{MergeOutcome, Platform, Post, PostKey};
 
 use crate::arena::{Arena, Place};
-use crate::codec;
+use crate::codec::{self, PostView, Strs};
 
 /// What inserting a post into a [`PostSet`] did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -106,13 +106,25 @@ impl PostSet {
         self.arena.spill_to(dir.into(), budget);
     }
 
-    /// Add stored posts (already unique) without marking the set changed.
-    pub(crate) fn extend_stored(&mut self, posts: impl IntoIterator<Item = Post>) {
+    /// Add stored posts (already unique) without marking the set changed,
+    /// up to the first that could not be read. Each is encoded straight
+    /// from where it lies; only a post whose key is already held goes
+    /// through [`PostSet::insert`]'s merge.
+    pub(crate) fn extend_stored<'a, L: Strs<'a>, E>(
+        &mut self,
+        posts: impl IntoIterator<Item = Result<PostView<'a, L>, E>>,
+    ) -> Result<(), E> {
         let changed = self.changed;
         for post in posts {
-            self.insert(post);
+            let post = post?;
+            if self.find(post.platform, post.post_id).is_some() {
+                self.insert(post.to_post());
+            } else {
+                self.insert_new(&post);
+            }
         }
         self.changed = changed;
+        Ok(())
     }
 
     fn bytes(&self, entry: &Entry) -> Option<Cow<'_, [u8]>> {
@@ -139,13 +151,13 @@ impl PostSet {
     }
 
     /// Append `post`'s encoding and point entry `at` (or a new entry) to it.
-    fn store(&mut self, at: Option<usize>, post: &Post) -> usize {
-        let source = match self.source_index.get(&post.source) {
+    fn store<'a, L: Strs<'a>>(&mut self, at: Option<usize>, post: &PostView<'a, L>) -> usize {
+        let source = match self.source_index.get(post.source) {
             Some(&i) => i,
             None => {
                 let i = self.sources.len() as u32;
-                self.sources.push(post.source.clone());
-                self.source_index.insert(post.source.clone(), i);
+                self.sources.push(post.source.to_owned());
+                self.source_index.insert(post.source.to_owned(), i);
                 i
             }
         };
@@ -178,19 +190,13 @@ impl PostSet {
     /// formats.md §1 ([`Post::merge_duplicate`]).
     pub fn insert(&mut self, post: Post) -> Inserted {
         let Some(at) = self.find(post.platform, &post.post_id) else {
-            let hash = key_hash(post.platform, &post.post_id);
-            let key = (self.index.contains_key(&hash)).then(|| post.key());
-            let at = self.store(None, &post) as u32;
-            match key {
-                Some(key) => self.overflow.insert(key, at),
-                None => self.index.insert(hash, at),
-            };
+            self.insert_new(&PostView::of(&post));
             return Inserted::New;
         };
         let Some(mut kept) = self.decode(at) else {
             // Unreachable for bytes this set encoded; keep the newcomer.
             tracing::error!(post_id = %post.post_id, "undecodable entry in the post set replaced");
-            self.store(Some(at), &post);
+            self.store(Some(at), &PostView::of(&post));
             return Inserted::Duplicate { updated: true };
         };
         match kept.merge_duplicate(post) {
@@ -202,10 +208,24 @@ impl PostSet {
                 Inserted::Duplicate { updated: true }
             }
             MergeOutcome::Updated => {
-                self.store(Some(at), &kept);
+                self.store(Some(at), &PostView::of(&kept));
                 Inserted::Duplicate { updated: true }
             }
         }
+    }
+
+    /// Add `post`, whose key is not held yet.
+    fn insert_new<'a, L: Strs<'a>>(&mut self, post: &PostView<'a, L>) {
+        let hash = key_hash(post.platform, post.post_id);
+        let key = self.index.contains_key(&hash).then(|| PostKey {
+            platform: post.platform,
+            post_id: post.post_id.to_owned(),
+        });
+        let at = self.store(None, post) as u32;
+        match key {
+            Some(key) => self.overflow.insert(key, at),
+            None => self.index.insert(hash, at),
+        };
     }
 
     /// Number of posts.
@@ -362,7 +382,7 @@ impl PostSet {
             })
             .collect();
         for (i, post) in resolved {
-            self.store(Some(i), &post);
+            self.store(Some(i), &PostView::of(&post));
         }
     }
 
@@ -391,7 +411,7 @@ impl PostSet {
             };
             if let Some(mut post) = self.decode(i) {
                 post.conversation_id = Some(root);
-                self.store(Some(i), &post);
+                self.store(Some(i), &PostView::of(&post));
             }
         }
     }

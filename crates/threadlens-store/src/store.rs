@@ -9,7 +9,7 @@ use crate::atomic::write_atomically;
 use crate::rejects::{append_rejects, count_rejects};
 use crate::row_groups::{RowGroupEncoder, RowGroupWriter};
 use crate::table::{
-    THREAD_COLUMNS, TextBatch, from_frame, posts_from_frame, texts_from_frame, to_frame,
+    Columns, THREAD_COLUMNS, TextBatch, from_frame, posts_from_frame, texts_from_frame, to_frame,
 };
 use crate::{Error, PostSet, Result};
 
@@ -70,20 +70,24 @@ impl PostStore {
     }
 
     /// One thread reads and decodes the table while this one adds each
-    /// batch to `set`, at most two batches ahead.
+    /// slice's rows to `set`, encoded straight from the columns, at most
+    /// two slices ahead.
     fn load_into(&self, mut set: PostSet) -> Result<PostSet> {
-        let batches = self.read_batches(LOAD_BATCH_ROWS)?;
+        let path = self.posts_path();
+        let slices = self.read_slices(LOAD_BATCH_ROWS, None)?;
         std::thread::scope(|scope| {
             let (send, read) = std::sync::mpsc::sync_channel(2);
             scope.spawn(move || {
-                for batch in batches {
-                    if send.send(batch).is_err() {
+                for slice in slices {
+                    if send.send(slice).is_err() {
                         return;
                     }
                 }
             });
-            for batch in read {
-                set.extend_stored(batch?);
+            for slice in read {
+                let slice = slice?;
+                let columns = Columns::of(&slice, &path, false)?;
+                set.extend_stored((0..columns.len()).map(|row| columns.row(row)))?;
             }
             Ok(set)
         })

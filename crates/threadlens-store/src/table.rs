@@ -3,9 +3,10 @@
 use std::path::Path;
 
 use polars::prelude::*;
+use polars_arrow::array::{Array, Utf8ViewArray};
 use threadlens_model::{Platform, Post, PostKind, Timestamp, timestamp_from_millis};
 
-use crate::codec::{PostView, StrList};
+use crate::codec::{PostView, StrList, Strs};
 use crate::strings::StrColumn;
 use crate::{Error, Result};
 
@@ -216,177 +217,275 @@ fn text_or_empty(cell: Option<&str>, not_read: bool) -> Option<&str> {
 /// Posts from a slice of the table; with `partial`, a frame of some of
 /// the columns, whose posts have every other field empty.
 pub(crate) fn posts_from_frame(df: &DataFrame, path: &Path, partial: bool) -> Result<Vec<Post>> {
-    let schema_err = |column: &str, why: String| Error::Schema {
-        path: path.to_owned(),
-        column: column.to_owned(),
-        why,
-    };
-    let column = |name: &str| {
-        df.column(name)
-            .map_err(|_| schema_err(name, "missing".to_owned()))
-    };
-    let typed = |name: &str, e: PolarsError| schema_err(name, e.to_string());
-    let absent = |name: &str| partial && df.column(name).is_err();
-    let strs = |name: &str| -> Result<Vec<Option<&str>>> {
-        if absent(name) {
-            return Ok(vec![None; df.height()]);
-        }
-        str_column(df, name, path)
-    };
-    // Columns added after v1 may be absent from older files.
-    let optional_strs = |name: &str| -> Result<Vec<Option<&str>>> {
-        match df.column(name) {
-            Ok(c) => Ok(c.str().map_err(|e| typed(name, e))?.iter().collect()),
-            Err(_) => Ok(vec![None; df.height()]),
-        }
-    };
-    let counts = |name: &str| -> Result<Vec<Option<u64>>> {
-        if absent(name) {
-            return Ok(vec![None; df.height()]);
-        }
-        Ok(column(name)?
-            .u64()
-            .map_err(|e| typed(name, e))?
-            .iter()
-            .collect())
-    };
-    let times = |name: &str| -> Result<Vec<Option<i64>>> {
-        if absent(name) {
-            return Ok(vec![Some(0); df.height()]);
-        }
-        let c = column(name)?;
-        let dt = c.datetime().map_err(|e| typed(name, e))?;
-        if dt.time_unit() != TimeUnit::Milliseconds {
-            return Err(schema_err(
-                name,
-                format!("expected datetime[ms, UTC], found {}", c.dtype()),
-            ));
-        }
-        Ok(dt.physical().iter().collect())
-    };
-    let lists = |name: &str| -> Result<Vec<Vec<String>>> {
-        if absent(name) {
-            return Ok(vec![Vec::new(); df.height()]);
-        }
-        let ca = column(name)?.list().map_err(|e| typed(name, e))?;
-        ca.amortized_iter()
-            .map(|row| match row {
-                None => Ok(Vec::new()),
-                Some(s) => Ok(s
-                    .as_ref()
-                    .str()
-                    .map_err(|e| typed(name, e))?
-                    .iter()
-                    .flatten()
-                    .map(str::to_owned)
-                    .collect()),
-            })
-            .collect()
-    };
-    let platform = strs("platform")?;
-    let post_id = strs("post_id")?;
-    let url = strs("url")?;
-    let created_at = times("created_at")?;
-    let author_id = strs("author_id")?;
-    let author_handle = strs("author_handle")?;
-    let author_name = strs("author_name")?;
-    let author_followers = counts("author_followers")?;
-    let text = strs("text")?;
-    let lang = strs("lang")?;
-    let kind = strs("kind")?;
-    let conversation_id = strs("conversation_id")?;
-    let reply_to_post_id = strs("reply_to_post_id")?;
-    let reply_to_author_id = strs("reply_to_author_id")?;
-    let referenced_post_id = strs("referenced_post_id")?;
-    let hashtags = lists("hashtags")?;
-    let mentions = lists("mentions")?;
-    let urls = lists("urls")?;
-    let replies = counts("replies")?;
-    let reposts = counts("reposts")?;
-    let likes = counts("likes")?;
-    let quotes = counts("quotes")?;
-    let impressions = counts("impressions")?;
-    let matched: Vec<Option<bool>> = if absent("matched") {
-        vec![Some(false); df.height()]
-    } else {
-        column("matched")?
-            .bool()
-            .map_err(|e| typed("matched", e))?
-            .iter()
-            .collect()
-    };
-    let source = strs("source")?;
-    let collected_at = times("collected_at")?;
-    let local_ref = optional_strs("local_ref")?;
-    // Added after v1's first stores: absent means empty.
-    let seen_on = if df.column("seen_on").is_ok() {
-        lists("seen_on")?
-    } else {
-        vec![Vec::new(); df.height()]
-    };
-    let mut seen_on = seen_on.into_iter();
+    let columns = Columns::of(df, path, partial)?;
+    (0..columns.rows)
+        .map(|row| columns.row(row).map(|view| view.to_post()))
+        .collect()
+}
 
-    let mut lists = (hashtags.into_iter(), mentions.into_iter(), urls.into_iter());
-    let mut posts = Vec::with_capacity(df.height());
-    for row in 0..df.height() {
-        let bad = |column: &str, why: &str| Error::Row {
+/// A list column's rows: row `r`'s strings are
+/// `items[offsets[r]..offsets[r + 1]]`.
+struct ListColumn<'a> {
+    offsets: Vec<usize>,
+    items: Vec<&'a str>,
+}
+
+impl<'a> ListColumn<'a> {
+    /// `rows` empty lists: a column not read or absent.
+    fn empty(rows: usize) -> Self {
+        ListColumn {
+            offsets: vec![0; rows + 1],
+            items: Vec::new(),
+        }
+    }
+
+    /// The strings of `ca` row by row; a null row is empty, as are null
+    /// strings in a list.
+    fn of(ca: &'a ListChunked, why: impl Fn(String) -> Error) -> Result<Self> {
+        let mut offsets = Vec::with_capacity(ca.len() + 1);
+        offsets.push(0);
+        let mut items = Vec::new();
+        for array in ca.downcast_iter() {
+            let values = array
+                .values()
+                .as_any()
+                .downcast_ref::<Utf8ViewArray>()
+                .ok_or_else(|| why(format!("expected a list of strings, found {}", ca.dtype())))?;
+            let list_offsets = array.offsets();
+            for row in 0..array.len() {
+                if array.is_valid(row) {
+                    let (from, to) = list_offsets.start_end(row);
+                    items.extend((from..to).filter_map(|i| values.get(i)));
+                }
+                offsets.push(items.len());
+            }
+        }
+        Ok(ListColumn { offsets, items })
+    }
+
+    fn row(&self, row: usize) -> &[&'a str] {
+        &self.items[self.offsets[row]..self.offsets[row + 1]]
+    }
+}
+
+/// A slice of the table as columns borrowed from its frame, read a row at
+/// a time as [`PostView`]s: what loading encodes straight into a
+/// [`PostSet`](crate::PostSet), and what [`posts_from_frame`] makes posts of.
+pub(crate) struct Columns<'a> {
+    path: &'a Path,
+    rows: usize,
+    /// Required text columns that were not read (their cells are `""`).
+    not_read: Vec<&'static str>,
+    platform: Vec<Option<&'a str>>,
+    post_id: Vec<Option<&'a str>>,
+    url: Vec<Option<&'a str>>,
+    created_at: Vec<Option<i64>>,
+    author_id: Vec<Option<&'a str>>,
+    author_handle: Vec<Option<&'a str>>,
+    author_name: Vec<Option<&'a str>>,
+    author_followers: Vec<Option<u64>>,
+    text: Vec<Option<&'a str>>,
+    lang: Vec<Option<&'a str>>,
+    kind: Vec<Option<&'a str>>,
+    conversation_id: Vec<Option<&'a str>>,
+    reply_to_post_id: Vec<Option<&'a str>>,
+    reply_to_author_id: Vec<Option<&'a str>>,
+    referenced_post_id: Vec<Option<&'a str>>,
+    hashtags: ListColumn<'a>,
+    mentions: ListColumn<'a>,
+    urls: ListColumn<'a>,
+    replies: Vec<Option<u64>>,
+    reposts: Vec<Option<u64>>,
+    likes: Vec<Option<u64>>,
+    quotes: Vec<Option<u64>>,
+    impressions: Vec<Option<u64>>,
+    matched: Vec<Option<bool>>,
+    source: Vec<Option<&'a str>>,
+    collected_at: Vec<Option<i64>>,
+    local_ref: Vec<Option<&'a str>>,
+    seen_on: ListColumn<'a>,
+}
+
+impl<'a> Columns<'a> {
+    /// The columns of `df`, a slice of the table at `path`; with
+    /// `partial`, a frame of some of the columns, the others empty. Read
+    /// in the table's order, so an error names the first column wrong.
+    pub fn of(df: &'a DataFrame, path: &'a Path, partial: bool) -> Result<Self> {
+        let rows = df.height();
+        let schema_err = |column: &str, why: String| Error::Schema {
             path: path.to_owned(),
+            column: column.to_owned(),
+            why,
+        };
+        let column = |name: &str| {
+            df.column(name)
+                .map_err(|_| schema_err(name, "missing".to_owned()))
+        };
+        let typed = |name: &str, e: PolarsError| schema_err(name, e.to_string());
+        let absent = |name: &str| partial && df.column(name).is_err();
+        let strs = |name: &str| -> Result<Vec<Option<&'a str>>> {
+            if absent(name) {
+                return Ok(vec![None; rows]);
+            }
+            str_column(df, name, path)
+        };
+        // Columns added after v1 may be absent from older files.
+        let optional_strs = |name: &str| -> Result<Vec<Option<&'a str>>> {
+            match df.column(name) {
+                Ok(c) => Ok(c.str().map_err(|e| typed(name, e))?.iter().collect()),
+                Err(_) => Ok(vec![None; rows]),
+            }
+        };
+        let counts = |name: &str| -> Result<Vec<Option<u64>>> {
+            if absent(name) {
+                return Ok(vec![None; rows]);
+            }
+            Ok(column(name)?
+                .u64()
+                .map_err(|e| typed(name, e))?
+                .iter()
+                .collect())
+        };
+        let times = |name: &str| -> Result<Vec<Option<i64>>> {
+            if absent(name) {
+                return Ok(vec![Some(0); rows]);
+            }
+            let c = column(name)?;
+            let dt = c.datetime().map_err(|e| typed(name, e))?;
+            if dt.time_unit() != TimeUnit::Milliseconds {
+                return Err(schema_err(
+                    name,
+                    format!("expected datetime[ms, UTC], found {}", c.dtype()),
+                ));
+            }
+            Ok(dt.physical().iter().collect())
+        };
+        let lists = |name: &str| -> Result<ListColumn<'a>> {
+            if absent(name) {
+                return Ok(ListColumn::empty(rows));
+            }
+            let ca = column(name)?.list().map_err(|e| typed(name, e))?;
+            ListColumn::of(ca, |why| schema_err(name, why))
+        };
+        let flags = |name: &str| -> Result<Vec<Option<bool>>> {
+            if absent(name) {
+                return Ok(vec![Some(false); rows]);
+            }
+            Ok(column(name)?
+                .bool()
+                .map_err(|e| typed(name, e))?
+                .iter()
+                .collect())
+        };
+        let not_read = [
+            "platform",
+            "post_id",
+            "author_id",
+            "author_handle",
+            "text",
+            "kind",
+            "source",
+        ]
+        .into_iter()
+        .filter(|c| absent(c))
+        .collect();
+        Ok(Columns {
+            path,
+            rows,
+            not_read,
+            platform: strs("platform")?,
+            post_id: strs("post_id")?,
+            url: strs("url")?,
+            created_at: times("created_at")?,
+            author_id: strs("author_id")?,
+            author_handle: strs("author_handle")?,
+            author_name: strs("author_name")?,
+            author_followers: counts("author_followers")?,
+            text: strs("text")?,
+            lang: strs("lang")?,
+            kind: strs("kind")?,
+            conversation_id: strs("conversation_id")?,
+            reply_to_post_id: strs("reply_to_post_id")?,
+            reply_to_author_id: strs("reply_to_author_id")?,
+            referenced_post_id: strs("referenced_post_id")?,
+            hashtags: lists("hashtags")?,
+            mentions: lists("mentions")?,
+            urls: lists("urls")?,
+            replies: counts("replies")?,
+            reposts: counts("reposts")?,
+            likes: counts("likes")?,
+            quotes: counts("quotes")?,
+            impressions: counts("impressions")?,
+            matched: flags("matched")?,
+            source: strs("source")?,
+            collected_at: times("collected_at")?,
+            local_ref: optional_strs("local_ref")?,
+            // Added after v1's first stores: absent means empty.
+            seen_on: if df.column("seen_on").is_ok() {
+                lists("seen_on")?
+            } else {
+                ListColumn::empty(rows)
+            },
+        })
+    }
+
+    /// How many rows.
+    pub fn len(&self) -> usize {
+        self.rows
+    }
+
+    /// Row `row`, checked: a null in a required column, an unknown platform
+    /// or kind, or a time out of range is an error naming row and column.
+    pub fn row(&self, row: usize) -> Result<PostView<'_, &[&'a str]>> {
+        let bad = |column: &str, why: &str| Error::Row {
+            path: self.path.to_owned(),
             row,
             column: column.to_owned(),
             why: why.to_owned(),
         };
-        let required = |values: &[Option<&str>], column: &str| -> Result<String> {
-            match values[row] {
-                Some(v) => Ok(v.to_owned()),
-                // Not read: a required text is empty.
-                None if absent(column) => Ok(String::new()),
-                None => Err(bad(column, "null in a required column")),
-            }
+        let required = |values: &[Option<&'a str>], column: &'static str| {
+            text_or_empty(values[row], self.not_read.contains(&column))
+                .ok_or_else(|| bad(column, "null in a required column"))
         };
-        let owned = |values: &[Option<&str>]| values[row].map(str::to_owned);
-        let null = |column: &str| bad(column, "null in a required column");
         let instant = |values: &[Option<i64>], column: &str| -> Result<Timestamp> {
             values[row]
                 .and_then(timestamp_from_millis)
                 .ok_or_else(|| bad(column, "null or out of range"))
         };
-        posts.push(Post {
-            // Parsed where they lie, not copied first.
-            platform: text_or_empty(platform[row], absent("platform"))
-                .ok_or_else(|| null("platform"))?
+        Ok(PostView {
+            platform: required(&self.platform, "platform")?
                 .parse::<Platform>()
                 .map_err(|e| bad("platform", &e.to_string()))?,
-            post_id: required(&post_id, "post_id")?,
-            url: owned(&url),
-            created_at: instant(&created_at, "created_at")?,
-            author_id: required(&author_id, "author_id")?,
-            author_handle: required(&author_handle, "author_handle")?,
-            author_name: owned(&author_name),
-            author_followers: author_followers[row],
-            text: required(&text, "text")?,
-            lang: owned(&lang),
-            kind: text_or_empty(kind[row], absent("kind"))
-                .ok_or_else(|| null("kind"))?
+            post_id: required(&self.post_id, "post_id")?,
+            url: self.url[row],
+            created_at: instant(&self.created_at, "created_at")?,
+            author_id: required(&self.author_id, "author_id")?,
+            author_handle: required(&self.author_handle, "author_handle")?,
+            author_name: self.author_name[row],
+            author_followers: self.author_followers[row],
+            text: required(&self.text, "text")?,
+            lang: self.lang[row],
+            kind: required(&self.kind, "kind")?
                 .parse::<PostKind>()
                 .map_err(|e| bad("kind", &e.to_string()))?,
-            conversation_id: owned(&conversation_id),
-            reply_to_post_id: owned(&reply_to_post_id),
-            reply_to_author_id: owned(&reply_to_author_id),
-            referenced_post_id: owned(&referenced_post_id),
-            hashtags: lists.0.next().unwrap_or_default(),
-            mentions: lists.1.next().unwrap_or_default(),
-            urls: lists.2.next().unwrap_or_default(),
-            replies: replies[row],
-            reposts: reposts[row],
-            likes: likes[row],
-            quotes: quotes[row],
-            impressions: impressions[row],
-            matched: matched[row].ok_or_else(|| bad("matched", "null in a required column"))?,
-            source: required(&source, "source")?,
-            collected_at: instant(&collected_at, "collected_at")?,
-            local_ref: owned(&local_ref),
-            seen_on: seen_on.next().unwrap_or_default(),
-        });
+            conversation_id: self.conversation_id[row],
+            reply_to_post_id: self.reply_to_post_id[row],
+            reply_to_author_id: self.reply_to_author_id[row],
+            referenced_post_id: self.referenced_post_id[row],
+            hashtags: self.hashtags.row(row),
+            mentions: self.mentions.row(row),
+            urls: self.urls.row(row),
+            replies: self.replies[row],
+            reposts: self.reposts[row],
+            likes: self.likes[row],
+            quotes: self.quotes[row],
+            impressions: self.impressions[row],
+            matched: self.matched[row]
+                .ok_or_else(|| bad("matched", "null in a required column"))?,
+            source: required(&self.source, "source")?,
+            collected_at: instant(&self.collected_at, "collected_at")?,
+            local_ref: self.local_ref[row],
+            seen_on: self.seen_on.row(row),
+        })
     }
-    Ok(posts)
 }

@@ -3,6 +3,10 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::print_stderr)] // test helpers may panic and report
 
+use polars::prelude::{
+    DataFrame, IntoColumn, IntoSeries, NamedFrom, ParquetReader, ParquetWriter, SerReader, Series,
+    StringChunked,
+};
 use threadlens_model::Reject;
 use threadlens_model::{Platform, Post, PostKind, parse_timestamp};
 use threadlens_store::{Inserted, PostSet, PostStore};
@@ -666,4 +670,140 @@ fn a_spilled_set_writes_the_same_table_as_a_held_one() {
     assert!(reply.conversation_id.is_some(), "{reply:?}");
     let matched = 2_000 + (2_000..40_000u64).filter(|i| i % 3 != 0).count();
     assert_eq!(back.iter().filter(|p| p.matched).count(), matched);
+}
+
+/// Posts using every column in different ways: lists full and empty,
+/// optional fields set and not, two platforms, a `seen_on`.
+fn varied_posts() -> Vec<Post> {
+    let mut second = full_post();
+    second.post_id = "1440714901538803716".into();
+    second.hashtags = vec![];
+    second.mentions = vec!["a".into(), "b".into(), "ç".into()];
+    second.urls = vec!["https://example.org/x".into()];
+    second.url = None;
+    second.lang = None;
+    second.matched = true;
+    second.source = "other.csv".into();
+    let mut mastodon = Post::minimal(
+        Platform::Mastodon,
+        "https://a.example/users/x/statuses/1",
+        at("2022-06-28T09:00:00Z"),
+    );
+    mastodon.local_ref = Some("a.example/1".into());
+    mastodon.seen_on = vec!["b.example/7".into(), "c.example/9".into()];
+    vec![full_post(), second, mastodon]
+}
+
+#[test]
+fn a_loaded_set_holds_every_post_as_it_was_committed() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = PostStore::open(dir.path()).unwrap();
+    let mut set = PostSet::new();
+    for post in varied_posts() {
+        set.insert(post);
+    }
+    assert!(store.commit(&set).unwrap());
+    let stored = store.read_posts().unwrap();
+    for loaded in [store.load().unwrap(), store.load_within(1).unwrap()] {
+        assert_eq!(loaded.len(), stored.len());
+        assert!(!loaded.is_changed(), "loading is not a change");
+        for post in &stored {
+            assert_eq!(
+                loaded.get(post.platform, &post.post_id).as_ref(),
+                Some(post)
+            );
+        }
+        // Committing what was loaded writes the same bytes.
+        let again = tempfile::tempdir().unwrap();
+        let copy = PostStore::open(again.path()).unwrap();
+        let mut changed = loaded;
+        changed.insert(Post::minimal(
+            Platform::X,
+            "new",
+            at("2020-01-01T00:00:00Z"),
+        ));
+        copy.commit(&changed).unwrap();
+        let mut read = copy.read_posts().unwrap();
+        read.retain(|p| p.post_id != "new");
+        assert_eq!(read, stored);
+    }
+}
+
+/// Rewrite the store's table through polars with `change` applied.
+fn rewrite_table(store: &PostStore, change: impl FnOnce(DataFrame) -> DataFrame) {
+    let file = std::fs::File::open(store.posts_path()).unwrap();
+    let mut frame = change(ParquetReader::new(file).finish().unwrap());
+    let file = std::fs::File::create(store.posts_path()).unwrap();
+    ParquetWriter::new(file).finish(&mut frame).unwrap();
+}
+
+#[test]
+fn a_table_holding_a_key_twice_loads_it_once_merged() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = PostStore::open(dir.path()).unwrap();
+    let mut set = PostSet::new();
+    for post in varied_posts() {
+        set.insert(post);
+    }
+    store.commit(&set).unwrap();
+    let stored = store.read_posts().unwrap();
+    // The first row again, matched this time, after the others.
+    rewrite_table(&store, |frame| {
+        let mut first = frame.head(Some(1));
+        first
+            .replace(
+                "matched",
+                Series::new("matched".into(), [true]).into_column(),
+            )
+            .unwrap();
+        frame.vstack(&first).unwrap()
+    });
+    let mut expected = stored[0].clone();
+    let mut again = stored[0].clone();
+    again.matched = true;
+    expected.merge_duplicate(again);
+    assert!(expected.matched);
+    let loaded = store.load().unwrap();
+    assert_eq!(loaded.len(), stored.len());
+    assert_eq!(
+        loaded.get(expected.platform, &expected.post_id),
+        Some(expected)
+    );
+    assert_eq!(
+        loaded.get(stored[2].platform, &stored[2].post_id).as_ref(),
+        Some(&stored[2])
+    );
+}
+
+#[test]
+fn a_null_in_a_required_column_fails_the_load_naming_row_and_column() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = PostStore::open(dir.path()).unwrap();
+    let mut set = PostSet::new();
+    for post in varied_posts() {
+        set.insert(post);
+    }
+    store.commit(&set).unwrap();
+    rewrite_table(&store, |mut frame| {
+        let ids = frame.column("author_id").unwrap().str().unwrap().clone();
+        let with_null: StringChunked = ids
+            .iter()
+            .enumerate()
+            .map(|(i, v)| if i == 1 { None } else { v })
+            .collect();
+        frame
+            .replace(
+                "author_id",
+                with_null
+                    .with_name("author_id".into())
+                    .into_series()
+                    .into_column(),
+            )
+            .unwrap();
+        frame
+    });
+    let err = store.load().unwrap_err().to_string();
+    assert!(err.contains("row 1"), "{err}");
+    assert!(err.contains("author_id"), "{err}");
+    assert!(err.contains("null in a required column"), "{err}");
 }
