@@ -318,18 +318,17 @@ impl PostSet {
                 bytes: Vec::new(),
                 rows: Vec::with_capacity(slice.len()),
             };
+            let mut places = Vec::with_capacity(slice.len());
+            let mut start = 0;
             for &at in slice {
                 let e = &self.entries[at as usize];
-                let Some(bytes) = self.bytes(e) else {
-                    return Some(None);
-                };
-                batch.rows.push((
-                    batch.bytes.len(),
-                    bytes.len(),
-                    e.is(MATCHED),
-                    e.is(OWN_ROOT),
-                ));
-                batch.bytes.extend_from_slice(&bytes);
+                let len = e.len as usize;
+                places.push((e.place, len));
+                batch.rows.push((start, len, e.is(MATCHED), e.is(OWN_ROOT)));
+                start += len;
+            }
+            if self.arena.gather(&places, &mut batch.bytes).is_none() {
+                return Some(None);
             }
             Some(Some(batch))
         })
