@@ -76,6 +76,9 @@ pub struct PostSet {
     /// Distinct `source` values; posts refer to them by index.
     sources: Vec<String>,
     source_index: HashMap<String, u32>,
+    /// The source of the post stored last: posts come a file at a time,
+    /// so most have the same, found without hashing.
+    last_source: Option<u32>,
     entries: Vec<Entry>,
     /// Keys are already hashes, so the map's own hashing is the cheapest.
     /// A hit is confirmed against the stored key, so a 64-bit hash (16
@@ -117,10 +120,14 @@ impl PostSet {
         let changed = self.changed;
         for post in posts {
             let post = post?;
-            if self.find(post.platform, post.post_id).is_some() {
+            let hash = key_hash(post.platform, post.post_id);
+            if self
+                .find_hashed(hash, post.platform, post.post_id)
+                .is_some()
+            {
                 self.insert(post.to_post());
             } else {
-                self.insert_new(&post);
+                self.insert_new(hash, &post);
             }
         }
         self.changed = changed;
@@ -132,7 +139,12 @@ impl PostSet {
     }
 
     fn find(&self, platform: Platform, post_id: &str) -> Option<usize> {
-        let at = *self.index.get(&key_hash(platform, post_id))? as usize;
+        self.find_hashed(key_hash(platform, post_id), platform, post_id)
+    }
+
+    /// [`PostSet::find`] with the key's hash already taken.
+    fn find_hashed(&self, hash: u64, platform: Platform, post_id: &str) -> Option<usize> {
+        let at = *self.index.get(&hash)? as usize;
         let bytes = self.bytes(&self.entries[at])?;
         if codec::key(&bytes) == Some((platform, post_id)) {
             return Some(at);
@@ -152,8 +164,11 @@ impl PostSet {
 
     /// Append `post`'s encoding and point entry `at` (or a new entry) to it.
     fn store<'a, L: Strs<'a>>(&mut self, at: Option<usize>, post: &PostView<'a, L>) -> usize {
-        let source = match self.source_index.get(post.source) {
-            Some(&i) => i,
+        let same = self
+            .last_source
+            .filter(|&i| self.sources[i as usize] == post.source);
+        let source = match same.or_else(|| self.source_index.get(post.source).copied()) {
+            Some(i) => i,
             None => {
                 let i = self.sources.len() as u32;
                 self.sources.push(post.source.to_owned());
@@ -161,6 +176,7 @@ impl PostSet {
                 i
             }
         };
+        self.last_source = Some(source);
         self.scratch.clear();
         codec::encode(post, source, &mut self.scratch);
         let mut entry = Entry {
@@ -189,8 +205,9 @@ impl PostSet {
     /// Add a post, merging it with a copy already held by the rule of
     /// formats.md §1 ([`Post::merge_duplicate`]).
     pub fn insert(&mut self, post: Post) -> Inserted {
-        let Some(at) = self.find(post.platform, &post.post_id) else {
-            self.insert_new(&PostView::of(&post));
+        let hash = key_hash(post.platform, &post.post_id);
+        let Some(at) = self.find_hashed(hash, post.platform, &post.post_id) else {
+            self.insert_new(hash, &PostView::of(&post));
             return Inserted::New;
         };
         let Some(mut kept) = self.decode(at) else {
@@ -214,9 +231,8 @@ impl PostSet {
         }
     }
 
-    /// Add `post`, whose key is not held yet.
-    fn insert_new<'a, L: Strs<'a>>(&mut self, post: &PostView<'a, L>) {
-        let hash = key_hash(post.platform, post.post_id);
+    /// Add `post`, whose key (hashed: `hash`) is not held yet.
+    fn insert_new<'a, L: Strs<'a>>(&mut self, hash: u64, post: &PostView<'a, L>) {
         let key = self.index.contains_key(&hash).then(|| PostKey {
             platform: post.platform,
             post_id: post.post_id.to_owned(),
