@@ -175,6 +175,10 @@ impl PostStore {
     }
 
     /// The table in slices of at most `rows`, with only `columns` if given.
+    /// The file is opened and its footer read once: every slice comes from
+    /// that one file, even if a commit replaces it meanwhile, and a large
+    /// table's footer (a few hundred bytes per row group) is not parsed
+    /// again for each slice.
     pub(crate) fn read_slices(
         &self,
         rows: usize,
@@ -182,24 +186,43 @@ impl PostStore {
     ) -> Result<impl Iterator<Item = Result<DataFrame>> + use<>> {
         let path = self.posts_path();
         let rows = rows.max(1);
-        let total = self.count()?;
-        let store = self.clone();
-        Ok((0..total).step_by(rows).map(move |offset| {
-            let reader = store.open_table()?.ok_or_else(|| Error::Io {
-                path: path.clone(),
-                source: std::io::Error::new(
-                    std::io::ErrorKind::NotFound,
-                    "the table disappeared while being read",
-                ),
-            })?;
-            reader
-                .with_columns(columns.clone())
-                .with_slice(Some((offset, rows)))
-                .finish()
-                .map_err(|source| Error::Parquet {
-                    path: path.clone(),
-                    source,
-                })
+        let io_err = |path: &Path, source| Error::Io {
+            path: path.to_owned(),
+            source,
+        };
+        let parquet_err = |path: &Path, source| Error::Parquet {
+            path: path.to_owned(),
+            source,
+        };
+        let table = match File::open(&path) {
+            Ok(file) => {
+                let mut reader =
+                    ParquetReader::new(file.try_clone().map_err(|e| io_err(&path, e))?);
+                let metadata = reader
+                    .get_metadata()
+                    .map_err(|e| parquet_err(&path, e))?
+                    .clone();
+                Some((file, metadata))
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+            Err(e) => return Err(io_err(&path, e)),
+        };
+        let total = table.as_ref().map_or(0, |(_, metadata)| metadata.num_rows);
+        Ok((0..total).step_by(rows).filter_map(move |offset| {
+            let (file, metadata) = table.as_ref()?;
+            let slice = file
+                .try_clone()
+                .map_err(|e| io_err(&path, e))
+                .and_then(|file| {
+                    let mut reader = ParquetReader::new(file);
+                    reader.set_metadata(metadata.clone());
+                    reader
+                        .with_columns(columns.clone())
+                        .with_slice(Some((offset, rows)))
+                        .finish()
+                        .map_err(|e| parquet_err(&path, e))
+                });
+            Some(slice)
         }))
     }
 

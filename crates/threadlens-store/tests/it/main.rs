@@ -807,3 +807,35 @@ fn a_null_in_a_required_column_fails_the_load_naming_row_and_column() {
     assert!(err.contains("author_id"), "{err}");
     assert!(err.contains("null in a required column"), "{err}");
 }
+
+#[test]
+fn a_read_in_progress_keeps_reading_the_table_it_opened() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = PostStore::open(dir.path()).unwrap();
+    let mut set = PostSet::new();
+    for post in varied_posts() {
+        set.insert(post);
+    }
+    store.commit(&set).unwrap();
+    let stored = store.read_posts().unwrap();
+    let mut batches = store.read_batches(1).unwrap();
+    let first = batches.next().unwrap().unwrap();
+    // A commit replaces the table between two slices of the read.
+    let mut other = PostSet::new();
+    other.insert(Post::minimal(
+        Platform::X,
+        "other",
+        at("2019-01-01T00:00:00Z"),
+    ));
+    store.commit(&other).unwrap();
+    let mut read = first;
+    for batch in batches {
+        read.extend(batch.unwrap());
+    }
+    assert_eq!(read, stored);
+    assert_eq!(
+        store.read_posts().unwrap().len(),
+        1,
+        "the new table is whole"
+    );
+}
