@@ -1,5 +1,6 @@
 use std::borrow::Cow;
 use std::collections::HashMap;
+use std::collections::hash_map::Entry as Slot;
 use std::path::PathBuf;
 
 use rustc_hash::FxHashMap;
@@ -121,13 +122,8 @@ impl PostSet {
         for post in posts {
             let post = post?;
             let hash = key_hash(post.platform, post.post_id);
-            if self
-                .find_hashed(hash, post.platform, post.post_id)
-                .is_some()
-            {
+            if self.add_or_find(hash, &post).is_some() {
                 self.insert(post.to_post());
-            } else {
-                self.insert_new(hash, &post);
             }
         }
         self.changed = changed;
@@ -139,14 +135,8 @@ impl PostSet {
     }
 
     fn find(&self, platform: Platform, post_id: &str) -> Option<usize> {
-        self.find_hashed(key_hash(platform, post_id), platform, post_id)
-    }
-
-    /// [`PostSet::find`] with the key's hash already taken.
-    fn find_hashed(&self, hash: u64, platform: Platform, post_id: &str) -> Option<usize> {
-        let at = *self.index.get(&hash)? as usize;
-        let bytes = self.bytes(&self.entries[at])?;
-        if codec::key(&bytes) == Some((platform, post_id)) {
+        let at = *self.index.get(&key_hash(platform, post_id))? as usize;
+        if self.holds(at, platform, post_id) {
             return Some(at);
         }
         let key = PostKey {
@@ -154,6 +144,12 @@ impl PostSet {
             post_id: post_id.to_owned(),
         };
         self.overflow.get(&key).map(|&i| i as usize)
+    }
+
+    /// Whether entry `at` is the post with this key.
+    fn holds(&self, at: usize, platform: Platform, post_id: &str) -> bool {
+        self.bytes(&self.entries[at])
+            .is_some_and(|bytes| codec::key(&bytes) == Some((platform, post_id)))
     }
 
     fn decode(&self, at: usize) -> Option<Post> {
@@ -206,8 +202,7 @@ impl PostSet {
     /// formats.md §1 ([`Post::merge_duplicate`]).
     pub fn insert(&mut self, post: Post) -> Inserted {
         let hash = key_hash(post.platform, &post.post_id);
-        let Some(at) = self.find_hashed(hash, post.platform, &post.post_id) else {
-            self.insert_new(hash, &PostView::of(&post));
+        let Some(at) = self.add_or_find(hash, &PostView::of(&post)) else {
             return Inserted::New;
         };
         let Some(mut kept) = self.decode(at) else {
@@ -231,17 +226,35 @@ impl PostSet {
         }
     }
 
-    /// Add `post`, whose key (hashed: `hash`) is not held yet.
-    fn insert_new<'a, L: Strs<'a>>(&mut self, hash: u64, post: &PostView<'a, L>) {
-        let key = self.index.contains_key(&hash).then(|| PostKey {
-            platform: post.platform,
-            post_id: post.post_id.to_owned(),
-        });
-        let at = self.store(None, post) as u32;
-        match key {
-            Some(key) => self.overflow.insert(key, at),
-            None => self.index.insert(hash, at),
+    /// Add `post` (its key hashed: `hash`) if its key is not held, with
+    /// one probe of the index; otherwise the entry holding it.
+    fn add_or_find<'a, L: Strs<'a>>(&mut self, hash: u64, post: &PostView<'a, L>) -> Option<usize> {
+        let next = self.entries.len() as u32;
+        let taken = match self.index.entry(hash) {
+            Slot::Vacant(slot) => {
+                slot.insert(next);
+                None
+            }
+            Slot::Occupied(slot) => Some(*slot.get() as usize),
         };
+        if let Some(at) = taken {
+            if self.holds(at, post.platform, post.post_id) {
+                return Some(at);
+            }
+            // Another key has this hash: this one lives in the overflow.
+            let key = PostKey {
+                platform: post.platform,
+                post_id: post.post_id.to_owned(),
+            };
+            if let Some(&at) = self.overflow.get(&key) {
+                return Some(at as usize);
+            }
+            let at = self.store(None, post) as u32;
+            self.overflow.insert(key, at);
+            return None;
+        }
+        self.store(None, post);
+        None
     }
 
     /// Number of posts.
