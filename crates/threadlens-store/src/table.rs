@@ -239,8 +239,8 @@ impl<'a> ListColumn<'a> {
         }
     }
 
-    /// The strings of `ca` row by row; a null row is empty, as are null
-    /// strings in a list.
+    /// The strings of `ca` row by row: a null row is an empty list, and a
+    /// null string inside a list is left out.
     fn of(ca: &'a ListChunked, why: impl Fn(String) -> Error) -> Result<Self> {
         let mut offsets = Vec::with_capacity(ca.len() + 1);
         offsets.push(0);
@@ -263,6 +263,7 @@ impl<'a> ListColumn<'a> {
         Ok(ListColumn { offsets, items })
     }
 
+    /// The strings of row `row`.
     fn row(&self, row: usize) -> &[&'a str] {
         &self.items[self.offsets[row]..self.offsets[row + 1]]
     }
