@@ -76,10 +76,7 @@ pub struct PostSet {
     scratch: Vec<u8>,
     /// Distinct `source` values; posts refer to them by index.
     sources: Vec<String>,
-    source_index: HashMap<String, u32>,
-    /// The source of the post stored last: posts come a file at a time,
-    /// so most have the same, found without hashing.
-    last_source: Option<u32>,
+    source_index: FxHashMap<String, u32>,
     entries: Vec<Entry>,
     /// Keys are already hashes, so the map's own hashing is the cheapest.
     /// A hit is confirmed against the stored key, so a 64-bit hash (16
@@ -160,11 +157,8 @@ impl PostSet {
 
     /// Append `post`'s encoding and point entry `at` (or a new entry) to it.
     fn store<'a, L: Strs<'a>>(&mut self, at: Option<usize>, post: &PostView<'a, L>) -> usize {
-        let same = self
-            .last_source
-            .filter(|&i| self.sources[i as usize] == post.source);
-        let source = match same.or_else(|| self.source_index.get(post.source).copied()) {
-            Some(i) => i,
+        let source = match self.source_index.get(post.source) {
+            Some(&i) => i,
             None => {
                 let i = self.sources.len() as u32;
                 self.sources.push(post.source.to_owned());
@@ -172,7 +166,6 @@ impl PostSet {
                 i
             }
         };
-        self.last_source = Some(source);
         self.scratch.clear();
         codec::encode(post, source, &mut self.scratch);
         let mut entry = Entry {

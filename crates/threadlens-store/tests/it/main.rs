@@ -694,8 +694,8 @@ fn varied_posts() -> Vec<Post> {
     vec![full_post(), second, mastodon]
 }
 
-#[test]
-fn a_loaded_set_holds_every_post_as_it_was_committed() {
+/// A store holding [`varied_posts`].
+fn store_of_varied_posts() -> (tempfile::TempDir, PostStore) {
     let dir = tempfile::tempdir().unwrap();
     let store = PostStore::open(dir.path()).unwrap();
     let mut set = PostSet::new();
@@ -703,6 +703,12 @@ fn a_loaded_set_holds_every_post_as_it_was_committed() {
         set.insert(post);
     }
     assert!(store.commit(&set).unwrap());
+    (dir, store)
+}
+
+#[test]
+fn a_loaded_set_holds_every_post_as_it_was_committed() {
+    let (_dir, store) = store_of_varied_posts();
     let stored = store.read_posts().unwrap();
     for loaded in [store.load().unwrap(), store.load_within(1).unwrap()] {
         assert_eq!(loaded.len(), stored.len());
@@ -713,7 +719,7 @@ fn a_loaded_set_holds_every_post_as_it_was_committed() {
                 Some(post)
             );
         }
-        // Committing what was loaded writes the same bytes.
+        // What was loaded commits the same rows again.
         let again = tempfile::tempdir().unwrap();
         let copy = PostStore::open(again.path()).unwrap();
         let mut changed = loaded;
@@ -739,13 +745,7 @@ fn rewrite_table(store: &PostStore, change: impl FnOnce(DataFrame) -> DataFrame)
 
 #[test]
 fn a_table_holding_a_key_twice_loads_it_once_merged() {
-    let dir = tempfile::tempdir().unwrap();
-    let store = PostStore::open(dir.path()).unwrap();
-    let mut set = PostSet::new();
-    for post in varied_posts() {
-        set.insert(post);
-    }
-    store.commit(&set).unwrap();
+    let (_dir, store) = store_of_varied_posts();
     let stored = store.read_posts().unwrap();
     // The first row again, matched this time, after the others.
     rewrite_table(&store, |frame| {
@@ -777,13 +777,7 @@ fn a_table_holding_a_key_twice_loads_it_once_merged() {
 
 #[test]
 fn a_null_in_a_required_column_fails_the_load_naming_row_and_column() {
-    let dir = tempfile::tempdir().unwrap();
-    let store = PostStore::open(dir.path()).unwrap();
-    let mut set = PostSet::new();
-    for post in varied_posts() {
-        set.insert(post);
-    }
-    store.commit(&set).unwrap();
+    let (_dir, store) = store_of_varied_posts();
     rewrite_table(&store, |mut frame| {
         let ids = frame.column("author_id").unwrap().str().unwrap().clone();
         let with_null: StringChunked = ids
@@ -810,13 +804,7 @@ fn a_null_in_a_required_column_fails_the_load_naming_row_and_column() {
 
 #[test]
 fn a_read_in_progress_keeps_reading_the_table_it_opened() {
-    let dir = tempfile::tempdir().unwrap();
-    let store = PostStore::open(dir.path()).unwrap();
-    let mut set = PostSet::new();
-    for post in varied_posts() {
-        set.insert(post);
-    }
-    store.commit(&set).unwrap();
+    let (_dir, store) = store_of_varied_posts();
     let stored = store.read_posts().unwrap();
     let mut batches = store.read_batches(1).unwrap();
     let first = batches.next().unwrap().unwrap();
