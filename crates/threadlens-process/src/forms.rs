@@ -75,9 +75,6 @@ fn split_part(
     cells: &mut Cells,
     out: &mut Vec<(usize, usize)>,
 ) {
-    if start >= end {
-        return;
-    }
     // Cells: (first char index, class).
     cells.clear();
     for (i, &c) in body.iter().enumerate().take(end).skip(start) {
@@ -95,14 +92,65 @@ fn split_part(
         };
         cells.push((i, class));
     }
+    split_cells(cells, start, end, out);
+}
+
+/// Whether a split falls between cells of classes `a` and `b`, `after`
+/// being the class of the cell after `b` (§5).
+#[inline]
+fn splits(a: CellClass, b: CellClass, after: Option<CellClass>) -> bool {
+    (a == CellClass::Lower && b == CellClass::Upper)
+        || ((a == CellClass::Digit) != (b == CellClass::Digit))
+        || (a == CellClass::Upper && b == CellClass::Upper && after == Some(CellClass::Lower))
+}
+
+/// [`segment_bounds`] for an ASCII body, read as bytes: every character
+/// is a cell of its own, classed without the Unicode tables.
+pub(crate) fn segment_bounds_ascii(body: &[u8], out: &mut Vec<(usize, usize)>) {
+    let mut part_start = 0;
+    for part in body.split(|&b| b == b'_') {
+        split_ascii_part(part, part_start, out);
+        part_start += part.len() + 1;
+    }
+}
+
+/// The class of an ASCII character of a hashtag body.
+fn ascii_class(b: u8) -> CellClass {
+    if b.is_ascii_uppercase() {
+        CellClass::Upper
+    } else if b.is_ascii_digit() {
+        CellClass::Digit
+    } else {
+        CellClass::Lower
+    }
+}
+
+/// [`split_cells`] for an ASCII part starting at `offset` in its body.
+fn split_ascii_part(part: &[u8], offset: usize, out: &mut Vec<(usize, usize)>) {
+    if part.is_empty() {
+        return;
+    }
+    let mut segment_start = 0;
+    for k in 1..part.len() {
+        let after = part.get(k + 1).map(|&c| ascii_class(c));
+        if splits(ascii_class(part[k - 1]), ascii_class(part[k]), after) {
+            out.push((offset + segment_start, offset + k));
+            segment_start = k;
+        }
+    }
+    out.push((offset + segment_start, offset + part.len()));
+}
+
+/// The segments of the part `start..end` whose cells are `cells`, appended
+/// to `out`; nothing when the part is empty.
+fn split_cells(cells: &Cells, start: usize, end: usize, out: &mut Vec<(usize, usize)>) {
+    if start >= end {
+        return;
+    }
     let mut segment_start = start;
     for k in 1..cells.len() {
-        let (a, b) = (cells[k - 1].1, cells[k].1);
         let after = cells.get(k + 1).map(|cell| cell.1);
-        let split = (a == CellClass::Lower && b == CellClass::Upper)
-            || ((a == CellClass::Digit) != (b == CellClass::Digit))
-            || (a == CellClass::Upper && b == CellClass::Upper && after == Some(CellClass::Lower));
-        if split {
+        if splits(cells[k - 1].1, cells[k].1, after) {
             out.push((segment_start, cells[k].0));
             segment_start = cells[k].0;
         }
@@ -162,6 +210,17 @@ mod tests {
             let mut lower = String::new();
             push_lowercase(&chars, &mut lower);
             assert_eq!(lower, text.to_lowercase(), "{text}");
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn ascii_bodies_split_as_characters_do(body in "[A-Za-z0-9_]{0,24}") {
+            let chars: Vec<char> = body.chars().collect();
+            let (mut by_chars, mut by_bytes) = (Vec::new(), Vec::new());
+            segment_bounds(&chars, &mut Vec::new(), &mut by_chars);
+            segment_bounds_ascii(body.as_bytes(), &mut by_bytes);
+            proptest::prop_assert_eq!(by_bytes, by_chars);
         }
     }
 

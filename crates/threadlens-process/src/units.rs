@@ -7,7 +7,7 @@ use std::ops::Range;
 
 use crate::byte_tokens::for_each_token;
 use crate::emoji_count;
-use crate::forms::{Cells, push_lowercase, segment_bounds, word_form};
+use crate::forms::{Cells, push_lowercase, segment_bounds, segment_bounds_ascii, word_form};
 use crate::normalize::normalize_into;
 use crate::tokenize::{Token, TokenKind};
 
@@ -148,15 +148,26 @@ impl Units {
     /// Read the hashtag `token` of `normalized`, whose `#` is character `start`.
     fn read_hashtag(&mut self, normalized: &str, token: Token, start: usize) {
         let body = &normalized[token.start + 1..token.body_end];
-        self.body.clear();
-        self.body.extend(body.chars());
+        let ascii = body.is_ascii();
+        self.bounds.clear();
+        let body_chars = if ascii {
+            segment_bounds_ascii(body.as_bytes(), &mut self.bounds);
+            body.len()
+        } else {
+            self.body.clear();
+            self.body.extend(body.chars());
+            segment_bounds(&self.body, &mut self.cells, &mut self.bounds);
+            self.body.len()
+        };
         let offset = start + 1;
         let first_unit = self.units.len();
-        self.bounds.clear();
-        segment_bounds(&self.body, &mut self.cells, &mut self.bounds);
         for &(start, end) in &self.bounds {
             let from = self.forms.len();
-            push_lowercase(&self.body[start..end], &mut self.forms);
+            if ascii {
+                push_ascii_lowercase(&body[start..end], &mut self.forms);
+            } else {
+                push_lowercase(&self.body[start..end], &mut self.forms);
+            }
             self.units.push(UnitSpan {
                 start: offset + start,
                 end: offset + end,
@@ -165,14 +176,14 @@ impl Units {
             });
         }
         let from = self.tags.len();
-        if body.is_ascii() {
+        if ascii {
             push_ascii_lowercase(body, &mut self.tags);
         } else {
             push_lowercase(&self.body, &mut self.tags);
         }
         self.hashtags.push(HashtagSpan {
             start: offset - 1,
-            end: offset + self.body.len(),
+            end: offset + body_chars,
             tag: from..self.tags.len(),
             first_unit,
             unit_count: self.units.len() - first_unit,
