@@ -155,6 +155,7 @@ impl Index {
                 cache.index = self.id;
                 cache.spans.clear();
                 cache.short.clear();
+                cache.front.fill((0, (0, 0)));
                 cache.ids.clear();
             }
             f(&mut Matches { index: self, cache })
@@ -170,27 +171,55 @@ pub(crate) struct Matches<'c> {
 
 impl Matches<'_> {
     /// The ids of the elements `form` matches, in increasing order.
+    #[inline]
     pub fn of(&mut self, form: &str) -> &[u32] {
         let cache = &mut *self.cache;
-        let found = match short_key(form) {
-            Some(key) => cache.short.get(&key).copied(),
-            None => cache.spans.get(form).copied(),
-        };
-        let (from, to) = match found {
-            Some(span) => span,
-            None => {
-                let from = cache.ids.len() as u32;
-                self.index.match_form(form, &mut cache.ids);
-                let span = (from, cache.ids.len() as u32);
-                match short_key(form) {
-                    Some(key) => cache.short.insert(key, span),
-                    None => cache.spans.insert(form.into(), span),
-                };
-                span
+        let (from, to) = match short_key(form) {
+            Some(key) => {
+                let slot = front_slot(key);
+                match cache.front[slot] {
+                    (k, span) if k == key && key != 0 => span,
+                    _ => {
+                        let span = match cache.short.get(&key) {
+                            Some(&span) => span,
+                            None => {
+                                let span = learn(self.index, form, &mut cache.ids);
+                                cache.short.insert(key, span);
+                                span
+                            }
+                        };
+                        cache.front[slot] = (key, span);
+                        span
+                    }
+                }
             }
+            None => match cache.spans.get(form) {
+                Some(&span) => span,
+                None => {
+                    let span = learn(self.index, form, &mut cache.ids);
+                    cache.spans.insert(form.into(), span);
+                    span
+                }
+            },
         };
         &cache.ids[from as usize..to as usize]
     }
+}
+
+/// Append the elements `form` matches to `ids`; their span there.
+fn learn(index: &Index, form: &str, ids: &mut Vec<u32>) -> (u32, u32) {
+    let from = ids.len() as u32;
+    index.match_form(form, ids);
+    (from, ids.len() as u32)
+}
+
+/// Slots of the direct-mapped front of the short-form cache.
+const FRONT_SLOTS: usize = 1 << 12;
+
+/// The front slot of a short form's key (Fibonacci hashing).
+#[inline]
+fn front_slot(key: u64) -> usize {
+    (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - FRONT_SLOTS.trailing_zeros())) as usize
 }
 
 /// A form of at most 8 bytes packed into a number (zero-padded: forms hold
@@ -206,14 +235,28 @@ fn short_key(form: &str) -> Option<u64> {
 }
 
 /// Per thread: for each form seen, the span of `ids` holding its elements.
-#[derive(Default)]
 pub(crate) struct FormCache {
     index: u64,
+    /// The last short form seen in each slot, by [`front_slot`] of its key:
+    /// one multiply and one compare answer most lookups (key 0: empty).
+    front: Box<[(u64, (u32, u32))]>,
     /// Forms of up to 8 bytes, by [`short_key`].
     short: FxHashMap<u64, (u32, u32)>,
     /// Longer forms.
     spans: FxHashMap<Box<str>, (u32, u32)>,
     ids: Vec<u32>,
+}
+
+impl Default for FormCache {
+    fn default() -> Self {
+        FormCache {
+            index: 0,
+            front: vec![(0, (0, 0)); FRONT_SLOTS].into_boxed_slice(),
+            short: FxHashMap::default(),
+            spans: FxHashMap::default(),
+            ids: Vec::new(),
+        }
+    }
 }
 
 thread_local! {

@@ -225,9 +225,14 @@ impl<'l> Scorer<'l> {
     fn look_up_units(&mut self, matches: &mut Matches<'_>) {
         self.ids.clear();
         self.unit_ids.clear();
-        for i in 0..self.read.units.len() {
+        let Units { units, forms, .. } = &self.read;
+        for unit in units {
             let from = self.ids.len() as u32;
-            self.ids.extend_from_slice(matches.of(self.read.form(i)));
+            let found = matches.of(&forms[unit.form.clone()]);
+            // Most forms match nothing.
+            if !found.is_empty() {
+                self.ids.extend_from_slice(found);
+            }
             self.unit_ids.push((from, self.ids.len() as u32));
         }
     }
