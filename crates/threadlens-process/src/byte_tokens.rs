@@ -70,12 +70,7 @@ fn lmn_run(text: &str, mut i: usize) -> (usize, bool) {
 pub(crate) fn for_each_token(text: &str, mut found: impl FnMut(Token, bool)) {
     let bytes = text.as_bytes();
     // Where the next `@` is: an e-mail address is only tried before one.
-    let find_at = |from: usize| {
-        bytes[from..]
-            .iter()
-            .position(|&b| b == b'@')
-            .map(|n| from + n)
-    };
+    let find_at = |from: usize| memchr::memchr(b'@', &bytes[from..]).map(|n| from + n);
     let mut next_at = find_at(0);
     let mut i = 0;
     while let Some(&b) = bytes.get(i) {
@@ -118,13 +113,14 @@ pub(crate) fn for_each_token(text: &str, mut found: impl FnMut(Token, bool)) {
 /// `(?i)(https?://|www\.)\S+`
 fn url(text: &str, i: usize) -> Option<Token> {
     let rest = &text.as_bytes()[i..];
-    if !matches!(rest.first(), Some(b'h' | b'H' | b'w' | b'W')) {
-        return None;
-    }
-    let prefix = [&b"https://"[..], b"http://", b"www."]
-        .into_iter()
-        .find(|p| rest.len() >= p.len() && rest[..p.len()].eq_ignore_ascii_case(p))?
-        .len();
+    let starts_with = |p: &[u8]| rest.get(..p.len()).is_some_and(|r| r.eq_ignore_ascii_case(p));
+    // Most words start with neither letter: one test each.
+    let prefix = match rest.first()? {
+        b'h' | b'H' if starts_with(b"https://") => 8,
+        b'h' | b'H' if starts_with(b"http://") => 7,
+        b'w' | b'W' if starts_with(b"www.") => 4,
+        _ => return None,
+    };
     let end = run(text, i + prefix, |c| !is_white_space(c));
     (end > i + prefix).then_some(Token {
         kind: TokenKind::Url,

@@ -1,5 +1,6 @@
 //! text-processing.md §2: the emoji count.
 
+use crate::ascii::first_non_ascii;
 use std::sync::LazyLock;
 
 use unicode_segmentation::UnicodeSegmentation;
@@ -28,7 +29,7 @@ pub fn emoji_count(text: &str) -> usize {
     let bytes = text.as_bytes();
     let mut count = 0;
     let mut from = 0;
-    while let Some(offset) = bytes[from..].iter().position(|b| !b.is_ascii()) {
+    while let Some(offset) = first_non_ascii(&bytes[from..]) {
         let run = from + offset;
         let mut start = run;
         while start > from && !is_cut(bytes, start) {

@@ -26,6 +26,7 @@
 //! ```
 
 mod analyze;
+mod ascii;
 mod audit;
 mod byte_tokens;
 mod char_class;

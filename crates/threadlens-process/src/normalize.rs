@@ -1,5 +1,6 @@
 //! text-processing.md §3: normalisation before tokenising (case kept).
 
+use crate::ascii::first_non_ascii;
 use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfkc_quick};
 
 /// Step 2: characters deleted after NFKC.
@@ -49,7 +50,7 @@ pub(crate) fn normalize_into(text: &str, out: &mut String) {
     }
     let bytes = text.as_bytes();
     let mut copied_to = 0;
-    while let Some(offset) = bytes[copied_to..].iter().position(|b| !b.is_ascii()) {
+    while let Some(offset) = first_non_ascii(&bytes[copied_to..]) {
         let run = copied_to + offset;
         let start = if run > copied_to { run - 1 } else { run };
         let end = bytes[run..]
