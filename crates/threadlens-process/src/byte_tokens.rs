@@ -111,16 +111,27 @@ pub(crate) fn for_each_token(text: &str, mut found: impl FnMut(Token, bool)) {
 }
 
 /// `(?i)(https?://|www\.)\S+`
+#[inline]
 fn url(text: &str, i: usize) -> Option<Token> {
     let rest = &text.as_bytes()[i..];
-    let starts_with = |p: &[u8]| rest.get(..p.len()).is_some_and(|r| r.eq_ignore_ascii_case(p));
-    // Most words start with neither letter: one test each.
+    let starts_with = |p: &[u8]| {
+        rest.get(..p.len())
+            .is_some_and(|r| r.eq_ignore_ascii_case(p))
+    };
+    // Most words start with neither letter: one test each, inline.
     let prefix = match rest.first()? {
         b'h' | b'H' if starts_with(b"https://") => 8,
         b'h' | b'H' if starts_with(b"http://") => 7,
         b'w' | b'W' if starts_with(b"www.") => 4,
         _ => return None,
     };
+    url_after_prefix(text, i, prefix)
+}
+
+/// The URL at byte `i` whose prefix is `prefix` bytes long, if anything
+/// but white space follows it.
+#[inline(never)]
+fn url_after_prefix(text: &str, i: usize, prefix: usize) -> Option<Token> {
     let end = run(text, i + prefix, |c| !is_white_space(c));
     (end > i + prefix).then_some(Token {
         kind: TokenKind::Url,
@@ -229,7 +240,7 @@ fn hashtag(text: &str, i: usize) -> Option<Token> {
 /// `[\p{L}\p{N}][\p{L}\p{M}\p{N}]*(['-][\p{L}\p{N}][\p{L}\p{M}\p{N}]*)*`,
 /// its first character (`first` bytes) already known to be a letter or
 /// number; and whether it is plain (ASCII, no hyphen).
-#[inline]
+#[inline(always)]
 fn word(text: &str, i: usize, first: usize) -> (Token, bool) {
     let bytes = text.as_bytes();
     let (mut end, mut plain) = lmn_run(text, i + first);

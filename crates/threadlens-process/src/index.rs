@@ -173,36 +173,44 @@ impl Matches<'_> {
     /// The ids of the elements `form` matches, in increasing order.
     #[inline]
     pub fn of(&mut self, form: &str) -> &[u32] {
-        let cache = &mut *self.cache;
         let (from, to) = match short_key(form) {
-            Some(key) => {
-                let slot = front_slot(key);
-                match cache.front[slot] {
-                    (k, span) if k == key && key != 0 => span,
-                    _ => {
-                        let span = match cache.short.get(&key) {
-                            Some(&span) => span,
-                            None => {
-                                let span = learn(self.index, form, &mut cache.ids);
-                                cache.short.insert(key, span);
-                                span
-                            }
-                        };
-                        cache.front[slot] = (key, span);
-                        span
-                    }
-                }
-            }
-            None => match cache.spans.get(form) {
-                Some(&span) => span,
-                None => {
-                    let span = learn(self.index, form, &mut cache.ids);
-                    cache.spans.insert(form.into(), span);
-                    span
-                }
+            Some(key) => match self.cache.front[front_slot(key)] {
+                (k, span) if k == key && key != 0 => span,
+                _ => self.learn_short(key, form),
             },
+            None => self.learn_long(form),
         };
-        &cache.ids[from as usize..to as usize]
+        &self.cache.ids[from as usize..to as usize]
+    }
+
+    /// The span of a short form missing from the front, which it then holds.
+    #[inline(never)]
+    fn learn_short(&mut self, key: u64, form: &str) -> (u32, u32) {
+        let cache = &mut *self.cache;
+        let span = match cache.short.get(&key) {
+            Some(&span) => span,
+            None => {
+                let span = learn(self.index, form, &mut cache.ids);
+                cache.short.insert(key, span);
+                span
+            }
+        };
+        cache.front[front_slot(key)] = (key, span);
+        span
+    }
+
+    /// The span of a form longer than a short key.
+    #[inline(never)]
+    fn learn_long(&mut self, form: &str) -> (u32, u32) {
+        let cache = &mut *self.cache;
+        match cache.spans.get(form) {
+            Some(&span) => span,
+            None => {
+                let span = learn(self.index, form, &mut cache.ids);
+                cache.spans.insert(form.into(), span);
+                span
+            }
+        }
     }
 }
 
@@ -224,14 +232,48 @@ fn front_slot(key: u64) -> usize {
 
 /// A form of at most 8 bytes packed into a number (zero-padded: forms hold
 /// no NUL), so most lookups hash and compare one word instead of a string.
+///
+/// The bytes are read with two overlapping loads (or three single bytes
+/// below 4), not one at a time: a byte read twice lands on the same place.
+#[inline]
 fn short_key(form: &str) -> Option<u64> {
     let bytes = form.as_bytes();
-    (bytes.len() <= 8).then(|| {
-        bytes
-            .iter()
-            .rev()
-            .fold(0u64, |key, &b| (key << 8) | u64::from(b))
-    })
+    let len = bytes.len();
+    let at = |offset: usize| u64::from(bytes[offset]) << (8 * offset);
+    match len {
+        0 => Some(0),
+        1..=3 => Some(at(0) | at(len / 2) | at(len - 1)),
+        4..=8 => {
+            let word = |from: usize| {
+                let mut four = [0; 4];
+                four.copy_from_slice(&bytes[from..from + 4]);
+                u64::from(u32::from_le_bytes(four)) << (8 * from)
+            };
+            Some(word(0) | word(len - 4))
+        }
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn short_keys_pack_the_bytes_in_order_zero_padded() {
+        let text = "abcdefghi";
+        for len in 0..=text.len() {
+            let form = &text[..len];
+            let packed = form
+                .bytes()
+                .rev()
+                .fold(0u64, |key, b| (key << 8) | u64::from(b));
+            let expected = (len <= 8).then_some(packed);
+            assert_eq!(short_key(form), expected, "{form:?}");
+        }
+        assert_ne!(short_key("ab"), short_key("ba"));
+        assert_ne!(short_key("a"), short_key("aa"));
+    }
 }
 
 /// Per thread: for each form seen, the span of `ids` holding its elements.
