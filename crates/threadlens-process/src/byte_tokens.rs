@@ -43,6 +43,18 @@ fn run(text: &str, mut i: usize, class: impl Fn(char) -> bool) -> usize {
     i
 }
 
+/// Per byte: whether it is an ASCII letter or digit (one load, where the
+/// test is two ranges).
+static ASCII_ALPHANUMERIC: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        table[b] = (b as u8).is_ascii_alphanumeric();
+        b += 1;
+    }
+    table
+};
+
 /// The end of the run of `[\p{L}\p{M}\p{N}]` from byte `i`, and whether
 /// it is all ASCII: ASCII letters and digits in a tight loop, the table
 /// lookups only from the first non-ASCII character on.
@@ -50,7 +62,7 @@ fn run(text: &str, mut i: usize, class: impl Fn(char) -> bool) -> usize {
 fn lmn_run(text: &str, mut i: usize) -> (usize, bool) {
     let bytes = text.as_bytes();
     while let Some(&b) = bytes.get(i) {
-        if b.is_ascii_alphanumeric() {
+        if ASCII_ALPHANUMERIC[usize::from(b)] {
             i += 1;
         } else if b.is_ascii() {
             break;
@@ -81,7 +93,7 @@ pub(crate) fn for_each_token(text: &str, mut found: impl FnMut(Token, bool)) {
             let token = match b {
                 b'@' => mention(text, i).map(|t| (t, false)),
                 b'#' => hashtag(text, i).map(|t| (t, false)),
-                _ if b.is_ascii_alphanumeric() => url(text, i)
+                _ if ASCII_ALPHANUMERIC[usize::from(b)] => url(text, i)
                     .or_else(|| next_at.and_then(|_| email(text, i, 1)))
                     .map(|t| (t, false))
                     .or_else(|| Some(word(text, i, 1))),
@@ -220,8 +232,17 @@ fn hashtag(text: &str, i: usize) -> Option<Token> {
     if char_before(text, i).is_some_and(|p| is_lmn(p) || p == '_' || p == '&') {
         return None;
     }
+    let bytes = text.as_bytes();
     let mut body_end = i + 1;
     let mut has_letter = false;
+    // ASCII bytes without decoding, then characters from the first other one.
+    while let Some(&b) = bytes.get(body_end) {
+        if !(ASCII_ALPHANUMERIC[usize::from(b)] || b == b'_') {
+            break;
+        }
+        has_letter |= b.is_ascii_alphabetic();
+        body_end += 1;
+    }
     while let Some((c, n)) = char_at(text, body_end) {
         if !(is_lmn(c) || c == '_') {
             break;

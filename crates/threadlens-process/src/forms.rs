@@ -131,12 +131,18 @@ fn split_ascii_part(part: &[u8], offset: usize, out: &mut Vec<(usize, usize)>) {
         return;
     }
     let mut segment_start = 0;
+    let mut classes = part.iter().map(|&c| ascii_class(c));
+    let mut a = classes.next();
+    let mut b = classes.next();
     for k in 1..part.len() {
-        let after = part.get(k + 1).map(|&c| ascii_class(c));
-        if splits(ascii_class(part[k - 1]), ascii_class(part[k]), after) {
+        let after = classes.next();
+        if let (Some(a), Some(b)) = (a, b)
+            && splits(a, b, after)
+        {
             out.push((offset + segment_start, offset + k));
             segment_start = k;
         }
+        (a, b) = (b, after);
     }
     out.push((offset + segment_start, offset + part.len()));
 }
