@@ -3,6 +3,7 @@
 
 use std::io::Write;
 use std::process::ExitCode;
+use std::sync::Arc;
 
 use anyhow::{Context, Result};
 use chrono::{SecondsFormat, Utc};
@@ -43,7 +44,8 @@ pub(crate) fn run_to(
         }
     }
     let period = args.period.0;
-    let lexicon = crate::lexicon::load(&args.lexicon)?;
+    // Shared with the thread that scans the batches.
+    let lexicon = Arc::new(crate::lexicon::load(&args.lexicon)?);
     let schedule = match &args.schedule {
         Some(path) => Some(Schedule::from_file(path).map_err(|e| usage(e.to_string()))?),
         None => None,
@@ -95,9 +97,22 @@ pub(crate) fn run_to(
     if network.is_some() {
         columns.extend(threadlens_store::THREAD_COLUMNS);
     }
-    let batches = prefetch(store.read_columns(BATCH_ROWS, &columns)?, 2).map(|batch| {
-        let posts = batch?;
-        let scored = summary.add(&posts);
+    let scanner = summary.scanner();
+    let scan_lexicon = Arc::clone(&lexicon);
+    let read = prefetch(store.read_columns(BATCH_ROWS, &columns)?, 2);
+    // Batch n + 1 is scanned, on every core, while batch n is folded here.
+    let scanned = prefetch(
+        read.map(move |batch| {
+            batch.map(|posts| {
+                let scan = scanner.scan(&scan_lexicon, &posts);
+                (posts, scan)
+            })
+        }),
+        1,
+    );
+    let batches = scanned.map(|batch| {
+        let (posts, scan) = batch?;
+        let scored = summary.fold(&posts, scan);
         if let Some(builder) = &mut network {
             // Scored posts' hits, in the order the summary kept them.
             let mut k = 0;

@@ -55,8 +55,9 @@ pub use post_scores::{POST_SCORES, ScoredBatch, Written, post_scores_columns, wr
 pub use schedule::{Schedule, ScheduleError, Slot, handle_key};
 pub use stats::{Z95, quantile, wilson, wilson_z};
 pub use summary::{
-    ACTIVITY_BUCKET_MIN, COUNTED_TABLES, ContributorCounts, EventPage, PageData, PeriodHits,
-    SUMMARY_COLUMNS, Summary, SummaryCounts, SummaryOptions, Table, ThemeShare,
+    ACTIVITY_BUCKET_MIN, BatchScan, BatchScanner, COUNTED_TABLES, ContributorCounts, EventPage,
+    PageData, PeriodHits, SUMMARY_COLUMNS, Summary, SummaryCounts, SummaryOptions, Table,
+    ThemeShare,
 };
 pub use takeover::{Attribution, EngagementRow, Takeover, TakeoverPost, takeover};
 pub use threadlens_model::SplitMix64;

@@ -5,6 +5,8 @@
 //! posts' thread fields are kept for the takeover tables.
 
 use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use chrono_tz::Tz;
 use polars::prelude::*;
@@ -172,6 +174,7 @@ struct ThemeTotals {
 }
 
 /// What one post's scan leaves for the summary.
+#[derive(Debug)]
 struct Scanned {
     words: u32,
     emoji: u32,
@@ -182,6 +185,72 @@ struct Scanned {
     /// With a schedule: the post's first match per theme in context, for
     /// its slot's card.
     first_kwic: Vec<KwicLine>,
+}
+
+/// Scans batches of posts for a [`Summary`] ([`Summary::scanner`]):
+/// cheap to clone and free of the summary's state, so the next batch can be
+/// scanned on another thread while the summary folds this one.
+#[derive(Debug, Clone)]
+pub struct BatchScanner {
+    include_reposts: bool,
+    kwic_window: usize,
+    with_schedule: bool,
+    /// Cleared by the summary once every theme has its keyword-in-context
+    /// lines; a scan that still sees it set only makes lines never kept.
+    kwic_wanted: Arc<AtomicBool>,
+}
+
+/// One batch scanned by a [`BatchScanner`], for [`Summary::fold`].
+#[derive(Debug)]
+pub struct BatchScan {
+    /// Per post scored (reposts left out unless included), in order.
+    scanned: Vec<Scanned>,
+}
+
+impl BatchScanner {
+    /// Scan the posts of `batch` that are scored, in parallel, against
+    /// `lexicon` (the summary's).
+    pub fn scan(&self, lexicon: &Lexicon, batch: &[Post]) -> BatchScan {
+        let themes = lexicon.themes.len();
+        let texts: Vec<&str> = batch
+            .iter()
+            .filter(|p| self.include_reposts || p.kind != PostKind::Repost)
+            .map(|p| p.text.as_str())
+            .collect();
+        let want_kwic = self.kwic_wanted.load(Ordering::Relaxed);
+        let window = self.kwic_window;
+        let with_schedule = self.with_schedule;
+        let scanned = map_scans(lexicon, &texts, |_, scan| {
+            let mut hits = vec![0u32; themes];
+            for m in scan.matches {
+                hits[m.theme] += 1;
+            }
+            Scanned {
+                words: scan.word_count as u32,
+                emoji: scan.emoji_count as u32,
+                hashtags: scan.hashtags().map(str::to_owned).collect(),
+                hits,
+                entries: scan.matches.iter().map(|m| (m.theme, m.entry)).collect(),
+                kwic: if want_kwic && !scan.matches.is_empty() {
+                    kwic_lines(scan, window).collect()
+                } else {
+                    Vec::new()
+                },
+                first_kwic: if with_schedule {
+                    let mut lines: Vec<KwicLine> = Vec::new();
+                    for line in kwic_lines(scan, window) {
+                        if lines.last().is_none_or(|l| l.theme != line.theme) {
+                            lines.push(line);
+                        }
+                    }
+                    lines
+                } else {
+                    Vec::new()
+                },
+            }
+        });
+        BatchScan { scanned }
+    }
 }
 
 /// Keyword-in-context lines kept per slot and theme for the slot cards
@@ -208,6 +277,9 @@ pub struct Summary<'a> {
     terms: HashMap<(usize, usize), (u64, u64)>,
     cooccurrence: Vec<u64>,
     kwic: Vec<Vec<(String, KwicLine)>>,
+    /// Set while some theme has room for keyword-in-context lines; shared
+    /// with the summary's scanners.
+    kwic_wanted: Arc<AtomicBool>,
     takeover_posts: Vec<TakeoverPost>,
     /// Posts per 10-minute bucket (Unix minutes / 10) inside the event
     /// window, when there is a schedule.
@@ -314,6 +386,7 @@ impl<'a> Summary<'a> {
             terms: HashMap::new(),
             cooccurrence: vec![0; n * n],
             kwic: vec![Vec::new(); n],
+            kwic_wanted: Arc::new(AtomicBool::new(n > 0 && options.kwic_per_theme > 0)),
             takeover_posts: Vec::new(),
             activity: BTreeMap::new(),
             replies: 0,
@@ -479,8 +552,28 @@ impl<'a> Summary<'a> {
     }
 
     /// Score a batch of posts and fold them in; returns the scores of the
-    /// posts scored, for `post_scores`.
+    /// posts scored, for `post_scores`. The same as [`Summary::scanner`]'s
+    /// scan followed by [`Summary::fold`], on one thread.
     pub fn add(&mut self, batch: &[Post]) -> ScoredBatch {
+        let scan = self.scanner().scan(self.lexicon, batch);
+        self.fold(batch, scan)
+    }
+
+    /// What scans batches for this summary: it can run on another thread,
+    /// scanning the next batch while this one is folded.
+    pub fn scanner(&self) -> BatchScanner {
+        BatchScanner {
+            include_reposts: self.options.include_reposts,
+            kwic_window: self.options.kwic_window,
+            with_schedule: self.schedule.is_some(),
+            kwic_wanted: Arc::clone(&self.kwic_wanted),
+        }
+    }
+
+    /// Fold in `batch`, scanned by this summary's [`BatchScanner`] with the
+    /// same lexicon; returns the scores of the posts scored, for
+    /// `post_scores`. Batches must be folded in the order they came.
+    pub fn fold(&mut self, batch: &[Post], scan: BatchScan) -> ScoredBatch {
         self.takeover.take();
         let themes = self.lexicon.themes.len();
         let kept: Vec<&Post> = batch
@@ -488,42 +581,6 @@ impl<'a> Summary<'a> {
             .filter(|p| self.options.include_reposts || p.kind != PostKind::Repost)
             .collect();
         self.left_out += (batch.len() - kept.len()) as u64;
-        let texts: Vec<&str> = kept.iter().map(|p| p.text.as_str()).collect();
-        let want_kwic = self
-            .kwic
-            .iter()
-            .any(|k| k.len() < self.options.kwic_per_theme);
-        let window = self.options.kwic_window;
-        let with_schedule = self.schedule.is_some();
-        let scanned: Vec<Scanned> = map_scans(self.lexicon, &texts, |_, scan| {
-            let mut hits = vec![0u32; themes];
-            for m in scan.matches {
-                hits[m.theme] += 1;
-            }
-            Scanned {
-                words: scan.word_count as u32,
-                emoji: scan.emoji_count as u32,
-                hashtags: scan.hashtags().map(str::to_owned).collect(),
-                hits,
-                entries: scan.matches.iter().map(|m| (m.theme, m.entry)).collect(),
-                kwic: if want_kwic && !scan.matches.is_empty() {
-                    kwic_lines(scan, window).collect()
-                } else {
-                    Vec::new()
-                },
-                first_kwic: if with_schedule {
-                    let mut lines: Vec<KwicLine> = Vec::new();
-                    for line in kwic_lines(scan, window) {
-                        if lines.last().is_none_or(|l| l.theme != line.theme) {
-                            lines.push(line);
-                        }
-                    }
-                    lines
-                } else {
-                    Vec::new()
-                },
-            }
-        });
         let mut scored = ScoredBatch {
             scores: ScoreColumns {
                 hits: vec![Vec::with_capacity(kept.len()); themes],
@@ -531,7 +588,7 @@ impl<'a> Summary<'a> {
             },
             ..ScoredBatch::default()
         };
-        for (post, s) in kept.iter().zip(scanned) {
+        for (post, s) in kept.iter().zip(scan.scanned) {
             scored.post_id.push(&post.post_id);
             scored.platform.push(post.platform);
             scored.scores.word_count.push(s.words);
@@ -539,12 +596,19 @@ impl<'a> Summary<'a> {
             for (column, &h) in scored.scores.hits.iter_mut().zip(&s.hits) {
                 column.push(h);
             }
-            self.fold(post, s);
+            self.fold_post(post, s);
+        }
+        let kwic_full = self
+            .kwic
+            .iter()
+            .all(|k| k.len() >= self.options.kwic_per_theme);
+        if kwic_full {
+            self.kwic_wanted.store(false, Ordering::Relaxed);
         }
         scored
     }
 
-    fn fold(&mut self, post: &Post, s: Scanned) {
+    fn fold_post(&mut self, post: &Post, s: Scanned) {
         let themes = self.lexicon.themes.len();
         self.posts += 1;
         self.words += u64::from(s.words);

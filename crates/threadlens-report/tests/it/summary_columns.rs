@@ -1,6 +1,7 @@
 //! `SUMMARY_COLUMNS` names every field the summary reads: posts with every
 //! other field emptied give the same tables and page, with a schedule,
-//! bootstrap intervals, reposts and replies.
+//! bootstrap intervals, reposts and replies; and scanning batches ahead of
+//! folding them changes nothing.
 
 use std::path::Path;
 
@@ -218,4 +219,65 @@ fn the_summary_reads_only_its_columns() {
         );
     }
     assert_eq!(page, projected_page);
+}
+
+/// Every table, and the page as text, of a summary of `posts` in batches
+/// of `batch` posts: each scanned just before it is folded, or every one
+/// scanned before any is folded (the furthest a scanning thread can run
+/// ahead of the folding one).
+fn summarize_in_batches(
+    lexicon: &Lexicon,
+    schedule: &Schedule,
+    posts: &[Post],
+    batch: usize,
+    scan_all_first: bool,
+) -> (Vec<Table>, String) {
+    let options = SummaryOptions {
+        kwic_per_theme: 1,
+        ..SummaryOptions::default()
+    };
+    let mut summary = Summary::new(lexicon, Some(schedule), options);
+    if scan_all_first {
+        let scanner = summary.scanner();
+        let scans: Vec<_> = posts
+            .chunks(batch)
+            .map(|b| scanner.scan(lexicon, b))
+            .collect();
+        for (b, scan) in posts.chunks(batch).zip(scans) {
+            summary.fold(b, scan);
+        }
+    } else {
+        for b in posts.chunks(batch) {
+            summary.add(b);
+        }
+    }
+    (summary.tables().unwrap(), format!("{:?}", summary.page()))
+}
+
+#[test]
+fn scanning_ahead_of_the_fold_changes_nothing() {
+    let lexicon = Lexicon::from_file(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("../../datasets/lexicons/nhs-improvement.toml"),
+    )
+    .unwrap();
+    let schedule = Schedule::parse(SCHEDULE, Path::new("schedule.toml")).unwrap();
+    let posts = posts();
+    for batch in [1, 5, posts.len()] {
+        let (tables, page) = summarize_in_batches(&lexicon, &schedule, &posts, batch, false);
+        let kwic = tables.iter().find(|t| t.name == "kwic").unwrap();
+        assert!(
+            kwic.frame.height() >= 2,
+            "keyword lines are kept: {}",
+            kwic.frame
+        );
+        let (ahead, ahead_page) = summarize_in_batches(&lexicon, &schedule, &posts, batch, true);
+        for (a, b) in tables.iter().zip(&ahead) {
+            assert!(
+                a.frame.equals_missing(&b.frame),
+                "{} in batches of {batch}",
+                a.name
+            );
+        }
+        assert_eq!(page, ahead_page, "batches of {batch}");
+    }
 }
