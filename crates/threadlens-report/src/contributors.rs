@@ -1,7 +1,7 @@
 //! The people behind the posts: per platform and handle key, found without
 //! allocating for a handle already seen.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 
 use threadlens_model::push_handle_key;
 
@@ -18,7 +18,7 @@ pub(crate) struct Contributor {
 /// Contributors by platform, then by [`handle_key`](threadlens_model::handle_key).
 #[derive(Debug, Default)]
 pub(crate) struct Contributors {
-    by_platform: HashMap<String, HashMap<String, Contributor>>,
+    by_platform: FxHashMap<String, FxHashMap<String, Contributor>>,
     /// The key being looked up, reused.
     key: String,
 }
@@ -35,7 +35,8 @@ impl Contributors {
         self.key.clear();
         push_handle_key(handle, &mut self.key);
         if !self.by_platform.contains_key(platform) {
-            self.by_platform.insert(platform.to_owned(), HashMap::new());
+            self.by_platform
+                .insert(platform.to_owned(), FxHashMap::default());
         }
         let Some(people) = self.by_platform.get_mut(platform) else {
             unreachable!("inserted above")
@@ -58,7 +59,7 @@ impl Contributors {
 
     /// How many contributors.
     pub fn len(&self) -> usize {
-        self.by_platform.values().map(HashMap::len).sum()
+        self.by_platform.values().map(FxHashMap::len).sum()
     }
 
     /// Every contributor with its `(platform, key)`, in no particular order.

@@ -4,12 +4,13 @@
 //! bounded by those and not by the number of posts. With a schedule, the
 //! posts' thread fields are kept for the takeover tables.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use chrono_tz::Tz;
 use polars::prelude::*;
+use rustc_hash::FxHashMap;
 use threadlens_model::{Post, PostKind};
 use threadlens_process::{KwicLine, Lexicon, ScoreColumns, kwic_lines, map_scans};
 
@@ -273,8 +274,8 @@ pub struct Summary<'a> {
     /// Per period, keyed by its first instant (UTC).
     periods: BTreeMap<chrono::DateTime<chrono::Utc>, (u64, Vec<ThemeTotals>)>,
     contributors: Contributors,
-    hashtags: HashMap<String, u64>,
-    terms: HashMap<(usize, usize), (u64, u64)>,
+    hashtags: FxHashMap<String, u64>,
+    terms: FxHashMap<(usize, usize), (u64, u64)>,
     cooccurrence: Vec<u64>,
     kwic: Vec<Vec<(String, KwicLine)>>,
     /// Set while some theme has room for keyword-in-context lines; shared
@@ -382,8 +383,8 @@ impl<'a> Summary<'a> {
             themes: vec![ThemeTotals::default(); n],
             periods: BTreeMap::new(),
             contributors: Contributors::default(),
-            hashtags: HashMap::new(),
-            terms: HashMap::new(),
+            hashtags: FxHashMap::default(),
+            terms: FxHashMap::default(),
             cooccurrence: vec![0; n * n],
             kwic: vec![Vec::new(); n],
             kwic_wanted: Arc::new(AtomicBool::new(n > 0 && options.kwic_per_theme > 0)),
