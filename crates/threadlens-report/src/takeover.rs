@@ -2,7 +2,7 @@
 //! post belongs to, and the engagement table, one row per slot in start
 //! order and a last `outside` row.
 
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use chrono::{DateTime, Utc};
 
@@ -102,7 +102,7 @@ pub fn takeover(schedule: &Schedule, posts: &[TakeoverPost], themes: usize) -> T
                 .filter(|&s| is_staff(s, &p.author))
         })
         .collect();
-    let by_id: HashMap<&str, usize> = posts
+    let by_id: FxHashMap<&str, usize> = posts
         .iter()
         .enumerate()
         .map(|(i, p)| (p.post_id.as_str(), i))
@@ -128,21 +128,41 @@ pub fn takeover(schedule: &Schedule, posts: &[TakeoverPost], themes: usize) -> T
         })
         .collect();
     let depth = depths(posts, &by_id);
-    let mut replies_to: HashMap<usize, Vec<usize>> = HashMap::new();
+    let mut replies_to: FxHashMap<usize, Vec<usize>> = FxHashMap::default();
     for (i, p) in posts.iter().enumerate() {
         if let Some(&parent) = p.reply_to_post_id.as_deref().and_then(|r| by_id.get(r)) {
             replies_to.entry(parent).or_default().push(i);
         }
     }
+    // Groups: the slots in order, then `outside` (index `slots.len()`).
+    let mut members_of: Vec<Vec<usize>> = vec![Vec::new(); slots.len() + 1];
+    for (i, a) in attribution.iter().enumerate() {
+        let group = match a {
+            Attribution::Slot(s) => *s,
+            Attribution::Outside => slots.len(),
+        };
+        members_of[group].push(i);
+    }
+    // A host post of slot S attributed to S is one of S's hosts below; a
+    // reply received by S is a post by someone other than S's staff whose
+    // root is one of them. Counted for every slot in one pass.
+    let host_slot: Vec<Option<usize>> = (0..posts.len())
+        .map(|i| host_of[i].filter(|&s| attribution[i] == Attribution::Slot(s)))
+        .collect();
+    let mut replies_received_by = vec![0u64; slots.len()];
+    for (i, p) in posts.iter().enumerate() {
+        if let Some(s) = roots[i].and_then(|r| host_slot[r])
+            && !is_staff(s, &p.author)
+        {
+            replies_received_by[s] += 1;
+        }
+    }
 
     let mut rows = Vec::with_capacity(slots.len() + 1);
     let mut all_first_replies = Vec::new();
-    let mut seen_before: HashSet<&str> = HashSet::new();
+    let mut seen_before: FxHashSet<&str> = FxHashSet::default();
     for group in (0..slots.len()).map(Some).chain([None]) {
-        let target = group.map_or(Attribution::Outside, Attribution::Slot);
-        let members: Vec<usize> = (0..posts.len())
-            .filter(|&i| attribution[i] == target)
-            .collect();
+        let members = &members_of[group.unwrap_or(slots.len())];
         let staff = |author: &str| match group {
             Some(s) => is_staff(s, author),
             None => author == schedule.account,
@@ -152,13 +172,8 @@ pub fn takeover(schedule: &Schedule, posts: &[TakeoverPost], themes: usize) -> T
             .copied()
             .filter(|&i| group.is_some() && host_of[i] == group)
             .collect();
-        let host_set: HashSet<usize> = hosts.iter().copied().collect();
-        let replies_received = (0..posts.len())
-            .filter(|&i| {
-                roots[i].is_some_and(|r| host_set.contains(&r)) && !staff(&posts[i].author)
-            })
-            .count() as u64;
-        let participants: HashSet<&str> = members
+        let replies_received = group.map_or(0, |s| replies_received_by[s]);
+        let participants: FxHashSet<&str> = members
             .iter()
             .map(|&i| posts[i].author.as_str())
             .filter(|a| !staff(a))
@@ -189,7 +204,7 @@ pub fn takeover(schedule: &Schedule, posts: &[TakeoverPost], themes: usize) -> T
             .collect();
         let mut hits = vec![0u64; themes];
         let mut with_hit = vec![0u64; themes];
-        for &i in &members {
+        for &i in members {
             for (t, &h) in posts[i].hits.iter().enumerate().take(themes) {
                 hits[t] += u64::from(h);
                 with_hit[t] += u64::from(h > 0);
@@ -235,7 +250,7 @@ pub fn takeover(schedule: &Schedule, posts: &[TakeoverPost], themes: usize) -> T
 
 /// Reply depth of every post: 0 for a post that replies to nothing, its
 /// parent's depth + 1 for a reply (1 when the parent was not collected).
-fn depths(posts: &[TakeoverPost], by_id: &HashMap<&str, usize>) -> Vec<u64> {
+fn depths(posts: &[TakeoverPost], by_id: &FxHashMap<&str, usize>) -> Vec<u64> {
     let mut depth: Vec<Option<u64>> = vec![None; posts.len()];
     for start in 0..posts.len() {
         // Walk up to a known depth or a root, then fill in on the way back.
