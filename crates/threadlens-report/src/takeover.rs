@@ -93,20 +93,19 @@ pub fn takeover(schedule: &Schedule, posts: &[TakeoverPost], themes: usize) -> T
     let is_staff = |slot: usize, author: &str| {
         author == schedule.account || slots[slot].hosts.iter().any(|h| h == author)
     };
+    // The slot each post was made in, if any.
+    let made_in: Vec<Option<usize>> = posts
+        .iter()
+        .map(|p| schedule.slot_at(p.created_at))
+        .collect();
     // A host post of slot S: by the account or one of S's hosts, inside S.
     let host_of: Vec<Option<usize>> = posts
         .iter()
-        .map(|p| {
-            schedule
-                .slot_at(p.created_at)
-                .filter(|&s| is_staff(s, &p.author))
-        })
+        .zip(&made_in)
+        .map(|(p, slot)| slot.filter(|&s| is_staff(s, &p.author)))
         .collect();
-    let by_id: FxHashMap<&str, usize> = posts
-        .iter()
-        .enumerate()
-        .map(|(i, p)| (p.post_id.as_str(), i))
-        .collect();
+    let by_id = index_by_id(posts);
+    let parent = parents(posts, &by_id);
     // The root of a post's conversation: its conversation_id, else itself
     // when it replies to nothing.
     let root = |i: usize| -> Option<usize> {
@@ -121,17 +120,17 @@ pub fn takeover(schedule: &Schedule, posts: &[TakeoverPost], themes: usize) -> T
     let attribution: Vec<Attribution> = (0..posts.len())
         .map(|i| match roots[i].and_then(|r| host_of[r]) {
             Some(s) => Attribution::Slot(s),
-            None => match schedule.slot_at(posts[i].created_at) {
+            None => match made_in[i] {
                 Some(s) => Attribution::Slot(s),
                 None => Attribution::Outside,
             },
         })
         .collect();
-    let depth = depths(posts, &by_id);
+    let depth = depths(posts, &parent);
     let mut replies_to: FxHashMap<usize, Vec<usize>> = FxHashMap::default();
-    for (i, p) in posts.iter().enumerate() {
-        if let Some(&parent) = p.reply_to_post_id.as_deref().and_then(|r| by_id.get(r)) {
-            replies_to.entry(parent).or_default().push(i);
+    for (i, p) in parent.iter().enumerate() {
+        if let Some(p) = *p {
+            replies_to.entry(p).or_default().push(i);
         }
     }
     // Groups: the slots in order, then `outside` (index `slots.len()`).
@@ -248,9 +247,31 @@ pub fn takeover(schedule: &Schedule, posts: &[TakeoverPost], themes: usize) -> T
     }
 }
 
+/// Every post's index by its id (the last, for an id seen twice).
+fn index_by_id(posts: &[TakeoverPost]) -> FxHashMap<&str, usize> {
+    posts
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (p.post_id.as_str(), i))
+        .collect()
+}
+
+/// The post each one replies to, when it was collected.
+fn parents(posts: &[TakeoverPost], by_id: &FxHashMap<&str, usize>) -> Vec<Option<usize>> {
+    posts
+        .iter()
+        .map(|p| {
+            p.reply_to_post_id
+                .as_deref()
+                .and_then(|r| by_id.get(r).copied())
+        })
+        .collect()
+}
+
 /// Reply depth of every post: 0 for a post that replies to nothing, its
-/// parent's depth + 1 for a reply (1 when the parent was not collected).
-fn depths(posts: &[TakeoverPost], by_id: &FxHashMap<&str, usize>) -> Vec<u64> {
+/// parent's depth + 1 for a reply (1 when the parent was not collected);
+/// `parent[i]` is the post `i` replies to, when collected.
+fn depths(posts: &[TakeoverPost], parent: &[Option<usize>]) -> Vec<u64> {
     let mut depth: Vec<Option<u64>> = vec![None; posts.len()];
     for start in 0..posts.len() {
         // Walk up to a known depth or a root, then fill in on the way back.
@@ -268,8 +289,8 @@ fn depths(posts: &[TakeoverPost], by_id: &FxHashMap<&str, usize>) -> Vec<u64> {
             chain.push(i);
             at = match &posts[i].reply_to_post_id {
                 None => None,
-                Some(parent) => match by_id.get(parent.as_str()) {
-                    Some(&p) => Some(p),
+                Some(_) => match parent[i] {
+                    Some(p) => Some(p),
                     None => {
                         // Parent not collected: this reply has depth 1.
                         depth[i] = Some(1);
@@ -333,12 +354,7 @@ mod tests {
             post("loop1", Some("loop2")),
             post("loop2", Some("loop1")),
         ];
-        let by_id = posts
-            .iter()
-            .enumerate()
-            .map(|(i, p)| (p.post_id.as_str(), i))
-            .collect();
-        let d = depths(&posts, &by_id);
+        let d = depths(&posts, &parents(&posts, &index_by_id(&posts)));
         assert_eq!(&d[..5], &[2, 0, 1, 1, 2]);
         assert!(d[5] <= 2 && d[6] <= 2, "a cycle ends without hanging");
     }
