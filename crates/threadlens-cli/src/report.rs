@@ -18,7 +18,9 @@ use threadlens_report::{
 use crate::UsageError;
 use crate::cli::{GlobalArgs, ReportArgs};
 use crate::prefetch::prefetch;
-use crate::score::{BATCH_ROWS, count, existing_store, lexicon_info, progress_bar};
+use crate::score::{
+    BATCH_ROWS, BackgroundSha256, count, existing_store, lexicon_info, progress_bar,
+};
 use crate::staging::Staging;
 
 /// Run `threadlens report`.
@@ -65,7 +67,7 @@ pub(crate) fn run_to(
 
     let stored = store.count()? as u64;
     let posts_path = store.posts_path();
-    let posts_sha256 = file_sha256(&posts_path)?;
+    let posts_sha256 = BackgroundSha256::start(posts_path.clone());
     let themes: Vec<String> = lexicon.themes.iter().map(|t| t.id.clone()).collect();
     let mut summary = Summary::new(
         &lexicon,
@@ -260,7 +262,7 @@ pub(crate) fn run_to(
     let inputs = manifest_inputs(
         InputFile {
             path: posts_path,
-            sha256: posts_sha256,
+            sha256: posts_sha256.finish()?,
             rows: stored,
         },
         args.schedule.as_deref().zip(schedule.as_ref()),

@@ -1,7 +1,7 @@
 //! `threadlens score`: store → post_scores table + manifest.json.
 
 use std::io::{IsTerminal, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
 
@@ -68,6 +68,33 @@ pub(crate) fn lexicon_info(lexicon: &Lexicon, path: &Path) -> Result<LexiconInfo
     })
 }
 
+/// A file's SHA-256 (for the manifest), computed on a thread of its own
+/// while the posts are read, instead of before.
+pub(crate) struct BackgroundSha256 {
+    path: PathBuf,
+    hashing: std::thread::JoinHandle<threadlens_report::Result<String>>,
+}
+
+impl BackgroundSha256 {
+    /// Start hashing `path`.
+    pub(crate) fn start(path: PathBuf) -> Self {
+        let file = path.clone();
+        BackgroundSha256 {
+            path,
+            hashing: std::thread::spawn(move || file_sha256(&file)),
+        }
+    }
+
+    /// The hash, once computed.
+    pub(crate) fn finish(self) -> Result<String> {
+        let hashed = self
+            .hashing
+            .join()
+            .map_err(|_| anyhow::anyhow!("hashing {} failed", self.path.display()))?;
+        Ok(hashed?)
+    }
+}
+
 pub(crate) fn progress_bar(global: &GlobalArgs, posts: u64) -> ProgressBar {
     if global.quiet || posts < PROGRESS_MIN_POSTS || !std::io::stderr().is_terminal() {
         return ProgressBar::hidden();
@@ -96,7 +123,7 @@ pub(crate) fn run(args: &ScoreArgs, global: &GlobalArgs) -> Result<ExitCode> {
 
     let stored = store.count()? as u64;
     let posts_path = store.posts_path();
-    let posts_sha256 = file_sha256(&posts_path)?;
+    let posts_sha256 = BackgroundSha256::start(posts_path.clone());
     let themes: Vec<String> = lexicon.themes.iter().map(|t| t.id.clone()).collect();
     let bar = progress_bar(global, stored);
     let batches = prefetch(store.read_texts(BATCH_ROWS)?, 2).map(|batch| {
@@ -131,7 +158,7 @@ pub(crate) fn run(args: &ScoreArgs, global: &GlobalArgs) -> Result<ExitCode> {
         lexicon: Some(lexicon_info(&lexicon, &args.lexicon.path)?),
         inputs: vec![InputFile {
             path: posts_path,
-            sha256: posts_sha256,
+            sha256: posts_sha256.finish()?,
             rows: stored,
         }],
         rejects: store.rejects_count()?,
