@@ -90,7 +90,7 @@ impl BackgroundSha256 {
         let hashed = self
             .hashing
             .join()
-            .map_err(|_| anyhow::anyhow!("hashing {} failed", self.path.display()))?;
+            .map_err(|_| anyhow::anyhow!("hashing {} panicked", self.path.display()))?;
         Ok(hashed?)
     }
 }

@@ -1,10 +1,10 @@
 //! text-processing.md §2: the emoji count.
 
-use crate::ascii::first_non_ascii;
 use std::sync::LazyLock;
 
 use unicode_segmentation::UnicodeSegmentation;
 
+use crate::ascii::first_non_ascii;
 use crate::char_class::CharClass;
 
 static EXTENDED_PICTOGRAPHIC: LazyLock<CharClass> =

@@ -176,16 +176,17 @@ impl Matches<'_> {
         let (from, to) = match short_key(form) {
             Some(key) => match self.cache.front[front_slot(key)] {
                 (k, span) if k == key && key != 0 => span,
-                _ => self.learn_short(key, form),
+                _ => self.short_span(key, form),
             },
-            None => self.learn_long(form),
+            None => self.long_span(form),
         };
         &self.cache.ids[from as usize..to as usize]
     }
 
-    /// The span of a short form missing from the front, which it then holds.
+    /// The span of a short form missing from the front (from the map, or
+    /// learnt), which the front then holds.
     #[inline(never)]
-    fn learn_short(&mut self, key: u64, form: &str) -> (u32, u32) {
+    fn short_span(&mut self, key: u64, form: &str) -> (u32, u32) {
         let cache = &mut *self.cache;
         let span = match cache.short.get(&key) {
             Some(&span) => span,
@@ -199,9 +200,9 @@ impl Matches<'_> {
         span
     }
 
-    /// The span of a form longer than a short key.
+    /// The span of a form longer than a short key (from the map, or learnt).
     #[inline(never)]
-    fn learn_long(&mut self, form: &str) -> (u32, u32) {
+    fn long_span(&mut self, form: &str) -> (u32, u32) {
         let cache = &mut *self.cache;
         match cache.spans.get(form) {
             Some(&span) => span,

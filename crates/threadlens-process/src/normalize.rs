@@ -1,7 +1,8 @@
 //! text-processing.md §3: normalisation before tokenising (case kept).
 
-use crate::ascii::first_non_ascii;
 use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfkc_quick};
+
+use crate::ascii::first_non_ascii;
 
 /// Step 2: characters deleted after NFKC.
 fn is_deleted(c: char) -> bool {
