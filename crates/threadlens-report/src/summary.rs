@@ -201,6 +201,12 @@ pub struct BatchScanner {
     kwic_wanted: Arc<AtomicBool>,
 }
 
+/// Whether `post` is scored: reposts only when they are included. The
+/// scanner and the fold must pick the same posts.
+fn is_scored(post: &Post, include_reposts: bool) -> bool {
+    include_reposts || post.kind != PostKind::Repost
+}
+
 /// One batch scanned by a [`BatchScanner`], for [`Summary::fold`].
 #[derive(Debug)]
 pub struct BatchScan {
@@ -215,7 +221,7 @@ impl BatchScanner {
         let themes = lexicon.themes.len();
         let texts: Vec<&str> = batch
             .iter()
-            .filter(|p| self.include_reposts || p.kind != PostKind::Repost)
+            .filter(|p| is_scored(p, self.include_reposts))
             .map(|p| p.text.as_str())
             .collect();
         let want_kwic = self.kwic_wanted.load(Ordering::Relaxed);
@@ -579,7 +585,7 @@ impl<'a> Summary<'a> {
         let themes = self.lexicon.themes.len();
         let kept: Vec<&Post> = batch
             .iter()
-            .filter(|p| self.options.include_reposts || p.kind != PostKind::Repost)
+            .filter(|p| is_scored(p, self.options.include_reposts))
             .collect();
         self.left_out += (batch.len() - kept.len()) as u64;
         let mut scored = ScoredBatch {

@@ -172,7 +172,9 @@ fn only_summary_columns(post: &Post) -> Post {
     }
 }
 
-/// Every table, and the page as text, of a summary of `posts`.
+/// Every table, and the page as text, of a summary of `posts`, in two
+/// batches (the summary's state carries across them), with bootstrap
+/// intervals.
 fn summarize(lexicon: &Lexicon, schedule: &Schedule, posts: &[Post]) -> (Vec<Table>, String) {
     let options = SummaryOptions {
         bootstrap: Some(Bootstrap {
@@ -182,21 +184,38 @@ fn summarize(lexicon: &Lexicon, schedule: &Schedule, posts: &[Post]) -> (Vec<Tab
         include_reposts: false,
         ..SummaryOptions::default()
     };
-    let mut summary = Summary::new(lexicon, Some(schedule), options);
-    // Two batches: the summary's state carries across them.
-    let (first, second) = posts.split_at(posts.len() / 2);
-    summary.add(first);
-    summary.add(second);
-    (summary.tables().unwrap(), format!("{:?}", summary.page()))
+    let half = posts.len().div_ceil(2);
+    summarize_in_batches(lexicon, schedule, options, posts, half, false)
 }
 
-#[test]
-fn the_summary_reads_only_its_columns() {
+/// The bundled nhs-improvement lexicon and the schedule above.
+fn lexicon_and_schedule() -> (Lexicon, Schedule) {
     let lexicon = Lexicon::from_file(
         &Path::new(env!("CARGO_MANIFEST_DIR")).join("../../datasets/lexicons/nhs-improvement.toml"),
     )
     .unwrap();
     let schedule = Schedule::parse(SCHEDULE, Path::new("schedule.toml")).unwrap();
+    (lexicon, schedule)
+}
+
+/// Asserts two summaries' tables are equal, table by table.
+fn assert_same_tables(tables: &[Table], others: &[Table], what: &str) {
+    assert_eq!(tables.len(), others.len(), "{what}");
+    for (a, b) in tables.iter().zip(others) {
+        assert_eq!(a.name, b.name, "{what}");
+        assert!(
+            a.frame.equals_missing(&b.frame),
+            "{} {what}:\n{}\n{}",
+            a.name,
+            a.frame,
+            b.frame
+        );
+    }
+}
+
+#[test]
+fn the_summary_reads_only_its_columns() {
+    let (lexicon, schedule) = lexicon_and_schedule();
     let full = posts();
     let projected: Vec<Post> = full.iter().map(only_summary_columns).collect();
     assert_ne!(full, projected, "the projection empties fields");
@@ -207,17 +226,11 @@ fn the_summary_reads_only_its_columns() {
         "the schedule's tables are made: both slots, every theme"
     );
     let (projected_tables, projected_page) = summarize(&lexicon, &schedule, &projected);
-    assert_eq!(tables.len(), projected_tables.len());
-    for (a, b) in tables.iter().zip(&projected_tables) {
-        assert_eq!(a.name, b.name);
-        assert!(
-            a.frame.equals_missing(&b.frame),
-            "{}:\n{}\n{}",
-            a.name,
-            a.frame,
-            b.frame
-        );
-    }
+    assert_same_tables(
+        &tables,
+        &projected_tables,
+        "with only the summary's columns",
+    );
     assert_eq!(page, projected_page);
 }
 
@@ -228,14 +241,11 @@ fn the_summary_reads_only_its_columns() {
 fn summarize_in_batches(
     lexicon: &Lexicon,
     schedule: &Schedule,
+    options: SummaryOptions,
     posts: &[Post],
     batch: usize,
     scan_all_first: bool,
 ) -> (Vec<Table>, String) {
-    let options = SummaryOptions {
-        kwic_per_theme: 1,
-        ..SummaryOptions::default()
-    };
     let mut summary = Summary::new(lexicon, Some(schedule), options);
     if scan_all_first {
         let scanner = summary.scanner();
@@ -256,28 +266,25 @@ fn summarize_in_batches(
 
 #[test]
 fn scanning_ahead_of_the_fold_changes_nothing() {
-    let lexicon = Lexicon::from_file(
-        &Path::new(env!("CARGO_MANIFEST_DIR")).join("../../datasets/lexicons/nhs-improvement.toml"),
-    )
-    .unwrap();
-    let schedule = Schedule::parse(SCHEDULE, Path::new("schedule.toml")).unwrap();
+    let (lexicon, schedule) = lexicon_and_schedule();
     let posts = posts();
+    // One line per theme: the keyword lines are complete after a few posts.
+    let options = || SummaryOptions {
+        kwic_per_theme: 1,
+        ..SummaryOptions::default()
+    };
     for batch in [1, 5, posts.len()] {
-        let (tables, page) = summarize_in_batches(&lexicon, &schedule, &posts, batch, false);
+        let (tables, page) =
+            summarize_in_batches(&lexicon, &schedule, options(), &posts, batch, false);
         let kwic = tables.iter().find(|t| t.name == "kwic").unwrap();
         assert!(
             kwic.frame.height() >= 2,
             "keyword lines are kept: {}",
             kwic.frame
         );
-        let (ahead, ahead_page) = summarize_in_batches(&lexicon, &schedule, &posts, batch, true);
-        for (a, b) in tables.iter().zip(&ahead) {
-            assert!(
-                a.frame.equals_missing(&b.frame),
-                "{} in batches of {batch}",
-                a.name
-            );
-        }
+        let (ahead, ahead_page) =
+            summarize_in_batches(&lexicon, &schedule, options(), &posts, batch, true);
+        assert_same_tables(&tables, &ahead, &format!("in batches of {batch}"));
         assert_eq!(page, ahead_page, "batches of {batch}");
     }
 }
