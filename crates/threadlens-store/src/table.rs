@@ -231,10 +231,10 @@ struct ListColumn<'a> {
 }
 
 impl<'a> ListColumn<'a> {
-    /// `rows` empty lists: a column not read or absent.
-    fn empty(rows: usize) -> Self {
+    /// Empty lists in every row: a column not read or absent.
+    fn empty() -> Self {
         ListColumn {
-            offsets: vec![0; rows + 1],
+            offsets: Vec::new(),
             items: Vec::new(),
         }
     }
@@ -265,7 +265,37 @@ impl<'a> ListColumn<'a> {
 
     /// The strings of row `row`.
     fn row(&self, row: usize) -> &[&'a str] {
-        &self.items[self.offsets[row]..self.offsets[row + 1]]
+        match (self.offsets.get(row), self.offsets.get(row + 1)) {
+            (Some(&from), Some(&to)) => &self.items[from..to],
+            _ => &[],
+        }
+    }
+}
+
+/// One column's cells, or, for a column not read, the one value every
+/// row has (so a partial read allocates nothing for the columns it skips).
+struct Cells<T> {
+    values: Vec<T>,
+    absent: T,
+}
+
+impl<T: Copy> Cells<T> {
+    /// The cells of a column that was read.
+    fn read(values: Vec<T>, absent: T) -> Self {
+        Cells { values, absent }
+    }
+
+    /// A column not read: every row is `absent`.
+    fn absent(absent: T) -> Self {
+        Cells {
+            values: Vec::new(),
+            absent,
+        }
+    }
+
+    /// The cell of row `row`.
+    fn at(&self, row: usize) -> T {
+        self.values.get(row).copied().unwrap_or(self.absent)
     }
 }
 
@@ -277,33 +307,33 @@ pub(crate) struct Columns<'a> {
     rows: usize,
     /// Required text columns that were not read (their cells are `""`).
     not_read: Vec<&'static str>,
-    platform: Vec<Option<&'a str>>,
-    post_id: Vec<Option<&'a str>>,
-    url: Vec<Option<&'a str>>,
-    created_at: Vec<Option<i64>>,
-    author_id: Vec<Option<&'a str>>,
-    author_handle: Vec<Option<&'a str>>,
-    author_name: Vec<Option<&'a str>>,
-    author_followers: Vec<Option<u64>>,
-    text: Vec<Option<&'a str>>,
-    lang: Vec<Option<&'a str>>,
-    kind: Vec<Option<&'a str>>,
-    conversation_id: Vec<Option<&'a str>>,
-    reply_to_post_id: Vec<Option<&'a str>>,
-    reply_to_author_id: Vec<Option<&'a str>>,
-    referenced_post_id: Vec<Option<&'a str>>,
+    platform: Cells<Option<&'a str>>,
+    post_id: Cells<Option<&'a str>>,
+    url: Cells<Option<&'a str>>,
+    created_at: Cells<Option<i64>>,
+    author_id: Cells<Option<&'a str>>,
+    author_handle: Cells<Option<&'a str>>,
+    author_name: Cells<Option<&'a str>>,
+    author_followers: Cells<Option<u64>>,
+    text: Cells<Option<&'a str>>,
+    lang: Cells<Option<&'a str>>,
+    kind: Cells<Option<&'a str>>,
+    conversation_id: Cells<Option<&'a str>>,
+    reply_to_post_id: Cells<Option<&'a str>>,
+    reply_to_author_id: Cells<Option<&'a str>>,
+    referenced_post_id: Cells<Option<&'a str>>,
     hashtags: ListColumn<'a>,
     mentions: ListColumn<'a>,
     urls: ListColumn<'a>,
-    replies: Vec<Option<u64>>,
-    reposts: Vec<Option<u64>>,
-    likes: Vec<Option<u64>>,
-    quotes: Vec<Option<u64>>,
-    impressions: Vec<Option<u64>>,
-    matched: Vec<Option<bool>>,
-    source: Vec<Option<&'a str>>,
-    collected_at: Vec<Option<i64>>,
-    local_ref: Vec<Option<&'a str>>,
+    replies: Cells<Option<u64>>,
+    reposts: Cells<Option<u64>>,
+    likes: Cells<Option<u64>>,
+    quotes: Cells<Option<u64>>,
+    impressions: Cells<Option<u64>>,
+    matched: Cells<Option<bool>>,
+    source: Cells<Option<&'a str>>,
+    collected_at: Cells<Option<i64>>,
+    local_ref: Cells<Option<&'a str>>,
     seen_on: ListColumn<'a>,
 }
 
@@ -324,32 +354,32 @@ impl<'a> Columns<'a> {
         };
         let typed = |name: &str, e: PolarsError| schema_err(name, e.to_string());
         let absent = |name: &str| partial && df.column(name).is_err();
-        let strs = |name: &str| -> Result<Vec<Option<&'a str>>> {
+        let strs = |name: &str| -> Result<Cells<Option<&'a str>>> {
             if absent(name) {
-                return Ok(vec![None; rows]);
+                return Ok(Cells::absent(None));
             }
-            str_column(df, name, path)
+            Ok(Cells::read(str_column(df, name, path)?, None))
         };
         // Columns added after v1 may be absent from older files.
-        let optional_strs = |name: &str| -> Result<Vec<Option<&'a str>>> {
+        let optional_strs = |name: &str| -> Result<Cells<Option<&'a str>>> {
             match df.column(name) {
-                Ok(c) => Ok(c.str().map_err(|e| typed(name, e))?.iter().collect()),
-                Err(_) => Ok(vec![None; rows]),
+                Ok(c) => Ok(Cells::read(
+                    c.str().map_err(|e| typed(name, e))?.iter().collect(),
+                    None,
+                )),
+                Err(_) => Ok(Cells::absent(None)),
             }
         };
-        let counts = |name: &str| -> Result<Vec<Option<u64>>> {
+        let counts = |name: &str| -> Result<Cells<Option<u64>>> {
             if absent(name) {
-                return Ok(vec![None; rows]);
+                return Ok(Cells::absent(None));
             }
-            Ok(column(name)?
-                .u64()
-                .map_err(|e| typed(name, e))?
-                .iter()
-                .collect())
+            let values = column(name)?.u64().map_err(|e| typed(name, e))?;
+            Ok(Cells::read(values.iter().collect(), None))
         };
-        let times = |name: &str| -> Result<Vec<Option<i64>>> {
+        let times = |name: &str| -> Result<Cells<Option<i64>>> {
             if absent(name) {
-                return Ok(vec![Some(0); rows]);
+                return Ok(Cells::absent(Some(0)));
             }
             let c = column(name)?;
             let dt = c.datetime().map_err(|e| typed(name, e))?;
@@ -359,24 +389,21 @@ impl<'a> Columns<'a> {
                     format!("expected datetime[ms, UTC], found {}", c.dtype()),
                 ));
             }
-            Ok(dt.physical().iter().collect())
+            Ok(Cells::read(dt.physical().iter().collect(), Some(0)))
         };
         let lists = |name: &str| -> Result<ListColumn<'a>> {
             if absent(name) {
-                return Ok(ListColumn::empty(rows));
+                return Ok(ListColumn::empty());
             }
             let ca = column(name)?.list().map_err(|e| typed(name, e))?;
             ListColumn::of(ca, |why| schema_err(name, why))
         };
-        let flags = |name: &str| -> Result<Vec<Option<bool>>> {
+        let flags = |name: &str| -> Result<Cells<Option<bool>>> {
             if absent(name) {
-                return Ok(vec![Some(false); rows]);
+                return Ok(Cells::absent(Some(false)));
             }
-            Ok(column(name)?
-                .bool()
-                .map_err(|e| typed(name, e))?
-                .iter()
-                .collect())
+            let values = column(name)?.bool().map_err(|e| typed(name, e))?;
+            Ok(Cells::read(values.iter().collect(), Some(false)))
         };
         let not_read = [
             "platform",
@@ -425,7 +452,7 @@ impl<'a> Columns<'a> {
             seen_on: if df.column("seen_on").is_ok() {
                 lists("seen_on")?
             } else {
-                ListColumn::empty(rows)
+                ListColumn::empty()
             },
         })
     }
@@ -444,12 +471,13 @@ impl<'a> Columns<'a> {
             column: column.to_owned(),
             why: why.to_owned(),
         };
-        let required = |values: &[Option<&'a str>], column: &'static str| {
-            text_or_empty(values[row], self.not_read.contains(&column))
+        let required = |values: &Cells<Option<&'a str>>, column: &'static str| {
+            text_or_empty(values.at(row), self.not_read.contains(&column))
                 .ok_or_else(|| bad(column, "null in a required column"))
         };
-        let instant = |values: &[Option<i64>], column: &str| -> Result<Timestamp> {
-            values[row]
+        let instant = |values: &Cells<Option<i64>>, column: &str| -> Result<Timestamp> {
+            values
+                .at(row)
                 .and_then(timestamp_from_millis)
                 .ok_or_else(|| bad(column, "null or out of range"))
         };
@@ -458,34 +486,36 @@ impl<'a> Columns<'a> {
                 .parse::<Platform>()
                 .map_err(|e| bad("platform", &e.to_string()))?,
             post_id: required(&self.post_id, "post_id")?,
-            url: self.url[row],
+            url: self.url.at(row),
             created_at: instant(&self.created_at, "created_at")?,
             author_id: required(&self.author_id, "author_id")?,
             author_handle: required(&self.author_handle, "author_handle")?,
-            author_name: self.author_name[row],
-            author_followers: self.author_followers[row],
+            author_name: self.author_name.at(row),
+            author_followers: self.author_followers.at(row),
             text: required(&self.text, "text")?,
-            lang: self.lang[row],
+            lang: self.lang.at(row),
             kind: required(&self.kind, "kind")?
                 .parse::<PostKind>()
                 .map_err(|e| bad("kind", &e.to_string()))?,
-            conversation_id: self.conversation_id[row],
-            reply_to_post_id: self.reply_to_post_id[row],
-            reply_to_author_id: self.reply_to_author_id[row],
-            referenced_post_id: self.referenced_post_id[row],
+            conversation_id: self.conversation_id.at(row),
+            reply_to_post_id: self.reply_to_post_id.at(row),
+            reply_to_author_id: self.reply_to_author_id.at(row),
+            referenced_post_id: self.referenced_post_id.at(row),
             hashtags: self.hashtags.row(row),
             mentions: self.mentions.row(row),
             urls: self.urls.row(row),
-            replies: self.replies[row],
-            reposts: self.reposts[row],
-            likes: self.likes[row],
-            quotes: self.quotes[row],
-            impressions: self.impressions[row],
-            matched: self.matched[row]
+            replies: self.replies.at(row),
+            reposts: self.reposts.at(row),
+            likes: self.likes.at(row),
+            quotes: self.quotes.at(row),
+            impressions: self.impressions.at(row),
+            matched: self
+                .matched
+                .at(row)
                 .ok_or_else(|| bad("matched", "null in a required column"))?,
             source: required(&self.source, "source")?,
             collected_at: instant(&self.collected_at, "collected_at")?,
-            local_ref: self.local_ref[row],
+            local_ref: self.local_ref.at(row),
             seen_on: self.seen_on.row(row),
         })
     }
