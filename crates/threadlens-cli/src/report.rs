@@ -8,12 +8,15 @@ use std::sync::Arc;
 use anyhow::{Context, Result};
 use chrono::{SecondsFormat, Utc};
 use chrono_tz::Tz;
+use threadlens_model::Post;
 use threadlens_network::{EdgeKind, MeasureOptions, NetworkBuilder, measure};
 use threadlens_report::{
     HTML_FILE, HtmlReport, InputFile, Manifest, MeasuredNetwork, Methods, NetworkRecord,
-    OutputFile, Overview, SCORING_SPEC, Schedule, Summary, SummaryOptions, TableFormat,
-    file_sha256, schedule_hosts, write_html, write_post_scores, write_tables,
+    OutputFile, Overview, SCORING_SPEC, Schedule, Summary, SummaryOptions, SummaryPost,
+    TableFormat, batch_posts, file_sha256, schedule_hosts, summary_posts, write_html,
+    write_post_scores, write_tables,
 };
+use threadlens_store::{PostBatch, PostStore};
 
 use crate::UsageError;
 use crate::cli::{GlobalArgs, ReportArgs};
@@ -94,31 +97,30 @@ pub(crate) fn run_to(
         .collect();
     let mut audit = args.audit.then(threadlens_process::Audit::default);
     let mut network = args.network.then(NetworkBuilder::new);
-    // Only the fields the summary (and the network) read are decoded.
-    let mut columns = threadlens_report::SUMMARY_COLUMNS.to_vec();
-    if network.is_some() {
-        columns.extend(threadlens_store::THREAD_COLUMNS);
-    }
     let scanner = summary.scanner();
     let scan_lexicon = Arc::clone(&lexicon);
-    let read = prefetch(store.read_columns(BATCH_ROWS, &columns)?, 2);
+    let read = prefetch(
+        ReportBatch::read(&store, network.is_some() || audit.is_some())?,
+        2,
+    );
     // Batch n + 1 is scanned, on every core, while batch n is folded here.
     let scanned = prefetch(
         read.map(move |batch| {
-            batch.map(|posts| {
-                let scan = scanner.scan(&scan_lexicon, &posts);
-                (posts, scan)
+            batch.map(|batch| {
+                let scan = scanner.scan(&scan_lexicon, &batch.summary_posts());
+                (batch, scan)
             })
         }),
         1,
     );
     let batches = scanned.map(|batch| {
-        let (posts, scan) = batch?;
-        let scored = summary.fold(&posts, scan);
+        let (batch, scan) = batch?;
+        let scored = summary.fold(&batch.summary_posts(), scan);
+        let posts = batch.posts();
         if let Some(builder) = &mut network {
             // Scored posts' hits, in the order the summary kept them.
             let mut k = 0;
-            for post in &posts {
+            for post in posts {
                 if args.include_reposts || post.kind != threadlens_model::PostKind::Repost {
                     let hits: Vec<u32> = scored.scores.hits.iter().map(|h| h[k]).collect();
                     builder.add_scored(post, &hits);
@@ -136,7 +138,7 @@ pub(crate) fn run_to(
                 .collect();
             audit.merge(threadlens_process::audit_texts(&lexicon, &texts));
         }
-        bar.inc(posts.len() as u64);
+        bar.inc(batch.len() as u64);
         Ok(scored)
     });
     let mut outputs = Vec::new();
@@ -375,4 +377,61 @@ pub(crate) fn manifest_inputs(
         });
     }
     Ok(inputs)
+}
+
+/// A batch of stored posts as the report reads it: the summary's columns
+/// only, or whole posts (those columns and the threads') when the network
+/// or the audit needs them.
+enum ReportBatch {
+    Columns(PostBatch),
+    Posts(Vec<Post>),
+}
+
+/// Batches of a report's posts, read on another thread.
+type ReportBatches = Box<dyn Iterator<Item = threadlens_store::Result<ReportBatch>> + Send>;
+
+impl ReportBatch {
+    /// The store's posts in batches of [`BATCH_ROWS`]: whole posts when
+    /// `posts`, columns otherwise.
+    fn read(store: &PostStore, posts: bool) -> Result<ReportBatches> {
+        Ok(if posts {
+            let mut columns = threadlens_report::SUMMARY_COLUMNS.to_vec();
+            columns.extend(threadlens_store::THREAD_COLUMNS);
+            Box::new(
+                store
+                    .read_columns(BATCH_ROWS, &columns)?
+                    .map(|b| b.map(ReportBatch::Posts)),
+            )
+        } else {
+            Box::new(
+                store
+                    .read_post_batches(BATCH_ROWS)?
+                    .map(|b| b.map(ReportBatch::Columns)),
+            )
+        })
+    }
+
+    /// What the summary reads of every post, in order.
+    fn summary_posts(&self) -> Vec<SummaryPost<'_>> {
+        match self {
+            ReportBatch::Columns(batch) => batch_posts(batch),
+            ReportBatch::Posts(posts) => summary_posts(posts),
+        }
+    }
+
+    /// The whole posts, when they were read.
+    fn posts(&self) -> &[Post] {
+        match self {
+            ReportBatch::Columns(_) => &[],
+            ReportBatch::Posts(posts) => posts,
+        }
+    }
+
+    /// How many posts.
+    fn len(&self) -> usize {
+        match self {
+            ReportBatch::Columns(batch) => batch.len(),
+            ReportBatch::Posts(posts) => posts.len(),
+        }
+    }
 }

@@ -28,6 +28,7 @@ mod post_scores;
 mod schedule;
 mod stats;
 mod summary;
+mod summary_post;
 mod takeover;
 mod validation;
 mod words;
@@ -59,6 +60,7 @@ pub use summary::{
     PageData, PeriodHits, SUMMARY_COLUMNS, Summary, SummaryCounts, SummaryOptions, Table,
     ThemeShare,
 };
+pub use summary_post::{SummaryPost, batch_posts, summary_posts};
 pub use takeover::{Attribution, EngagementRow, Takeover, TakeoverPost, takeover};
 pub use threadlens_model::SplitMix64;
 pub use threadlens_model::guard_cell;

@@ -12,6 +12,8 @@ use chrono_tz::Tz;
 use polars::prelude::*;
 use rustc_hash::FxHashMap;
 use threadlens_model::{Post, PostKind};
+
+use crate::summary_post::{SummaryPost, summary_posts};
 use threadlens_process::{KwicLine, Lexicon, ScoreColumns, kwic_lines, map_scans};
 
 use crate::bootstrap::{BootPosts, Bootstrap, ThemeIntervals};
@@ -25,19 +27,9 @@ use threadlens_model::{Period, PeriodStart};
 /// The formats.md §1 columns [`Summary::add`] reads of each post, with or
 /// without a schedule or bootstrap: a reader may leave every other field
 /// empty (`PostStore::read_columns`) and the tables stay the same.
-pub const SUMMARY_COLUMNS: [&str; 11] = [
-    "platform",
-    "post_id",
-    "created_at",
-    "author_handle",
-    "text",
-    "kind",
-    "conversation_id",
-    "reply_to_post_id",
-    "reposts",
-    "likes",
-    "quotes",
-];
+/// They are the store's [`PostBatch`](threadlens_store::PostBatch) columns,
+/// which the report reads without building posts.
+pub const SUMMARY_COLUMNS: [&str; 11] = threadlens_store::BATCH_COLUMNS;
 
 /// How the summary is built.
 #[derive(Debug, Clone)]
@@ -203,7 +195,7 @@ pub struct BatchScanner {
 
 /// Whether `post` is scored: reposts only when they are included. The
 /// scanner and the fold must pick the same posts.
-fn is_scored(post: &Post, include_reposts: bool) -> bool {
+fn is_scored(post: &SummaryPost<'_>, include_reposts: bool) -> bool {
     include_reposts || post.kind != PostKind::Repost
 }
 
@@ -217,12 +209,12 @@ pub struct BatchScan {
 impl BatchScanner {
     /// Scan the posts of `batch` that are scored, in parallel, against
     /// `lexicon` (the summary's).
-    pub fn scan(&self, lexicon: &Lexicon, batch: &[Post]) -> BatchScan {
+    pub fn scan(&self, lexicon: &Lexicon, batch: &[SummaryPost<'_>]) -> BatchScan {
         let themes = lexicon.themes.len();
         let texts: Vec<&str> = batch
             .iter()
             .filter(|p| is_scored(p, self.include_reposts))
-            .map(|p| p.text.as_str())
+            .map(|p| p.text)
             .collect();
         let want_kwic = self.kwic_wanted.load(Ordering::Relaxed);
         let window = self.kwic_window;
@@ -562,8 +554,9 @@ impl<'a> Summary<'a> {
     /// posts scored, for `post_scores`. The same as [`Summary::scanner`]'s
     /// scan followed by [`Summary::fold`], on one thread.
     pub fn add(&mut self, batch: &[Post]) -> ScoredBatch {
-        let scan = self.scanner().scan(self.lexicon, batch);
-        self.fold(batch, scan)
+        let batch = summary_posts(batch);
+        let scan = self.scanner().scan(self.lexicon, &batch);
+        self.fold(&batch, scan)
     }
 
     /// What scans batches for this summary: it can run on another thread,
@@ -580,10 +573,10 @@ impl<'a> Summary<'a> {
     /// Fold in `batch`, scanned by this summary's [`BatchScanner`] with the
     /// same lexicon; returns the scores of the posts scored, for
     /// `post_scores`. Batches must be folded in the order they came.
-    pub fn fold(&mut self, batch: &[Post], scan: BatchScan) -> ScoredBatch {
+    pub fn fold(&mut self, batch: &[SummaryPost<'_>], scan: BatchScan) -> ScoredBatch {
         self.takeover.take();
         let themes = self.lexicon.themes.len();
-        let kept: Vec<&Post> = batch
+        let kept: Vec<&SummaryPost<'_>> = batch
             .iter()
             .filter(|p| is_scored(p, self.options.include_reposts))
             .collect();
@@ -596,7 +589,7 @@ impl<'a> Summary<'a> {
             ..ScoredBatch::default()
         };
         for (post, s) in kept.iter().zip(scan.scanned) {
-            scored.post_id.push(&post.post_id);
+            scored.post_id.push(post.post_id);
             scored.platform.push(post.platform);
             scored.scores.word_count.push(s.words);
             scored.scores.emoji_count.push(s.emoji);
@@ -615,7 +608,7 @@ impl<'a> Summary<'a> {
         scored
     }
 
-    fn fold_post(&mut self, post: &Post, s: Scanned) {
+    fn fold_post(&mut self, post: &SummaryPost<'_>, s: Scanned) {
         let themes = self.lexicon.themes.len();
         self.posts += 1;
         self.words += u64::from(s.words);
@@ -631,12 +624,10 @@ impl<'a> Summary<'a> {
         period.0 += 1;
         let contributor = self
             .contributors
-            .of(post.platform.as_str(), &post.author_handle, || {
-                Contributor {
-                    handle: post.author_handle.clone(),
-                    hits: vec![0; themes],
-                    ..Contributor::default()
-                }
+            .of(post.platform.as_str(), post.author_handle, || Contributor {
+                handle: post.author_handle.to_owned(),
+                hits: vec![0; themes],
+                ..Contributor::default()
             });
         contributor.posts += 1;
         contributor.replies += u64::from(post.kind == PostKind::Reply);
@@ -680,7 +671,7 @@ impl<'a> Summary<'a> {
         for line in s.kwic {
             let kept = &mut self.kwic[line.theme];
             if kept.len() < self.options.kwic_per_theme {
-                kept.push((post.post_id.clone(), line));
+                kept.push((post.post_id.to_owned(), line));
             }
         }
         self.replies += u64::from(post.kind == PostKind::Reply);
@@ -688,7 +679,7 @@ impl<'a> Summary<'a> {
             let kept = &mut self.slot_kwic[slot];
             for line in s.first_kwic {
                 if kept.iter().filter(|k| k.2.theme == line.theme).count() < SLOT_KWIC {
-                    kept.push((self.takeover_posts.len(), post.post_id.clone(), line));
+                    kept.push((self.takeover_posts.len(), post.post_id.to_owned(), line));
                 }
             }
         }
@@ -702,19 +693,16 @@ impl<'a> Summary<'a> {
             }
         }
         if let Some((boot, periods)) = &mut self.boot {
-            boot.push(
-                post.conversation_id.as_deref().unwrap_or(&post.post_id),
-                &s.hits,
-            );
+            boot.push(post.conversation_id.unwrap_or(post.post_id), &s.hits);
             periods.push(start);
         }
         if self.schedule.is_some() {
             self.takeover_posts.push(TakeoverPost {
-                post_id: post.post_id.clone(),
-                author: handle_key(&post.author_handle),
+                post_id: post.post_id.to_owned(),
+                author: handle_key(post.author_handle),
                 created_at: post.created_at,
-                conversation_id: post.conversation_id.clone(),
-                reply_to_post_id: post.reply_to_post_id.clone(),
+                conversation_id: post.conversation_id.map(str::to_owned),
+                reply_to_post_id: post.reply_to_post_id.map(str::to_owned),
                 reposts: post.reposts.unwrap_or(0),
                 likes: post.likes.unwrap_or(0),
                 quotes: post.quotes.unwrap_or(0),

@@ -46,6 +46,6 @@ pub use error::{Error, Result};
 pub use export::{Exported, PartitionBy};
 pub use post_set::{Inserted, PostSet};
 pub use store::{POSTS_FILE, PostStore, REJECTS_FILE};
-pub use strings::StrColumn;
-pub use table::{THREAD_COLUMNS, TextBatch};
+pub use strings::{OptStrColumn, StrColumn};
+pub use table::{BATCH_COLUMNS, PostBatch, THREAD_COLUMNS, TextBatch};
 pub use verify::Verification;

@@ -9,7 +9,8 @@ use crate::atomic::write_atomically;
 use crate::rejects::{append_rejects, count_rejects};
 use crate::row_groups::{RowGroupEncoder, RowGroupWriter};
 use crate::table::{
-    Columns, THREAD_COLUMNS, TextBatch, from_frame, posts_from_frame, texts_from_frame, to_frame,
+    Columns, PostBatch, THREAD_COLUMNS, TextBatch, batch_from_frame, from_frame, posts_from_frame,
+    texts_from_frame, to_frame,
 };
 use crate::{Error, PostSet, Result};
 
@@ -148,6 +149,21 @@ impl PostStore {
         Ok(self
             .read_slices(rows, Some(columns))?
             .map(move |df| posts_from_frame(&df?, &path, true)))
+    }
+
+    /// What reports read of the stored posts ([`BATCH_COLUMNS`]), in
+    /// batches of at most `rows`, as columns: no [`Post`] is built.
+    ///
+    /// [`BATCH_COLUMNS`]: crate::BATCH_COLUMNS
+    pub fn read_post_batches(
+        &self,
+        rows: usize,
+    ) -> Result<impl Iterator<Item = Result<PostBatch>> + use<>> {
+        let path = self.posts_path();
+        let columns = crate::BATCH_COLUMNS.map(str::to_owned).to_vec();
+        Ok(self
+            .read_slices(rows, Some(columns))?
+            .map(move |df| batch_from_frame(&df?, &path)))
     }
 
     /// What scoring needs of the stored posts (key, kind, text), in batches

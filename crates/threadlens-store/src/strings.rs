@@ -51,6 +51,48 @@ impl StrColumn {
     }
 }
 
+/// A column of strings that may be missing: a [`StrColumn`] with an empty
+/// string in each missing row, and which rows those are.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct OptStrColumn {
+    strings: StrColumn,
+    present: Vec<bool>,
+}
+
+impl OptStrColumn {
+    /// An empty column with room for `rows` strings of `bytes` in all.
+    pub fn with_capacity(rows: usize, bytes: usize) -> Self {
+        OptStrColumn {
+            strings: StrColumn::with_capacity(rows, bytes),
+            present: Vec::with_capacity(rows),
+        }
+    }
+
+    /// Append a string, or a missing one.
+    pub fn push(&mut self, s: Option<&str>) {
+        self.strings.push(s.unwrap_or_default());
+        self.present.push(s.is_some());
+    }
+
+    /// How many rows.
+    pub fn len(&self) -> usize {
+        self.present.len()
+    }
+
+    /// True when there are none.
+    pub fn is_empty(&self) -> bool {
+        self.present.is_empty()
+    }
+
+    /// Row `i`'s string: `None` when it is missing or past the end.
+    pub fn get(&self, i: usize) -> Option<&str> {
+        match self.present.get(i) {
+            Some(true) => self.strings.get(i),
+            _ => None,
+        }
+    }
+}
+
 impl<'a> FromIterator<&'a str> for StrColumn {
     fn from_iter<I: IntoIterator<Item = &'a str>>(iter: I) -> Self {
         let mut column = StrColumn::default();
@@ -73,5 +115,17 @@ mod tests {
         assert_eq!(column.get(2), Some("héllo"));
         assert_eq!(column.get(4), None);
         assert!(StrColumn::default().is_empty());
+    }
+
+    #[test]
+    fn missing_strings_stay_missing() {
+        let mut column = OptStrColumn::with_capacity(4, 8);
+        for s in [Some("a"), None, Some(""), Some("héllo")] {
+            column.push(s);
+        }
+        assert_eq!(column.len(), 4);
+        let got: Vec<Option<&str>> = (0..5).map(|i| column.get(i)).collect();
+        assert_eq!(got, [Some("a"), None, Some(""), Some("héllo"), None]);
+        assert!(OptStrColumn::default().is_empty());
     }
 }

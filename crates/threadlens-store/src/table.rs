@@ -7,7 +7,7 @@ use polars_arrow::array::{Array, Utf8ViewArray};
 use threadlens_model::{Platform, Post, PostKind, Timestamp, timestamp_from_millis};
 
 use crate::codec::{PostView, StrList, Strs};
-use crate::strings::StrColumn;
+use crate::strings::{OptStrColumn, StrColumn};
 use crate::{Error, Result};
 
 /// Build the §1 table from posts read in place, in the order given.
@@ -140,6 +140,96 @@ impl TextBatch {
             }
         }
     }
+}
+
+/// The columns [`PostBatch`] holds, by their §1 names.
+pub const BATCH_COLUMNS: [&str; 11] = [
+    "platform",
+    "post_id",
+    "created_at",
+    "author_handle",
+    "text",
+    "kind",
+    "conversation_id",
+    "reply_to_post_id",
+    "reposts",
+    "likes",
+    "quotes",
+];
+
+/// What reports read of each post ([`BATCH_COLUMNS`]), as columns: every
+/// string of a column in one buffer, not one allocation per post.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PostBatch {
+    /// Platform per post.
+    pub platform: Vec<Platform>,
+    /// Post id per post.
+    pub post_id: StrColumn,
+    /// When each post was made.
+    pub created_at: Vec<Timestamp>,
+    /// Author handle per post.
+    pub author_handle: StrColumn,
+    /// Text per post.
+    pub text: StrColumn,
+    /// Kind per post.
+    pub kind: Vec<PostKind>,
+    /// The id of each post's conversation root, when known.
+    pub conversation_id: OptStrColumn,
+    /// The post each one replies to.
+    pub reply_to_post_id: OptStrColumn,
+    /// Public counts, when known.
+    pub reposts: Vec<Option<u64>>,
+    /// Likes.
+    pub likes: Vec<Option<u64>>,
+    /// Quotes.
+    pub quotes: Vec<Option<u64>>,
+}
+
+impl PostBatch {
+    /// How many posts.
+    pub fn len(&self) -> usize {
+        self.kind.len()
+    }
+
+    /// True when there are none.
+    pub fn is_empty(&self) -> bool {
+        self.kind.is_empty()
+    }
+}
+
+/// A slice of the §1 table read as a [`PostBatch`] (a frame of at least
+/// [`BATCH_COLUMNS`]), checked row by row as [`Columns::row`] checks.
+pub(crate) fn batch_from_frame(df: &DataFrame, path: &Path) -> Result<PostBatch> {
+    let columns = Columns::of(df, path, true)?;
+    let rows = columns.len();
+    let mut batch = PostBatch {
+        platform: Vec::with_capacity(rows),
+        post_id: StrColumn::with_capacity(rows, rows * 20),
+        created_at: Vec::with_capacity(rows),
+        author_handle: StrColumn::with_capacity(rows, rows * 16),
+        text: StrColumn::with_capacity(rows, rows * 200),
+        kind: Vec::with_capacity(rows),
+        conversation_id: OptStrColumn::with_capacity(rows, rows * 20),
+        reply_to_post_id: OptStrColumn::with_capacity(rows, rows * 20),
+        reposts: Vec::with_capacity(rows),
+        likes: Vec::with_capacity(rows),
+        quotes: Vec::with_capacity(rows),
+    };
+    for row in 0..rows {
+        let post = columns.row(row)?;
+        batch.platform.push(post.platform);
+        batch.post_id.push(post.post_id);
+        batch.created_at.push(post.created_at);
+        batch.author_handle.push(post.author_handle);
+        batch.text.push(post.text);
+        batch.kind.push(post.kind);
+        batch.conversation_id.push(post.conversation_id);
+        batch.reply_to_post_id.push(post.reply_to_post_id);
+        batch.reposts.push(post.reposts);
+        batch.likes.push(post.likes);
+        batch.quotes.push(post.quotes);
+    }
+    Ok(batch)
 }
 
 /// Read the scoring columns of a slice of the §1 table.

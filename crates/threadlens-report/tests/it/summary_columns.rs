@@ -1,13 +1,18 @@
 //! `SUMMARY_COLUMNS` names every field the summary reads: posts with every
 //! other field emptied give the same tables and page, with a schedule,
 //! bootstrap intervals, reposts and replies; and scanning batches ahead of
-//! folding them changes nothing.
+//! folding them changes nothing; and reading the store's columns without
+//! building posts gives the same tables and page.
 
 use std::path::Path;
 
 use threadlens_model::{Platform, Post, PostKind, parse_timestamp};
 use threadlens_process::Lexicon;
-use threadlens_report::{Bootstrap, SUMMARY_COLUMNS, Schedule, Summary, SummaryOptions, Table};
+use threadlens_report::{
+    Bootstrap, SUMMARY_COLUMNS, Schedule, Summary, SummaryOptions, Table, batch_posts,
+    summary_posts,
+};
+use threadlens_store::PostStore;
 
 const SCHEDULE: &str = r#"
 [event]
@@ -251,10 +256,10 @@ fn summarize_in_batches(
         let scanner = summary.scanner();
         let scans: Vec<_> = posts
             .chunks(batch)
-            .map(|b| scanner.scan(lexicon, b))
+            .map(|b| scanner.scan(lexicon, &summary_posts(b)))
             .collect();
         for (b, scan) in posts.chunks(batch).zip(scans) {
-            summary.fold(b, scan);
+            summary.fold(&summary_posts(b), scan);
         }
     } else {
         for b in posts.chunks(batch) {
@@ -286,5 +291,52 @@ fn scanning_ahead_of_the_fold_changes_nothing() {
             summarize_in_batches(&lexicon, &schedule, options(), &posts, batch, true);
         assert_same_tables(&tables, &ahead, &format!("in batches of {batch}"));
         assert_eq!(page, ahead_page, "batches of {batch}");
+    }
+}
+
+#[test]
+fn the_stores_columns_give_the_tables_of_whole_posts() {
+    let (lexicon, schedule) = lexicon_and_schedule();
+    let dir = tempfile::tempdir().unwrap();
+    let store = PostStore::open(dir.path()).unwrap();
+    let mut set = store.load().unwrap();
+    for post in posts() {
+        set.insert(post);
+    }
+    set.resolve_references();
+    store.commit(&set).unwrap();
+    // The posts as stored (in the table's order), whole.
+    let stored = store.read_posts().unwrap();
+    let options = || SummaryOptions {
+        bootstrap: Some(Bootstrap {
+            resamples: 50,
+            seed: 7,
+        }),
+        kwic_per_theme: 2,
+        ..SummaryOptions::default()
+    };
+    for rows in [1, 5, stored.len()] {
+        let mut whole = Summary::new(&lexicon, Some(&schedule), options());
+        for b in stored.chunks(rows) {
+            whole.add(b);
+        }
+        let mut columns = Summary::new(&lexicon, Some(&schedule), options());
+        let scanner = columns.scanner();
+        let mut read = 0;
+        for batch in store.read_post_batches(rows).unwrap() {
+            let batch = batch.unwrap();
+            read += batch.len();
+            let posts = batch_posts(&batch);
+            let scan = scanner.scan(&lexicon, &posts);
+            columns.fold(&posts, scan);
+        }
+        assert_eq!(read, stored.len(), "every post read in batches of {rows}");
+        let (tables, other) = (whole.tables().unwrap(), columns.tables().unwrap());
+        assert_same_tables(&tables, &other, &format!("batches of {rows}"));
+        assert_eq!(
+            format!("{:?}", whole.page()),
+            format!("{:?}", columns.page()),
+            "batches of {rows}"
+        );
     }
 }
