@@ -177,7 +177,12 @@ impl TableWriter {
     fn write(&mut self, batch: &ScoredBatch) -> Result<()> {
         self.rows += batch.len() as u64;
         if let Some(file) = self.csv.as_mut() {
-            write_csv_rows(file, |w| write_csv_batch(w, batch))?;
+            let mut rows = Vec::new();
+            csv_batch(batch, &mut rows);
+            file.writer().write_all(&rows).map_err(|source| Error::Io {
+                path: file.temp_path().to_owned(),
+                source,
+            })?;
         }
         if let Some((path, sink)) = self.parquet.as_mut() {
             let df = frame(&self.names, batch).map_err(polars_err(path))?;
@@ -267,31 +272,56 @@ fn write_csv_rows(
     })
 }
 
-fn write_csv_batch(w: &mut csv::Writer<Vec<u8>>, batch: &ScoredBatch) -> csv::Result<()> {
-    use std::fmt::Write as _;
+/// The rows of `batch` as the `csv` crate writes them (fields quoted only
+/// when they hold `,`, `"`, `\r` or `\n`; rows end in `\n`), formatted
+/// here: only the post id can need quoting, and every count and score is
+/// written without the crate's per-field state machine.
+fn csv_batch(batch: &ScoredBatch, out: &mut Vec<u8>) {
     let scores = &batch.scores;
-    let mut field = String::new();
     let mut digits = [0u8; 10];
     for (row, post_id) in batch.post_id.iter().enumerate() {
-        w.write_field(guard_cell(post_id).as_bytes())?;
-        w.write_field(batch.platform[row].as_str())?;
+        push_csv_field(out, guard_cell(post_id).as_bytes());
+        out.push(b',');
+        push_csv_field(out, batch.platform[row].as_str().as_bytes());
         let words = scores.word_count[row];
-        w.write_field(decimal(words, &mut digits))?;
-        w.write_field(decimal(scores.emoji_count[row], &mut digits))?;
+        out.push(b',');
+        out.extend_from_slice(decimal(words, &mut digits));
+        out.push(b',');
+        out.extend_from_slice(decimal(scores.emoji_count[row], &mut digits));
         for hits in &scores.hits {
-            w.write_field(decimal(hits[row], &mut digits))?;
+            out.push(b',');
+            out.extend_from_slice(decimal(hits[row], &mut digits));
+            out.push(b',');
             if hits[row] == 0 {
                 // What `Display` writes for a score of 0.0, without formatting it.
-                w.write_field("0")?;
+                out.push(b'0');
             } else {
-                field.clear();
-                let _ = write!(field, "{}", theme_score(hits[row] as usize, words as usize));
-                w.write_field(&field)?;
+                // Writing to a vector cannot fail.
+                let _ = write!(out, "{}", theme_score(hits[row] as usize, words as usize));
             }
         }
-        w.write_record(None::<&[u8]>)?;
+        out.push(b'\n');
     }
-    Ok(())
+}
+
+/// Append one CSV field: as it is, or in double quotes with its quotes
+/// doubled when it holds a delimiter, a quote or a line break.
+fn push_csv_field(out: &mut Vec<u8>, field: &[u8]) {
+    if field
+        .iter()
+        .any(|&b| matches!(b, b',' | b'"' | b'\r' | b'\n'))
+    {
+        out.push(b'"');
+        for &b in field {
+            if b == b'"' {
+                out.push(b'"');
+            }
+            out.push(b);
+        }
+        out.push(b'"');
+    } else {
+        out.extend_from_slice(field);
+    }
 }
 
 /// `n` in decimal, as `Display` writes it, in `buffer`.
@@ -363,6 +393,102 @@ mod tests {
         fn a_score_without_hits_displays_as_0(words in proptest::prelude::any::<u32>()) {
             proptest::prop_assert_eq!(theme_score(0, words as usize).to_string(), "0");
         }
+    }
+
+    /// The rows as the `csv` crate writes them, field by field: the
+    /// reference [`csv_batch`] must match byte for byte.
+    fn csv_crate_batch(batch: &ScoredBatch) -> Vec<u8> {
+        let mut w = csv::WriterBuilder::new()
+            .has_headers(false)
+            .from_writer(Vec::new());
+        let scores = &batch.scores;
+        for (row, post_id) in batch.post_id.iter().enumerate() {
+            let words = scores.word_count[row];
+            let mut record = vec![
+                guard_cell(post_id).into_owned(),
+                batch.platform[row].as_str().to_owned(),
+                words.to_string(),
+                scores.emoji_count[row].to_string(),
+            ];
+            for hits in &scores.hits {
+                record.push(hits[row].to_string());
+                record.push(theme_score(hits[row] as usize, words as usize).to_string());
+            }
+            w.write_record(&record).unwrap();
+        }
+        w.into_inner().unwrap()
+    }
+
+    fn scored_batch(rows: Vec<(String, u32, u32, Vec<u32>)>, themes: usize) -> ScoredBatch {
+        let mut batch = ScoredBatch {
+            scores: ScoreColumns {
+                hits: vec![Vec::new(); themes],
+                ..ScoreColumns::default()
+            },
+            ..ScoredBatch::default()
+        };
+        for (k, (id, words, emoji, hits)) in rows.into_iter().enumerate() {
+            batch.post_id.push(&id);
+            batch.platform.push(Platform::ALL[k % Platform::ALL.len()]);
+            batch.scores.word_count.push(words);
+            batch.scores.emoji_count.push(emoji);
+            for (t, column) in batch.scores.hits.iter_mut().enumerate() {
+                column.push(hits.get(t).copied().unwrap_or(0));
+            }
+        }
+        batch
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn rows_are_what_the_csv_crate_writes(
+            rows in proptest::collection::vec(
+                (
+                    "[a-z0-9,\"\r\n=+@ \t'-]{0,8}",
+                    0u32..400,
+                    proptest::prelude::any::<u32>(),
+                    proptest::collection::vec(0u32..40, 3),
+                ),
+                0..12,
+            ),
+        ) {
+            let batch = scored_batch(rows, 3);
+            let mut ours = Vec::new();
+            csv_batch(&batch, &mut ours);
+            let theirs = csv_crate_batch(&batch);
+            proptest::prop_assert_eq!(
+                String::from_utf8_lossy(&ours),
+                String::from_utf8_lossy(&theirs)
+            );
+        }
+    }
+
+    #[test]
+    fn awkward_post_ids_are_quoted_like_the_csv_crate_does() {
+        let ids = [
+            "plain",
+            "a,b",
+            "say \"hi\"",
+            "two\nlines",
+            "cr\r",
+            "=1+1",
+            "",
+            "\"",
+            "é,🙌",
+        ];
+        let rows = ids
+            .iter()
+            .map(|id| ((*id).to_owned(), 7, 1, vec![0, 3, 7]))
+            .collect();
+        let batch = scored_batch(rows, 3);
+        let mut ours = Vec::new();
+        csv_batch(&batch, &mut ours);
+        assert_eq!(ours, csv_crate_batch(&batch));
+        assert!(
+            String::from_utf8(ours)
+                .unwrap()
+                .contains("\"say \"\"hi\"\"\"")
+        );
     }
 
     #[test]
