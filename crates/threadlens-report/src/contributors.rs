@@ -18,14 +18,17 @@ pub(crate) struct Contributor {
 /// Contributors by platform, then by [`handle_key`](threadlens_model::handle_key).
 #[derive(Debug, Default)]
 pub(crate) struct Contributors {
-    by_platform: FxHashMap<String, FxHashMap<String, Contributor>>,
+    /// Per platform (a handful at most, so found by a scan): where each
+    /// handle key's contributor is in `people`.
+    by_platform: Vec<(String, FxHashMap<String, usize>)>,
+    people: Vec<Contributor>,
     /// The key being looked up, reused.
     key: String,
 }
 
 impl Contributors {
     /// The contributor writing as `handle` on `platform`, made by `new` the
-    /// first time.
+    /// first time: one hash of the handle key for a contributor already seen.
     pub fn of(
         &mut self,
         platform: &str,
@@ -34,42 +37,58 @@ impl Contributors {
     ) -> &mut Contributor {
         self.key.clear();
         push_handle_key(handle, &mut self.key);
-        if !self.by_platform.contains_key(platform) {
-            self.by_platform
-                .insert(platform.to_owned(), FxHashMap::default());
-        }
-        let Some(people) = self.by_platform.get_mut(platform) else {
-            unreachable!("inserted above")
+        let keys = keys_of(&mut self.by_platform, platform);
+        let at = match keys.get(self.key.as_str()) {
+            Some(&at) => at,
+            None => {
+                keys.insert(self.key.clone(), self.people.len());
+                self.people.push(new());
+                self.people.len() - 1
+            }
         };
-        if !people.contains_key(self.key.as_str()) {
-            people.insert(self.key.clone(), new());
-        }
-        people
-            .get_mut(self.key.as_str())
-            .unwrap_or_else(|| unreachable!("inserted above"))
+        &mut self.people[at]
     }
 
-    /// Add a contributor counted elsewhere, keyed by `platform` and `key`.
+    /// Add a contributor counted elsewhere, keyed by `platform` and `key`
+    /// (replacing one held under that key).
     pub fn insert(&mut self, platform: String, key: String, contributor: Contributor) {
-        self.by_platform
-            .entry(platform)
-            .or_default()
-            .insert(key, contributor);
+        let keys = keys_of(&mut self.by_platform, &platform);
+        match keys.get(key.as_str()) {
+            Some(&at) => self.people[at] = contributor,
+            None => {
+                keys.insert(key, self.people.len());
+                self.people.push(contributor);
+            }
+        }
     }
 
     /// How many contributors.
     pub fn len(&self) -> usize {
-        self.by_platform.values().map(FxHashMap::len).sum()
+        self.people.len()
     }
 
     /// Every contributor with its `(platform, key)`, in no particular order.
     pub fn iter(&self) -> impl Iterator<Item = ((&str, &str), &Contributor)> {
-        self.by_platform.iter().flat_map(|(platform, people)| {
-            people
-                .iter()
-                .map(move |(key, c)| ((platform.as_str(), key.as_str()), c))
+        self.by_platform.iter().flat_map(move |(platform, keys)| {
+            keys.iter()
+                .map(move |(key, &at)| ((platform.as_str(), key.as_str()), &self.people[at]))
         })
     }
+}
+
+/// The handle keys of `platform`, added empty the first time.
+fn keys_of<'m>(
+    by_platform: &'m mut Vec<(String, FxHashMap<String, usize>)>,
+    platform: &str,
+) -> &'m mut FxHashMap<String, usize> {
+    let at = match by_platform.iter().position(|(p, _)| p == platform) {
+        Some(at) => at,
+        None => {
+            by_platform.push((platform.to_owned(), FxHashMap::default()));
+            by_platform.len() - 1
+        }
+    };
+    &mut by_platform[at].1
 }
 
 #[cfg(test)]
@@ -91,6 +110,9 @@ mod tests {
         people.of("bluesky", "ann", new("ann")).posts += 1;
         people.of("x", "Bob", new("Bob")).posts += 1;
         people.insert("mastodon".into(), "cy".into(), Contributor::default());
+        // Inserting under a key held replaces its contributor.
+        people.insert("x".into(), "bob".into(), new("BOB")());
+        people.of("x", "bob", new("never")).posts += 1;
         assert_eq!(people.len(), 4);
         let mut seen: Vec<(String, String, String, u64)> = people
             .iter()
@@ -103,7 +125,7 @@ mod tests {
                 ("bluesky".into(), "ann".into(), "ann".into(), 1),
                 ("mastodon".into(), "cy".into(), String::new(), 0),
                 ("x".into(), "ann".into(), "@Ann".into(), 2),
-                ("x".into(), "bob".into(), "Bob".into(), 1),
+                ("x".into(), "bob".into(), "BOB".into(), 1),
             ]
         );
     }
