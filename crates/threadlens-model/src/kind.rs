@@ -63,9 +63,16 @@ impl FromStr for PostKind {
     type Err = Error;
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let name = s.trim();
+        // The stored spelling first: what every read of a store finds.
         PostKind::ALL
             .into_iter()
-            .find(|k| k.as_str().eq_ignore_ascii_case(s.trim()))
+            .find(|k| k.as_str() == name)
+            .or_else(|| {
+                PostKind::ALL
+                    .into_iter()
+                    .find(|k| k.as_str().eq_ignore_ascii_case(name))
+            })
             .ok_or_else(|| Error::UnknownKind(s.to_owned()))
     }
 }
@@ -87,6 +94,7 @@ mod tests {
         for k in PostKind::ALL {
             assert_eq!(k.as_str().parse::<PostKind>().unwrap(), k);
         }
+        assert_eq!(" REPLY ".parse::<PostKind>().unwrap(), PostKind::Reply);
         assert!("retweet".parse::<PostKind>().is_err());
     }
 }

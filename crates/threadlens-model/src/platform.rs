@@ -49,14 +49,17 @@ impl FromStr for Platform {
     type Err = Error;
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let name = s.trim();
+        // The stored spelling first: what every read of a store finds.
         Platform::ALL
             .into_iter()
-            .find(|p| p.as_str().eq_ignore_ascii_case(s.trim()))
+            .find(|p| p.as_str() == name)
             .or_else(|| {
-                s.trim()
-                    .eq_ignore_ascii_case("twitter")
-                    .then_some(Platform::X)
+                Platform::ALL
+                    .into_iter()
+                    .find(|p| p.as_str().eq_ignore_ascii_case(name))
             })
+            .or_else(|| name.eq_ignore_ascii_case("twitter").then_some(Platform::X))
             .ok_or_else(|| Error::UnknownPlatform(s.to_owned()))
     }
 }
@@ -92,6 +95,7 @@ mod tests {
             assert_eq!(p.as_str().parse::<Platform>().unwrap(), p);
         }
         assert_eq!("Twitter".parse::<Platform>().unwrap(), Platform::X);
+        assert_eq!(" BlueSky ".parse::<Platform>().unwrap(), Platform::Bluesky);
         assert!("myspace".parse::<Platform>().is_err());
     }
 
