@@ -383,7 +383,7 @@ pub(crate) fn manifest_inputs(
 /// only, or whole posts (those columns and the threads') when the network
 /// or the audit needs them.
 enum ReportBatch {
-    Columns(PostBatch),
+    Columns(Box<PostBatch>),
     Posts(Vec<Post>),
 }
 
@@ -406,7 +406,7 @@ impl ReportBatch {
             Box::new(
                 store
                     .read_post_batches(BATCH_ROWS)?
-                    .map(|b| b.map(ReportBatch::Columns)),
+                    .map(|b| b.map(|batch| ReportBatch::Columns(Box::new(batch)))),
             )
         })
     }
