@@ -57,8 +57,8 @@ pub use lexicon::{
 };
 pub use normalize::normalize;
 pub use score::{
-    Match, PostScore, Scan, ScoreColumns, Scorer, ThemeScore, map_scans, score_columns, score_text,
-    score_texts, theme_score,
+    Match, PostScore, Scan, ScoreColumns, Scorer, ThemeScore, fold_scans, map_scans, score_columns,
+    score_text, score_texts, theme_score,
 };
 pub use stem::stem;
 pub use tokenize::{Token, TokenKind, tokenize};

@@ -410,16 +410,36 @@ where
     T: Send,
     F: Fn(usize, &Scan<'_>) -> T + Sync,
 {
+    fold_scans(lexicon, texts, Vec::new, |kept, i, scan| {
+        kept.push(f(i, scan))
+    })
+    .into_iter()
+    .flatten()
+    .collect()
+}
+
+/// Scan many texts in parallel, folding the scans of each run of texts
+/// into an accumulator `init` makes (`f` gets it, the text's index and
+/// its scan); the accumulators come back in input order, each holding a
+/// run of consecutive texts. For callers that keep what the scans found in
+/// a few buffers rather than in a value per text.
+pub fn fold_scans<S, A, I, F>(lexicon: &Lexicon, texts: &[S], init: I, f: F) -> Vec<A>
+where
+    S: AsRef<str> + Sync,
+    A: Send,
+    I: Fn() -> A + Sync,
+    F: Fn(&mut A, usize, &Scan<'_>) + Sync,
+{
     texts
         .par_chunks(CHUNK)
         .enumerate()
-        .flat_map_iter(|(c, chunk)| {
+        .map(|(c, chunk)| {
             let mut scorer = Scorer::new(lexicon);
-            chunk
-                .iter()
-                .enumerate()
-                .map(|(k, text)| f(c * CHUNK + k, &scorer.scan(text.as_ref())))
-                .collect::<Vec<_>>()
+            let mut acc = init();
+            for (k, text) in chunk.iter().enumerate() {
+                f(&mut acc, c * CHUNK + k, &scorer.scan(text.as_ref()));
+            }
+            acc
         })
         .collect()
 }

@@ -11,18 +11,16 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use chrono_tz::Tz;
 use polars::prelude::*;
 use rustc_hash::FxHashMap;
-use threadlens_model::{Post, PostKind};
-
-use crate::summary_post::{SummaryPost, summary_posts};
-use threadlens_process::{KwicLine, Lexicon, ScoreColumns, kwic_lines, map_scans};
+use threadlens_model::{Period, PeriodStart, Post, PostKind};
+use threadlens_process::{KwicLine, Lexicon, ScoreColumns, fold_scans, kwic_lines};
 
 use crate::bootstrap::{BootPosts, Bootstrap, ThemeIntervals};
 use crate::contributors::{Contributor, Contributors};
 use crate::post_scores::ScoredBatch;
 use crate::schedule::{Schedule, handle_key};
 use crate::stats::wilson;
+use crate::summary_post::{SummaryPost, summary_posts};
 use crate::takeover::{Attribution, EngagementRow, Takeover, TakeoverPost, takeover};
-use threadlens_model::{Period, PeriodStart};
 
 /// The formats.md §1 columns [`Summary::add`] reads of each post, with or
 /// without a schedule or bootstrap: a reader may leave every other field
@@ -166,18 +164,88 @@ struct ThemeTotals {
     hits: u64,
 }
 
-/// What one post's scan leaves for the summary.
-#[derive(Debug)]
-struct Scanned {
+/// What the scans of a run of consecutive posts leave for the summary, in
+/// a few buffers per run rather than several allocations per post.
+#[derive(Debug, Default)]
+struct ScannedPosts {
+    /// Per post.
+    words: Vec<u32>,
+    /// Per post.
+    emoji: Vec<u32>,
+    /// Hits per theme, post after post.
+    hits: Vec<u32>,
+    /// Every post's hashtags as tags, end to end: tag `k` ends at
+    /// `tag_ends[k]`, and post `p`'s tags end before `post_tags[p]`.
+    tags: String,
+    tag_ends: Vec<usize>,
+    post_tags: Vec<usize>,
+    /// `(theme, entry)` of every chosen match; post `p`'s end before
+    /// `post_entries[p]`.
+    entries: Vec<(usize, usize)>,
+    post_entries: Vec<usize>,
+    /// Keyword-in-context lines, with the index in this run of their post.
+    kwic: Vec<(usize, KwicLine)>,
+    /// With a schedule: each post's first match per theme in context, for
+    /// its slot's card.
+    first_kwic: Vec<(usize, KwicLine)>,
+}
+
+impl ScannedPosts {
+    /// How many posts.
+    fn len(&self) -> usize {
+        self.words.len()
+    }
+
+    /// Post `p` of the run, for a lexicon of `themes` themes.
+    fn post(&self, p: usize, themes: usize) -> Scanned<'_> {
+        // Item ranges of post `p` in a buffer whose posts end at `ends`.
+        let span = |ends: &[usize]| p.checked_sub(1).map_or(0, |q| ends[q])..ends[p];
+        let tags = span(&self.post_tags);
+        Scanned {
+            words: self.words[p],
+            emoji: self.emoji[p],
+            hits: &self.hits[p * themes..(p + 1) * themes],
+            tags_start: tags.start.checked_sub(1).map_or(0, |k| self.tag_ends[k]),
+            tag_ends: &self.tag_ends[tags],
+            all_tags: &self.tags,
+            entries: &self.entries[span(&self.post_entries)],
+        }
+    }
+}
+
+/// One post of a [`ScannedPosts`], as the fold reads it.
+struct Scanned<'s> {
     words: u32,
     emoji: u32,
-    hashtags: Vec<String>,
-    hits: Vec<u32>,
-    entries: Vec<(usize, usize)>,
-    kwic: Vec<KwicLine>,
-    /// With a schedule: the post's first match per theme in context, for
-    /// its slot's card.
-    first_kwic: Vec<KwicLine>,
+    hits: &'s [u32],
+    /// Where the post's first tag starts in `all_tags`, and where each ends.
+    tags_start: usize,
+    tag_ends: &'s [usize],
+    all_tags: &'s str,
+    entries: &'s [(usize, usize)],
+}
+
+impl<'s> Scanned<'s> {
+    /// The post's tags, in the order read.
+    fn tags(&self) -> impl Iterator<Item = &'s str> + '_ {
+        let all = self.all_tags;
+        let mut start = self.tags_start;
+        self.tag_ends.iter().map(move |&end| {
+            let tag = all.get(start..end).unwrap_or_default();
+            start = end;
+            tag
+        })
+    }
+}
+
+/// The items of `lines` (in post order) that belong to post `p`, taken out.
+fn lines_of(
+    lines: &mut std::iter::Peekable<std::vec::IntoIter<(usize, KwicLine)>>,
+    p: usize,
+) -> Vec<KwicLine> {
+    std::iter::from_fn(|| lines.next_if(|(at, _)| *at == p))
+        .map(|(_, line)| line)
+        .collect()
 }
 
 /// Scans batches of posts for a [`Summary`] ([`Summary::scanner`]):
@@ -202,8 +270,9 @@ fn is_scored(post: &SummaryPost<'_>, include_reposts: bool) -> bool {
 /// One batch scanned by a [`BatchScanner`], for [`Summary::fold`].
 #[derive(Debug)]
 pub struct BatchScan {
-    /// Per post scored (reposts left out unless included), in order.
-    scanned: Vec<Scanned>,
+    /// The posts scored (reposts left out unless included), in order, in
+    /// runs of consecutive posts.
+    runs: Vec<ScannedPosts>,
 }
 
 impl BatchScanner {
@@ -219,36 +288,40 @@ impl BatchScanner {
         let want_kwic = self.kwic_wanted.load(Ordering::Relaxed);
         let window = self.kwic_window;
         let with_schedule = self.with_schedule;
-        let scanned = map_scans(lexicon, &texts, |_, scan| {
-            let mut hits = vec![0u32; themes];
+        let runs = fold_scans(lexicon, &texts, ScannedPosts::default, |run, _, scan| {
+            let at = run.len();
+            run.words.push(scan.word_count as u32);
+            run.emoji.push(scan.emoji_count as u32);
+            let hits = run.hits.len();
+            run.hits.resize(hits + themes, 0);
             for m in scan.matches {
-                hits[m.theme] += 1;
+                run.hits[hits + m.theme] += 1;
             }
-            Scanned {
-                words: scan.word_count as u32,
-                emoji: scan.emoji_count as u32,
-                hashtags: scan.hashtags().map(str::to_owned).collect(),
-                hits,
-                entries: scan.matches.iter().map(|m| (m.theme, m.entry)).collect(),
-                kwic: if want_kwic && !scan.matches.is_empty() {
-                    kwic_lines(scan, window).collect()
-                } else {
-                    Vec::new()
-                },
-                first_kwic: if with_schedule {
-                    let mut lines: Vec<KwicLine> = Vec::new();
-                    for line in kwic_lines(scan, window) {
-                        if lines.last().is_none_or(|l| l.theme != line.theme) {
-                            lines.push(line);
-                        }
+            for tag in scan.hashtags() {
+                run.tags.push_str(tag);
+                run.tag_ends.push(run.tags.len());
+            }
+            run.post_tags.push(run.tag_ends.len());
+            run.entries
+                .extend(scan.matches.iter().map(|m| (m.theme, m.entry)));
+            run.post_entries.push(run.entries.len());
+            if want_kwic && !scan.matches.is_empty() {
+                run.kwic
+                    .extend(kwic_lines(scan, window).map(|line| (at, line)));
+            }
+            if with_schedule {
+                let first = run.first_kwic.len();
+                for line in kwic_lines(scan, window) {
+                    let new_theme = run.first_kwic[first..]
+                        .last()
+                        .is_none_or(|(_, l)| l.theme != line.theme);
+                    if new_theme {
+                        run.first_kwic.push((at, line));
                     }
-                    lines
-                } else {
-                    Vec::new()
-                },
+                }
             }
         });
-        BatchScan { scanned }
+        BatchScan { runs }
     }
 }
 
@@ -588,15 +661,22 @@ impl<'a> Summary<'a> {
             },
             ..ScoredBatch::default()
         };
-        for (post, s) in kept.iter().zip(scan.scanned) {
-            scored.post_id.push(post.post_id);
-            scored.platform.push(post.platform);
-            scored.scores.word_count.push(s.words);
-            scored.scores.emoji_count.push(s.emoji);
-            for (column, &h) in scored.scores.hits.iter_mut().zip(&s.hits) {
-                column.push(h);
+        let mut posts = kept.iter();
+        for mut run in scan.runs {
+            let mut kwic = std::mem::take(&mut run.kwic).into_iter().peekable();
+            let mut first_kwic = std::mem::take(&mut run.first_kwic).into_iter().peekable();
+            for (p, post) in posts.by_ref().take(run.len()).enumerate() {
+                let s = run.post(p, themes);
+                scored.post_id.push(post.post_id);
+                scored.platform.push(post.platform);
+                scored.scores.word_count.push(s.words);
+                scored.scores.emoji_count.push(s.emoji);
+                for (column, &h) in scored.scores.hits.iter_mut().zip(s.hits) {
+                    column.push(h);
+                }
+                let (lines, firsts) = (lines_of(&mut kwic, p), lines_of(&mut first_kwic, p));
+                self.fold_post(post, &s, lines, firsts);
             }
-            self.fold_post(post, s);
         }
         let kwic_full = self
             .kwic
@@ -608,7 +688,13 @@ impl<'a> Summary<'a> {
         scored
     }
 
-    fn fold_post(&mut self, post: &SummaryPost<'_>, s: Scanned) {
+    fn fold_post(
+        &mut self,
+        post: &SummaryPost<'_>,
+        s: &Scanned<'_>,
+        kwic: Vec<KwicLine>,
+        first_kwic: Vec<KwicLine>,
+    ) {
         let themes = self.lexicon.themes.len();
         self.posts += 1;
         self.words += u64::from(s.words);
@@ -648,18 +734,18 @@ impl<'a> Summary<'a> {
         }
         // Tags as the analyzer reads them from the text (§5), so every
         // platform and import counts them the same way.
-        let mut tags = s.hashtags;
+        let mut tags: Vec<&str> = s.tags().collect();
         tags.sort_unstable();
         tags.dedup(); // a post counts once per tag
         for tag in tags {
-            match self.hashtags.get_mut(tag.as_str()) {
+            match self.hashtags.get_mut(tag) {
                 Some(posts) => *posts += 1,
                 None => {
-                    self.hashtags.insert(tag, 1);
+                    self.hashtags.insert(tag.to_owned(), 1);
                 }
             }
         }
-        let mut entries = s.entries;
+        let mut entries = s.entries.to_vec();
         entries.sort_unstable();
         for (k, &(theme, entry)) in entries.iter().enumerate() {
             let counts = self.terms.entry((theme, entry)).or_default();
@@ -668,7 +754,7 @@ impl<'a> Summary<'a> {
                 counts.1 += 1; // posts with the entry
             }
         }
-        for line in s.kwic {
+        for line in kwic {
             let kept = &mut self.kwic[line.theme];
             if kept.len() < self.options.kwic_per_theme {
                 kept.push((post.post_id.to_owned(), line));
@@ -677,7 +763,7 @@ impl<'a> Summary<'a> {
         self.replies += u64::from(post.kind == PostKind::Reply);
         if let Some(slot) = self.schedule.and_then(|s| s.slot_at(post.created_at)) {
             let kept = &mut self.slot_kwic[slot];
-            for line in s.first_kwic {
+            for line in first_kwic {
                 if kept.iter().filter(|k| k.2.theme == line.theme).count() < SLOT_KWIC {
                     kept.push((self.takeover_posts.len(), post.post_id.to_owned(), line));
                 }
@@ -693,7 +779,7 @@ impl<'a> Summary<'a> {
             }
         }
         if let Some((boot, periods)) = &mut self.boot {
-            boot.push(post.conversation_id.unwrap_or(post.post_id), &s.hits);
+            boot.push(post.conversation_id.unwrap_or(post.post_id), s.hits);
             periods.push(start);
         }
         if self.schedule.is_some() {
@@ -706,7 +792,7 @@ impl<'a> Summary<'a> {
                 reposts: post.reposts.unwrap_or(0),
                 likes: post.likes.unwrap_or(0),
                 quotes: post.quotes.unwrap_or(0),
-                hits: s.hits,
+                hits: s.hits.to_vec(),
             });
         }
     }
@@ -1140,6 +1226,38 @@ mod tests {
                 right: String::new(),
             },
         )
+    }
+
+    #[test]
+    fn a_run_gives_back_each_posts_counts_tags_and_entries() {
+        // Three posts, two themes: two tags and one match, nothing, one tag
+        // and two matches.
+        let mut run = ScannedPosts::default();
+        let posts: [(&[&str], &[(usize, usize)], [u32; 2]); 3] = [
+            (&["nhs", "qi"], &[(1, 0)], [0, 1]),
+            (&[], &[], [0, 0]),
+            (&["solvingtogether"], &[(0, 2), (0, 2)], [2, 0]),
+        ];
+        for (k, (tags, entries, hits)) in posts.iter().enumerate() {
+            run.words.push(10 + k as u32);
+            run.emoji.push(k as u32);
+            run.hits.extend(hits);
+            for tag in *tags {
+                run.tags.push_str(tag);
+                run.tag_ends.push(run.tags.len());
+            }
+            run.post_tags.push(run.tag_ends.len());
+            run.entries.extend(*entries);
+            run.post_entries.push(run.entries.len());
+        }
+        assert_eq!(run.len(), 3);
+        for (k, (tags, entries, hits)) in posts.iter().enumerate() {
+            let post = run.post(k, 2);
+            assert_eq!((post.words, post.emoji), (10 + k as u32, k as u32));
+            assert_eq!(post.hits, hits);
+            assert_eq!(post.tags().collect::<Vec<_>>(), *tags, "post {k}");
+            assert_eq!(post.entries, *entries, "post {k}");
+        }
     }
 
     #[test]
