@@ -1233,9 +1233,9 @@ mod tests {
         // Three posts, two themes: two tags and one match, nothing, one tag
         // and two matches.
         /// A post's tags, entries and hits per theme.
-        type Post<'a> = (&'a [&'a str], &'a [(usize, usize)], [u32; 2]);
+        type RunPost<'a> = (&'a [&'a str], &'a [(usize, usize)], [u32; 2]);
         let mut run = ScannedPosts::default();
-        let posts: [Post<'_>; 3] = [
+        let posts: [RunPost<'_>; 3] = [
             (&["nhs", "qi"], &[(1, 0)], [0, 1]),
             (&[], &[], [0, 0]),
             (&["solvingtogether"], &[(0, 2), (0, 2)], [2, 0]),
