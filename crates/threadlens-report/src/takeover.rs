@@ -2,9 +2,8 @@
 //! post belongs to, and the engagement table, one row per slot in start
 //! order and a last `outside` row.
 
-use rustc_hash::{FxHashMap, FxHashSet};
-
 use chrono::{DateTime, Utc};
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::schedule::Schedule;
 

@@ -202,6 +202,8 @@ impl PostBatch {
 pub(crate) fn batch_from_frame(df: &DataFrame, path: &Path) -> Result<PostBatch> {
     let columns = Columns::of(df, path, true)?;
     let rows = columns.len();
+    // Byte capacities guessed for tweet-length posts; a buffer grows past
+    // its guess when the posts are longer.
     let mut batch = PostBatch {
         platform: Vec::with_capacity(rows),
         post_id: StrColumn::with_capacity(rows, rows * 20),
