@@ -2,10 +2,11 @@
 //! §1 fields to the file's columns. Output of `twarc-csv` is recognised by
 //! its header and mapped without a `--map`.
 
+use std::borrow::Cow;
 use std::path::Path;
 
 use crate::context::Context;
-use crate::generic::GenericRecord;
+use crate::generic::{GenericRecord, Item};
 use crate::reject::{Emit, Outcome, RecordError};
 use crate::{Error, Result};
 
@@ -181,26 +182,27 @@ fn plan(path: &Path, header: &[String], map: &ColumnMap) -> Result<Plan> {
 }
 
 /// A list cell: a JSON array (twarc-csv) or values separated by spaces or commas.
-fn list_cell(cell: &str) -> Option<Vec<String>> {
+fn list_cell(cell: &str) -> Option<Vec<Item<'_>>> {
     let cell = cell.trim();
     if cell.is_empty() {
         return None;
     }
     if cell.starts_with('[')
-        && let Ok(items) = serde_json::from_str::<Vec<String>>(cell)
+        && let Ok(items) = serde_json::from_str::<Vec<Item<'_>>>(cell)
     {
         return Some(items);
     }
     Some(
         cell.split([',', ' '])
             .filter(|s| !s.is_empty())
-            .map(str::to_owned)
+            .map(|s| Item(Cow::Borrowed(s)))
             .collect(),
     )
 }
 
-fn fill(record: &mut GenericRecord, field: &str, cell: &str) -> Result<(), String> {
+fn fill<'a>(record: &mut GenericRecord<'a>, field: &str, cell: &'a str) -> Result<(), String> {
     let text = || (!cell.is_empty()).then(|| cell.to_owned());
+    let borrowed = || (!cell.is_empty()).then_some(Cow::Borrowed(cell));
     let count = || -> Result<Option<u64>, String> {
         let c = cell.trim();
         if c.is_empty() {
@@ -215,15 +217,15 @@ fn fill(record: &mut GenericRecord, field: &str, cell: &str) -> Result<(), Strin
     match field {
         "id" => record.id = text(),
         "text" => record.text = Some(cell.to_owned()),
-        "created_at" => record.created_at = text(),
-        "author" => record.author = text(),
-        "platform" => record.platform = text(),
+        "created_at" => record.created_at = borrowed(),
+        "author" => record.author = borrowed(),
+        "platform" => record.platform = borrowed(),
         "url" => record.url = text(),
         "author_id" => record.author_id = text(),
         "author_name" => record.author_name = text(),
         "author_followers" => record.author_followers = count()?,
         "lang" => record.lang = text(),
-        "kind" => record.kind = text(),
+        "kind" => record.kind = borrowed(),
         "conversation_id" => record.conversation_id = text(),
         "reply_to_post_id" => record.reply_to_post_id = text(),
         "reply_to_author_id" => record.reply_to_author_id = text(),
@@ -246,8 +248,8 @@ fn fill(record: &mut GenericRecord, field: &str, cell: &str) -> Result<(), Strin
                 other => return Err(format!("field `matched`: {other:?} is not true or false")),
             }
         }
-        "source" => record.source = text(),
-        "collected_at" => record.collected_at = text(),
+        "source" => record.source = borrowed(),
+        "collected_at" => record.collected_at = borrowed(),
         _ => {}
     }
     Ok(())
@@ -345,7 +347,7 @@ fn convert_row(
     }
     let mut record = GenericRecord::default();
     if plan.twarc {
-        record.platform = Some("x".to_owned());
+        record.platform = Some(Cow::Borrowed("x"));
     }
     for &(field, index) in &plan.columns {
         let bytes = row.get(index).unwrap_or_default();
@@ -395,11 +397,14 @@ mod tests {
 
     #[test]
     fn list_cells() {
+        let strings = |items: Vec<Item<'_>>| -> Vec<String> {
+            items.into_iter().map(|Item(s)| s.into_owned()).collect()
+        };
         assert_eq!(
-            list_cell(r##"["#Brexit", "#NHS"]"##).unwrap(),
-            vec!["#Brexit", "#NHS"]
+            strings(list_cell(r##"["#Brexit", "#NHS", "a\u00e9"]"##).unwrap()),
+            vec!["#Brexit", "#NHS", "a\u{e9}"]
         );
-        assert_eq!(list_cell("a, b c").unwrap(), vec!["a", "b", "c"]);
-        assert_eq!(list_cell("  "), None);
+        assert_eq!(strings(list_cell("a, b c").unwrap()), vec!["a", "b", "c"]);
+        assert!(list_cell("  ").is_none());
     }
 }

@@ -1,6 +1,8 @@
 //! The generic formats' shared record: named §1 columns, text verbatim.
 //! `jsonl` deserialises it directly; `csv` fills it through a column map.
 
+use std::borrow::Cow;
+
 use serde::Deserialize;
 use threadlens_model::{Platform, Post, PostKind, parse_timestamp};
 
@@ -11,19 +13,20 @@ use crate::reject::{Outcome, missing};
 
 /// One generic record. `id`/`post_id`, `text`, `created_at` and
 /// `author`/`author_handle` are required; every other formats.md §1 column
-/// is optional and taken as given.
+/// is optional and taken as given. Fields only parsed or trimmed on the way
+/// to the post are borrowed from the input where it has no escapes.
 #[derive(Debug, Default, Deserialize)]
-pub(crate) struct GenericRecord {
+pub(crate) struct GenericRecord<'a> {
     #[serde(default, alias = "post_id", deserialize_with = "opt_id")]
     pub id: Option<String>,
     #[serde(default)]
     pub text: Option<String>,
-    #[serde(default)]
-    pub created_at: Option<String>,
-    #[serde(default, alias = "author_handle")]
-    pub author: Option<String>,
-    #[serde(default)]
-    pub platform: Option<String>,
+    #[serde(default, borrow)]
+    pub created_at: Option<Cow<'a, str>>,
+    #[serde(default, borrow, alias = "author_handle")]
+    pub author: Option<Cow<'a, str>>,
+    #[serde(default, borrow)]
+    pub platform: Option<Cow<'a, str>>,
     #[serde(default)]
     pub url: Option<String>,
     #[serde(default, deserialize_with = "opt_id")]
@@ -34,8 +37,8 @@ pub(crate) struct GenericRecord {
     pub author_followers: Option<u64>,
     #[serde(default)]
     pub lang: Option<String>,
-    #[serde(default)]
-    pub kind: Option<String>,
+    #[serde(default, borrow)]
+    pub kind: Option<Cow<'a, str>>,
     #[serde(default, deserialize_with = "opt_id")]
     pub conversation_id: Option<String>,
     #[serde(default, deserialize_with = "opt_id")]
@@ -50,12 +53,12 @@ pub(crate) struct GenericRecord {
     /// Not a §1 column: the quoted post (twarc-csv's `referenced_tweets.quoted.id`).
     #[serde(default, deserialize_with = "opt_id")]
     pub quoted_post_id: Option<String>,
-    #[serde(default)]
-    pub hashtags: Option<Vec<String>>,
-    #[serde(default)]
-    pub mentions: Option<Vec<String>>,
-    #[serde(default)]
-    pub urls: Option<Vec<String>>,
+    #[serde(default, borrow)]
+    pub hashtags: Option<Vec<Item<'a>>>,
+    #[serde(default, borrow)]
+    pub mentions: Option<Vec<Item<'a>>>,
+    #[serde(default, borrow)]
+    pub urls: Option<Vec<Item<'a>>>,
     #[serde(default, deserialize_with = "opt_count")]
     pub replies: Option<u64>,
     #[serde(default, deserialize_with = "opt_count")]
@@ -68,13 +71,18 @@ pub(crate) struct GenericRecord {
     pub impressions: Option<u64>,
     #[serde(default)]
     pub matched: Option<bool>,
-    #[serde(default)]
-    pub source: Option<String>,
-    #[serde(default)]
-    pub collected_at: Option<String>,
+    #[serde(default, borrow)]
+    pub source: Option<Cow<'a, str>>,
+    #[serde(default, borrow)]
+    pub collected_at: Option<Cow<'a, str>>,
 }
 
-impl GenericRecord {
+/// One string of a list field, borrowed where the input has no escapes.
+#[derive(Debug, Deserialize)]
+#[serde(transparent)]
+pub(crate) struct Item<'a>(#[serde(borrow)] pub Cow<'a, str>);
+
+impl GenericRecord<'_> {
     /// The post, or the reason (naming the field) it cannot be one.
     pub(crate) fn into_post(self, ctx: &Context) -> Result<Post, String> {
         let post_id = self.id.ok_or_else(|| missing("id"))?;
@@ -90,7 +98,7 @@ impl GenericRecord {
             .filter(|a| !a.is_empty())
             .ok_or_else(|| missing("author"))?;
         let handle = handle.trim_start_matches('@').to_owned();
-        let platform = match self.platform.filter(|p| !p.is_empty()) {
+        let platform = match self.platform.as_deref().filter(|p| !p.is_empty()) {
             Some(p) => p
                 .parse::<Platform>()
                 .map_err(|e| format!("field `platform`: {e}"))?,
@@ -100,7 +108,7 @@ impl GenericRecord {
             .referenced_post_id
             .or(self.reposted_post_id.clone())
             .or(self.quoted_post_id.clone());
-        let kind = match self.kind.filter(|k| !k.is_empty()) {
+        let kind = match self.kind.as_deref().filter(|k| !k.is_empty()) {
             Some(k) => k
                 .parse::<PostKind>()
                 .map_err(|e| format!("field `kind`: {e}"))?,
@@ -121,10 +129,10 @@ impl GenericRecord {
             Some(c) => parse_timestamp(&c).map_err(|e| format!("field `collected_at`: {e}"))?,
             None => ctx.collected_at,
         };
-        let strip = |list: Option<Vec<String>>, sigil: char, lower: bool| -> Vec<String> {
+        let strip = |list: Option<Vec<Item<'_>>>, sigil: char, lower: bool| -> Vec<String> {
             list.unwrap_or_default()
                 .into_iter()
-                .map(|s| {
+                .map(|Item(s)| {
                     let s = s.trim().trim_start_matches(sigil);
                     if lower {
                         s.to_lowercase()
@@ -159,10 +167,10 @@ impl GenericRecord {
             quotes: self.quotes,
             impressions: self.impressions,
             matched: self.matched.unwrap_or(true),
-            source: self
-                .source
-                .filter(|s| !s.is_empty())
-                .unwrap_or_else(|| ctx.source.clone()),
+            source: match self.source.filter(|s| !s.is_empty()) {
+                Some(source) => source.into_owned(),
+                None => ctx.source.clone(),
+            },
             collected_at,
             local_ref: None,
             seen_on: Vec::new(),
@@ -176,16 +184,65 @@ pub(crate) struct JsonlParser {
     pub ctx: Context,
 }
 
+impl JsonlParser {
+    fn parse(&self, doc: &Doc<'_>) -> Outcome {
+        let record: GenericRecord<'_> =
+            serde_json::from_str(doc.text).map_err(|e| doc.json_error(&e))?;
+        record
+            .into_post(&self.ctx)
+            .map_err(|reason| doc.error(reason))
+    }
+}
+
 impl DocumentParser for JsonlParser {
     fn parse_value(&self, doc: &Doc<'_>) -> Vec<Outcome> {
-        let record: GenericRecord = match serde_json::from_str(doc.text) {
-            Ok(r) => r,
-            Err(e) => return vec![Err(doc.json_error(&e))],
+        vec![self.parse(doc)]
+    }
+
+    fn parse_value_into(&self, doc: &Doc<'_>, out: &mut Vec<Outcome>) {
+        out.push(self.parse(doc));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use threadlens_model::parse_timestamp;
+
+    fn parse(line: &str) -> Outcome {
+        let parser = JsonlParser {
+            ctx: Context {
+                source: "posts.jsonl".to_owned(),
+                collected_at: parse_timestamp("2022-06-29T00:00:00Z").unwrap(),
+                instance: None,
+            },
         };
-        vec![
-            record
-                .into_post(&self.ctx)
-                .map_err(|reason| doc.error(reason)),
-        ]
+        let mut out = Vec::new();
+        parser.parse_value_into(&Doc::on_line(line, 1), &mut out);
+        assert_eq!(out.len(), 1);
+        out.remove(0)
+    }
+
+    #[test]
+    fn escaped_fields_read_as_their_unescaped_text() {
+        // Fields borrowed from the line where they have no escapes must
+        // still read escaped ones (\u0040 is @, \u0023 is #, \u0078 is x).
+        let plain = r##"{"id":"1","text":"hi","created_at":"2022-06-28T09:00:00Z","author":"@ann","platform":"x","kind":"reply","hashtags":["#NHS"," QI"],"mentions":["@bob"],"source":"s","collected_at":"2022-06-28T10:00:00Z"}"##;
+        let escaped = r##"{"id":"1","text":"hi","created_at":"2022-06-28T09:00:00\u005a","author":"\u0040ann","platform":"\u0078","kind":"repl\u0079","hashtags":["\u0023NHS"," Q\u0049"],"mentions":["\u0040bob"],"source":"\u0073","collected_at":"2022-06-28T10:00:00\u005a"}"##;
+        let plain = parse(plain).unwrap();
+        assert_eq!(plain.author_handle, "ann");
+        assert_eq!(plain.hashtags, vec!["nhs", "qi"]);
+        assert_eq!(plain.mentions, vec!["bob"]);
+        assert_eq!(plain.kind, PostKind::Reply);
+        assert_eq!(plain.platform, Platform::X);
+        assert_eq!(plain.source, "s");
+        assert_eq!(parse(escaped).unwrap(), plain);
+    }
+
+    #[test]
+    fn a_record_without_an_author_names_the_field() {
+        let reject =
+            parse(r#"{"id":"1","text":"hi","created_at":"2022-06-28T09:00:00Z"}"#).unwrap_err();
+        assert_eq!(reject.reason, "missing field `author`");
     }
 }

@@ -18,6 +18,10 @@ use crate::{Error, Result};
 /// Lines are parsed in blocks of about this many bytes.
 const BLOCK_BYTES: usize = 8 << 20;
 
+/// A block's lines are parsed in runs of this many, each run's outcomes in
+/// one vector: small enough that both cores share a block's runs evenly.
+const LINES_PER_RUN: usize = 256;
+
 /// One JSON value to turn into posts, and where it sits in its file.
 pub(crate) struct Doc<'a> {
     /// The JSON text of the value.
@@ -128,6 +132,12 @@ pub(crate) enum Layout {
 pub(crate) trait DocumentParser: Sync {
     /// The posts (or rejects) of one JSON value that is not a top-level array.
     fn parse_value(&self, doc: &Doc<'_>) -> Vec<Outcome>;
+
+    /// [`DocumentParser::parse_value`], appending to `out`: a parser that
+    /// makes one post per value overrides it to skip a vector per value.
+    fn parse_value_into(&self, doc: &Doc<'_>, out: &mut Vec<Outcome>) {
+        out.extend(self.parse_value(doc));
+    }
 
     /// Where the JSON starts in a whole file (the X archive has a JS prefix).
     fn json_start(&self, text: &str) -> usize {
@@ -304,29 +314,32 @@ fn read_lines_pipelined(
         let parse = scope.spawn(move || -> std::io::Result<()> {
             for block in block_rx {
                 let block = block?;
-                let ends: Vec<usize> = block
+                let lines: Vec<(usize, usize, u64, bool)> = block
                     .starts
                     .iter()
-                    .skip(1)
-                    .map(|&(s, _, _)| s)
-                    .chain([block.bytes.len()])
+                    .zip(block.starts.iter().skip(1).map(|&(s, _, _)| s).chain([block.bytes.len()]))
+                    .map(|(&(start, line, too_long), end)| (start, end, line, too_long))
                     .collect();
-                let outcomes: Vec<Vec<Outcome>> = block
-                    .starts
-                    .par_iter()
-                    .zip(ends.par_iter())
-                    .map(|(&(start, line, too_long), &end)| {
-                        if too_long {
-                            return vec![Err(RecordError {
-                                line,
-                                reason: format!(
-                                    "the line is longer than {} (the limit; --max-record-mb raises it); it was skipped",
-                                    size(max_record)
-                                ),
-                                raw: String::new(),
-                            })];
+                // Lines in runs: one vector of outcomes per run, not per line.
+                let outcomes: Vec<Vec<Outcome>> = lines
+                    .par_chunks(LINES_PER_RUN)
+                    .map(|run| {
+                        let mut out = Vec::with_capacity(run.len());
+                        for &(start, end, line, too_long) in run {
+                            if too_long {
+                                out.push(Err(RecordError {
+                                    line,
+                                    reason: format!(
+                                        "the line is longer than {} (the limit; --max-record-mb raises it); it was skipped",
+                                        size(max_record)
+                                    ),
+                                    raw: String::new(),
+                                }));
+                            } else {
+                                parse_line(parser, &block.bytes[start..end], line, &mut out);
+                            }
                         }
-                        parse_line(parser, &block.bytes[start..end], line)
+                        out
                     })
                     .collect();
                 let _ = recycle_tx.try_send(block.bytes);
@@ -336,8 +349,12 @@ fn read_lines_pipelined(
             }
             Ok(())
         });
-        for (outcomes, consumed) in parsed_rx {
-            outcomes.into_iter().flatten().for_each(|o| out.outcome(o));
+        for (runs, consumed) in parsed_rx {
+            for run in runs {
+                for outcome in run {
+                    out.outcome(outcome);
+                }
+            }
             out.progress(consumed);
         }
         parse
@@ -366,18 +383,25 @@ fn sniff_layout(reader: &mut BufReader<Box<dyn Read + Send>>) -> std::io::Result
     )
 }
 
-fn parse_line(parser: &dyn DocumentParser, bytes: &[u8], line: u64) -> Vec<Outcome> {
+fn parse_line(parser: &dyn DocumentParser, bytes: &[u8], line: u64, out: &mut Vec<Outcome>) {
     let trimmed = bytes.trim_ascii();
     if trimmed.is_empty() {
-        return Vec::new();
+        return;
     }
     match std::str::from_utf8(trimmed) {
-        Ok(text) => parse_document(parser, &Doc::on_line(text, line)),
-        Err(e) => vec![Err(RecordError {
+        Ok(text) => {
+            let doc = Doc::on_line(text, line);
+            if text.starts_with('[') {
+                out.extend(parse_document(parser, &doc));
+            } else {
+                parser.parse_value_into(&doc, out);
+            }
+        }
+        Err(e) => out.push(Err(RecordError {
             line,
             reason: format!("not valid UTF-8 (byte {} of the line)", e.valid_up_to()),
             raw: String::from_utf8_lossy(trimmed).into_owned(),
-        })],
+        })),
     }
 }
 
