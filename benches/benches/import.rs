@@ -21,7 +21,7 @@ struct Count {
 }
 
 impl Sink for Count {
-    fn post(&mut self, post: Post) {
+    fn post(&mut self, post: &Post) {
         std::hint::black_box(post);
         self.posts += 1;
     }

@@ -38,7 +38,7 @@ struct StoreSink<'a> {
 }
 
 impl Sink for StoreSink<'_> {
-    fn post(&mut self, post: Post) {
+    fn post(&mut self, post: &Post) {
         match self.posts.insert(post) {
             Inserted::New => self.counts.new += 1,
             Inserted::Duplicate { .. } => self.counts.duplicates += 1,

@@ -60,8 +60,11 @@ impl Default for ImportOptions {
 
 /// Where an import sends what it reads, in file order.
 pub trait Sink {
-    /// A post read from the file.
-    fn post(&mut self, post: Post);
+    /// A post read from the file, lent for the call: a sink that keeps posts
+    /// clones what it keeps. (Lending lets the reader free each post on the
+    /// thread that parsed it, and a sink that only reads posts, like the
+    /// store that encodes them, never copies one.)
+    fn post(&mut self, post: &Post);
     /// A record that could not be read as a post.
     fn reject(&mut self, reject: Reject);
     /// Bytes of the file consumed so far.
@@ -171,7 +174,7 @@ impl Emit for Emitter<'_> {
         match outcome {
             Ok(post) => {
                 self.posts += 1;
-                self.sink.post(post);
+                self.sink.post(&post);
             }
             Err(e) => {
                 self.rejected += 1;
@@ -187,6 +190,16 @@ impl Emit for Emitter<'_> {
 
     fn progress(&mut self, bytes: u64) {
         self.sink.progress(bytes);
+    }
+
+    fn lent_outcome(&mut self, outcome: &Outcome) {
+        match outcome {
+            Ok(post) => {
+                self.posts += 1;
+                self.sink.post(post);
+            }
+            Err(e) => self.outcome(Err(e.clone())),
+        }
     }
 }
 /// The file's modification time, the default `collected_at`.

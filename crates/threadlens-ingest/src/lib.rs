@@ -20,7 +20,7 @@
 //!
 //! struct Collect(Vec<Post>, Vec<Reject>);
 //! impl Sink for Collect {
-//!     fn post(&mut self, post: Post) { self.0.push(post) }
+//!     fn post(&mut self, post: &Post) { self.0.push(post.clone()) }
 //!     fn reject(&mut self, reject: Reject) { self.1.push(reject) }
 //! }
 //!

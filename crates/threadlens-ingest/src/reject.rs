@@ -18,6 +18,9 @@ pub(crate) fn missing(field: &str) -> String {
 pub(crate) trait Emit {
     /// One record's outcome.
     fn outcome(&mut self, outcome: Outcome);
+    /// One record's outcome, lent: what a reader that frees its outcomes
+    /// elsewhere calls.
+    fn lent_outcome(&mut self, outcome: &Outcome);
     /// Bytes of the file consumed so far.
     fn progress(&mut self, bytes: u64);
 }

@@ -17,7 +17,7 @@
 //!
 //! let store = PostStore::open("data/solvingtogether")?;
 //! let mut posts = store.load()?;
-//! // ... posts.insert(post) for each imported post ...
+//! // ... posts.insert(&post) for each imported post ...
 //! posts.resolve_references();
 //! store.commit(&posts)?;
 //! # Ok::<(), threadlens_store::Error>(())

@@ -120,7 +120,7 @@ impl PostSet {
             let post = post?;
             let hash = key_hash(post.platform, post.post_id);
             if self.add_or_find(hash, &post).is_some() {
-                self.insert(post.to_post());
+                self.insert(&post.to_post());
             }
         }
         self.changed = changed;
@@ -192,19 +192,20 @@ impl PostSet {
     }
 
     /// Add a post, merging it with a copy already held by the rule of
-    /// formats.md §1 ([`Post::merge_duplicate`]).
-    pub fn insert(&mut self, post: Post) -> Inserted {
+    /// formats.md §1 ([`Post::merge_duplicate`]). The post is encoded from
+    /// where it lies; it is copied only to merge with a copy held.
+    pub fn insert(&mut self, post: &Post) -> Inserted {
         let hash = key_hash(post.platform, &post.post_id);
-        let Some(at) = self.add_or_find(hash, &PostView::of(&post)) else {
+        let Some(at) = self.add_or_find(hash, &PostView::of(post)) else {
             return Inserted::New;
         };
         let Some(mut kept) = self.decode(at) else {
             // Unreachable for bytes this set encoded; keep the newcomer.
             tracing::error!(post_id = %post.post_id, "undecodable entry in the post set replaced");
-            self.store(Some(at), &PostView::of(&post));
+            self.store(Some(at), &PostView::of(post));
             return Inserted::Duplicate { updated: true };
         };
-        match kept.merge_duplicate(post) {
+        match kept.merge_duplicate(post.clone()) {
             MergeOutcome::Unchanged => Inserted::Duplicate { updated: false },
             // `matched` lives in the entry, not in the encoded bytes.
             MergeOutcome::MatchedRaised => {
@@ -523,19 +524,19 @@ mod tests {
     fn a_hash_collision_loses_no_post() {
         let t = parse_timestamp("2022-06-28T09:00:00Z").unwrap();
         let mut set = PostSet::new();
-        set.insert(Post::minimal(Platform::X, "1", t));
+        set.insert(&Post::minimal(Platform::X, "1", t));
         // Force the second key into the first key's hash slot.
         let hash = key_hash(Platform::X, "2");
         let first = set.index.remove(&key_hash(Platform::X, "1")).unwrap();
         set.index.insert(hash, first);
         assert_eq!(
-            set.insert(Post::minimal(Platform::X, "2", t)),
+            set.insert(&Post::minimal(Platform::X, "2", t)),
             Inserted::New
         );
         assert_eq!(set.len(), 2);
         assert_eq!(set.get(Platform::X, "2").unwrap().post_id, "2");
         assert_eq!(
-            set.insert(Post::minimal(Platform::X, "2", t)),
+            set.insert(&Post::minimal(Platform::X, "2", t)),
             Inserted::Duplicate { updated: false }
         );
     }

@@ -368,7 +368,7 @@ mod tests {
                 parse_timestamp("2021-09-22T16:00:00Z").unwrap(),
             );
             p.text = format!("post number {i} with some text to make the file larger");
-            set.insert(p);
+            set.insert(&p);
         }
         set
     }

@@ -23,7 +23,7 @@ struct Counted {
 }
 
 impl Sink for Counted {
-    fn post(&mut self, post: Post) {
+    fn post(&mut self, post: &Post) {
         self.posts += 1;
         if post.post_id.is_empty() && self.problem.is_none() {
             self.problem = Some(format!("a post without an id: {post:?}"));

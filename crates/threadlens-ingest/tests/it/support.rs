@@ -12,8 +12,8 @@ pub struct Collected {
 }
 
 impl Sink for Collected {
-    fn post(&mut self, post: Post) {
-        self.posts.push(post);
+    fn post(&mut self, post: &Post) {
+        self.posts.push(post.clone());
     }
     fn reject(&mut self, reject: Reject) {
         self.rejects.push(reject);

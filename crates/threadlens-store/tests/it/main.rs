@@ -60,8 +60,8 @@ fn every_column_survives_parquet_exactly() {
         at("2022-06-28T09:00:00Z"),
     );
     mastodon.local_ref = Some("a.example/1".into());
-    set.insert(original.clone());
-    set.insert(mastodon.clone());
+    set.insert(&original);
+    set.insert(&mastodon);
     assert!(store.commit(&set).unwrap());
     let back = store.read_posts().unwrap();
     assert_eq!(
@@ -77,11 +77,11 @@ fn duplicates_merge_and_a_repeated_import_changes_nothing() {
     let store = PostStore::open(dir.path()).unwrap();
     let mut set = store.load().unwrap();
     let first = full_post();
-    assert_eq!(set.insert(first.clone()), Inserted::New);
+    assert_eq!(set.insert(&first), Inserted::New);
     let mut same_but_matched = first.clone();
     same_but_matched.matched = true;
     assert_eq!(
-        set.insert(same_but_matched),
+        set.insert(&same_but_matched),
         Inserted::Duplicate { updated: true }
     );
     assert!(store.commit(&set).unwrap());
@@ -91,8 +91,8 @@ fn duplicates_merge_and_a_repeated_import_changes_nothing() {
     let mut again = store.load().unwrap();
     let mut copy = first.clone();
     copy.matched = true;
-    assert_eq!(again.insert(first), Inserted::Duplicate { updated: false });
-    assert_eq!(again.insert(copy), Inserted::Duplicate { updated: false });
+    assert_eq!(again.insert(&first), Inserted::Duplicate { updated: false });
+    assert_eq!(again.insert(&copy), Inserted::Duplicate { updated: false });
     assert!(!again.is_changed());
     assert!(!store.commit(&again).unwrap());
     assert_eq!(std::fs::read(store.posts_path()).unwrap(), bytes);
@@ -110,11 +110,11 @@ fn the_same_posts_make_the_same_bytes() {
     let mut p2 = full_post();
     p2.post_id = "2".into();
     let mut forward = PostSet::new();
-    forward.insert(full_post());
-    forward.insert(p2.clone());
+    forward.insert(&full_post());
+    forward.insert(&p2);
     let mut backward = PostSet::new();
-    backward.insert(p2);
-    backward.insert(full_post());
+    backward.insert(&p2);
+    backward.insert(&full_post());
     a.commit(&forward).unwrap();
     b.commit(&backward).unwrap();
     assert_eq!(
@@ -129,7 +129,7 @@ fn store_of_one_full_post() -> (tempfile::TempDir, PostStore, Post) {
     let store = PostStore::open(dir.path()).unwrap();
     let mut set = PostSet::new();
     let original = full_post();
-    set.insert(original.clone());
+    set.insert(&original);
     store.commit(&set).unwrap();
     (dir, store, original)
 }
@@ -202,7 +202,7 @@ fn batches_cover_every_row_once() {
     for i in 0..25 {
         let mut p = full_post();
         p.post_id = format!("{}", 1_440_714_901_538_803_715u64 + i);
-        set.insert(p);
+        set.insert(&p);
     }
     store.commit(&set).unwrap();
     let sizes: Vec<usize> = store
@@ -234,7 +234,7 @@ fn text_batches_read_only_what_scoring_needs_in_stored_order() {
         } else {
             PostKind::Original
         };
-        set.insert(p);
+        set.insert(&p);
     }
     store.commit(&set).unwrap();
     assert_eq!(store.count().unwrap(), 12);
@@ -350,7 +350,7 @@ fn mastodon_local_references_resolve_to_uris_and_roots() {
     );
     orphan.reply_to_post_id = Some("h.example/999".into());
     for p in [nested, orphan, reply, root] {
-        set.insert(p);
+        set.insert(&p);
     }
     set.resolve_references();
     let get = |id: &str| set.get(Platform::Mastodon, id).unwrap();
@@ -388,7 +388,7 @@ fn the_table_is_readable_by_others_like_any_written_file() {
     let dir = tempfile::tempdir().unwrap();
     let store = PostStore::open(dir.path()).unwrap();
     let mut set = PostSet::new();
-    set.insert(full_post());
+    set.insert(&full_post());
     store.commit(&set).unwrap();
     let mode = std::fs::metadata(store.posts_path())
         .unwrap()
@@ -418,10 +418,10 @@ fn a_status_seen_on_two_instances_resolves_replies_from_both() {
         p
     };
     let mut set = PostSet::new();
-    set.insert(copy("a.example", "100", "2022-06-29T00:00:00Z"));
-    set.insert(copy("b.example", "9000", "2022-06-30T00:00:00Z"));
-    set.insert(reply_from("https://x.example/r-a", "a.example/100"));
-    set.insert(reply_from("https://x.example/r-b", "b.example/9000"));
+    set.insert(&copy("a.example", "100", "2022-06-29T00:00:00Z"));
+    set.insert(&copy("b.example", "9000", "2022-06-30T00:00:00Z"));
+    set.insert(&reply_from("https://x.example/r-a", "a.example/100"));
+    set.insert(&reply_from("https://x.example/r-b", "b.example/9000"));
     set.resolve_references();
     let kept = set.get(Platform::Mastodon, uri).unwrap();
     assert_eq!(kept.seen_on, ["a.example/100", "b.example/9000"]);
@@ -512,22 +512,22 @@ fn every_combined_field_survives_either_arrival_order() {
     ] {
         // In one import.
         let mut set = PostSet::new();
-        set.insert(first.clone());
-        set.insert(second.clone());
-        set.insert(reply.clone());
+        set.insert(&first);
+        set.insert(&second);
+        set.insert(&reply);
         set.resolve_references();
         rows.push(check(&set, &format!("{name}, one import")));
         // Across two imports: the first copy is stored, loaded, then merged.
         let dir = tempfile::tempdir().unwrap();
         let store = PostStore::open(dir.path()).unwrap();
         let mut set = PostSet::new();
-        set.insert(first.clone());
-        set.insert(reply.clone());
+        set.insert(&first);
+        set.insert(&reply);
         set.resolve_references();
         store.commit(&set).unwrap();
         let mut set = store.load().unwrap();
         assert_eq!(
-            set.insert(second.clone()),
+            set.insert(&second),
             Inserted::Duplicate { updated: true },
             "{name}"
         );
@@ -567,7 +567,7 @@ fn reply_chains_find_their_root_across_imports_on_every_platform() {
                 PostSet::new()
             };
             for p in posts {
-                set.insert(p);
+                set.insert(&p);
             }
             set.resolve_references();
             store.commit(&set).unwrap();
@@ -644,12 +644,12 @@ fn a_spilled_set_writes_the_same_table_as_a_held_one() {
     spilled.spill_to(&spilled_dir, 0);
     for set in [&mut held, &mut spilled] {
         for p in posts(40_000) {
-            set.insert(p);
+            set.insert(&p);
         }
         // Copies arriving later: raised to matched, and a longer text kept.
         for mut p in posts(2_000) {
             p.matched = true;
-            set.insert(p);
+            set.insert(&p);
         }
         set.resolve_references();
     }
@@ -700,7 +700,7 @@ fn store_of_varied_posts() -> (tempfile::TempDir, PostStore) {
     let store = PostStore::open(dir.path()).unwrap();
     let mut set = PostSet::new();
     for post in varied_posts() {
-        set.insert(post);
+        set.insert(&post);
     }
     assert!(store.commit(&set).unwrap());
     (dir, store)
@@ -723,7 +723,7 @@ fn a_loaded_set_holds_every_post_as_it_was_committed() {
         let again = tempfile::tempdir().unwrap();
         let copy = PostStore::open(again.path()).unwrap();
         let mut changed = loaded;
-        changed.insert(Post::minimal(
+        changed.insert(&Post::minimal(
             Platform::X,
             "new",
             at("2020-01-01T00:00:00Z"),
@@ -810,7 +810,7 @@ fn a_read_in_progress_keeps_reading_the_table_it_opened() {
     let first = batches.next().unwrap().unwrap();
     // A commit replaces the table between two slices of the read.
     let mut other = PostSet::new();
-    other.insert(Post::minimal(
+    other.insert(&Post::minimal(
         Platform::X,
         "other",
         at("2019-01-01T00:00:00Z"),
