@@ -63,8 +63,12 @@ impl FromStr for PostKind {
     type Err = Error;
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
+        // The stored spelling first, untrimmed: what every read of a store
+        // finds (trimming is a Unicode scan of its own).
+        if let Some(exact) = PostKind::ALL.into_iter().find(|k| k.as_str() == s) {
+            return Ok(exact);
+        }
         let name = s.trim();
-        // The stored spelling first: what every read of a store finds.
         PostKind::ALL
             .into_iter()
             .find(|k| k.as_str() == name)

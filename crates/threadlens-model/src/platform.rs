@@ -49,8 +49,12 @@ impl FromStr for Platform {
     type Err = Error;
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
+        // The stored spelling first, untrimmed: what every read of a store
+        // finds (trimming is a Unicode scan of its own).
+        if let Some(exact) = Platform::ALL.into_iter().find(|p| p.as_str() == s) {
+            return Ok(exact);
+        }
         let name = s.trim();
-        // The stored spelling first: what every read of a store finds.
         Platform::ALL
             .into_iter()
             .find(|p| p.as_str() == name)
