@@ -301,7 +301,7 @@ fn the_stores_columns_give_the_tables_of_whole_posts() {
     let store = PostStore::open(dir.path()).unwrap();
     let mut set = store.load().unwrap();
     for post in posts() {
-        set.insert(post);
+        set.insert(&post);
     }
     set.resolve_references();
     store.commit(&set).unwrap();
