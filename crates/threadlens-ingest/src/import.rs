@@ -61,8 +61,8 @@ impl Default for ImportOptions {
 /// Where an import sends what it reads, in file order.
 pub trait Sink {
     /// A post read from the file, lent for the call: a sink that keeps posts
-    /// clones what it keeps. (Lending lets the reader free each post on the
-    /// thread that parsed it, and a sink that only reads posts, like the
+    /// clones what it keeps. (Lending lets the reader free posts on the
+    /// threads that parsed them, and a sink that only reads posts, like the
     /// store that encodes them, never copies one.)
     fn post(&mut self, post: &Post);
     /// A record that could not be read as a post.
