@@ -512,8 +512,8 @@ fn every_combined_field_survives_either_arrival_order() {
     ] {
         // In one import.
         let mut set = PostSet::new();
-        set.insert(&first);
-        set.insert(&second);
+        set.insert(first);
+        set.insert(second);
         set.insert(&reply);
         set.resolve_references();
         rows.push(check(&set, &format!("{name}, one import")));
@@ -521,13 +521,13 @@ fn every_combined_field_survives_either_arrival_order() {
         let dir = tempfile::tempdir().unwrap();
         let store = PostStore::open(dir.path()).unwrap();
         let mut set = PostSet::new();
-        set.insert(&first);
+        set.insert(first);
         set.insert(&reply);
         set.resolve_references();
         store.commit(&set).unwrap();
         let mut set = store.load().unwrap();
         assert_eq!(
-            set.insert(&second),
+            set.insert(second),
             Inserted::Duplicate { updated: true },
             "{name}"
         );
