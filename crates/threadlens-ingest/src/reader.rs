@@ -356,7 +356,7 @@ fn read_lines_pipelined(
                 }
             }
             // Every post passes through this thread: lent, not moved (a post
-            // is some 650 bytes), and freed on the pool that parsed it, not
+            // is 536 bytes), and freed on the pool that parsed it, not
             // here (measured: a tenth of this thread's time was freeing).
             rayon::spawn(move || runs.into_par_iter().for_each(drop));
             out.progress(consumed);

@@ -71,12 +71,7 @@ impl FromStr for PostKind {
         let name = s.trim();
         PostKind::ALL
             .into_iter()
-            .find(|k| k.as_str() == name)
-            .or_else(|| {
-                PostKind::ALL
-                    .into_iter()
-                    .find(|k| k.as_str().eq_ignore_ascii_case(name))
-            })
+            .find(|k| k.as_str().eq_ignore_ascii_case(name))
             .ok_or_else(|| Error::UnknownKind(s.to_owned()))
     }
 }

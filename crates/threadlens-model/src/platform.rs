@@ -57,12 +57,7 @@ impl FromStr for Platform {
         let name = s.trim();
         Platform::ALL
             .into_iter()
-            .find(|p| p.as_str() == name)
-            .or_else(|| {
-                Platform::ALL
-                    .into_iter()
-                    .find(|p| p.as_str().eq_ignore_ascii_case(name))
-            })
+            .find(|p| p.as_str().eq_ignore_ascii_case(name))
             .or_else(|| name.eq_ignore_ascii_case("twitter").then_some(Platform::X))
             .ok_or_else(|| Error::UnknownPlatform(s.to_owned()))
     }
