@@ -55,25 +55,28 @@ impl Analysis {
 pub fn analyze(text: &str) -> Analysis {
     let mut read = Units::default();
     read.read(text);
+    // Units, and hashtags, are in increasing order of their bytes.
+    let mut chars = read.char_cursor();
     let units = read
         .units
         .iter()
         .enumerate()
         .map(|(i, u)| Unit {
             form: read.form(i).to_owned(),
-            start: u.start,
-            end: u.end,
+            start: chars.to(u.start),
+            end: chars.to(u.end),
             hashtag: u.hashtag,
         })
         .collect();
+    let mut chars = read.char_cursor();
     let hashtags = read
         .hashtags
         .iter()
         .enumerate()
         .map(|(h, span)| Hashtag {
             tag: read.tag(h).to_owned(),
-            start: span.start,
-            end: span.end,
+            start: chars.to(span.start),
+            end: chars.to(span.end),
             first_unit: span.first_unit,
             unit_count: span.unit_count,
         })

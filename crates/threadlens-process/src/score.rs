@@ -366,6 +366,7 @@ impl<'l> Scorer<'l> {
                 }
                 _ => (units[first].start, units[last].end),
             };
+            let (start, end) = (self.read.chars(start), self.read.chars(end));
             self.chosen.push(Match {
                 theme: c.theme as usize,
                 entry: c.entry as usize,
@@ -582,6 +583,20 @@ mod tests {
             (1, 16)
         );
         assert_eq!(score_text(&lexicon, "").themes[0].score, 0.0);
+        // Offsets count characters of the normalised text, not bytes: `É`
+        // and `é` are two bytes each; the U+FE0F after `❤` is deleted.
+        let s = score_text(&lexicon, "Été honest #DutyOfCandour");
+        let spans: Vec<_> = s.themes[1]
+            .matches
+            .iter()
+            .map(|m| (m.start, m.end))
+            .collect();
+        assert_eq!(spans, [(4, 10), (11, 25)]);
+        let s = score_text(&lexicon, "❤\u{FE0F} candour");
+        assert_eq!(
+            (s.themes[1].matches[0].start, s.themes[1].matches[0].end),
+            (2, 9)
+        );
     }
 
     #[test]

@@ -11,8 +11,9 @@ use crate::forms::{Cells, push_lowercase, segment_bounds, segment_bounds_ascii, 
 use crate::normalize::normalize_into;
 use crate::tokenize::{Token, TokenKind};
 
-/// A unit: where it is (characters of the normalised text), its form (a
-/// range of [`Units::forms`]) and the hashtag it comes from.
+/// A unit: where it is (bytes of the normalised text; [`Units::chars`]
+/// turns them into characters), its form (a range of [`Units::forms`]) and
+/// the hashtag it comes from.
 #[derive(Debug, Clone)]
 pub(crate) struct UnitSpan {
     pub start: usize,
@@ -21,8 +22,8 @@ pub(crate) struct UnitSpan {
     pub hashtag: Option<usize>,
 }
 
-/// A hashtag: its span from `#` to before any possessive, its tag (a range
-/// of [`Units::tags`]) and its units.
+/// A hashtag: its span from `#` to before any possessive (bytes of the
+/// normalised text), its tag (a range of [`Units::tags`]) and its units.
 #[derive(Debug, Clone)]
 pub(crate) struct HashtagSpan {
     pub start: usize,
@@ -34,7 +35,7 @@ pub(crate) struct HashtagSpan {
 
 /// Turns byte offsets of a text into character offsets, for offsets that
 /// never decrease: each call counts only the characters since the last.
-struct CharCursor<'t> {
+pub(crate) struct CharCursor<'t> {
     /// The text's bytes; empty when the text is ASCII (offsets are equal).
     bytes: &'t [u8],
     byte: usize,
@@ -42,12 +43,9 @@ struct CharCursor<'t> {
 }
 
 impl<'t> CharCursor<'t> {
-    fn new(text: &'t str) -> Self {
-        let bytes = if text.is_ascii() {
-            &[][..]
-        } else {
-            text.as_bytes()
-        };
+    /// A cursor at the start of `text`; `ascii` says whether it is ASCII.
+    pub fn new(text: &'t str, ascii: bool) -> Self {
+        let bytes = if ascii { &[][..] } else { text.as_bytes() };
         CharCursor {
             bytes,
             byte: 0,
@@ -56,7 +54,7 @@ impl<'t> CharCursor<'t> {
     }
 
     /// The character offset of byte offset `byte`, at or after the last asked.
-    fn to(&mut self, byte: usize) -> usize {
+    pub fn to(&mut self, byte: usize) -> usize {
         if self.bytes.is_empty() {
             return byte;
         }
@@ -85,7 +83,10 @@ fn push_ascii_lowercase(text: &str, out: &mut String) {
 pub(crate) struct Units {
     /// The normalised text.
     pub normalized: String,
-    /// Every unit's form, one after another.
+    /// The normalised text with its ASCII letters lowercased, then the forms
+    /// that are not a piece of it. A plain word's form (and an ASCII
+    /// hashtag's segment) is the same bytes of this lowercased copy, so it
+    /// is not copied per unit.
     pub forms: String,
     /// The units in order.
     pub units: Vec<UnitSpan>,
@@ -95,6 +96,8 @@ pub(crate) struct Units {
     pub hashtags: Vec<HashtagSpan>,
     /// §2 on the text as given.
     pub emoji_count: usize,
+    /// Whether the normalised text is ASCII (byte offsets are characters).
+    ascii: bool,
     /// The characters of the hashtag being read.
     body: Vec<char>,
     cells: Cells,
@@ -104,90 +107,126 @@ pub(crate) struct Units {
 impl Units {
     /// Read `text` (§2-6), replacing what was there.
     pub fn read(&mut self, text: &str) {
-        normalize_into(text, &mut self.normalized);
+        // An ASCII text is its own normalisation and holds no emoji.
+        let ascii = text.is_ascii();
+        if ascii {
+            self.normalized.clear();
+            self.normalized.push_str(text);
+            self.emoji_count = 0;
+        } else {
+            normalize_into(text, &mut self.normalized);
+            self.emoji_count = emoji_count(text);
+        }
         // Taken out while the units are read, so they can borrow it.
         let normalized = std::mem::take(&mut self.normalized);
-        let mut chars = CharCursor::new(&normalized);
+        self.ascii = ascii;
         self.forms.clear();
+        push_ascii_lowercase(&normalized, &mut self.forms);
         self.units.clear();
         self.tags.clear();
         self.hashtags.clear();
         for_each_token(&normalized, |token, plain| match token.kind {
             TokenKind::Word => {
-                let from = self.forms.len();
-                let word = &normalized[token.start..token.end];
-                if plain {
-                    push_ascii_lowercase(word, &mut self.forms);
-                } else if word.is_ascii() {
-                    self.forms.extend(
-                        word.bytes()
-                            .filter(|&b| b != b'-')
-                            .map(|b| char::from(b.to_ascii_lowercase())),
-                    );
+                let form = if plain {
+                    token.start..token.end
                 } else {
-                    self.forms.push_str(&word_form(word));
-                }
-                let start = chars.to(token.start);
+                    let from = self.forms.len();
+                    let word = &normalized[token.start..token.end];
+                    if word.is_ascii() {
+                        self.forms.extend(
+                            word.bytes()
+                                .filter(|&b| b != b'-')
+                                .map(|b| char::from(b.to_ascii_lowercase())),
+                        );
+                    } else {
+                        self.forms.push_str(&word_form(word));
+                    }
+                    from..self.forms.len()
+                };
                 self.units.push(UnitSpan {
-                    start,
-                    end: chars.to(token.end),
-                    form: from..self.forms.len(),
+                    start: token.start,
+                    end: token.end,
+                    form,
                     hashtag: None,
                 });
             }
-            TokenKind::Hashtag => {
-                let start = chars.to(token.start);
-                self.read_hashtag(&normalized, token, start);
-            }
+            TokenKind::Hashtag => self.read_hashtag(&normalized, token),
             TokenKind::Url | TokenKind::Email | TokenKind::Mention => {}
         });
         self.normalized = normalized;
-        self.emoji_count = emoji_count(text);
     }
 
-    /// Read the hashtag `token` of `normalized`, whose `#` is character `start`.
-    fn read_hashtag(&mut self, normalized: &str, token: Token, start: usize) {
-        let body = &normalized[token.start + 1..token.body_end];
+    /// Read the hashtag `token` of `normalized`.
+    fn read_hashtag(&mut self, normalized: &str, token: Token) {
+        // The body's first byte.
+        let offset = token.start + 1;
+        let body = &normalized[offset..token.body_end];
         let ascii = body.is_ascii();
         self.bounds.clear();
-        let body_chars = if ascii {
+        if ascii {
             segment_bounds_ascii(body.as_bytes(), &mut self.bounds);
-            body.len()
         } else {
             self.body.clear();
             self.body.extend(body.chars());
             segment_bounds(&self.body, &mut self.cells, &mut self.bounds);
-            self.body.len()
-        };
-        let offset = start + 1;
+        }
         let first_unit = self.units.len();
+        // Through the bounds in order: the byte of character `char` of the body.
+        let (mut char, mut byte) = (0, offset);
         for &(start, end) in &self.bounds {
-            let from = self.forms.len();
-            if ascii {
-                push_ascii_lowercase(&body[start..end], &mut self.forms);
+            let (form, start, end) = if ascii {
+                // Bytes are characters: the segment's bytes of `forms`.
+                (offset + start..offset + end, offset + start, offset + end)
             } else {
+                let from = self.forms.len();
                 push_lowercase(&self.body[start..end], &mut self.forms);
-            }
+                let mut byte_of = |to: usize| {
+                    byte += self.body[char..to]
+                        .iter()
+                        .map(|c| c.len_utf8())
+                        .sum::<usize>();
+                    char = to;
+                    byte
+                };
+                let start = byte_of(start);
+                (from..self.forms.len(), start, byte_of(end))
+            };
             self.units.push(UnitSpan {
-                start: offset + start,
-                end: offset + end,
-                form: from..self.forms.len(),
+                start,
+                end,
+                form,
                 hashtag: Some(self.hashtags.len()),
             });
         }
         let from = self.tags.len();
         if ascii {
-            push_ascii_lowercase(body, &mut self.tags);
+            self.tags
+                .push_str(&self.forms[token.start + 1..token.body_end]);
         } else {
             push_lowercase(&self.body, &mut self.tags);
         }
         self.hashtags.push(HashtagSpan {
-            start: offset - 1,
-            end: offset + body_chars,
+            start: token.start,
+            end: token.body_end,
             tag: from..self.tags.len(),
             first_unit,
             unit_count: self.units.len() - first_unit,
         });
+    }
+
+    /// The character offset of byte offset `byte` of the normalised text.
+    pub fn chars(&self, byte: usize) -> usize {
+        if self.ascii {
+            byte
+        } else {
+            CharCursor::new(&self.normalized, false).to(byte)
+        }
+    }
+
+    /// A cursor turning increasing byte offsets of the normalised text into
+    /// character offsets.
+    pub fn char_cursor(&self) -> CharCursor<'_> {
+        CharCursor::new(&self.normalized, self.ascii)
     }
 
     /// The form of unit `i`.
@@ -198,5 +237,62 @@ impl Units {
     /// The tag of hashtag `h`.
     pub fn tag(&self, h: usize) -> &str {
         &self.tags[self.hashtags[h].tag.clone()]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::analyze::analyze;
+    use crate::forms::segments;
+    use crate::normalize::normalize;
+    use crate::tokenize::{TokenKind, tokenize};
+
+    /// Every unit's and hashtag's `(start, end)` in characters, read
+    /// literally: the character tokenizer, and the segments of each hashtag's
+    /// body counted from the character after its `#`.
+    fn literal_spans(text: &str) -> (Vec<(usize, usize)>, Vec<(usize, usize)>) {
+        let chars: Vec<char> = normalize(text).chars().collect();
+        let (mut units, mut hashtags) = (Vec::new(), Vec::new());
+        for token in tokenize(&chars) {
+            match token.kind {
+                TokenKind::Word => units.push((token.start, token.end)),
+                TokenKind::Hashtag => {
+                    hashtags.push((token.start, token.body_end));
+                    let body = token.start + 1;
+                    for s in segments(&chars[body..token.body_end]) {
+                        units.push((body + s.start, body + s.end));
+                    }
+                }
+                _ => {}
+            }
+        }
+        (units, hashtags)
+    }
+
+    fn spans(text: &str) -> (Vec<(usize, usize)>, Vec<(usize, usize)>) {
+        let a = analyze(text);
+        (
+            a.units.iter().map(|u| (u.start, u.end)).collect(),
+            a.hashtags.iter().map(|h| (h.start, h.end)).collect(),
+        )
+    }
+
+    #[test]
+    fn spans_count_characters_of_the_normalised_text() {
+        for text in [
+            "café #CaféCrème naïve",
+            "é #NHS’s #Ü_über_ALLES x\u{0301}y 🙌 #a1B",
+            "plain #ASCII text",
+            "ﬁne #ﬁX",
+        ] {
+            assert_eq!(spans(text), literal_spans(text), "{text:?}");
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn spans_agree_with_the_literal_reading(text in crate::test_strategies::tricky_text()) {
+            proptest::prop_assert_eq!(spans(&text), literal_spans(&text));
+        }
     }
 }
