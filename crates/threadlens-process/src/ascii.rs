@@ -1,4 +1,5 @@
-//! A byte search the scanner runs over every post: where the ASCII ends.
+//! Byte passes the scanner runs over posts, eight bytes at a time: where
+//! the ASCII ends, and how many characters some UTF-8 holds.
 
 /// Every byte's high bit, eight bytes at a time.
 const HIGH_BITS: u64 = 0x8080_8080_8080_8080;
@@ -26,9 +27,54 @@ pub(crate) fn first_non_ascii(bytes: &[u8]) -> Option<usize> {
         .map(|n| offset + n)
 }
 
+/// The number of characters in UTF-8 `bytes`: every byte but a
+/// continuation byte (`10xxxxxx`) starts one.
+pub(crate) fn count_chars(bytes: &[u8]) -> usize {
+    let mut chunks = bytes.chunks_exact(8);
+    let mut continuations = 0;
+    for chunk in &mut chunks {
+        let mut word = [0; 8];
+        word.copy_from_slice(chunk);
+        let word = u64::from_le_bytes(word);
+        // A byte's high bit set and, shifted up beside it, its next bit clear.
+        continuations += (word & !(word << 1) & HIGH_BITS).count_ones() as usize;
+    }
+    let rest = chunks.remainder();
+    continuations += rest.iter().filter(|&&b| b & 0xC0 == 0x80).count();
+    bytes.len() - continuations
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn counts_the_characters_of_any_text() {
+        for text in [
+            "",
+            "a",
+            "é",
+            "aé€🙌 x\u{0301}",
+            "ééééééééé",
+            "12345678é🙌🙌🙌🙌",
+        ] {
+            for end in (0..=text.len()).filter(|&e| text.is_char_boundary(e)) {
+                let piece = &text[..end];
+                assert_eq!(
+                    count_chars(piece.as_bytes()),
+                    piece.chars().count(),
+                    "{piece:?}"
+                );
+            }
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn counts_like_chars(text in proptest::prelude::any::<String>()) {
+            proptest::prop_assert_eq!(count_chars(text.as_bytes()), text.chars().count());
+        }
+    }
 
     #[test]
     fn finds_the_first_non_ascii_byte_at_every_place() {

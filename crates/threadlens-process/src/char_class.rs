@@ -30,6 +30,18 @@ impl CharClass {
         self.ranges.get(i).is_some_and(|&(start, _)| start <= c)
     }
 
+    /// The code points of the class from `first` to `last` (inclusive), as
+    /// `(first, last)` ranges in increasing order.
+    pub(crate) fn within(&self, first: u32, last: u32) -> impl Iterator<Item = (u32, u32)> + '_ {
+        let from = self
+            .ranges
+            .partition_point(|&(_, end)| (end as u32) < first);
+        self.ranges[from..]
+            .iter()
+            .take_while(move |&&(start, _)| start as u32 <= last)
+            .map(move |&(start, end)| ((start as u32).max(first), (end as u32).min(last)))
+    }
+
     #[cfg(test)]
     pub(crate) fn is_empty(&self) -> bool {
         self.ranges.is_empty()

@@ -1,21 +1,16 @@
 //! text-processing.md §2: the emoji count.
 
-use std::sync::LazyLock;
-
 use unicode_segmentation::UnicodeSegmentation;
 
 use crate::ascii::first_non_ascii;
-use crate::char_class::CharClass;
-
-static EXTENDED_PICTOGRAPHIC: LazyLock<CharClass> =
-    LazyLock::new(|| CharClass::new(r"\p{Extended_Pictographic}"));
+use crate::classes::is_pictographic;
 
 /// The keycap combining mark: `1️⃣` is an emoji by it.
 const KEYCAP: char = '\u{20E3}';
 
 fn is_emoji_char(c: char) -> bool {
     let regional_indicator = ('\u{1F1E6}'..='\u{1F1FF}').contains(&c);
-    !c.is_ascii() && (c == KEYCAP || regional_indicator || EXTENDED_PICTOGRAPHIC.contains(c))
+    !c.is_ascii() && (c == KEYCAP || regional_indicator || is_pictographic(c))
 }
 
 /// The number of extended grapheme clusters (UAX #29) of `text`, exactly as

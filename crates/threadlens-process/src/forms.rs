@@ -164,6 +164,19 @@ fn split_cells(cells: &Cells, start: usize, end: usize, out: &mut Vec<(usize, us
     out.push((segment_start, end));
 }
 
+/// Append [`word_form`] of `word` to `out`, without building a string when
+/// `word` holds no `Σ` (the one character whose lowercase depends on its
+/// neighbours in `str::to_lowercase`).
+pub(crate) fn push_word_form(word: &str, out: &mut String) {
+    if word.contains('Σ') {
+        out.push_str(&word_form(word));
+    } else {
+        for c in word.chars().filter(|&c| c != '-') {
+            out.extend(c.to_lowercase());
+        }
+    }
+}
+
 /// Append the full Unicode lowercasing of `chars` to `out` (ASCII without
 /// building a string first; anything else through `str::to_lowercase`, so
 /// context rules such as final sigma apply).
@@ -178,6 +191,24 @@ pub(crate) fn push_lowercase(chars: &[char], out: &mut String) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        #[test]
+        fn word_forms_pushed_equal_word_form(word in crate::test_strategies::tricky_text()) {
+            let mut out = String::from("x");
+            push_word_form(&word, &mut out);
+            proptest::prop_assert_eq!(&out[1..], word_form(&word));
+        }
+    }
+
+    #[test]
+    fn word_forms_pushed_keep_final_sigma() {
+        for word in ["ΟΔΟΣ", "ΣΑ-Σ", "İstanbul", "Co-Production"] {
+            let mut out = String::new();
+            push_word_form(word, &mut out);
+            assert_eq!(out, word_form(word), "{word}");
+        }
+    }
 
     fn forms(tag: &str) -> Vec<String> {
         let chars: Vec<char> = tag.chars().collect();

@@ -3,6 +3,7 @@
 use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfkc_quick};
 
 use crate::ascii::first_non_ascii;
+use crate::classes::is_nfkc_plain;
 
 /// Step 2: characters deleted after NFKC.
 fn is_deleted(c: char) -> bool {
@@ -60,7 +61,8 @@ pub(crate) fn normalize_into(text: &str, out: &mut String) {
             .map_or(bytes.len(), |n| run + n);
         out.push_str(&text[copied_to..start]);
         let piece = &text[start..end];
-        if is_nfkc_quick(piece.chars()) == IsNormalized::Yes {
+        let plain = piece.chars().all(|c| c.is_ascii() || is_nfkc_plain(c));
+        if plain || is_nfkc_quick(piece.chars()) == IsNormalized::Yes {
             // Already NFKC: only steps 2 and 3 can change it.
             out.extend(piece.chars().filter(|&c| !is_deleted(c)).map(mapped));
         } else {

@@ -344,6 +344,8 @@ impl<'l> Scorer<'l> {
             .sort_unstable_by_key(|c| (c.theme, c.first, Reverse(c.len), c.entry));
         self.chosen.clear();
         let units = &self.read.units;
+        // A theme's matches, and so their offsets, go from left to right.
+        let mut chars = self.read.char_cursor();
         let mut covered_to = 0;
         let mut theme = None;
         for c in &self.candidates {
@@ -366,7 +368,7 @@ impl<'l> Scorer<'l> {
                 }
                 _ => (units[first].start, units[last].end),
             };
-            let (start, end) = (self.read.chars(start), self.read.chars(end));
+            let (start, end) = (chars.to(start), chars.to(end));
             self.chosen.push(Match {
                 theme: c.theme as usize,
                 entry: c.entry as usize,

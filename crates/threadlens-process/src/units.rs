@@ -5,9 +5,10 @@
 
 use std::ops::Range;
 
+use crate::ascii::count_chars;
 use crate::byte_tokens::for_each_token;
 use crate::emoji_count;
-use crate::forms::{Cells, push_lowercase, segment_bounds, segment_bounds_ascii, word_form};
+use crate::forms::{Cells, push_lowercase, push_word_form, segment_bounds, segment_bounds_ascii};
 use crate::normalize::normalize_into;
 use crate::tokenize::{Token, TokenKind};
 
@@ -33,8 +34,9 @@ pub(crate) struct HashtagSpan {
     pub unit_count: usize,
 }
 
-/// Turns byte offsets of a text into character offsets, for offsets that
-/// never decrease: each call counts only the characters since the last.
+/// Turns byte offsets of a text into character offsets: each call counts
+/// only the characters since the last asked, or from the start when the
+/// offset is before it.
 pub(crate) struct CharCursor<'t> {
     /// The text's bytes; empty when the text is ASCII (offsets are equal).
     bytes: &'t [u8],
@@ -53,18 +55,15 @@ impl<'t> CharCursor<'t> {
         }
     }
 
-    /// The character offset of byte offset `byte`, at or after the last asked.
+    /// The character offset of byte offset `byte`.
     pub fn to(&mut self, byte: usize) -> usize {
         if self.bytes.is_empty() {
             return byte;
         }
-        debug_assert!(byte >= self.byte, "offsets must not decrease");
-        // Every byte but a UTF-8 continuation byte starts a character.
-        let starts = self.bytes[self.byte.min(byte)..byte]
-            .iter()
-            .filter(|&&b| b & 0xC0 != 0x80)
-            .count();
-        self.chars += starts;
+        if byte < self.byte {
+            (self.byte, self.chars) = (0, 0);
+        }
+        self.chars += count_chars(&self.bytes[self.byte..byte]);
         self.byte = byte;
         self.chars
     }
@@ -139,7 +138,7 @@ impl Units {
                                 .map(|b| char::from(b.to_ascii_lowercase())),
                         );
                     } else {
-                        self.forms.push_str(&word_form(word));
+                        push_word_form(word, &mut self.forms);
                     }
                     from..self.forms.len()
                 };
@@ -214,17 +213,8 @@ impl Units {
         });
     }
 
-    /// The character offset of byte offset `byte` of the normalised text.
-    pub fn chars(&self, byte: usize) -> usize {
-        if self.ascii {
-            byte
-        } else {
-            CharCursor::new(&self.normalized, false).to(byte)
-        }
-    }
-
-    /// A cursor turning increasing byte offsets of the normalised text into
-    /// character offsets.
+    /// A cursor turning byte offsets of the normalised text into character
+    /// offsets, quickest when each is at or after the last.
     pub fn char_cursor(&self) -> CharCursor<'_> {
         CharCursor::new(&self.normalized, self.ascii)
     }
