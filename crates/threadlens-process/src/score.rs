@@ -156,6 +156,8 @@ pub struct Scorer<'l> {
     /// Per unit, the range of `ids` holding the elements it matches.
     unit_ids: Vec<(u32, u32)>,
     ids: Vec<u32>,
+    /// The units that match some element, in order (most match none).
+    matching_units: Vec<u32>,
     run_form: String,
     candidates: Vec<Candidate>,
     chosen: Vec<Match>,
@@ -169,6 +171,7 @@ impl<'l> Scorer<'l> {
             read: Units::default(),
             unit_ids: Vec::new(),
             ids: Vec::new(),
+            matching_units: Vec::new(),
             run_form: String::new(),
             candidates: Vec::new(),
             chosen: Vec::new(),
@@ -225,13 +228,15 @@ impl<'l> Scorer<'l> {
     fn look_up_units(&mut self, matches: &mut Matches<'_>) {
         self.ids.clear();
         self.unit_ids.clear();
+        self.matching_units.clear();
         let Units { units, forms, .. } = &self.read;
-        for unit in units {
+        for (i, unit) in units.iter().enumerate() {
             let from = self.ids.len() as u32;
             let found = matches.of(&forms[unit.form.clone()]);
             // Most forms match nothing.
             if !found.is_empty() {
                 self.ids.extend_from_slice(found);
+                self.matching_units.push(i as u32);
             }
             self.unit_ids.push((from, self.ids.len() as u32));
         }
@@ -241,6 +246,7 @@ impl<'l> Scorer<'l> {
         let Scorer {
             unit_ids,
             ids,
+            matching_units,
             candidates,
             ..
         } = self;
@@ -249,7 +255,7 @@ impl<'l> Scorer<'l> {
             &ids[from as usize..to as usize]
         };
         let n = unit_ids.len();
-        for i in 0..n {
+        for i in matching_units.iter().map(|&i| i as usize) {
             for &id in elements_of(i) {
                 for &(theme, entry) in &index.terms[id as usize] {
                     candidates.push(Candidate {
