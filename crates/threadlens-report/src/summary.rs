@@ -179,8 +179,8 @@ struct ScannedPosts {
     tags: String,
     tag_ends: Vec<usize>,
     post_tags: Vec<usize>,
-    /// `(theme, entry)` of every chosen match; post `p`'s end before
-    /// `post_entries[p]`.
+    /// `(theme, entry)` of every chosen match, each post's in increasing
+    /// order; post `p`'s end before `post_entries[p]`.
     entries: Vec<(usize, usize)>,
     post_entries: Vec<usize>,
     /// Keyword-in-context lines, with the index in this run of their post.
@@ -235,6 +235,29 @@ impl<'s> Scanned<'s> {
             start = end;
             tag
         })
+    }
+
+    /// The post's tags, each once (a post counts once per tag), in no
+    /// particular order. A post's few tags are compared with the ones
+    /// before them; a post with many is sorted.
+    fn distinct_tags(&self) -> impl Iterator<Item = &'s str> + '_ {
+        const COMPARED: usize = 16;
+        let sorted = (self.tag_ends.len() > COMPARED).then(|| {
+            let mut tags: Vec<&str> = self.tags().collect();
+            tags.sort_unstable();
+            tags.dedup();
+            tags
+        });
+        let compared = sorted.is_none().then(|| {
+            self.tags()
+                .enumerate()
+                .filter(|&(k, tag)| !self.tags().take(k).any(|before| before == tag))
+                .map(|(_, tag)| tag)
+        });
+        sorted
+            .into_iter()
+            .flatten()
+            .chain(compared.into_iter().flatten())
     }
 }
 
@@ -302,8 +325,11 @@ impl BatchScanner {
                 run.tag_ends.push(run.tags.len());
             }
             run.post_tags.push(run.tag_ends.len());
+            let entries = run.entries.len();
             run.entries
                 .extend(scan.matches.iter().map(|m| (m.theme, m.entry)));
+            // Sorted here, on the scanning threads, for the one folding thread.
+            run.entries[entries..].sort_unstable();
             run.post_entries.push(run.entries.len());
             if want_kwic && !scan.matches.is_empty() {
                 run.kwic
@@ -734,10 +760,7 @@ impl<'a> Summary<'a> {
         }
         // Tags as the analyzer reads them from the text (§5), so every
         // platform and import counts them the same way.
-        let mut tags: Vec<&str> = s.tags().collect();
-        tags.sort_unstable();
-        tags.dedup(); // a post counts once per tag
-        for tag in tags {
+        for tag in s.distinct_tags() {
             match self.hashtags.get_mut(tag) {
                 Some(posts) => *posts += 1,
                 None => {
@@ -745,8 +768,7 @@ impl<'a> Summary<'a> {
                 }
             }
         }
-        let mut entries = s.entries.to_vec();
-        entries.sort_unstable();
+        let entries = s.entries;
         for (k, &(theme, entry)) in entries.iter().enumerate() {
             let counts = self.terms.entry((theme, entry)).or_default();
             counts.0 += 1;
@@ -1259,6 +1281,30 @@ mod tests {
             assert_eq!(post.hits, hits);
             assert_eq!(post.tags().collect::<Vec<_>>(), *tags, "post {k}");
             assert_eq!(post.entries, *entries, "post {k}");
+        }
+    }
+
+    #[test]
+    fn a_posts_tags_count_once_however_many_it_has() {
+        let few = ["nhs", "qi", "nhs", "a", "qi", "nhs"];
+        let many: Vec<String> = (0..40).map(|k| format!("t{}", k % 7)).collect();
+        let many: Vec<&str> = many.iter().map(String::as_str).collect();
+        for tags in [&few[..], &[], &["solo"], &many[..]] {
+            let mut run = ScannedPosts::default();
+            for tag in tags {
+                run.tags.push_str(tag);
+                run.tag_ends.push(run.tags.len());
+            }
+            run.post_tags.push(run.tag_ends.len());
+            run.post_entries.push(0);
+            run.words.push(0);
+            run.emoji.push(0);
+            let mut distinct: Vec<&str> = run.post(0, 0).distinct_tags().collect();
+            distinct.sort_unstable();
+            let mut expected = tags.to_vec();
+            expected.sort_unstable();
+            expected.dedup();
+            assert_eq!(distinct, expected, "{tags:?}");
         }
     }
 
