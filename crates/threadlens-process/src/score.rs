@@ -466,11 +466,12 @@ pub struct ScoreColumns {
 }
 
 impl ScoreColumns {
-    fn with_themes(themes: usize) -> Self {
+    /// Empty columns for `themes` themes, with room for `posts` posts.
+    fn with_themes(themes: usize, posts: usize) -> Self {
         ScoreColumns {
-            word_count: Vec::new(),
-            emoji_count: Vec::new(),
-            hits: vec![Vec::new(); themes],
+            word_count: Vec::with_capacity(posts),
+            emoji_count: Vec::with_capacity(posts),
+            hits: (0..themes).map(|_| Vec::with_capacity(posts)).collect(),
         }
     }
 
@@ -512,14 +513,14 @@ pub fn score_columns<S: AsRef<str> + Sync>(lexicon: &Lexicon, texts: &[S]) -> Sc
         .par_chunks(CHUNK)
         .map(|chunk| {
             let mut scorer = Scorer::new(lexicon);
-            let mut part = ScoreColumns::with_themes(themes);
+            let mut part = ScoreColumns::with_themes(themes, chunk.len());
             for text in chunk {
                 part.push(&scorer.scan(text.as_ref()));
             }
             part
         })
         .collect();
-    let mut all = ScoreColumns::with_themes(themes);
+    let mut all = ScoreColumns::with_themes(themes, texts.len());
     for part in parts {
         all.append(part);
     }

@@ -28,6 +28,11 @@ impl StrColumn {
         self.ends.len()
     }
 
+    /// The bytes of all the strings together.
+    pub fn bytes(&self) -> usize {
+        self.data.len()
+    }
+
     /// True when there are none.
     pub fn is_empty(&self) -> bool {
         self.ends.is_empty()

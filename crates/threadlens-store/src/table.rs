@@ -131,6 +131,15 @@ impl TextBatch {
             return;
         }
         let all = std::mem::take(self);
+        // Room for every post: a few bytes too many beats growing the
+        // columns copy by copy.
+        let rows = all.len();
+        *self = TextBatch {
+            platform: Vec::with_capacity(rows),
+            post_id: StrColumn::with_capacity(rows, all.post_id.bytes()),
+            kind: Vec::with_capacity(rows),
+            text: StrColumn::with_capacity(rows, all.text.bytes()),
+        };
         for (i, &kind) in all.kind.iter().enumerate() {
             if keep(kind) {
                 self.platform.push(all.platform[i]);
