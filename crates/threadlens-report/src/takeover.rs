@@ -3,7 +3,7 @@
 //! order and a last `outside` row.
 
 use chrono::{DateTime, Utc};
-use rustc_hash::{FxHashMap, FxHashSet};
+use rustc_hash::FxHashMap;
 
 use crate::schedule::Schedule;
 
@@ -89,19 +89,41 @@ pub struct Takeover {
 /// Attribute `posts` to the slots of `schedule` and measure each slot.
 pub fn takeover(schedule: &Schedule, posts: &[TakeoverPost], themes: usize) -> Takeover {
     let slots = &schedule.slots;
-    let is_staff = |slot: usize, author: &str| {
-        author == schedule.account || slots[slot].hosts.iter().any(|h| h == author)
-    };
+    // Authors as numbers, so that the comparisons and sets below work on
+    // numbers rather than strings.
+    let mut author_ids: FxHashMap<&str, u32> =
+        FxHashMap::with_capacity_and_hasher(posts.len().min(1 << 16), Default::default());
+    let author: Vec<u32> = posts
+        .iter()
+        .map(|p| {
+            let next = author_ids.len() as u32;
+            *author_ids.entry(p.author.as_str()).or_insert(next)
+        })
+        .collect();
+    let authors = author_ids.len();
+    // Staff who posted nothing have no number, and match no post.
+    let account = author_ids.get(schedule.account.as_str()).copied();
+    let slot_hosts: Vec<Vec<u32>> = slots
+        .iter()
+        .map(|s| {
+            s.hosts
+                .iter()
+                .filter_map(|h| author_ids.get(h.as_str()).copied())
+                .collect()
+        })
+        .collect();
+    let is_staff =
+        |slot: usize, author: u32| Some(author) == account || slot_hosts[slot].contains(&author);
     // The slot each post was made in, if any.
     let made_in: Vec<Option<usize>> = posts
         .iter()
         .map(|p| schedule.slot_at(p.created_at))
         .collect();
     // A host post of slot S: by the account or one of S's hosts, inside S.
-    let host_of: Vec<Option<usize>> = posts
+    let host_of: Vec<Option<usize>> = author
         .iter()
         .zip(&made_in)
-        .map(|(p, slot)| slot.filter(|&s| is_staff(s, &p.author)))
+        .map(|(&a, slot)| slot.filter(|&s| is_staff(s, a)))
         .collect();
     let by_id = index_by_id(posts);
     let parent = parents(posts, &by_id);
@@ -148,9 +170,9 @@ pub fn takeover(schedule: &Schedule, posts: &[TakeoverPost], themes: usize) -> T
         .map(|i| host_of[i].filter(|&s| attribution[i] == Attribution::Slot(s)))
         .collect();
     let mut replies_received_by = vec![0u64; slots.len()];
-    for (i, p) in posts.iter().enumerate() {
+    for (i, &a) in author.iter().enumerate() {
         if let Some(s) = roots[i].and_then(|r| host_slot[r])
-            && !is_staff(s, &p.author)
+            && !is_staff(s, a)
         {
             replies_received_by[s] += 1;
         }
@@ -158,12 +180,16 @@ pub fn takeover(schedule: &Schedule, posts: &[TakeoverPost], themes: usize) -> T
 
     let mut rows = Vec::with_capacity(slots.len() + 1);
     let mut all_first_replies = Vec::new();
-    let mut seen_before: FxHashSet<&str> = FxHashSet::default();
+    // Per author: whether a post of an earlier slot is theirs, and the last
+    // group that counted them as a participant.
+    let mut seen_before = vec![false; authors];
+    let mut counted_in = vec![usize::MAX; authors];
     for group in (0..slots.len()).map(Some).chain([None]) {
-        let members = &members_of[group.unwrap_or(slots.len())];
-        let staff = |author: &str| match group {
+        let group_index = group.unwrap_or(slots.len());
+        let members = &members_of[group_index];
+        let staff = |author: u32| match group {
             Some(s) => is_staff(s, author),
-            None => author == schedule.account,
+            None => Some(author) == account,
         };
         let hosts: Vec<usize> = members
             .iter()
@@ -171,17 +197,16 @@ pub fn takeover(schedule: &Schedule, posts: &[TakeoverPost], themes: usize) -> T
             .filter(|&i| group.is_some() && host_of[i] == group)
             .collect();
         let replies_received = group.map_or(0, |s| replies_received_by[s]);
-        let participants: FxHashSet<&str> = members
-            .iter()
-            .map(|&i| posts[i].author.as_str())
-            .filter(|a| !staff(a))
-            .collect();
-        let new_participants = group.map(|_| {
-            participants
-                .iter()
-                .filter(|a| !seen_before.contains(*a))
-                .count() as u64
-        });
+        let (mut participants, mut new) = (0u64, 0u64);
+        for a in members.iter().map(|&i| author[i]) {
+            let k = a as usize;
+            if !staff(a) && counted_in[k] != group_index {
+                counted_in[k] = group_index;
+                participants += 1;
+                new += u64::from(!seen_before[k]);
+            }
+        }
+        let new_participants = group.map(|_| new);
         let sum =
             |get: fn(&TakeoverPost) -> u64| hosts.iter().map(|&i| get(&posts[i])).sum::<u64>();
         let (reposts, likes, quotes) = (sum(|p| p.reposts), sum(|p| p.likes), sum(|p| p.quotes));
@@ -194,7 +219,7 @@ pub fn takeover(schedule: &Schedule, posts: &[TakeoverPost], themes: usize) -> T
                 replies_to
                     .get(&h)?
                     .iter()
-                    .filter(|&&i| !staff(&posts[i].author))
+                    .filter(|&&i| !staff(author[i]))
                     .map(|&i| (posts[i].created_at - host.created_at).num_milliseconds())
                     .min()
                     .map(|ms| ms as f64 / 60_000.0)
@@ -214,7 +239,7 @@ pub fn takeover(schedule: &Schedule, posts: &[TakeoverPost], themes: usize) -> T
             posts: n,
             host_posts: hosts.len() as u64,
             replies_received,
-            participants: participants.len() as u64,
+            participants,
             new_participants,
             reposts,
             likes,
@@ -236,7 +261,9 @@ pub fn takeover(schedule: &Schedule, posts: &[TakeoverPost], themes: usize) -> T
                 .collect(),
         });
         if group.is_some() {
-            seen_before.extend(members.iter().map(|&i| posts[i].author.as_str()));
+            for &i in members {
+                seen_before[author[i] as usize] = true;
+            }
         }
     }
     Takeover {
@@ -248,11 +275,14 @@ pub fn takeover(schedule: &Schedule, posts: &[TakeoverPost], themes: usize) -> T
 
 /// Every post's index by its id (the last, for an id seen twice).
 fn index_by_id(posts: &[TakeoverPost]) -> FxHashMap<&str, usize> {
-    posts
-        .iter()
-        .enumerate()
-        .map(|(i, p)| (p.post_id.as_str(), i))
-        .collect()
+    let mut by_id = FxHashMap::with_capacity_and_hasher(posts.len(), Default::default());
+    by_id.extend(
+        posts
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (p.post_id.as_str(), i)),
+    );
+    by_id
 }
 
 /// The post each one replies to, when it was collected.
