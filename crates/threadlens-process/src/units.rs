@@ -12,8 +12,8 @@ use crate::forms::{Cells, push_lowercase, push_word_form, segment_bounds, segmen
 use crate::normalize::normalize_into;
 use crate::tokenize::{Token, TokenKind};
 
-/// A unit: where it is (bytes of the normalised text; [`Units::chars`]
-/// turns them into characters), its form (a range of [`Units::forms`]) and
+/// A unit: where it is (bytes of the normalised text;
+/// [`Units::char_cursor`] turns them into characters), its form (a range of [`Units::forms`]) and
 /// the hashtag it comes from.
 #[derive(Debug, Clone)]
 pub(crate) struct UnitSpan {
@@ -170,7 +170,8 @@ impl Units {
             segment_bounds(&self.body, &mut self.cells, &mut self.bounds);
         }
         let first_unit = self.units.len();
-        // Through the bounds in order: the byte of character `char` of the body.
+        // Segments come in order: `byte` is where character `char` of the
+        // body starts, moved forward from one segment to the next.
         let (mut char, mut byte) = (0, offset);
         for &(start, end) in &self.bounds {
             let (form, start, end) = if ascii {
@@ -199,8 +200,7 @@ impl Units {
         }
         let from = self.tags.len();
         if ascii {
-            self.tags
-                .push_str(&self.forms[token.start + 1..token.body_end]);
+            self.tags.push_str(&self.forms[offset..token.body_end]);
         } else {
             push_lowercase(&self.body, &mut self.tags);
         }
