@@ -237,10 +237,13 @@ mod tests {
     use crate::normalize::normalize;
     use crate::tokenize::{TokenKind, tokenize};
 
+    /// `(start, end)` of each unit or hashtag, in characters.
+    type Spans = Vec<(usize, usize)>;
+
     /// Every unit's and hashtag's `(start, end)` in characters, read
     /// literally: the character tokenizer, and the segments of each hashtag's
     /// body counted from the character after its `#`.
-    fn literal_spans(text: &str) -> (Vec<(usize, usize)>, Vec<(usize, usize)>) {
+    fn literal_spans(text: &str) -> (Spans, Spans) {
         let chars: Vec<char> = normalize(text).chars().collect();
         let (mut units, mut hashtags) = (Vec::new(), Vec::new());
         for token in tokenize(&chars) {
@@ -259,7 +262,7 @@ mod tests {
         (units, hashtags)
     }
 
-    fn spans(text: &str) -> (Vec<(usize, usize)>, Vec<(usize, usize)>) {
+    fn spans(text: &str) -> (Spans, Spans) {
         let a = analyze(text);
         (
             a.units.iter().map(|u| (u.start, u.end)).collect(),
