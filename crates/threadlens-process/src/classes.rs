@@ -1,4 +1,5 @@
-//! The Unicode classes the contract names, built once.
+//! The Unicode classes the contract names, built once, and answered from
+//! tables per block of characters built on first use.
 
 use std::sync::{LazyLock, OnceLock};
 

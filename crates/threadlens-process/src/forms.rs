@@ -98,100 +98,54 @@ fn split_part(
 /// Whether a split falls between cells of classes `a` and `b`, `after`
 /// being the class of the cell after `b` (§5).
 #[inline]
-const fn splits(a: CellClass, b: CellClass, after: Option<CellClass>) -> bool {
-    use CellClass::{Digit, Lower, Upper};
-    (matches!(a, Lower) && matches!(b, Upper))
-        || (matches!(a, Digit) != matches!(b, Digit))
-        || (matches!(a, Upper) && matches!(b, Upper) && matches!(after, Some(Lower)))
+fn splits(a: CellClass, b: CellClass, after: Option<CellClass>) -> bool {
+    (a == CellClass::Lower && b == CellClass::Upper)
+        || ((a == CellClass::Digit) != (b == CellClass::Digit))
+        || (a == CellClass::Upper && b == CellClass::Upper && after == Some(CellClass::Lower))
 }
 
 /// [`segment_bounds`] for an ASCII body, read as bytes: every character
 /// is a cell of its own, classed without the Unicode tables.
 pub(crate) fn segment_bounds_ascii(body: &[u8], out: &mut Vec<(usize, usize)>) {
-    let class = |k: usize| body.get(k).map_or(BREAK, |&b| ASCII_CELL[usize::from(b)]);
+    let mut part_start = 0;
+    for part in body.split(|&b| b == b'_') {
+        split_ascii_part(part, part_start, out);
+        part_start += part.len() + 1;
+    }
+}
+
+/// The class of an ASCII character of a hashtag body.
+fn ascii_class(b: u8) -> CellClass {
+    if b.is_ascii_uppercase() {
+        CellClass::Upper
+    } else if b.is_ascii_digit() {
+        CellClass::Digit
+    } else {
+        CellClass::Lower
+    }
+}
+
+/// [`split_cells`] for an ASCII part starting at `offset` in its body.
+fn split_ascii_part(part: &[u8], offset: usize, out: &mut Vec<(usize, usize)>) {
+    if part.is_empty() {
+        return;
+    }
     let mut segment_start = 0;
-    // The classes of the characters before, at and after `k`; `before` is
-    // `BREAK` at the start of a part.
-    let (mut before, mut here) = (BREAK, class(0));
-    for k in 0..body.len() {
-        let after = class(k + 1);
-        if here == BREAK {
-            if k > segment_start {
-                out.push((segment_start, k));
-            }
-            segment_start = k + 1;
-        } else if ASCII_SPLITS[usize::from(before)][usize::from(here)][usize::from(after)] {
-            out.push((segment_start, k));
+    let mut classes = part.iter().map(|&c| ascii_class(c));
+    let mut a = classes.next();
+    let mut b = classes.next();
+    for k in 1..part.len() {
+        let after = classes.next();
+        if let (Some(a), Some(b)) = (a, b)
+            && splits(a, b, after)
+        {
+            out.push((offset + segment_start, offset + k));
             segment_start = k;
         }
-        (before, here) = (here, after);
+        (a, b) = (b, after);
     }
-    if body.len() > segment_start {
-        out.push((segment_start, body.len()));
-    }
+    out.push((offset + segment_start, offset + part.len()));
 }
-
-/// [`segment_bounds_ascii`]'s cell classes as numbers, to index tables:
-/// the three of [`CellClass`], and `BREAK` for `_` and the ends of a part.
-const UPPER: u8 = 0;
-const LOWER: u8 = 1;
-const DIGIT: u8 = 2;
-const BREAK: u8 = 3;
-
-/// Per byte, its class as a number (only ASCII bodies are read this way).
-static ASCII_CELL: [u8; 256] = {
-    let mut table = [LOWER; 256];
-    let mut b = 0;
-    while b < 256 {
-        let byte = b as u8;
-        table[b] = if byte == b'_' {
-            BREAK
-        } else if byte.is_ascii_uppercase() {
-            UPPER
-        } else if byte.is_ascii_digit() {
-            DIGIT
-        } else {
-            LOWER
-        };
-        b += 1;
-    }
-    table
-};
-
-/// The [`CellClass`] of a class number other than `BREAK`.
-const fn cell_class(n: u8) -> CellClass {
-    match n {
-        UPPER => CellClass::Upper,
-        DIGIT => CellClass::Digit,
-        _ => CellClass::Lower,
-    }
-}
-
-/// `ASCII_SPLITS[a][b][after]`: [`splits`] for classes as numbers, false
-/// when `a` or `b` is `BREAK`.
-static ASCII_SPLITS: [[[bool; 4]; 4]; 4] = {
-    let mut table = [[[false; 4]; 4]; 4];
-    let mut a = 0;
-    while a < BREAK {
-        let mut b = 0;
-        while b < BREAK {
-            let mut after = 0;
-            while after <= BREAK {
-                let after_class = if after == BREAK {
-                    None
-                } else {
-                    Some(cell_class(after))
-                };
-                table[a as usize][b as usize][after as usize] =
-                    splits(cell_class(a), cell_class(b), after_class);
-                after += 1;
-            }
-            b += 1;
-        }
-        a += 1;
-    }
-    table
-};
 
 /// The segments of the part `start..end` whose cells are `cells`, appended
 /// to `out`; nothing when the part is empty.

@@ -95,7 +95,8 @@ pub(crate) struct Units {
     pub hashtags: Vec<HashtagSpan>,
     /// §2 on the text as given.
     pub emoji_count: usize,
-    /// Whether the normalised text is ASCII (byte offsets are characters).
+    /// Whether the text read is ASCII, and so its normalisation (byte
+    /// offsets are characters).
     ascii: bool,
     /// The characters of the hashtag being read.
     body: Vec<char>,
@@ -106,16 +107,10 @@ pub(crate) struct Units {
 impl Units {
     /// Read `text` (§2-6), replacing what was there.
     pub fn read(&mut self, text: &str) {
-        // An ASCII text is its own normalisation and holds no emoji.
+        normalize_into(text, &mut self.normalized);
+        // An ASCII text holds no emoji (and is its own normalisation).
         let ascii = text.is_ascii();
-        if ascii {
-            self.normalized.clear();
-            self.normalized.push_str(text);
-            self.emoji_count = 0;
-        } else {
-            normalize_into(text, &mut self.normalized);
-            self.emoji_count = emoji_count(text);
-        }
+        self.emoji_count = if ascii { 0 } else { emoji_count(text) };
         // Taken out while the units are read, so they can borrow it.
         let normalized = std::mem::take(&mut self.normalized);
         self.ascii = ascii;

@@ -91,8 +91,7 @@ pub fn takeover(schedule: &Schedule, posts: &[TakeoverPost], themes: usize) -> T
     let slots = &schedule.slots;
     // Authors as numbers, so that the comparisons and sets below work on
     // numbers rather than strings.
-    let mut author_ids: FxHashMap<&str, u32> =
-        FxHashMap::with_capacity_and_hasher(posts.len().min(1 << 16), Default::default());
+    let mut author_ids: FxHashMap<&str, u32> = FxHashMap::default();
     let author: Vec<u32> = posts
         .iter()
         .map(|p| {
