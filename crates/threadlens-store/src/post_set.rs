@@ -321,7 +321,11 @@ impl PostSet {
             }
         }
         let id = |start: u32, len: u32| &ids[start as usize..(start + len) as usize];
-        order.sort_unstable_by(|a, b| (a.0, a.1, id(a.2, a.3)).cmp(&(b.0, b.1, id(b.2, b.3))));
+        // Keys are unique, so a stable sort gives the same order; it merges
+        // the runs already in order (a file read in time order, or several;
+        // the stored table and the posts added to it) instead of sorting
+        // them again.
+        order.sort_by(|a, b| (a.0, a.1, id(a.2, a.3)).cmp(&(b.0, b.1, id(b.2, b.3))));
         order.into_iter().map(|(.., at)| at).collect()
     }
 

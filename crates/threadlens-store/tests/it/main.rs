@@ -827,3 +827,57 @@ fn a_read_in_progress_keeps_reading_the_table_it_opened() {
         "the new table is whole"
     );
 }
+
+/// The stored order (formats.md §1: `created_at`, then platform, then id)
+/// on posts arriving as several runs already in order, interleaved, with
+/// ties on time and on time and platform, in either arrival order: the
+/// table's rows against a sort of the same keys done here.
+#[test]
+fn the_stored_order_holds_whatever_runs_the_posts_arrive_in() {
+    let platforms = [Platform::X, Platform::Bluesky, Platform::Mastodon];
+    // Three runs, each in time order, their times overlapping.
+    let mut posts = Vec::new();
+    for run in 0..3u32 {
+        for i in 0..40u32 {
+            let second = i / 2 + run;
+            let platform = platforms[((i + run) % 3) as usize];
+            let id = format!("{}{}", 9 - (i % 4), run * 100 + i);
+            let time = format!("2022-06-28T09:00:{:02}Z", second % 60);
+            posts.push(Post::minimal(platform, &id, at(&time)));
+        }
+    }
+    // formats.md §1: platforms in the order x, mastodon, bluesky, import;
+    // ids by their bytes.
+    let rank = |p: Platform| match p {
+        Platform::X => 0,
+        Platform::Mastodon => 1,
+        Platform::Bluesky => 2,
+        Platform::Import => 3,
+    };
+    let key = |p: &Post| {
+        let time = p.created_at.timestamp_millis();
+        (
+            time,
+            rank(p.platform),
+            p.post_id.clone().into_bytes(),
+            p.platform,
+        )
+    };
+    let mut expected: Vec<_> = posts.iter().map(key).collect();
+    expected.sort();
+    for reversed in [false, true] {
+        let dir = tempfile::tempdir().unwrap();
+        let store = PostStore::open(dir.path()).unwrap();
+        let mut set = PostSet::new();
+        let arrival: Vec<&Post> = match reversed {
+            false => posts.iter().collect(),
+            true => posts.iter().rev().collect(),
+        };
+        for p in arrival {
+            set.insert(p);
+        }
+        store.commit(&set).unwrap();
+        let stored: Vec<_> = store.read_posts().unwrap().iter().map(key).collect();
+        assert_eq!(stored, expected, "reversed: {reversed}");
+    }
+}
