@@ -13,7 +13,7 @@ use unicode_width::UnicodeWidthStr;
 use crate::UsageError;
 use crate::cli::KwicArgs;
 use crate::prefetch::prefetch;
-use crate::score::{BATCH_ROWS, existing_store, keep_kinds};
+use crate::score::{BATCH_ROWS, existing_store, scored_kinds};
 
 /// Which (theme, entry) pairs to show, from `--theme` and `--entry`.
 struct Selection {
@@ -171,9 +171,9 @@ pub(crate) fn run(args: &KwicArgs) -> Result<ExitCode> {
     printer.header()?;
     let limit = args.limit.unwrap_or(usize::MAX);
     let mut shown = 0;
-    for batch in prefetch(store.read_texts(BATCH_ROWS)?, 2) {
-        let mut posts = batch?;
-        keep_kinds(&mut posts, args.include_reposts);
+    let texts = store.read_texts(BATCH_ROWS, scored_kinds(args.include_reposts))?;
+    for batch in prefetch(texts, 2) {
+        let posts = batch?;
         let lines = kwic_texts(
             &lexicon,
             &posts.text.to_slices(),

@@ -118,9 +118,10 @@ pub(crate) fn audit_store(
     include_reposts: bool,
 ) -> Result<threadlens_process::Audit> {
     let mut audit = threadlens_process::Audit::default();
-    for batch in crate::prefetch::prefetch(store.read_texts(crate::score::BATCH_ROWS)?, 2) {
-        let mut posts = batch?;
-        crate::score::keep_kinds(&mut posts, include_reposts);
+    let kinds = crate::score::scored_kinds(include_reposts);
+    let texts = store.read_texts(crate::score::BATCH_ROWS, kinds)?;
+    for batch in crate::prefetch::prefetch(texts, 2) {
+        let posts = batch?;
         audit.merge(threadlens_process::audit_texts(
             lexicon,
             &posts.text.to_slices(),

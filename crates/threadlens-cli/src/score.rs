@@ -14,7 +14,7 @@ use threadlens_report::{
     InputFile, LexiconInfo, Manifest, OutputFile, SCORING_SPEC, ScoredBatch, TableFormat,
     file_sha256, write_post_scores,
 };
-use threadlens_store::{POSTS_FILE, PostStore, TextBatch};
+use threadlens_store::{POSTS_FILE, PostStore};
 
 use crate::UsageError;
 use crate::cli::{GlobalArgs, ScoreArgs};
@@ -48,10 +48,12 @@ pub(crate) fn existing_store(dir: &Path) -> Result<PostStore> {
     PostStore::open(dir).with_context(|| format!("cannot read the store {}", dir.display()))
 }
 
-/// Keep what is to be scored: reposts only when asked for.
-pub(crate) fn keep_kinds(batch: &mut TextBatch, include_reposts: bool) {
-    if !include_reposts {
-        batch.retain_kinds(|kind| kind != PostKind::Repost);
+/// The kinds of post that are scored: reposts only when asked for (a
+/// repost repeats its original's text).
+pub(crate) fn scored_kinds(include_reposts: bool) -> fn(PostKind) -> bool {
+    match include_reposts {
+        true => |_| true,
+        false => |kind| kind != PostKind::Repost,
     }
 }
 
@@ -126,10 +128,10 @@ pub(crate) fn run(args: &ScoreArgs, global: &GlobalArgs) -> Result<ExitCode> {
     let posts_sha256 = BackgroundSha256::start(posts_path.clone());
     let themes: Vec<String> = lexicon.themes.iter().map(|t| t.id.clone()).collect();
     let bar = progress_bar(global, stored);
-    let batches = prefetch(store.read_texts(BATCH_ROWS)?, 2).map(|batch| {
-        let mut posts = batch?;
-        let read = posts.len() as u64;
-        keep_kinds(&mut posts, args.include_reposts);
+    let texts = store.read_texts(BATCH_ROWS, scored_kinds(args.include_reposts))?;
+    let batches = prefetch(texts, 2).map(|batch| {
+        let posts = batch?;
+        let read = posts.rows_read as u64;
         let scores = score_columns(&lexicon, &posts.text.to_slices());
         bar.inc(read);
         Ok(ScoredBatch {

@@ -17,7 +17,7 @@ use threadlens_report::{
 use crate::UsageError;
 use crate::cli::{ValidateCommand, ValidateSampleArgs, ValidateScoreArgs};
 use crate::prefetch::prefetch;
-use crate::score::{BATCH_ROWS, existing_store, keep_kinds};
+use crate::score::{BATCH_ROWS, existing_store, scored_kinds};
 
 /// Run `threadlens validate ...`.
 pub(crate) fn run(command: &ValidateCommand) -> Result<ExitCode> {
@@ -76,9 +76,9 @@ fn sample(args: &ValidateSampleArgs) -> Result<ExitCode> {
         .map(|t| Reservoir::new(args.negatives, stream(t, 1)))
         .collect();
     let mut scored = 0u64;
-    for batch in prefetch(store.read_texts(BATCH_ROWS)?, 2) {
-        let mut posts = batch?;
-        keep_kinds(&mut posts, args.include_reposts);
+    let texts = store.read_texts(BATCH_ROWS, scored_kinds(args.include_reposts))?;
+    for batch in prefetch(texts, 2) {
+        let posts = batch?;
         let texts = posts.text.to_slices();
         let scans: Vec<PostHits> = map_scans(&lexicon, &texts, |_, scan| PostHits {
             normalized: scan.normalized.to_owned(),

@@ -2,7 +2,7 @@ use std::fs::File;
 use std::path::{Path, PathBuf};
 
 use polars::prelude::*;
-use threadlens_model::Post;
+use threadlens_model::{Post, PostKind};
 use threadlens_model::Reject;
 
 use crate::atomic::write_atomically;
@@ -167,16 +167,18 @@ impl PostStore {
     }
 
     /// What scoring needs of the stored posts (key, kind, text), in batches
-    /// of at most `rows`: only those columns are read and decoded.
+    /// of at most `rows` stored rows: only those columns are read and
+    /// decoded, and only the posts whose kind `keep` accepts are copied out.
     pub fn read_texts(
         &self,
         rows: usize,
+        keep: fn(PostKind) -> bool,
     ) -> Result<impl Iterator<Item = Result<TextBatch>> + use<>> {
         let path = self.posts_path();
         let columns = ["platform", "post_id", "kind", "text"].map(str::to_owned);
         Ok(self
             .read_slices(rows, Some(columns.to_vec()))?
-            .map(move |df| texts_from_frame(&df?, &path)))
+            .map(move |df| texts_from_frame(&df?, &path, keep)))
     }
 
     /// How many posts are stored.

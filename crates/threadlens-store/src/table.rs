@@ -87,18 +87,20 @@ pub(crate) fn to_frame(posts: &[PostView<'_>]) -> PolarsResult<DataFrame> {
 
 /// The values of text column `name`, nulls as `None`.
 fn str_column<'a>(df: &'a DataFrame, name: &str, path: &Path) -> Result<Vec<Option<&'a str>>> {
+    Ok(str_chunked(df, name, path)?.iter().collect())
+}
+
+/// Text column `name`.
+fn str_chunked<'a>(df: &'a DataFrame, name: &str, path: &Path) -> Result<&'a StringChunked> {
     let schema_err = |why: String| Error::Schema {
         path: path.to_owned(),
         column: name.to_owned(),
         why,
     };
-    Ok(df
-        .column(name)
+    df.column(name)
         .map_err(|_| schema_err("missing".to_owned()))?
         .str()
-        .map_err(|e| schema_err(e.to_string()))?
-        .iter()
-        .collect())
+        .map_err(|e| schema_err(e.to_string()))
 }
 
 /// What scoring reads of each post: its key, kind and text, as columns.
@@ -108,10 +110,13 @@ pub struct TextBatch {
     pub platform: Vec<Platform>,
     /// Post id per post.
     pub post_id: StrColumn,
-    /// Kind per post (reposts are usually left out of scoring).
+    /// Kind per post.
     pub kind: Vec<PostKind>,
     /// Text per post.
     pub text: StrColumn,
+    /// The stored rows this batch was read from, the posts left out by
+    /// kind included (for progress).
+    pub rows_read: usize,
 }
 
 impl TextBatch {
@@ -123,31 +128,6 @@ impl TextBatch {
     /// True when there are none.
     pub fn is_empty(&self) -> bool {
         self.kind.is_empty()
-    }
-
-    /// Keep only the posts for which `keep(kind)` is true.
-    pub fn retain_kinds(&mut self, keep: impl Fn(PostKind) -> bool) {
-        if self.kind.iter().all(|&k| keep(k)) {
-            return;
-        }
-        let all = std::mem::take(self);
-        // Room for every post: a few bytes too many beats growing the
-        // columns copy by copy.
-        let rows = all.len();
-        *self = TextBatch {
-            platform: Vec::with_capacity(rows),
-            post_id: StrColumn::with_capacity(rows, all.post_id.bytes()),
-            kind: Vec::with_capacity(rows),
-            text: StrColumn::with_capacity(rows, all.text.bytes()),
-        };
-        for (i, &kind) in all.kind.iter().enumerate() {
-            if keep(kind) {
-                self.platform.push(all.platform[i]);
-                self.post_id.push(all.post_id.get(i).unwrap_or_default());
-                self.kind.push(kind);
-                self.text.push(all.text.get(i).unwrap_or_default());
-            }
-        }
     }
 }
 
@@ -243,42 +223,56 @@ pub(crate) fn batch_from_frame(df: &DataFrame, path: &Path) -> Result<PostBatch>
     Ok(batch)
 }
 
-/// Read the scoring columns of a slice of the §1 table.
-pub(crate) fn texts_from_frame<'v>(df: &'v DataFrame, path: &Path) -> Result<TextBatch> {
-    let platform = str_column(df, "platform", path)?;
-    let post_id = str_column(df, "post_id", path)?;
-    let kind = str_column(df, "kind", path)?;
-    let text = str_column(df, "text", path)?;
-    let bytes = |values: &[Option<&str>]| values.iter().flatten().map(|s| s.len()).sum();
+/// Read the scoring columns of a slice of the §1 table, keeping the posts
+/// whose kind `keep` accepts. Every row is checked, kept or not.
+pub(crate) fn texts_from_frame(
+    df: &DataFrame,
+    path: &Path,
+    keep: fn(PostKind) -> bool,
+) -> Result<TextBatch> {
+    let platform = str_chunked(df, "platform", path)?;
+    let post_id = str_chunked(df, "post_id", path)?;
+    let kind = str_chunked(df, "kind", path)?;
+    let text = str_chunked(df, "text", path)?;
+    let bytes = |column: &StringChunked| -> usize {
+        column
+            .downcast_iter()
+            .map(|array| array.total_bytes_len())
+            .sum()
+    };
     let rows = df.height();
     let mut batch = TextBatch {
         platform: Vec::with_capacity(rows),
-        post_id: StrColumn::with_capacity(rows, bytes(&post_id)),
+        post_id: StrColumn::with_capacity(rows, bytes(post_id)),
         kind: Vec::with_capacity(rows),
-        text: StrColumn::with_capacity(rows, bytes(&text)),
+        text: StrColumn::with_capacity(rows, bytes(text)),
+        rows_read: rows,
     };
-    for row in 0..rows {
+    let cells = platform.iter().zip(post_id.iter()).zip(kind.iter()).zip(text.iter());
+    for (row, (((platform, post_id), kind), text)) in cells.enumerate() {
         let bad = |column: &str, why: &str| Error::Row {
             path: path.to_owned(),
             row,
             column: column.to_owned(),
             why: why.to_owned(),
         };
-        let required = |values: &[Option<&'v str>], column: &str| {
-            values[row].ok_or_else(|| bad(column, "null in a required column"))
-        };
-        batch.platform.push(
-            required(&platform, "platform")?
-                .parse::<Platform>()
-                .map_err(|e| bad("platform", &e.to_string()))?,
-        );
-        batch.post_id.push(required(&post_id, "post_id")?);
-        batch.kind.push(
-            required(&kind, "kind")?
-                .parse::<PostKind>()
-                .map_err(|e| bad("kind", &e.to_string()))?,
-        );
-        batch.text.push(required(&text, "text")?);
+        let null = |column: &str| bad(column, "null in a required column");
+        let platform = platform
+            .ok_or_else(|| null("platform"))?
+            .parse::<Platform>()
+            .map_err(|e| bad("platform", &e.to_string()))?;
+        let post_id = post_id.ok_or_else(|| null("post_id"))?;
+        let kind = kind
+            .ok_or_else(|| null("kind"))?
+            .parse::<PostKind>()
+            .map_err(|e| bad("kind", &e.to_string()))?;
+        let text = text.ok_or_else(|| null("text"))?;
+        if keep(kind) {
+            batch.platform.push(platform);
+            batch.post_id.push(post_id);
+            batch.kind.push(kind);
+            batch.text.push(text);
+        }
     }
     Ok(batch)
 }

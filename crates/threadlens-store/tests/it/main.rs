@@ -238,7 +238,11 @@ fn text_batches_read_only_what_scoring_needs_in_stored_order() {
     }
     store.commit(&set).unwrap();
     assert_eq!(store.count().unwrap(), 12);
-    let batches: Vec<_> = store.read_texts(5).unwrap().map(|b| b.unwrap()).collect();
+    let batches: Vec<_> = store
+        .read_texts(5, |_| true)
+        .unwrap()
+        .map(|b| b.unwrap())
+        .collect();
     assert_eq!(
         batches.iter().map(|b| b.len()).collect::<Vec<_>>(),
         [5, 5, 2]
@@ -254,28 +258,47 @@ fn text_batches_read_only_what_scoring_needs_in_stored_order() {
             .all(|&p| p == Platform::X)
     );
 
-    let mut first = batches[0].clone();
-    let reposts = first
-        .kind
-        .iter()
-        .filter(|&&k| k == PostKind::Repost)
-        .count();
-    first.retain_kinds(|k| k != PostKind::Repost);
-    assert_eq!(first.len(), 5 - reposts);
+    assert!(batches.iter().all(|b| b.rows_read == b.len()));
+
+    // Reposts left out while reading: the same rows in the same order
+    // without them, and every stored row counted as read.
+    let originals: Vec<_> = store
+        .read_texts(5, |k| k != PostKind::Repost)
+        .unwrap()
+        .map(|b| b.unwrap())
+        .collect();
     assert_eq!(
-        (first.platform.len(), first.post_id.len(), first.text.len()),
-        (first.len(), first.len(), first.len())
+        originals.iter().map(|b| b.rows_read).collect::<Vec<_>>(),
+        [5, 5, 2]
     );
-    let kept: Vec<&str> = first.text.iter().collect();
-    let expected: Vec<&str> = batches[0]
-        .text
+    assert_eq!(
+        originals.iter().map(|b| b.len()).collect::<Vec<_>>(),
+        [3, 3, 2],
+        "rows 0, 3, 6 and 9 are reposts"
+    );
+    for b in &originals {
+        assert_eq!(
+            (b.platform.len(), b.post_id.len(), b.text.len()),
+            (b.len(), b.len(), b.len())
+        );
+        assert!(b.kind.iter().all(|&k| k != PostKind::Repost));
+    }
+    let kept: Vec<&str> = originals.iter().flat_map(|b| b.text.iter()).collect();
+    let expected: Vec<&str> = batches
         .iter()
-        .zip(&batches[0].kind)
+        .flat_map(|b| b.text.iter().zip(&b.kind))
         .filter(|(_, k)| **k != PostKind::Repost)
         .map(|(t, _)| t)
         .collect();
     assert_eq!(kept, expected);
-    assert!(first.kind.iter().all(|&k| k != PostKind::Repost));
+    let kept_ids: Vec<&str> = originals.iter().flat_map(|b| b.post_id.iter()).collect();
+    let expected_ids: Vec<&str> = batches
+        .iter()
+        .flat_map(|b| b.post_id.iter().zip(&b.kind))
+        .filter(|(_, k)| **k != PostKind::Repost)
+        .map(|(t, _)| t)
+        .collect();
+    assert_eq!(kept_ids, expected_ids);
 }
 
 #[test]
