@@ -486,17 +486,14 @@ pub(crate) struct Batch {
 impl Batch {
     /// The posts read in place; `None` if an encoding is not one.
     pub(crate) fn views<'a>(&'a self, sources: &'a [String]) -> Option<Vec<codec::PostView<'a>>> {
-        self.rows
-            .iter()
-            .map(|&(start, len, matched, own_root)| {
-                read(
-                    self.bytes.get(start..start + len)?,
-                    matched,
-                    own_root,
-                    sources,
-                )
-            })
-            .collect()
+        // Sized first: collecting into an `Option` cannot know the length,
+        // and growing a vector of views copies them again and again.
+        let mut views = Vec::with_capacity(self.rows.len());
+        for &(start, len, matched, own_root) in &self.rows {
+            let bytes = self.bytes.get(start..start + len)?;
+            views.push(read(bytes, matched, own_root, sources)?);
+        }
+        Some(views)
     }
 }
 
