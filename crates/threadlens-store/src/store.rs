@@ -2,8 +2,8 @@ use std::fs::File;
 use std::path::{Path, PathBuf};
 
 use polars::prelude::*;
-use threadlens_model::{Post, PostKind};
 use threadlens_model::Reject;
+use threadlens_model::{Post, PostKind};
 
 use crate::atomic::write_atomically;
 use crate::rejects::{append_rejects, count_rejects};

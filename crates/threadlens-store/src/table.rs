@@ -248,7 +248,11 @@ pub(crate) fn texts_from_frame(
         text: StrColumn::with_capacity(rows, bytes(text)),
         rows_read: rows,
     };
-    let cells = platform.iter().zip(post_id.iter()).zip(kind.iter()).zip(text.iter());
+    let cells = platform
+        .iter()
+        .zip(post_id.iter())
+        .zip(kind.iter())
+        .zip(text.iter());
     for (row, (((platform, post_id), kind), text)) in cells.enumerate() {
         let bad = |column: &str, why: &str| Error::Row {
             path: path.to_owned(),
