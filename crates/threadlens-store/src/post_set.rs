@@ -47,6 +47,21 @@ const OWN_ROOT: u8 = 4;
 const REPLIES_TO_NOTHING: u8 = 8;
 
 impl Entry {
+    /// The entry of `post`, encoded in `len` bytes at `place`.
+    fn of<'a, L: Strs<'a>>(post: &PostView<'a, L>, place: Place, len: usize) -> Entry {
+        let mut entry = Entry {
+            place,
+            len: len as u32,
+            created_ms: post.created_at.timestamp_millis(),
+            platform: post.platform,
+            flags: 0,
+        };
+        entry.set(MATCHED, post.matched);
+        entry.set(HAS_CONVERSATION, post.conversation_id.is_some());
+        entry.set(REPLIES_TO_NOTHING, post.reply_to_post_id.is_none());
+        entry
+    }
+
     fn is(&self, flag: u8) -> bool {
         self.flags & flag != 0
     }
@@ -88,6 +103,59 @@ pub struct PostSet {
     changed: bool,
 }
 
+/// Posts encoded away from their set, so that encoding (most of the work
+/// of loading a store) runs on several threads while one adds them in
+/// order ([`PostSet::add_encoded`]).
+#[derive(Debug, Default)]
+pub(crate) struct EncodedRun {
+    /// The encodings, one after another.
+    bytes: Vec<u8>,
+    posts: Vec<EncodedPost>,
+}
+
+/// One post of an [`EncodedRun`].
+#[derive(Debug, Clone, Copy)]
+struct EncodedPost {
+    hash: u64,
+    /// Its encoding's length in the run's bytes.
+    len: u32,
+    /// Its entry but for where it will sit; `None` when its source was not
+    /// registered, so it was not encoded.
+    entry: Option<Entry>,
+}
+
+impl EncodedRun {
+    /// Encode `posts` with the source ids of `sources`
+    /// ([`PostSet::source_ids`]), up to the first that cannot be read.
+    pub(crate) fn of<'a, L: Strs<'a>, E>(
+        sources: &FxHashMap<String, u32>,
+        posts: impl ExactSizeIterator<Item = Result<PostView<'a, L>, E>>,
+    ) -> Result<EncodedRun, E> {
+        let mut run = EncodedRun {
+            bytes: Vec::new(),
+            posts: Vec::with_capacity(posts.len()),
+        };
+        for post in posts {
+            let post = post?;
+            let from = run.bytes.len();
+            let entry = sources.get(post.source).map(|&source| {
+                codec::encode(&post, source, &mut run.bytes);
+                let unplaced = Place {
+                    chunk: u32::MAX,
+                    offset: u32::MAX,
+                };
+                Entry::of(&post, unplaced, run.bytes.len() - from)
+            });
+            run.posts.push(EncodedPost {
+                hash: key_hash(post.platform, post.post_id),
+                len: (run.bytes.len() - from) as u32,
+                entry,
+            });
+        }
+        Ok(run)
+    }
+}
+
 /// A 64-bit hash of a post's key (XXH3, the platform as its seed): in
 /// memory only, never written.
 fn key_hash(platform: Platform, post_id: &str) -> u64 {
@@ -107,24 +175,68 @@ impl PostSet {
         self.arena.spill_to(dir.into(), budget);
     }
 
-    /// Add stored posts (already unique) without marking the set changed,
-    /// up to the first that could not be read. Each is encoded straight
-    /// from where it lies; only a post whose key is already held goes
-    /// through [`PostSet::insert`]'s merge.
-    pub(crate) fn extend_stored<'a, L: Strs<'a>, E>(
+    /// Register `sources` (the `source` values of posts about to be
+    /// encoded by [`EncodedRun::of`]), each new one once, in order.
+    pub(crate) fn register_sources<'s>(&mut self, sources: impl IntoIterator<Item = &'s str>) {
+        let mut last = None;
+        for source in sources {
+            // A table's sources come in long runs of one file's name.
+            if last != Some(source) {
+                self.source_id(source);
+                last = Some(source);
+            }
+        }
+    }
+
+    /// The ids of the sources registered so far, for encoding elsewhere.
+    pub(crate) fn source_ids(&self) -> &FxHashMap<String, u32> {
+        &self.source_index
+    }
+
+    /// Add stored posts (already unique) encoded by [`EncodedRun::of`],
+    /// without marking the set changed. A post whose key is already held,
+    /// or whose source was not registered, is read again (`row(i)`, `i`
+    /// counted from the run's first post) and goes through
+    /// [`PostSet::insert`]'s merge; the first that cannot be read stops
+    /// the run.
+    pub(crate) fn add_encoded<'a, L: Strs<'a>, E>(
         &mut self,
-        posts: impl IntoIterator<Item = Result<PostView<'a, L>, E>>,
+        run: &EncodedRun,
+        row: impl Fn(usize) -> Result<PostView<'a, L>, E>,
     ) -> Result<(), E> {
         let changed = self.changed;
-        for post in posts {
-            let post = post?;
-            let hash = key_hash(post.platform, post.post_id);
-            if self.add_or_find(hash, &post).is_some() {
-                self.insert(&post.to_post());
+        let mut start = 0;
+        for (i, post) in run.posts.iter().enumerate() {
+            let bytes = run.bytes.get(start..start + post.len as usize);
+            start += post.len as usize;
+            if let (Some(bytes), Some(entry)) = (bytes, post.entry) {
+                if let Slot::Vacant(slot) = self.index.entry(post.hash) {
+                    slot.insert(self.entries.len() as u32);
+                    let place = self.arena.push(bytes);
+                    self.entries.push(Entry { place, ..entry });
+                    continue;
+                }
+            }
+            let view = row(i)?;
+            if self.add_or_find(post.hash, &view).is_some() {
+                self.insert(&view.to_post());
             }
         }
         self.changed = changed;
         Ok(())
+    }
+
+    /// The id of `source`, registered if new.
+    fn source_id(&mut self, source: &str) -> u32 {
+        match self.source_index.get(source) {
+            Some(&i) => i,
+            None => {
+                let i = self.sources.len() as u32;
+                self.sources.push(source.to_owned());
+                self.source_index.insert(source.to_owned(), i);
+                i
+            }
+        }
     }
 
     fn bytes(&self, entry: &Entry) -> Option<Cow<'_, [u8]>> {
@@ -157,27 +269,11 @@ impl PostSet {
 
     /// Append `post`'s encoding and point entry `at` (or a new entry) to it.
     fn store<'a, L: Strs<'a>>(&mut self, at: Option<usize>, post: &PostView<'a, L>) -> usize {
-        let source = match self.source_index.get(post.source) {
-            Some(&i) => i,
-            None => {
-                let i = self.sources.len() as u32;
-                self.sources.push(post.source.to_owned());
-                self.source_index.insert(post.source.to_owned(), i);
-                i
-            }
-        };
+        let source = self.source_id(post.source);
         self.scratch.clear();
         codec::encode(post, source, &mut self.scratch);
-        let mut entry = Entry {
-            place: self.arena.push(&self.scratch),
-            len: self.scratch.len() as u32,
-            created_ms: post.created_at.timestamp_millis(),
-            platform: post.platform,
-            flags: 0,
-        };
-        entry.set(MATCHED, post.matched);
-        entry.set(HAS_CONVERSATION, post.conversation_id.is_some());
-        entry.set(REPLIES_TO_NOTHING, post.reply_to_post_id.is_none());
+        let place = self.arena.push(&self.scratch);
+        let entry = Entry::of(post, place, self.scratch.len());
         self.changed = true;
         match at {
             Some(at) => {

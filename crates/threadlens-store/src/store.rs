@@ -2,10 +2,13 @@ use std::fs::File;
 use std::path::{Path, PathBuf};
 
 use polars::prelude::*;
+use rayon::prelude::*;
+use rustc_hash::FxHashMap;
 use threadlens_model::Reject;
 use threadlens_model::{Post, PostKind};
 
 use crate::atomic::write_atomically;
+use crate::post_set::EncodedRun;
 use crate::rejects::{append_rejects, count_rejects};
 use crate::row_groups::{RowGroupEncoder, RowGroupWriter};
 use crate::table::{
@@ -21,6 +24,8 @@ pub const REJECTS_FILE: &str = "rejects.jsonl";
 
 /// Rows converted to posts at a time when loading.
 const LOAD_BATCH_ROWS: usize = 32_768;
+/// Posts encoded at a time by one thread when loading.
+const ENCODE_RUN_ROWS: usize = 4_096;
 /// Posts per batch (and Parquet row group) when writing.
 const WRITE_BATCH_ROWS: usize = 8_192;
 
@@ -70,9 +75,10 @@ impl PostStore {
         self.load_into(set)
     }
 
-    /// One thread reads and decodes the table while this one adds each
-    /// slice's rows to `set`, encoded straight from the columns, at most
-    /// two slices ahead.
+    /// One thread reads and decodes the table's slices. Each slice's posts
+    /// are encoded on the rayon pool while the slice before is added to
+    /// `set` in order, on this thread's turn of the pool; at most two
+    /// slices wait to be encoded.
     fn load_into(&self, mut set: PostSet) -> Result<PostSet> {
         let path = self.posts_path();
         let slices = self.read_slices(LOAD_BATCH_ROWS, None)?;
@@ -85,10 +91,26 @@ impl PostStore {
                     }
                 }
             });
+            let mut encoded: Option<(DataFrame, Vec<EncodedRun>)> = None;
             for slice in read {
                 let slice = slice?;
-                let columns = Columns::of(&slice, &path, false)?;
-                set.extend_stored((0..columns.len()).map(|row| columns.row(row)))?;
+                if let Ok(sources) = slice.column("source").and_then(|c| c.str()) {
+                    set.register_sources(sources.iter().flatten());
+                }
+                let sources = set.source_ids().clone();
+                let before = encoded.take();
+                let (runs, added) = rayon::join(
+                    || encode_slice(&slice, &path, &sources),
+                    || match &before {
+                        Some((df, runs)) => add_slice(&mut set, df, &path, runs),
+                        None => Ok(()),
+                    },
+                );
+                added?;
+                encoded = Some((slice, runs?));
+            }
+            if let Some((df, runs)) = &encoded {
+                add_slice(&mut set, df, &path, runs)?;
             }
             Ok(set)
         })
@@ -276,6 +298,46 @@ impl PostStore {
     pub fn append_rejects(&self, rejects: &[Reject]) -> Result<usize> {
         append_rejects(&self.rejects_path(), rejects)
     }
+}
+
+/// Encode the posts of `slice` (of the table at `path`) in runs of
+/// [`ENCODE_RUN_ROWS`], on the rayon pool.
+fn encode_slice(
+    slice: &DataFrame,
+    path: &Path,
+    sources: &FxHashMap<String, u32>,
+) -> Result<Vec<EncodedRun>> {
+    let columns = Columns::of(slice, path, false)?;
+    let rows = columns.len();
+    let firsts: Vec<usize> = (0..rows).step_by(ENCODE_RUN_ROWS).collect();
+    firsts
+        .into_par_iter()
+        .map(|first| {
+            let last = (first + ENCODE_RUN_ROWS).min(rows);
+            EncodedRun::of(sources, (first..last).map(|row| columns.row(row)))
+        })
+        .collect()
+}
+
+/// Add the runs [`encode_slice`] made of `slice` to `set`, in order.
+fn add_slice(set: &mut PostSet, slice: &DataFrame, path: &Path, runs: &[EncodedRun]) -> Result<()> {
+    // Only a post that is not simply new is read again, so most slices
+    // never need their columns here.
+    let columns = std::cell::OnceCell::new();
+    for (n, run) in runs.iter().enumerate() {
+        let first = n * ENCODE_RUN_ROWS;
+        set.add_encoded(run, |i| {
+            let columns = match columns.get() {
+                Some(columns) => columns,
+                None => {
+                    let read = Columns::of(slice, path, false)?;
+                    columns.get_or_init(|| read)
+                }
+            };
+            columns.row(first + i)
+        })?;
+    }
+    Ok(())
 }
 
 /// Write the set's posts, sorted, as a §1 Parquet table to `out`, a row

@@ -904,3 +904,64 @@ fn the_stored_order_holds_whatever_runs_the_posts_arrive_in() {
         assert_eq!(stored, expected, "reversed: {reversed}");
     }
 }
+
+/// Loading encodes slices of the table in runs on several threads and adds
+/// them in order: a table of 70,000 rows (more than one slice, many runs)
+/// holding two keys twice, one copy deep in a later run of the first slice
+/// and one in the second slice, loads every post once and merges exactly
+/// those two (each with the copy that is marked matched).
+#[test]
+fn a_large_table_holding_keys_twice_loads_each_once_merged() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = PostStore::open(dir.path()).unwrap();
+    let mut set = PostSet::new();
+    let posts: Vec<Post> = (0..70_000u32)
+        .map(|i| {
+            let time = format!(
+                "2022-06-28T{:02}:{:02}:{:02}Z",
+                i / 3600 % 24,
+                i / 60 % 60,
+                i % 60
+            );
+            let mut p = Post::minimal(Platform::X, &format!("{i:06}"), at(&time));
+            p.text = format!("post {i}");
+            p.source = if i % 2 == 0 { "a.jsonl" } else { "b.jsonl" }.into();
+            p
+        })
+        .collect();
+    for p in &posts {
+        set.insert(p);
+    }
+    store.commit(&set).unwrap();
+    let stored = store.read_posts().unwrap();
+    let twice = [5_000usize, 40_000];
+    rewrite_table(&store, |frame| {
+        let mut frame = frame;
+        for &row in &twice {
+            let mut copy = frame.slice(row as i64, 1);
+            copy.replace(
+                "matched",
+                Series::new("matched".into(), [true]).into_column(),
+            )
+            .unwrap();
+            frame = frame.vstack(&copy).unwrap();
+        }
+        frame
+    });
+    let loaded = store.load().unwrap();
+    assert_eq!(loaded.len(), posts.len());
+    for (row, post) in stored.iter().enumerate() {
+        let mut expected = post.clone();
+        if twice.contains(&row) {
+            let mut again = post.clone();
+            again.matched = true;
+            expected.merge_duplicate(again);
+            assert!(expected.matched);
+        }
+        assert_eq!(
+            loaded.get(post.platform, &post.post_id).as_ref(),
+            Some(&expected),
+            "row {row}"
+        );
+    }
+}
