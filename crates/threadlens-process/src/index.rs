@@ -173,6 +173,14 @@ impl Matches<'_> {
     /// The ids of the elements `form` matches, in increasing order.
     #[inline]
     pub fn of(&mut self, form: &str) -> &[u32] {
+        self.of_bytes(form.as_bytes())
+    }
+
+    /// [`Matches::of`] for a form given as its UTF-8 bytes (a slice of a
+    /// string taken without checking it falls between characters; a form
+    /// that is not whole UTF-8 matches nothing).
+    #[inline]
+    pub fn of_bytes(&mut self, form: &[u8]) -> &[u32] {
         let (from, to) = match short_key(form) {
             Some(key) => match self.cache.front[front_slot(key)] {
                 (k, span) if k == key && key != 0 => span,
@@ -180,13 +188,13 @@ impl Matches<'_> {
             },
             None => self.long_span(form),
         };
-        &self.cache.ids[from as usize..to as usize]
+        self.cache.ids.get(from as usize..to as usize).unwrap_or_default()
     }
 
     /// The span of a short form missing from the front (from the map, or
     /// learnt), which the front then holds.
     #[inline(never)]
-    fn short_span(&mut self, key: u64, form: &str) -> (u32, u32) {
+    fn short_span(&mut self, key: u64, form: &[u8]) -> (u32, u32) {
         let cache = &mut *self.cache;
         let span = match cache.short.get(&key) {
             Some(&span) => span,
@@ -202,7 +210,7 @@ impl Matches<'_> {
 
     /// The span of a form longer than a short key (from the map, or learnt).
     #[inline(never)]
-    fn long_span(&mut self, form: &str) -> (u32, u32) {
+    fn long_span(&mut self, form: &[u8]) -> (u32, u32) {
         let cache = &mut *self.cache;
         match cache.spans.get(form) {
             Some(&span) => span,
@@ -216,9 +224,11 @@ impl Matches<'_> {
 }
 
 /// Append the elements `form` matches to `ids`; their span there.
-fn learn(index: &Index, form: &str, ids: &mut Vec<u32>) -> (u32, u32) {
+fn learn(index: &Index, form: &[u8], ids: &mut Vec<u32>) -> (u32, u32) {
     let from = ids.len() as u32;
-    index.match_form(form, ids);
+    if let Ok(form) = std::str::from_utf8(form) {
+        index.match_form(form, ids);
+    }
     (from, ids.len() as u32)
 }
 
@@ -237,8 +247,7 @@ fn front_slot(key: u64) -> usize {
 /// The bytes are read with two overlapping loads (or three single bytes
 /// below 4), not one at a time: a byte read twice lands on the same place.
 #[inline]
-fn short_key(form: &str) -> Option<u64> {
-    let bytes = form.as_bytes();
+fn short_key(bytes: &[u8]) -> Option<u64> {
     let len = bytes.len();
     let at = |offset: usize| u64::from(bytes[offset]) << (8 * offset);
     match len {
@@ -270,10 +279,10 @@ mod tests {
                 .rev()
                 .fold(0u64, |key, b| (key << 8) | u64::from(b));
             let expected = (len <= 8).then_some(packed);
-            assert_eq!(short_key(form), expected, "{form:?}");
+            assert_eq!(short_key(form.as_bytes()), expected, "{form:?}");
         }
-        assert_ne!(short_key("ab"), short_key("ba"));
-        assert_ne!(short_key("a"), short_key("aa"));
+        assert_ne!(short_key(b"ab"), short_key(b"ba"));
+        assert_ne!(short_key(b"a"), short_key(b"aa"));
     }
 }
 
@@ -285,8 +294,8 @@ pub(crate) struct FormCache {
     front: Box<[(u64, (u32, u32))]>,
     /// Forms of up to 8 bytes, by [`short_key`].
     short: FxHashMap<u64, (u32, u32)>,
-    /// Longer forms.
-    spans: FxHashMap<Box<str>, (u32, u32)>,
+    /// Longer forms, by their bytes.
+    spans: FxHashMap<Box<[u8]>, (u32, u32)>,
     ids: Vec<u32>,
 }
 

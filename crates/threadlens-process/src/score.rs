@@ -230,9 +230,12 @@ impl<'l> Scorer<'l> {
         self.unit_ids.clear();
         self.matching_units.clear();
         let Units { units, forms, .. } = &self.read;
+        // Bytes, not `str`: a form's range is known to lie between
+        // characters, so the two checks slicing a `str` makes are spared.
+        let forms = forms.as_bytes();
         for (i, unit) in units.iter().enumerate() {
             let from = self.ids.len() as u32;
-            let found = matches.of(&forms[unit.form.clone()]);
+            let found = matches.of_bytes(forms.get(unit.form.clone()).unwrap_or_default());
             // Most forms match nothing.
             if !found.is_empty() {
                 self.ids.extend_from_slice(found);
