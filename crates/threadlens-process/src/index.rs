@@ -188,7 +188,10 @@ impl Matches<'_> {
             },
             None => self.long_span(form),
         };
-        self.cache.ids.get(from as usize..to as usize).unwrap_or_default()
+        self.cache
+            .ids
+            .get(from as usize..to as usize)
+            .unwrap_or_default()
     }
 
     /// The span of a short form missing from the front (from the map, or

@@ -209,13 +209,13 @@ impl PostSet {
         for (i, post) in run.posts.iter().enumerate() {
             let bytes = run.bytes.get(start..start + post.len as usize);
             start += post.len as usize;
-            if let (Some(bytes), Some(entry)) = (bytes, post.entry) {
-                if let Slot::Vacant(slot) = self.index.entry(post.hash) {
-                    slot.insert(self.entries.len() as u32);
-                    let place = self.arena.push(bytes);
-                    self.entries.push(Entry { place, ..entry });
-                    continue;
-                }
+            if let (Some(bytes), Some(entry)) = (bytes, post.entry)
+                && let Slot::Vacant(slot) = self.index.entry(post.hash)
+            {
+                slot.insert(self.entries.len() as u32);
+                let place = self.arena.push(bytes);
+                self.entries.push(Entry { place, ..entry });
+                continue;
             }
             let view = row(i)?;
             if self.add_or_find(post.hash, &view).is_some() {
