@@ -923,7 +923,7 @@ fn a_large_table_holding_keys_twice_loads_each_once_merged() {
                 i / 60 % 60,
                 i % 60
             );
-            let mut p = Post::minimal(Platform::X, &format!("{i:06}"), at(&time));
+            let mut p = Post::minimal(Platform::X, format!("{i:06}"), at(&time));
             p.text = format!("post {i}");
             p.source = if i % 2 == 0 { "a.jsonl" } else { "b.jsonl" }.into();
             p
