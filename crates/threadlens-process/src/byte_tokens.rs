@@ -55,6 +55,19 @@ static ASCII_ALPHANUMERIC: [bool; 256] = {
     table
 };
 
+/// Per byte: whether it is an ASCII character no token starts with (not a
+/// letter or digit, `#` or `@`), which the scan steps over at once.
+static STARTS_NO_TOKEN: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 128 {
+        let byte = b as u8;
+        table[b] = !(byte.is_ascii_alphanumeric() || byte == b'#' || byte == b'@');
+        b += 1;
+    }
+    table
+};
+
 /// The end of the run of `[\p{L}\p{M}\p{N}]` from byte `i`, and whether
 /// it is all ASCII: ASCII letters and digits in a tight loop, the table
 /// lookups only from the first non-ASCII character on.
@@ -86,6 +99,10 @@ pub(crate) fn for_each_token(text: &str, mut found: impl FnMut(Token, bool)) {
     let mut next_at = find_at(0);
     let mut i = 0;
     while let Some(&b) = bytes.get(i) {
+        if STARTS_NO_TOKEN[usize::from(b)] {
+            i += 1;
+            continue;
+        }
         if next_at.is_some_and(|at| at < i) {
             next_at = find_at(i);
         }
