@@ -90,6 +90,43 @@ fn str_column<'a>(df: &'a DataFrame, name: &str, path: &Path) -> Result<Vec<Opti
     Ok(str_chunked(df, name, path)?.iter().collect())
 }
 
+/// Column `name`, a time in milliseconds (`datetime[ms, UTC]`), as its
+/// numbers.
+fn ms_chunked<'a>(df: &'a DataFrame, name: &str, path: &Path) -> Result<&'a Int64Chunked> {
+    let schema_err = |why: String| Error::Schema {
+        path: path.to_owned(),
+        column: name.to_owned(),
+        why,
+    };
+    let column = df
+        .column(name)
+        .map_err(|_| schema_err("missing".to_owned()))?;
+    let times = column.datetime().map_err(|e| schema_err(e.to_string()))?;
+    if times.time_unit() != TimeUnit::Milliseconds {
+        return Err(schema_err(format!(
+            "expected datetime[ms, UTC], found {}",
+            column.dtype()
+        )));
+    }
+    Ok(times.physical())
+}
+
+/// Count column `name`.
+fn u64_chunked<'a>(df: &'a DataFrame, name: &str, path: &Path) -> Result<&'a UInt64Chunked> {
+    df.column(name)
+        .map_err(|_| Error::Schema {
+            path: path.to_owned(),
+            column: name.to_owned(),
+            why: "missing".to_owned(),
+        })?
+        .u64()
+        .map_err(|e| Error::Schema {
+            path: path.to_owned(),
+            column: name.to_owned(),
+            why: e.to_string(),
+        })
+}
+
 /// Text column `name`.
 fn str_chunked<'a>(df: &'a DataFrame, name: &str, path: &Path) -> Result<&'a StringChunked> {
     let schema_err = |why: String| Error::Schema {
@@ -187,38 +224,91 @@ impl PostBatch {
 }
 
 /// A slice of the §1 table read as a [`PostBatch`] (a frame of at least
-/// [`BATCH_COLUMNS`]), checked row by row as [`Columns::row`] checks.
+/// [`BATCH_COLUMNS`]), checked row by row as [`Columns::row`] checks: a
+/// row's first bad cell, in the table's column order, is the error.
 pub(crate) fn batch_from_frame(df: &DataFrame, path: &Path) -> Result<PostBatch> {
-    let columns = Columns::of(df, path, true)?;
-    let rows = columns.len();
-    // Byte capacities guessed for tweet-length posts; a buffer grows past
-    // its guess when the posts are longer.
+    // The columns in the table's order, so a schema error names the first.
+    let platform = str_chunked(df, "platform", path)?;
+    let post_id = str_chunked(df, "post_id", path)?;
+    let created_at = ms_chunked(df, "created_at", path)?;
+    let author_handle = str_chunked(df, "author_handle", path)?;
+    let text = str_chunked(df, "text", path)?;
+    let kind = str_chunked(df, "kind", path)?;
+    let conversation_id = str_chunked(df, "conversation_id", path)?;
+    let reply_to_post_id = str_chunked(df, "reply_to_post_id", path)?;
+    let reposts = u64_chunked(df, "reposts", path)?;
+    let likes = u64_chunked(df, "likes", path)?;
+    let quotes = u64_chunked(df, "quotes", path)?;
+    let bytes = |column: &StringChunked| -> usize {
+        column
+            .downcast_iter()
+            .map(|array| array.total_bytes_len())
+            .sum()
+    };
+    let rows = df.height();
     let mut batch = PostBatch {
         platform: Vec::with_capacity(rows),
-        post_id: StrColumn::with_capacity(rows, rows * 20),
+        post_id: StrColumn::with_capacity(rows, bytes(post_id)),
         created_at: Vec::with_capacity(rows),
-        author_handle: StrColumn::with_capacity(rows, rows * 16),
-        text: StrColumn::with_capacity(rows, rows * 200),
+        author_handle: StrColumn::with_capacity(rows, bytes(author_handle)),
+        text: StrColumn::with_capacity(rows, bytes(text)),
         kind: Vec::with_capacity(rows),
-        conversation_id: OptStrColumn::with_capacity(rows, rows * 20),
-        reply_to_post_id: OptStrColumn::with_capacity(rows, rows * 20),
+        conversation_id: OptStrColumn::with_capacity(rows, bytes(conversation_id)),
+        reply_to_post_id: OptStrColumn::with_capacity(rows, bytes(reply_to_post_id)),
         reposts: Vec::with_capacity(rows),
         likes: Vec::with_capacity(rows),
         quotes: Vec::with_capacity(rows),
     };
+    // Every column is read in step, a row at a time.
+    let (mut platforms, mut post_ids, mut times) =
+        (platform.iter(), post_id.iter(), created_at.iter());
+    let (mut handles, mut texts, mut kinds) = (author_handle.iter(), text.iter(), kind.iter());
+    let mut conversations = conversation_id.iter();
+    let mut parents = reply_to_post_id.iter();
+    let (mut repost_counts, mut like_counts, mut quote_counts) =
+        (reposts.iter(), likes.iter(), quotes.iter());
     for row in 0..rows {
-        let post = columns.row(row)?;
-        batch.platform.push(post.platform);
-        batch.post_id.push(post.post_id);
-        batch.created_at.push(post.created_at);
-        batch.author_handle.push(post.author_handle);
-        batch.text.push(post.text);
-        batch.kind.push(post.kind);
-        batch.conversation_id.push(post.conversation_id);
-        batch.reply_to_post_id.push(post.reply_to_post_id);
-        batch.reposts.push(post.reposts);
-        batch.likes.push(post.likes);
-        batch.quotes.push(post.quotes);
+        let bad = |column: &str, why: &str| Error::Row {
+            path: path.to_owned(),
+            row,
+            column: column.to_owned(),
+            why: why.to_owned(),
+        };
+        let null = |column: &str| bad(column, "null in a required column");
+        let platform = platforms
+            .next()
+            .flatten()
+            .ok_or_else(|| null("platform"))?
+            .parse::<Platform>()
+            .map_err(|e| bad("platform", &e.to_string()))?;
+        let post_id = post_ids.next().flatten().ok_or_else(|| null("post_id"))?;
+        let created_at = times
+            .next()
+            .flatten()
+            .and_then(timestamp_from_millis)
+            .ok_or_else(|| bad("created_at", "null or out of range"))?;
+        let author_handle = handles
+            .next()
+            .flatten()
+            .ok_or_else(|| null("author_handle"))?;
+        let text = texts.next().flatten().ok_or_else(|| null("text"))?;
+        let kind = kinds
+            .next()
+            .flatten()
+            .ok_or_else(|| null("kind"))?
+            .parse::<PostKind>()
+            .map_err(|e| bad("kind", &e.to_string()))?;
+        batch.platform.push(platform);
+        batch.post_id.push(post_id);
+        batch.created_at.push(created_at);
+        batch.author_handle.push(author_handle);
+        batch.text.push(text);
+        batch.kind.push(kind);
+        batch.conversation_id.push(conversations.next().flatten());
+        batch.reply_to_post_id.push(parents.next().flatten());
+        batch.reposts.push(repost_counts.next().flatten());
+        batch.likes.push(like_counts.next().flatten());
+        batch.quotes.push(quote_counts.next().flatten());
     }
     Ok(batch)
 }
@@ -473,22 +563,17 @@ impl<'a> Columns<'a> {
             if absent(name) {
                 return Ok(Cells::absent(None));
             }
-            let values = column(name)?.u64().map_err(|e| typed(name, e))?;
-            Ok(Cells::read(values.iter().collect(), None))
+            Ok(Cells::read(
+                u64_chunked(df, name, path)?.iter().collect(),
+                None,
+            ))
         };
         let times = |name: &str| -> Result<Cells<Option<i64>>> {
             if absent(name) {
                 return Ok(Cells::absent(Some(0)));
             }
-            let c = column(name)?;
-            let dt = c.datetime().map_err(|e| typed(name, e))?;
-            if dt.time_unit() != TimeUnit::Milliseconds {
-                return Err(schema_err(
-                    name,
-                    format!("expected datetime[ms, UTC], found {}", c.dtype()),
-                ));
-            }
-            Ok(Cells::read(dt.physical().iter().collect(), Some(0)))
+            let millis = ms_chunked(df, name, path)?;
+            Ok(Cells::read(millis.iter().collect(), Some(0)))
         };
         let lists = |name: &str| -> Result<ListColumn<'a>> {
             if absent(name) {

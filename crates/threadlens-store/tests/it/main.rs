@@ -965,3 +965,58 @@ fn a_large_table_holding_keys_twice_loads_each_once_merged() {
         );
     }
 }
+
+/// The report's batches check each row as loading does: the first bad row
+/// is the error, named by row and column, whichever columns are bad later.
+#[test]
+fn a_bad_cell_fails_the_report_batches_naming_row_and_column() {
+    let (_dir, store) = store_of_varied_posts();
+    let rows = store.read_posts().unwrap().len();
+    assert!(rows >= 3);
+    rewrite_table(&store, |mut frame| {
+        // Row 1: an unknown kind; row 2: no text.
+        let kinds: StringChunked = frame
+            .column("kind")
+            .unwrap()
+            .str()
+            .unwrap()
+            .iter()
+            .enumerate()
+            .map(|(i, v)| if i == 1 { Some("retweet") } else { v })
+            .collect();
+        let texts: StringChunked = frame
+            .column("text")
+            .unwrap()
+            .str()
+            .unwrap()
+            .iter()
+            .enumerate()
+            .map(|(i, v)| if i == 2 { None } else { v })
+            .collect();
+        frame
+            .replace(
+                "kind",
+                kinds.with_name("kind".into()).into_series().into_column(),
+            )
+            .unwrap();
+        frame
+            .replace(
+                "text",
+                texts.with_name("text".into()).into_series().into_column(),
+            )
+            .unwrap();
+        frame
+    });
+    let err = store
+        .read_post_batches(rows)
+        .unwrap()
+        .find_map(|b| b.err())
+        .expect("an error")
+        .to_string();
+    assert!(err.contains("row 1"), "{err}");
+    assert!(err.contains("kind"), "{err}");
+    assert!(
+        !err.contains("text"),
+        "the later row is not the error: {err}"
+    );
+}
