@@ -279,6 +279,7 @@ fn write_csv_rows(
 fn csv_batch(batch: &ScoredBatch, out: &mut Vec<u8>) {
     let scores = &batch.scores;
     let mut digits = [0u8; 10];
+    let mut score_texts = ScoreTexts::new();
     for (row, post_id) in batch.post_id.iter().enumerate() {
         push_csv_field(out, guard_cell(post_id).as_bytes());
         out.push(b',');
@@ -292,15 +293,50 @@ fn csv_batch(batch: &ScoredBatch, out: &mut Vec<u8>) {
             out.push(b',');
             out.extend_from_slice(decimal(hits[row], &mut digits));
             out.push(b',');
-            if hits[row] == 0 {
-                // What `Display` writes for a score of 0.0, without formatting it.
-                out.push(b'0');
-            } else {
-                // Writing to a vector cannot fail.
-                let _ = write!(out, "{}", theme_score(hits[row] as usize, words as usize));
-            }
+            score_texts.push(hits[row], words, out);
         }
         out.push(b'\n');
+    }
+}
+
+/// Hit counts below this have their scores' text remembered...
+const REMEMBERED_HITS: u32 = 8;
+/// ...with word counts below this.
+const REMEMBERED_WORDS: u32 = 256;
+
+/// `<theme>_score` as `Display` writes it, each text formatted once for
+/// the small hit and word counts nearly every post has: formatting a float
+/// costs more than the rest of its row.
+struct ScoreTexts {
+    /// By `hits * REMEMBERED_WORDS + words`.
+    texts: Vec<Option<Box<[u8]>>>,
+}
+
+impl ScoreTexts {
+    fn new() -> Self {
+        ScoreTexts {
+            texts: vec![None; (REMEMBERED_HITS * REMEMBERED_WORDS) as usize],
+        }
+    }
+
+    /// Append the score of `hits` in `words` units.
+    fn push(&mut self, hits: u32, words: u32, out: &mut Vec<u8>) {
+        let format = || format!("{}", theme_score(hits as usize, words as usize));
+        if hits == 0 {
+            // What `Display` writes for a score of 0.0, without formatting it.
+            out.push(b'0');
+        } else if hits < REMEMBERED_HITS && words < REMEMBERED_WORDS {
+            let slot = (hits * REMEMBERED_WORDS + words) as usize;
+            match self.texts.get_mut(slot) {
+                Some(text) => {
+                    out.extend_from_slice(text.get_or_insert_with(|| format().into_bytes().into()))
+                }
+                None => out.extend_from_slice(format().as_bytes()),
+            }
+        } else {
+            // Writing to a vector cannot fail.
+            let _ = write!(out, "{}", theme_score(hits as usize, words as usize));
+        }
     }
 }
 
