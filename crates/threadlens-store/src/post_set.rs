@@ -177,7 +177,12 @@ impl PostSet {
 
     /// Register `sources` (the `source` values of posts about to be
     /// encoded by [`EncodedRun::of`]), each new one once, in order.
-    pub(crate) fn register_sources<'s>(&mut self, sources: impl IntoIterator<Item = &'s str>) {
+    /// Returns whether any was new.
+    pub(crate) fn register_sources<'s>(
+        &mut self,
+        sources: impl IntoIterator<Item = &'s str>,
+    ) -> bool {
+        let known = self.sources.len();
         let mut last = None;
         for source in sources {
             // A table's sources come in long runs of one file's name.
@@ -186,6 +191,7 @@ impl PostSet {
                 last = Some(source);
             }
         }
+        self.sources.len() > known
     }
 
     /// The ids of the sources registered so far, for encoding elsewhere.

@@ -92,12 +92,16 @@ impl PostStore {
                 }
             });
             let mut encoded: Option<(DataFrame, Vec<EncodedRun>)> = None;
+            // The set's source ids as the encoding threads see them, copied
+            // again only when a slice brings new ones.
+            let mut sources = set.source_ids().clone();
             for slice in read {
                 let slice = slice?;
-                if let Ok(sources) = slice.column("source").and_then(|c| c.str()) {
-                    set.register_sources(sources.iter().flatten());
+                if let Ok(names) = slice.column("source").and_then(|c| c.str())
+                    && set.register_sources(names.iter().flatten())
+                {
+                    sources = set.source_ids().clone();
                 }
-                let sources = set.source_ids().clone();
                 let before = encoded.take();
                 let (runs, added) = rayon::join(
                     || encode_slice(&slice, &path, &sources),
