@@ -905,17 +905,17 @@ fn the_stored_order_holds_whatever_runs_the_posts_arrive_in() {
     }
 }
 
-/// Loading encodes slices of the table in runs on several threads and adds
-/// them in order: a table of 70,000 rows (more than one slice, many runs)
-/// holding two keys twice, one copy deep in a later run of the first slice
-/// and one in the second slice, loads every post once and merges exactly
-/// those two (each with the copy that is marked matched).
+/// Loading encodes slices of the table (32,768 rows) in runs (4,096 rows)
+/// on several threads and adds them in order: a table of 37,000 rows
+/// holding two keys twice (the first copies in two runs of the first
+/// slice, the second, marked matched, in the second run of the second
+/// slice) loads every post once and merges exactly those two.
 #[test]
 fn a_large_table_holding_keys_twice_loads_each_once_merged() {
     let dir = tempfile::tempdir().unwrap();
     let store = PostStore::open(dir.path()).unwrap();
     let mut set = PostSet::new();
-    let posts: Vec<Post> = (0..70_000u32)
+    let posts: Vec<Post> = (0..37_000u32)
         .map(|i| {
             let time = format!(
                 "2022-06-28T{:02}:{:02}:{:02}Z",
@@ -934,7 +934,7 @@ fn a_large_table_holding_keys_twice_loads_each_once_merged() {
     }
     store.commit(&set).unwrap();
     let stored = store.read_posts().unwrap();
-    let twice = [5_000usize, 40_000];
+    let twice = [5_000usize, 20_000];
     rewrite_table(&store, |frame| {
         let mut frame = frame;
         for &row in &twice {
