@@ -314,13 +314,16 @@ fn encode_slice(
     let columns = Columns::of(slice, path, false)?;
     let rows = columns.len();
     let firsts: Vec<usize> = (0..rows).step_by(ENCODE_RUN_ROWS).collect();
-    firsts
+    let runs: Vec<Result<EncodedRun>> = firsts
         .into_par_iter()
         .map(|first| {
             let last = (first + ENCODE_RUN_ROWS).min(rows);
             EncodedRun::of(sources, (first..last).map(|row| columns.row(row)))
         })
-        .collect()
+        .collect();
+    // In order, so that the error is the first bad row's, whichever run
+    // failed first.
+    runs.into_iter().collect()
 }
 
 /// Add the runs [`encode_slice`] made of `slice` to `set`, in order.

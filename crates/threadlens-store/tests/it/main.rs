@@ -1020,3 +1020,44 @@ fn a_bad_cell_fails_the_report_batches_naming_row_and_column() {
         "the later row is not the error: {err}"
     );
 }
+
+/// Loading encodes runs of rows on several threads; whichever fails
+/// first, the error is the first bad row's. Nulls in rows 10 and 5,000
+/// (two runs of one slice): the load names row 10.
+#[test]
+fn a_load_names_the_first_bad_row_whatever_thread_finds_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = PostStore::open(dir.path()).unwrap();
+    let mut set = PostSet::new();
+    for i in 0..6_000u32 {
+        let time = format!(
+            "2022-06-28T{:02}:{:02}:{:02}Z",
+            i / 3600,
+            i / 60 % 60,
+            i % 60
+        );
+        set.insert(&Post::minimal(Platform::X, format!("{i:05}"), at(&time)));
+    }
+    store.commit(&set).unwrap();
+    rewrite_table(&store, |mut frame| {
+        let ids = frame.column("author_id").unwrap().str().unwrap().clone();
+        let with_nulls: StringChunked = ids
+            .iter()
+            .enumerate()
+            .map(|(i, v)| if i == 10 || i == 5_000 { None } else { v })
+            .collect();
+        frame
+            .replace(
+                "author_id",
+                with_nulls
+                    .with_name("author_id".into())
+                    .into_series()
+                    .into_column(),
+            )
+            .unwrap();
+        frame
+    });
+    let err = store.load().unwrap_err().to_string();
+    assert!(err.contains("row 10,"), "{err}");
+    assert!(err.contains("author_id"), "{err}");
+}
