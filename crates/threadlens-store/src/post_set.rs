@@ -106,7 +106,7 @@ pub struct PostSet {
 /// Posts encoded away from their set, so that encoding (most of the work
 /// of loading a store) runs on several threads while one adds them in
 /// order ([`PostSet::add_encoded`]).
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub(crate) struct EncodedRun {
     /// The encodings, one after another.
     bytes: Vec<u8>,
@@ -117,9 +117,8 @@ pub(crate) struct EncodedRun {
 #[derive(Debug, Clone, Copy)]
 struct EncodedPost {
     hash: u64,
-    /// Its encoding's length in the run's bytes.
-    len: u32,
-    /// Its entry but for where it will sit; `None` when its source was not
+    /// Its entry but for where it will sit (its `len` is its encoding's
+    /// length in the run's bytes); `None` when its source was not
     /// registered, so it was not encoded.
     entry: Option<Entry>,
 }
@@ -148,7 +147,6 @@ impl EncodedRun {
             });
             run.posts.push(EncodedPost {
                 hash: key_hash(post.platform, post.post_id),
-                len: (run.bytes.len() - from) as u32,
                 entry,
             });
         }
@@ -213,8 +211,9 @@ impl PostSet {
         let changed = self.changed;
         let mut start = 0;
         for (i, post) in run.posts.iter().enumerate() {
-            let bytes = run.bytes.get(start..start + post.len as usize);
-            start += post.len as usize;
+            let len = post.entry.map_or(0, |entry| entry.len as usize);
+            let bytes = run.bytes.get(start..start + len);
+            start += len;
             if let (Some(bytes), Some(entry)) = (bytes, post.entry)
                 && let Slot::Vacant(slot) = self.index.entry(post.hash)
             {

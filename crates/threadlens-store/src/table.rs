@@ -127,6 +127,50 @@ fn u64_chunked<'a>(df: &'a DataFrame, name: &str, path: &Path) -> Result<&'a UIn
         })
 }
 
+/// The bytes of all the strings of a text column (for sizing a copy).
+fn text_bytes(column: &StringChunked) -> usize {
+    column
+        .downcast_iter()
+        .map(|array| array.total_bytes_len())
+        .sum()
+}
+
+/// The cells of one row of the table at `path`, checked: each error names
+/// the file, the row and the column.
+struct RowCheck<'p> {
+    path: &'p Path,
+    row: usize,
+}
+
+impl RowCheck<'_> {
+    /// The error for `column` of this row.
+    fn bad(&self, column: &str, why: &str) -> Error {
+        Error::Row {
+            path: self.path.to_owned(),
+            row: self.row,
+            column: column.to_owned(),
+            why: why.to_owned(),
+        }
+    }
+
+    /// The text of a required cell.
+    fn required<'c>(&self, cell: Option<&'c str>, column: &str) -> Result<&'c str> {
+        cell.ok_or_else(|| self.bad(column, "null in a required column"))
+    }
+
+    /// A `platform` cell's platform.
+    fn platform(&self, cell: &str) -> Result<Platform> {
+        cell.parse()
+            .map_err(|e: threadlens_model::Error| self.bad("platform", &e.to_string()))
+    }
+
+    /// A `kind` cell's kind.
+    fn kind(&self, cell: &str) -> Result<PostKind> {
+        cell.parse()
+            .map_err(|e: threadlens_model::Error| self.bad("kind", &e.to_string()))
+    }
+}
+
 /// Text column `name`.
 fn str_chunked<'a>(df: &'a DataFrame, name: &str, path: &Path) -> Result<&'a StringChunked> {
     let schema_err = |why: String| Error::Schema {
@@ -239,22 +283,16 @@ pub(crate) fn batch_from_frame(df: &DataFrame, path: &Path) -> Result<PostBatch>
     let reposts = u64_chunked(df, "reposts", path)?;
     let likes = u64_chunked(df, "likes", path)?;
     let quotes = u64_chunked(df, "quotes", path)?;
-    let bytes = |column: &StringChunked| -> usize {
-        column
-            .downcast_iter()
-            .map(|array| array.total_bytes_len())
-            .sum()
-    };
     let rows = df.height();
     let mut batch = PostBatch {
         platform: Vec::with_capacity(rows),
-        post_id: StrColumn::with_capacity(rows, bytes(post_id)),
+        post_id: StrColumn::with_capacity(rows, text_bytes(post_id)),
         created_at: Vec::with_capacity(rows),
-        author_handle: StrColumn::with_capacity(rows, bytes(author_handle)),
-        text: StrColumn::with_capacity(rows, bytes(text)),
+        author_handle: StrColumn::with_capacity(rows, text_bytes(author_handle)),
+        text: StrColumn::with_capacity(rows, text_bytes(text)),
         kind: Vec::with_capacity(rows),
-        conversation_id: OptStrColumn::with_capacity(rows, bytes(conversation_id)),
-        reply_to_post_id: OptStrColumn::with_capacity(rows, bytes(reply_to_post_id)),
+        conversation_id: OptStrColumn::with_capacity(rows, text_bytes(conversation_id)),
+        reply_to_post_id: OptStrColumn::with_capacity(rows, text_bytes(reply_to_post_id)),
         reposts: Vec::with_capacity(rows),
         likes: Vec::with_capacity(rows),
         quotes: Vec::with_capacity(rows),
@@ -268,36 +306,17 @@ pub(crate) fn batch_from_frame(df: &DataFrame, path: &Path) -> Result<PostBatch>
     let (mut repost_counts, mut like_counts, mut quote_counts) =
         (reposts.iter(), likes.iter(), quotes.iter());
     for row in 0..rows {
-        let bad = |column: &str, why: &str| Error::Row {
-            path: path.to_owned(),
-            row,
-            column: column.to_owned(),
-            why: why.to_owned(),
-        };
-        let null = |column: &str| bad(column, "null in a required column");
-        let platform = platforms
-            .next()
-            .flatten()
-            .ok_or_else(|| null("platform"))?
-            .parse::<Platform>()
-            .map_err(|e| bad("platform", &e.to_string()))?;
-        let post_id = post_ids.next().flatten().ok_or_else(|| null("post_id"))?;
+        let check = RowCheck { path, row };
+        let platform = check.platform(check.required(platforms.next().flatten(), "platform")?)?;
+        let post_id = check.required(post_ids.next().flatten(), "post_id")?;
         let created_at = times
             .next()
             .flatten()
             .and_then(timestamp_from_millis)
-            .ok_or_else(|| bad("created_at", "null or out of range"))?;
-        let author_handle = handles
-            .next()
-            .flatten()
-            .ok_or_else(|| null("author_handle"))?;
-        let text = texts.next().flatten().ok_or_else(|| null("text"))?;
-        let kind = kinds
-            .next()
-            .flatten()
-            .ok_or_else(|| null("kind"))?
-            .parse::<PostKind>()
-            .map_err(|e| bad("kind", &e.to_string()))?;
+            .ok_or_else(|| check.bad("created_at", "null or out of range"))?;
+        let author_handle = check.required(handles.next().flatten(), "author_handle")?;
+        let text = check.required(texts.next().flatten(), "text")?;
+        let kind = check.kind(check.required(kinds.next().flatten(), "kind")?)?;
         batch.platform.push(platform);
         batch.post_id.push(post_id);
         batch.created_at.push(created_at);
@@ -324,18 +343,12 @@ pub(crate) fn texts_from_frame(
     let post_id = str_chunked(df, "post_id", path)?;
     let kind = str_chunked(df, "kind", path)?;
     let text = str_chunked(df, "text", path)?;
-    let bytes = |column: &StringChunked| -> usize {
-        column
-            .downcast_iter()
-            .map(|array| array.total_bytes_len())
-            .sum()
-    };
     let rows = df.height();
     let mut batch = TextBatch {
         platform: Vec::with_capacity(rows),
-        post_id: StrColumn::with_capacity(rows, bytes(post_id)),
+        post_id: StrColumn::with_capacity(rows, text_bytes(post_id)),
         kind: Vec::with_capacity(rows),
-        text: StrColumn::with_capacity(rows, bytes(text)),
+        text: StrColumn::with_capacity(rows, text_bytes(text)),
         rows_read: rows,
     };
     let cells = platform
@@ -344,23 +357,11 @@ pub(crate) fn texts_from_frame(
         .zip(kind.iter())
         .zip(text.iter());
     for (row, (((platform, post_id), kind), text)) in cells.enumerate() {
-        let bad = |column: &str, why: &str| Error::Row {
-            path: path.to_owned(),
-            row,
-            column: column.to_owned(),
-            why: why.to_owned(),
-        };
-        let null = |column: &str| bad(column, "null in a required column");
-        let platform = platform
-            .ok_or_else(|| null("platform"))?
-            .parse::<Platform>()
-            .map_err(|e| bad("platform", &e.to_string()))?;
-        let post_id = post_id.ok_or_else(|| null("post_id"))?;
-        let kind = kind
-            .ok_or_else(|| null("kind"))?
-            .parse::<PostKind>()
-            .map_err(|e| bad("kind", &e.to_string()))?;
-        let text = text.ok_or_else(|| null("text"))?;
+        let check = RowCheck { path, row };
+        let platform = check.platform(check.required(platform, "platform")?)?;
+        let post_id = check.required(post_id, "post_id")?;
+        let kind = check.kind(check.required(kind, "kind")?)?;
+        let text = check.required(text, "text")?;
         if keep(kind) {
             batch.platform.push(platform);
             batch.post_id.push(post_id);
@@ -649,26 +650,22 @@ impl<'a> Columns<'a> {
     /// Row `row`, checked: a null in a required column, an unknown platform
     /// or kind, or a time out of range is an error naming row and column.
     pub fn row(&self, row: usize) -> Result<PostView<'_, &[&'a str]>> {
-        let bad = |column: &str, why: &str| Error::Row {
-            path: self.path.to_owned(),
+        let check = RowCheck {
+            path: self.path,
             row,
-            column: column.to_owned(),
-            why: why.to_owned(),
         };
         let required = |values: &Cells<Option<&'a str>>, column: &'static str| {
-            text_or_empty(values.at(row), self.not_read.contains(&column))
-                .ok_or_else(|| bad(column, "null in a required column"))
+            let cell = text_or_empty(values.at(row), self.not_read.contains(&column));
+            check.required(cell, column)
         };
         let instant = |values: &Cells<Option<i64>>, column: &str| -> Result<Timestamp> {
             values
                 .at(row)
                 .and_then(timestamp_from_millis)
-                .ok_or_else(|| bad(column, "null or out of range"))
+                .ok_or_else(|| check.bad(column, "null or out of range"))
         };
         Ok(PostView {
-            platform: required(&self.platform, "platform")?
-                .parse::<Platform>()
-                .map_err(|e| bad("platform", &e.to_string()))?,
+            platform: check.platform(required(&self.platform, "platform")?)?,
             post_id: required(&self.post_id, "post_id")?,
             url: self.url.at(row),
             created_at: instant(&self.created_at, "created_at")?,
@@ -678,9 +675,7 @@ impl<'a> Columns<'a> {
             author_followers: self.author_followers.at(row),
             text: required(&self.text, "text")?,
             lang: self.lang.at(row),
-            kind: required(&self.kind, "kind")?
-                .parse::<PostKind>()
-                .map_err(|e| bad("kind", &e.to_string()))?,
+            kind: check.kind(required(&self.kind, "kind")?)?,
             conversation_id: self.conversation_id.at(row),
             reply_to_post_id: self.reply_to_post_id.at(row),
             reply_to_author_id: self.reply_to_author_id.at(row),
@@ -696,7 +691,7 @@ impl<'a> Columns<'a> {
             matched: self
                 .matched
                 .at(row)
-                .ok_or_else(|| bad("matched", "null in a required column"))?,
+                .ok_or_else(|| check.bad("matched", "null in a required column"))?,
             source: required(&self.source, "source")?,
             collected_at: instant(&self.collected_at, "collected_at")?,
             local_ref: self.local_ref.at(row),

@@ -9,7 +9,7 @@ use polars::prelude::{
 };
 use threadlens_model::Reject;
 use threadlens_model::{Platform, Post, PostKind, parse_timestamp};
-use threadlens_store::{Inserted, PostSet, PostStore};
+use threadlens_store::{Inserted, PostSet, PostStore, StrColumn, TextBatch};
 
 fn at(t: &str) -> threadlens_model::Timestamp {
     parse_timestamp(t).unwrap()
@@ -283,22 +283,20 @@ fn text_batches_read_only_what_scoring_needs_in_stored_order() {
         );
         assert!(b.kind.iter().all(|&k| k != PostKind::Repost));
     }
-    let kept: Vec<&str> = originals.iter().flat_map(|b| b.text.iter()).collect();
-    let expected: Vec<&str> = batches
-        .iter()
-        .flat_map(|b| b.text.iter().zip(&b.kind))
-        .filter(|(_, k)| **k != PostKind::Repost)
-        .map(|(t, _)| t)
-        .collect();
-    assert_eq!(kept, expected);
-    let kept_ids: Vec<&str> = originals.iter().flat_map(|b| b.post_id.iter()).collect();
-    let expected_ids: Vec<&str> = batches
-        .iter()
-        .flat_map(|b| b.post_id.iter().zip(&b.kind))
-        .filter(|(_, k)| **k != PostKind::Repost)
-        .map(|(t, _)| t)
-        .collect();
-    assert_eq!(kept_ids, expected_ids);
+    // Texts and ids: what was kept is what all the rows hold but reposts.
+    let kept = |column: fn(&TextBatch) -> &StrColumn| -> Vec<&str> {
+        originals.iter().flat_map(|b| column(b).iter()).collect()
+    };
+    let all_but_reposts = |column: fn(&TextBatch) -> &StrColumn| -> Vec<&str> {
+        batches
+            .iter()
+            .flat_map(|b| column(b).iter().zip(&b.kind))
+            .filter(|(_, k)| **k != PostKind::Repost)
+            .map(|(value, _)| value)
+            .collect()
+    };
+    assert_eq!(kept(|b| &b.text), all_but_reposts(|b| &b.text));
+    assert_eq!(kept(|b| &b.post_id), all_but_reposts(|b| &b.post_id));
 }
 
 #[test]
@@ -766,6 +764,23 @@ fn rewrite_table(store: &PostStore, change: impl FnOnce(DataFrame) -> DataFrame)
     ParquetWriter::new(file).finish(&mut frame).unwrap();
 }
 
+/// `frame` with text column `column`'s cells replaced by `cell(row, old)`.
+fn with_cells(
+    mut frame: DataFrame,
+    column: &str,
+    cell: impl for<'v> Fn(usize, Option<&'v str>) -> Option<&'v str>,
+) -> DataFrame {
+    let old = frame.column(column).unwrap().str().unwrap().clone();
+    let new: StringChunked = old.iter().enumerate().map(|(i, v)| cell(i, v)).collect();
+    frame
+        .replace(
+            column,
+            new.with_name(column.into()).into_series().into_column(),
+        )
+        .unwrap();
+    frame
+}
+
 #[test]
 fn a_table_holding_a_key_twice_loads_it_once_merged() {
     let (_dir, store) = store_of_varied_posts();
@@ -801,23 +816,8 @@ fn a_table_holding_a_key_twice_loads_it_once_merged() {
 #[test]
 fn a_null_in_a_required_column_fails_the_load_naming_row_and_column() {
     let (_dir, store) = store_of_varied_posts();
-    rewrite_table(&store, |mut frame| {
-        let ids = frame.column("author_id").unwrap().str().unwrap().clone();
-        let with_null: StringChunked = ids
-            .iter()
-            .enumerate()
-            .map(|(i, v)| if i == 1 { None } else { v })
-            .collect();
-        frame
-            .replace(
-                "author_id",
-                with_null
-                    .with_name("author_id".into())
-                    .into_series()
-                    .into_column(),
-            )
-            .unwrap();
-        frame
+    rewrite_table(&store, |frame| {
+        with_cells(frame, "author_id", |i, v| if i == 1 { None } else { v })
     });
     let err = store.load().unwrap_err().to_string();
     assert!(err.contains("row 1"), "{err}");
@@ -973,39 +973,14 @@ fn a_bad_cell_fails_the_report_batches_naming_row_and_column() {
     let (_dir, store) = store_of_varied_posts();
     let rows = store.read_posts().unwrap().len();
     assert!(rows >= 3);
-    rewrite_table(&store, |mut frame| {
+    rewrite_table(&store, |frame| {
         // Row 1: an unknown kind; row 2: no text.
-        let kinds: StringChunked = frame
-            .column("kind")
-            .unwrap()
-            .str()
-            .unwrap()
-            .iter()
-            .enumerate()
-            .map(|(i, v)| if i == 1 { Some("retweet") } else { v })
-            .collect();
-        let texts: StringChunked = frame
-            .column("text")
-            .unwrap()
-            .str()
-            .unwrap()
-            .iter()
-            .enumerate()
-            .map(|(i, v)| if i == 2 { None } else { v })
-            .collect();
-        frame
-            .replace(
-                "kind",
-                kinds.with_name("kind".into()).into_series().into_column(),
-            )
-            .unwrap();
-        frame
-            .replace(
-                "text",
-                texts.with_name("text".into()).into_series().into_column(),
-            )
-            .unwrap();
-        frame
+        let frame = with_cells(
+            frame,
+            "kind",
+            |i, v| if i == 1 { Some("retweet") } else { v },
+        );
+        with_cells(frame, "text", |i, v| if i == 2 { None } else { v })
     });
     let err = store
         .read_post_batches(rows)
@@ -1039,23 +1014,10 @@ fn a_load_names_the_first_bad_row_whatever_thread_finds_it() {
         set.insert(&Post::minimal(Platform::X, format!("{i:05}"), at(&time)));
     }
     store.commit(&set).unwrap();
-    rewrite_table(&store, |mut frame| {
-        let ids = frame.column("author_id").unwrap().str().unwrap().clone();
-        let with_nulls: StringChunked = ids
-            .iter()
-            .enumerate()
-            .map(|(i, v)| if i == 10 || i == 5_000 { None } else { v })
-            .collect();
-        frame
-            .replace(
-                "author_id",
-                with_nulls
-                    .with_name("author_id".into())
-                    .into_series()
-                    .into_column(),
-            )
-            .unwrap();
-        frame
+    rewrite_table(&store, |frame| {
+        with_cells(frame, "author_id", |i, v| {
+            if i == 10 || i == 5_000 { None } else { v }
+        })
     });
     let err = store.load().unwrap_err().to_string();
     assert!(err.contains("row 10,"), "{err}");
