@@ -110,7 +110,10 @@ pub(crate) fn for_each_token(text: &str, mut found: impl FnMut(Token, bool)) {
             let token = match b {
                 b'@' => mention(text, i).map(|t| (t, false)),
                 b'#' => hashtag(text, i).map(|t| (t, false)),
-                _ if ASCII_ALPHANUMERIC[usize::from(b)] => url(text, i)
+                // Most words start with neither letter of a URL's prefix.
+                _ if ASCII_ALPHANUMERIC[usize::from(b)] => matches!(b | 0x20, b'h' | b'w')
+                    .then(|| url(text, i))
+                    .flatten()
                     .or_else(|| next_at.and_then(|_| email(text, i, 1)))
                     .map(|t| (t, false))
                     .or_else(|| Some(word(text, i, 1))),
@@ -147,7 +150,6 @@ fn url(text: &str, i: usize) -> Option<Token> {
         rest.get(..p.len())
             .is_some_and(|r| r.eq_ignore_ascii_case(p))
     };
-    // Most words start with neither letter: one test each, inline.
     let prefix = match rest.first()? {
         b'h' | b'H' if starts_with(b"https://") => 8,
         b'h' | b'H' if starts_with(b"http://") => 7,

@@ -130,6 +130,10 @@ fn split_ascii_part(part: &[u8], offset: usize, out: &mut Vec<(usize, usize)>) {
     if part.is_empty() {
         return;
     }
+    if part.len() <= 64 {
+        split_ascii_part_by_masks(part, offset, out);
+        return;
+    }
     let mut segment_start = 0;
     let mut classes = part.iter().map(|&c| ascii_class(c));
     let mut a = classes.next();
@@ -145,6 +149,58 @@ fn split_ascii_part(part: &[u8], offset: usize, out: &mut Vec<(usize, usize)>) {
         (a, b) = (b, after);
     }
     out.push((offset + segment_start, offset + part.len()));
+}
+
+/// [`ASCII_CELL_CLASS`]'s bit for an upper-case letter.
+const UPPER: u8 = 1;
+/// [`ASCII_CELL_CLASS`]'s bit for a digit.
+const DIGIT: u8 = 2;
+
+/// Per byte: [`UPPER`] or [`DIGIT`] for an ASCII cell of those classes
+/// (one load, where the tests are two ranges each).
+static ASCII_CELL_CLASS: [u8; 256] = {
+    let mut table = [0; 256];
+    let mut b = 0;
+    while b < 128 {
+        let byte = b as u8;
+        table[b] = if byte.is_ascii_uppercase() {
+            UPPER
+        } else if byte.is_ascii_digit() {
+            DIGIT
+        } else {
+            0
+        };
+        b += 1;
+    }
+    table
+};
+
+/// [`split_ascii_part`] for a part of 1 to 64 bytes, all positions at once:
+/// bit `k` of each mask says what byte `k` is, and [`splits`] becomes three
+/// mask expressions (a mask shifted up by one holds, at bit `k`, what byte
+/// `k - 1` is; shifted down, what byte `k + 1` is).
+fn split_ascii_part_by_masks(part: &[u8], offset: usize, out: &mut Vec<(usize, usize)>) {
+    let (mut upper, mut digit) = (0u64, 0u64);
+    for (k, &b) in part.iter().enumerate() {
+        let class = ASCII_CELL_CLASS[usize::from(b)];
+        upper |= u64::from(class & UPPER) << k;
+        digit |= u64::from(class & DIGIT) >> 1 << k;
+    }
+    let len = part.len();
+    let all = u64::MAX >> (64 - len);
+    let lower = all & !(upper | digit);
+    // Splits fall before bytes 1 to len - 1.
+    let inside = all & !1;
+    let mut split = inside
+        & (((lower << 1) & upper) | ((digit << 1) ^ digit) | ((upper << 1) & upper & (lower >> 1)));
+    let mut segment_start = 0;
+    while split != 0 {
+        let k = split.trailing_zeros() as usize;
+        out.push((offset + segment_start, offset + k));
+        segment_start = k;
+        split &= split - 1;
+    }
+    out.push((offset + segment_start, offset + len));
 }
 
 /// The segments of the part `start..end` whose cells are `cells`, appended
@@ -258,6 +314,30 @@ mod tests {
             segment_bounds(&chars, &mut Vec::new(), &mut by_chars);
             segment_bounds_ascii(body.as_bytes(), &mut by_bytes);
             proptest::prop_assert_eq!(by_bytes, by_chars);
+        }
+
+        #[test]
+        fn long_ascii_parts_split_as_characters_do(
+            body in "([A-Z]{0,3}[a-z]{0,4}[0-9]{0,2}){0,24}",
+        ) {
+            // Parts up to 64 bytes are split by masks, longer ones byte by byte.
+            let chars: Vec<char> = body.chars().collect();
+            let (mut by_chars, mut by_bytes) = (Vec::new(), Vec::new());
+            segment_bounds(&chars, &mut Vec::new(), &mut by_chars);
+            segment_bounds_ascii(body.as_bytes(), &mut by_bytes);
+            proptest::prop_assert_eq!(by_bytes, by_chars);
+        }
+    }
+
+    #[test]
+    fn parts_either_side_of_64_bytes_split_alike() {
+        for len in [63, 64, 65, 130] {
+            let body: String = "NHSEngland3Cs".chars().cycle().take(len).collect();
+            let chars: Vec<char> = body.chars().collect();
+            let (mut by_chars, mut by_bytes) = (Vec::new(), Vec::new());
+            segment_bounds(&chars, &mut Vec::new(), &mut by_chars);
+            segment_bounds_ascii(body.as_bytes(), &mut by_bytes);
+            assert_eq!(by_bytes, by_chars, "{len} bytes");
         }
     }
 

@@ -5,6 +5,7 @@
 //! corpus's forms repeat, and each is stemmed once).
 
 use std::cell::RefCell;
+use std::ops::Range;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use rustc_hash::FxHashMap;
@@ -192,6 +193,36 @@ impl Matches<'_> {
             .ids
             .get(from as usize..to as usize)
             .unwrap_or_default()
+    }
+
+    /// The span of [`Matches::ids`] holding the elements that the form at
+    /// `form` of `buffer` matches (bytes between characters; a form that
+    /// is not whole UTF-8 matches nothing). The span stays valid while this
+    /// cache is borrowed: answers are only ever appended.
+    #[inline]
+    pub fn span_in(&mut self, buffer: &[u8], form: Range<usize>) -> (u32, u32) {
+        let key = match buffer.get(form.start..form.start + 8) {
+            // One load, the bytes past the form masked off.
+            Some(eight) if form.len() <= 8 => {
+                let mut word = [0; 8];
+                word.copy_from_slice(eight);
+                let mask = u64::MAX.checked_shr(64 - 8 * form.len() as u32);
+                Some(u64::from_le_bytes(word) & mask.unwrap_or(0))
+            }
+            _ => short_key(buffer.get(form.clone()).unwrap_or_default()),
+        };
+        match key {
+            Some(key) => match self.cache.front[front_slot(key)] {
+                (k, span) if k == key && key != 0 => span,
+                _ => self.short_span(key, buffer.get(form).unwrap_or_default()),
+            },
+            None => self.long_span(buffer.get(form).unwrap_or_default()),
+        }
+    }
+
+    /// Every element id learnt so far; [`Matches::span_in`] gives ranges of it.
+    pub fn ids(&self) -> &[u32] {
+        &self.cache.ids
     }
 
     /// The span of a short form missing from the front (from the map, or

@@ -153,9 +153,9 @@ struct Candidate {
 pub struct Scorer<'l> {
     lexicon: &'l Lexicon,
     read: Units,
-    /// Per unit, the range of `ids` holding the elements it matches.
+    /// Per unit, the range of the form cache's ids holding the elements it
+    /// matches (valid while the cache is borrowed, see [`Matches::ids`]).
     unit_ids: Vec<(u32, u32)>,
-    ids: Vec<u32>,
     /// The units that match some element, in order (most match none).
     matching_units: Vec<u32>,
     run_form: String,
@@ -170,7 +170,6 @@ impl<'l> Scorer<'l> {
             lexicon,
             read: Units::default(),
             unit_ids: Vec::new(),
-            ids: Vec::new(),
             matching_units: Vec::new(),
             run_form: String::new(),
             candidates: Vec::new(),
@@ -186,8 +185,8 @@ impl<'l> Scorer<'l> {
         index.with_cache(|matches| {
             self.look_up_units(matches);
             self.collect_runs(index, matches);
+            self.collect_terms_and_phrases(index, matches.ids());
         });
-        self.collect_terms_and_phrases(index);
         self.collect_hashtags(index);
         self.choose();
         Scan {
@@ -226,36 +225,35 @@ impl<'l> Scorer<'l> {
     }
 
     fn look_up_units(&mut self, matches: &mut Matches<'_>) {
-        self.ids.clear();
         self.unit_ids.clear();
         self.matching_units.clear();
         let Units { units, forms, .. } = &self.read;
-        // Bytes, not `str`: a form's range is known to lie between
-        // characters, so the two checks slicing a `str` makes are spared.
         let forms = forms.as_bytes();
-        for (i, unit) in units.iter().enumerate() {
-            let from = self.ids.len() as u32;
-            let found = matches.of_bytes(forms.get(unit.form.clone()).unwrap_or_default());
-            // Most forms match nothing.
-            if !found.is_empty() {
-                self.ids.extend_from_slice(found);
-                self.matching_units.push(i as u32);
-            }
-            self.unit_ids.push((from, self.ids.len() as u32));
-        }
+        self.unit_ids.extend(
+            units
+                .iter()
+                .map(|unit| matches.span_in(forms, unit.form.clone())),
+        );
+        // Most forms match nothing.
+        let matching = self.unit_ids.iter().enumerate();
+        self.matching_units.extend(
+            matching
+                .filter(|(_, (from, to))| from != to)
+                .map(|(i, _)| i as u32),
+        );
     }
 
-    fn collect_terms_and_phrases(&mut self, index: &Index) {
+    /// `ids`: the form cache's, which `unit_ids` index.
+    fn collect_terms_and_phrases(&mut self, index: &Index, ids: &[u32]) {
         let Scorer {
             unit_ids,
-            ids,
             matching_units,
             candidates,
             ..
         } = self;
         let elements_of = |unit: usize| {
             let (from, to) = unit_ids[unit];
-            &ids[from as usize..to as usize]
+            ids.get(from as usize..to as usize).unwrap_or_default()
         };
         let n = unit_ids.len();
         for i in matching_units.iter().map(|&i| i as usize) {
