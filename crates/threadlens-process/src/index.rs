@@ -38,6 +38,9 @@ pub(crate) struct Index {
     pub terms: Vec<Vec<EntryRef>>,
     /// Per element: the phrase entries that start with it.
     pub phrases: Vec<Vec<PhraseRef>>,
+    /// Per element: whether some term or phrase entry starts with it (an
+    /// element only ever second in phrases, such as `of`, starts none).
+    starts_entry: Vec<bool>,
     /// Per tag: the hashtag entries.
     pub hashtags: FxHashMap<String, Vec<EntryRef>>,
 }
@@ -59,6 +62,7 @@ impl Index {
             prefixes: Vec::new(),
             terms: Vec::new(),
             phrases: Vec::new(),
+            starts_entry: Vec::new(),
             hashtags: FxHashMap::default(),
         };
         for (t, theme) in themes.iter().enumerate() {
@@ -88,6 +92,9 @@ impl Index {
                 }
             }
         }
+        index.starts_entry = (index.terms.iter().zip(&index.phrases))
+            .map(|(terms, phrases)| !terms.is_empty() || !phrases.is_empty())
+            .collect();
         index
     }
 
@@ -156,7 +163,7 @@ impl Index {
                 cache.index = self.id;
                 cache.spans.clear();
                 cache.short.clear();
-                cache.front.fill((0, (0, 0)));
+                cache.front.fill((0, Span::default()));
                 cache.ids.clear();
             }
             f(&mut Matches { index: self, cache })
@@ -182,17 +189,14 @@ impl Matches<'_> {
     /// that is not whole UTF-8 matches nothing).
     #[inline]
     pub fn of_bytes(&mut self, form: &[u8]) -> &[u32] {
-        let (from, to) = match short_key(form) {
+        let span = match short_key(form) {
             Some(key) => match self.cache.front[front_slot(key)] {
                 (k, span) if k == key && key != 0 => span,
                 _ => self.short_span(key, form),
             },
             None => self.long_span(form),
         };
-        self.cache
-            .ids
-            .get(from as usize..to as usize)
-            .unwrap_or_default()
+        self.cache.ids.get(span.range()).unwrap_or_default()
     }
 
     /// The span of [`Matches::ids`] holding the elements that the form at
@@ -200,18 +204,8 @@ impl Matches<'_> {
     /// is not whole UTF-8 matches nothing). The span stays valid while this
     /// cache is borrowed: answers are only ever appended.
     #[inline]
-    pub fn span_in(&mut self, buffer: &[u8], form: Range<usize>) -> (u32, u32) {
-        let key = match buffer.get(form.start..form.start + 8) {
-            // One load, the bytes past the form masked off.
-            Some(eight) if form.len() <= 8 => {
-                let mut word = [0; 8];
-                word.copy_from_slice(eight);
-                let mask = u64::MAX.checked_shr(64 - 8 * form.len() as u32);
-                Some(u64::from_le_bytes(word) & mask.unwrap_or(0))
-            }
-            _ => short_key(buffer.get(form.clone()).unwrap_or_default()),
-        };
-        match key {
+    pub fn span_in(&mut self, buffer: &[u8], form: Range<usize>) -> Span {
+        match short_key_in(buffer, form.clone()) {
             Some(key) => match self.cache.front[front_slot(key)] {
                 (k, span) if k == key && key != 0 => span,
                 _ => self.short_span(key, buffer.get(form).unwrap_or_default()),
@@ -220,15 +214,15 @@ impl Matches<'_> {
         }
     }
 
-    /// Every element id learnt so far; [`Matches::span_in`] gives ranges of it.
-    pub fn ids(&self) -> &[u32] {
-        &self.cache.ids
+    /// The element ids of `span` (from [`Matches::span_in`]).
+    pub fn ids_of(&self, span: Span) -> &[u32] {
+        self.cache.ids.get(span.range()).unwrap_or_default()
     }
 
     /// The span of a short form missing from the front (from the map, or
     /// learnt), which the front then holds.
     #[inline(never)]
-    fn short_span(&mut self, key: u64, form: &[u8]) -> (u32, u32) {
+    fn short_span(&mut self, key: u64, form: &[u8]) -> Span {
         let cache = &mut *self.cache;
         let span = match cache.short.get(&key) {
             Some(&span) => span,
@@ -244,7 +238,7 @@ impl Matches<'_> {
 
     /// The span of a form longer than a short key (from the map, or learnt).
     #[inline(never)]
-    fn long_span(&mut self, form: &[u8]) -> (u32, u32) {
+    fn long_span(&mut self, form: &[u8]) -> Span {
         let cache = &mut *self.cache;
         match cache.spans.get(form) {
             Some(&span) => span,
@@ -258,13 +252,62 @@ impl Matches<'_> {
 }
 
 /// Append the elements `form` matches to `ids`; their span there.
-fn learn(index: &Index, form: &[u8], ids: &mut Vec<u32>) -> (u32, u32) {
-    let from = ids.len() as u32;
+fn learn(index: &Index, form: &[u8], ids: &mut Vec<u32>) -> Span {
+    let from = ids.len();
     if let Ok(form) = std::str::from_utf8(form) {
         index.match_form(form, ids);
     }
-    (from, ids.len() as u32)
+    let starts_entry = ids[from..]
+        .iter()
+        .any(|&id| index.starts_entry.get(id as usize) == Some(&true));
+    Span::new(from, ids.len(), starts_entry)
 }
+
+/// Where a form's element ids lie in a [`FormCache`]'s ids, and whether
+/// one of them starts a term or phrase entry; eight bytes, so that a cache
+/// slot stays sixteen.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct Span {
+    from: u32,
+    /// The end, and in the top bit whether an element starts an entry.
+    to_and_starts: u32,
+}
+
+impl Span {
+    const STARTS: u32 = 1 << 31;
+
+    fn new(from: usize, to: usize, starts_entry: bool) -> Span {
+        let to_and_starts = to as u32 | if starts_entry { Span::STARTS } else { 0 };
+        Span {
+            from: from as u32,
+            to_and_starts,
+        }
+    }
+
+    /// The range of the cache's ids.
+    #[inline]
+    pub fn range(self) -> Range<usize> {
+        self.from as usize..(self.to_and_starts & !Span::STARTS) as usize
+    }
+
+    /// Whether one of the form's elements starts a term or phrase entry:
+    /// only then can a match start at its unit.
+    #[inline]
+    pub fn starts_entry(self) -> bool {
+        self.to_and_starts & Span::STARTS != 0
+    }
+}
+
+/// `KEEP_BYTES[n]` keeps the low `n` bytes of a word (n up to 8).
+const KEEP_BYTES: [u64; 9] = {
+    let mut masks = [u64::MAX; 9];
+    let mut n = 0;
+    while n < 8 {
+        masks[n] = (1 << (8 * n)) - 1;
+        n += 1;
+    }
+    masks
+};
 
 /// Slots of the direct-mapped front of the short-form cache.
 const FRONT_SLOTS: usize = 1 << 12;
@@ -299,9 +342,38 @@ fn short_key(bytes: &[u8]) -> Option<u64> {
     }
 }
 
+/// [`short_key`] of `buffer[form]`, read with one 8-byte load and a mask
+/// when eight bytes from the form's start lie in `buffer`.
+#[inline]
+fn short_key_in(buffer: &[u8], form: Range<usize>) -> Option<u64> {
+    let len = form.end.wrapping_sub(form.start);
+    match (KEEP_BYTES.get(len), buffer.get(form.start..form.start + 8)) {
+        (Some(&keep), Some(eight)) => {
+            let mut word = [0; 8];
+            word.copy_from_slice(eight);
+            Some(u64::from_le_bytes(word) & keep)
+        }
+        _ => short_key(buffer.get(form).unwrap_or_default()),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn keys_read_in_place_equal_keys_of_the_bytes() {
+        let buffer = b"abcdefghijklmnopqrst";
+        for start in 0..=buffer.len() {
+            for end in start..=buffer.len() {
+                assert_eq!(
+                    short_key_in(buffer, start..end),
+                    short_key(&buffer[start..end]),
+                    "{start}..{end}"
+                );
+            }
+        }
+    }
 
     #[test]
     fn short_keys_pack_the_bytes_in_order_zero_padded() {
@@ -325,11 +397,11 @@ pub(crate) struct FormCache {
     index: u64,
     /// The last short form seen in each slot, by [`front_slot`] of its key:
     /// one multiply and one compare answer most lookups (key 0: empty).
-    front: Box<[(u64, (u32, u32))]>,
+    front: Box<[(u64, Span)]>,
     /// Forms of up to 8 bytes, by [`short_key`].
-    short: FxHashMap<u64, (u32, u32)>,
+    short: FxHashMap<u64, Span>,
     /// Longer forms, by their bytes.
-    spans: FxHashMap<Box<[u8]>, (u32, u32)>,
+    spans: FxHashMap<Box<[u8]>, Span>,
     ids: Vec<u32>,
 }
 
@@ -337,7 +409,7 @@ impl Default for FormCache {
     fn default() -> Self {
         FormCache {
             index: 0,
-            front: vec![(0, (0, 0)); FRONT_SLOTS].into_boxed_slice(),
+            front: vec![(0, Span::default()); FRONT_SLOTS].into_boxed_slice(),
             short: FxHashMap::default(),
             spans: FxHashMap::default(),
             ids: Vec::new(),

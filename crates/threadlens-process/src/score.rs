@@ -11,7 +11,7 @@ use std::cmp::Reverse;
 
 use rayon::prelude::*;
 
-use crate::index::{Index, Matches};
+use crate::index::{Index, Matches, Span};
 use crate::lexicon::{Lexicon, Pattern};
 use crate::units::Units;
 
@@ -153,10 +153,11 @@ struct Candidate {
 pub struct Scorer<'l> {
     lexicon: &'l Lexicon,
     read: Units,
-    /// Per unit, the range of the form cache's ids holding the elements it
-    /// matches (valid while the cache is borrowed, see [`Matches::ids`]).
-    unit_ids: Vec<(u32, u32)>,
-    /// The units that match some element, in order (most match none).
+    /// Per unit, where the form cache holds the elements it matches (valid
+    /// while the cache is borrowed, see [`Matches::ids_of`]).
+    unit_ids: Vec<Span>,
+    /// The units with an element that starts a term or phrase entry, in
+    /// order (most have none).
     matching_units: Vec<u32>,
     run_form: String,
     candidates: Vec<Candidate>,
@@ -185,7 +186,7 @@ impl<'l> Scorer<'l> {
         index.with_cache(|matches| {
             self.look_up_units(matches);
             self.collect_runs(index, matches);
-            self.collect_terms_and_phrases(index, matches.ids());
+            self.collect_terms_and_phrases(index, matches);
         });
         self.collect_hashtags(index);
         self.choose();
@@ -234,27 +235,23 @@ impl<'l> Scorer<'l> {
                 .iter()
                 .map(|unit| matches.span_in(forms, unit.form.clone())),
         );
-        // Most forms match nothing.
+        // Most forms start no entry.
         let matching = self.unit_ids.iter().enumerate();
         self.matching_units.extend(
             matching
-                .filter(|(_, (from, to))| from != to)
+                .filter(|(_, span)| span.starts_entry())
                 .map(|(i, _)| i as u32),
         );
     }
 
-    /// `ids`: the form cache's, which `unit_ids` index.
-    fn collect_terms_and_phrases(&mut self, index: &Index, ids: &[u32]) {
+    fn collect_terms_and_phrases(&mut self, index: &Index, matches: &Matches<'_>) {
         let Scorer {
             unit_ids,
             matching_units,
             candidates,
             ..
         } = self;
-        let elements_of = |unit: usize| {
-            let (from, to) = unit_ids[unit];
-            ids.get(from as usize..to as usize).unwrap_or_default()
-        };
+        let elements_of = |unit: usize| matches.ids_of(unit_ids[unit]);
         let n = unit_ids.len();
         for i in matching_units.iter().map(|&i| i as usize) {
             for &id in elements_of(i) {
