@@ -105,11 +105,20 @@ fn splits(a: CellClass, b: CellClass, after: Option<CellClass>) -> bool {
 }
 
 /// [`segment_bounds`] for an ASCII body, read as bytes: every character
-/// is a cell of its own, classed without the Unicode tables.
+/// is a cell of its own, classed without the Unicode tables. A body of up
+/// to 64 bytes is split by masks in one pass; a longer one part by part.
 pub(crate) fn segment_bounds_ascii(body: &[u8], out: &mut Vec<(usize, usize)>) {
+    if body.len() <= 64 {
+        split_by_masks(body, 0, out);
+        return;
+    }
     let mut part_start = 0;
     for part in body.split(|&b| b == b'_') {
-        split_ascii_part(part, part_start, out);
+        if part.len() <= 64 {
+            split_by_masks(part, part_start, out);
+        } else {
+            split_ascii_part(part, part_start, out);
+        }
         part_start += part.len() + 1;
     }
 }
@@ -125,13 +134,10 @@ fn ascii_class(b: u8) -> CellClass {
     }
 }
 
-/// [`split_cells`] for an ASCII part starting at `offset` in its body.
+/// [`split_cells`] for an ASCII part (no `_`) starting at `offset` in its
+/// body, byte by byte.
 fn split_ascii_part(part: &[u8], offset: usize, out: &mut Vec<(usize, usize)>) {
     if part.is_empty() {
-        return;
-    }
-    if part.len() <= 64 {
-        split_ascii_part_by_masks(part, offset, out);
         return;
     }
     let mut segment_start = 0;
@@ -151,56 +157,95 @@ fn split_ascii_part(part: &[u8], offset: usize, out: &mut Vec<(usize, usize)>) {
     out.push((offset + segment_start, offset + part.len()));
 }
 
-/// [`ASCII_CELL_CLASS`]'s bit for an upper-case letter.
-const UPPER: u8 = 1;
-/// [`ASCII_CELL_CLASS`]'s bit for a digit.
-const DIGIT: u8 = 2;
+/// Each byte of a word set to `b`.
+const fn bytes_of(b: u8) -> u64 {
+    u64::from_le_bytes([b; 8])
+}
 
-/// Per byte: [`UPPER`] or [`DIGIT`] for an ASCII cell of those classes
-/// (one load, where the tests are two ranges each).
-static ASCII_CELL_CLASS: [u8; 256] = {
-    let mut table = [0; 256];
-    let mut b = 0;
-    while b < 128 {
-        let byte = b as u8;
-        table[b] = if byte.is_ascii_uppercase() {
-            UPPER
-        } else if byte.is_ascii_digit() {
-            DIGIT
-        } else {
-            0
-        };
-        b += 1;
-    }
-    table
-};
+/// Every byte's high bit.
+const HIGH_BITS: u64 = bytes_of(0x80);
 
-/// [`split_ascii_part`] for a part of 1 to 64 bytes, all positions at once:
-/// bit `k` of each mask says what byte `k` is, and [`splits`] becomes three
-/// mask expressions (a mask shifted up by one holds, at bit `k`, what byte
-/// `k - 1` is; shifted down, what byte `k + 1` is).
-fn split_ascii_part_by_masks(part: &[u8], offset: usize, out: &mut Vec<(usize, usize)>) {
-    let (mut upper, mut digit) = (0u64, 0u64);
-    for (k, &b) in part.iter().enumerate() {
-        let class = ASCII_CELL_CLASS[usize::from(b)];
-        upper |= u64::from(class & UPPER) << k;
-        digit |= u64::from(class & DIGIT) >> 1 << k;
+/// The high bits of a word's bytes gathered into eight bits, byte `j`'s
+/// into bit `j`.
+fn gather_high_bits(word: u64) -> u64 {
+    ((word & HIGH_BITS) >> 7).wrapping_mul(0x0102_0408_1020_4080) >> 56
+}
+
+/// Bit `j` set when ASCII byte `j` of `word` is an upper-case letter, a
+/// digit, `_`: the three tested in all eight bytes at once. Each byte is
+/// below 0x80, so adding below 0x80 to it never carries into the next:
+/// `x + (0x80 - lo)` has its high bit set exactly when `x >= lo`.
+fn ascii_classes(word: u64) -> (u64, u64, u64) {
+    let at_least = |lo: u8| word.wrapping_add(bytes_of(0x80 - lo));
+    let upper = at_least(b'A') & !at_least(b'Z' + 1);
+    let digit = at_least(b'0') & !at_least(b'9' + 1);
+    let underscore = !(word ^ bytes_of(b'_')).wrapping_add(bytes_of(0x7F));
+    (
+        gather_high_bits(upper),
+        gather_high_bits(digit),
+        gather_high_bits(underscore),
+    )
+}
+
+/// The bits below bit `n` (`n` up to 64).
+fn bits_below(n: usize) -> u64 {
+    u64::MAX.checked_shr(64 - n as u32).unwrap_or(0)
+}
+
+/// The segments of an ASCII body (or part) of at most 64 bytes starting
+/// at `offset`, all positions at once: bit `k` of each mask says what byte
+/// `k` is, and [`splits`] becomes three mask expressions (a mask shifted
+/// up by one holds, at bit `k`, what byte `k - 1` is; shifted down, what
+/// byte `k + 1` is). `_` ends a part and is in no segment.
+fn split_by_masks(body: &[u8], offset: usize, out: &mut Vec<(usize, usize)>) {
+    let (mut upper, mut digit, mut underscore) = (0u64, 0u64, 0u64);
+    let mut add = |at: usize, word: [u8; 8]| {
+        let (u, d, s) = ascii_classes(u64::from_le_bytes(word));
+        (upper, digit, underscore) = (upper | u << at, digit | d << at, underscore | s << at);
+    };
+    let mut chunks = body.chunks_exact(8);
+    let mut at = 0;
+    for chunk in &mut chunks {
+        let mut word = [0; 8];
+        word.copy_from_slice(chunk);
+        add(at, word);
+        at += 8;
     }
-    let len = part.len();
-    let all = u64::MAX >> (64 - len);
-    let lower = all & !(upper | digit);
-    // Splits fall before bytes 1 to len - 1.
-    let inside = all & !1;
+    if !chunks.remainder().is_empty() {
+        // Padded with NUL, which is none of the three.
+        let mut word = [0; 8];
+        for (to, &b) in word.iter_mut().zip(chunks.remainder()) {
+            *to = b;
+        }
+        add(at, word);
+    }
+    let len = body.len();
+    let all = bits_below(len);
+    let lower = all & !(upper | digit | underscore);
+    // A split falls before byte k when k and k - 1 are in one part.
+    let inside = all & !underscore & !(underscore << 1) & !1;
     let mut split = inside
         & (((lower << 1) & upper) | ((digit << 1) ^ digit) | ((upper << 1) & upper & (lower >> 1)));
-    let mut segment_start = 0;
-    while split != 0 {
-        let k = split.trailing_zeros() as usize;
-        out.push((offset + segment_start, offset + k));
-        segment_start = k;
-        split &= split - 1;
+    let mut part_start = 0;
+    while part_start < len {
+        let part_end = match underscore >> part_start {
+            0 => len,
+            rest => part_start + rest.trailing_zeros() as usize,
+        };
+        if part_end > part_start {
+            let mut segment_start = part_start;
+            let mut in_part = split & bits_below(part_end);
+            split &= !in_part;
+            while in_part != 0 {
+                let k = in_part.trailing_zeros() as usize;
+                out.push((offset + segment_start, offset + k));
+                segment_start = k;
+                in_part &= in_part - 1;
+            }
+            out.push((offset + segment_start, offset + part_end));
+        }
+        part_start = part_end + 1;
     }
-    out.push((offset + segment_start, offset + len));
 }
 
 /// The segments of the part `start..end` whose cells are `cells`, appended
@@ -318,9 +363,10 @@ mod tests {
 
         #[test]
         fn long_ascii_parts_split_as_characters_do(
-            body in "([A-Z]{0,3}[a-z]{0,4}[0-9]{0,2}){0,24}",
+            body in "([A-Z]{0,3}[a-z]{0,4}[0-9]{0,2}_{0,2}){0,24}",
         ) {
-            // Parts up to 64 bytes are split by masks, longer ones byte by byte.
+            // Bodies and parts up to 64 bytes are split by masks, longer
+            // parts byte by byte.
             let chars: Vec<char> = body.chars().collect();
             let (mut by_chars, mut by_bytes) = (Vec::new(), Vec::new());
             segment_bounds(&chars, &mut Vec::new(), &mut by_chars);
@@ -330,14 +376,32 @@ mod tests {
     }
 
     #[test]
+    fn every_ascii_byte_is_classed_in_every_place() {
+        for b in 0..128u8 {
+            for place in 0..8 {
+                let mut word = [b'a'; 8];
+                word[place] = b;
+                let (upper, digit, underscore) = ascii_classes(u64::from_le_bytes(word));
+                let bit = |yes: bool| u64::from(yes) << place;
+                assert_eq!(upper, bit(b.is_ascii_uppercase()), "{b:#x} at {place}");
+                assert_eq!(digit, bit(b.is_ascii_digit()), "{b:#x} at {place}");
+                assert_eq!(underscore, bit(b == b'_'), "{b:#x} at {place}");
+            }
+        }
+    }
+
+    #[test]
     fn parts_either_side_of_64_bytes_split_alike() {
-        for len in [63, 64, 65, 130] {
-            let body: String = "NHSEngland3Cs".chars().cycle().take(len).collect();
+        for (len, pattern) in [63, 64, 65, 130]
+            .into_iter()
+            .flat_map(|len| [(len, "NHSEngland3Cs"), (len, "Co_PRODUCTION__x9")])
+        {
+            let body: String = pattern.chars().cycle().take(len).collect();
             let chars: Vec<char> = body.chars().collect();
             let (mut by_chars, mut by_bytes) = (Vec::new(), Vec::new());
             segment_bounds(&chars, &mut Vec::new(), &mut by_chars);
             segment_bounds_ascii(body.as_bytes(), &mut by_bytes);
-            assert_eq!(by_bytes, by_chars, "{len} bytes");
+            assert_eq!(by_bytes, by_chars, "{body}");
         }
     }
 
