@@ -397,7 +397,7 @@ pub(crate) struct FormCache {
     index: u64,
     /// The last short form seen in each slot, by [`front_slot`] of its key:
     /// one multiply and one compare answer most lookups (key 0: empty).
-    front: Box<[(u64, Span)]>,
+    front: Box<[(u64, Span); FRONT_SLOTS]>,
     /// Forms of up to 8 bytes, by [`short_key`].
     short: FxHashMap<u64, Span>,
     /// Longer forms, by their bytes.
@@ -409,7 +409,7 @@ impl Default for FormCache {
     fn default() -> Self {
         FormCache {
             index: 0,
-            front: vec![(0, Span::default()); FRONT_SLOTS].into_boxed_slice(),
+            front: Box::new([(0, Span::default()); FRONT_SLOTS]),
             short: FxHashMap::default(),
             spans: FxHashMap::default(),
             ids: Vec::new(),

@@ -230,18 +230,16 @@ impl<'l> Scorer<'l> {
         self.matching_units.clear();
         let Units { units, forms, .. } = &self.read;
         let forms = forms.as_bytes();
-        self.unit_ids.extend(
-            units
-                .iter()
-                .map(|unit| matches.span_in(forms, unit.form.clone())),
-        );
-        // Most forms start no entry.
-        let matching = self.unit_ids.iter().enumerate();
-        self.matching_units.extend(
-            matching
-                .filter(|(_, span)| span.starts_entry())
-                .map(|(i, _)| i as u32),
-        );
+        let matching_units = &mut self.matching_units;
+        self.unit_ids
+            .extend(units.iter().enumerate().map(|(i, unit)| {
+                let span = matches.span_in(forms, unit.form.clone());
+                // Most forms start no entry.
+                if span.starts_entry() {
+                    matching_units.push(i as u32);
+                }
+                span
+            }));
     }
 
     fn collect_terms_and_phrases(&mut self, index: &Index, matches: &Matches<'_>) {
