@@ -2,7 +2,47 @@
 //! the ASCII ends, and how many characters some UTF-8 holds.
 
 /// Every byte's high bit, eight bytes at a time.
-const HIGH_BITS: u64 = 0x8080_8080_8080_8080;
+pub(crate) const HIGH_BITS: u64 = 0x8080_8080_8080_8080;
+
+/// Each byte of a word set to `b`.
+pub(crate) const fn bytes_of(b: u8) -> u64 {
+    u64::from_le_bytes([b; 8])
+}
+
+/// The high bit of each byte of `word` (all bytes below 0x80) that is at
+/// least `lo` (at most 0x80): adding `0x80 - lo` carries into a byte's
+/// high bit exactly then, and never into the next byte.
+#[inline]
+pub(crate) fn at_least(word: u64, lo: u8) -> u64 {
+    word.wrapping_add(bytes_of(0x80 - lo)) & HIGH_BITS
+}
+
+/// The high bit of each byte of `word` (all bytes below 0x80) equal to `b`.
+#[inline]
+pub(crate) fn equal_to(word: u64, b: u8) -> u64 {
+    !(word ^ bytes_of(b)).wrapping_add(bytes_of(0x7F)) & HIGH_BITS
+}
+
+/// The high bit of each byte of `word` (any bytes) that is an ASCII letter
+/// or digit.
+#[inline]
+pub(crate) fn ascii_alphanumeric(word: u64) -> u64 {
+    let low = word & !HIGH_BITS;
+    let folded = low | bytes_of(0x20);
+    let digit = at_least(low, b'0') & !at_least(low, b'9' + 1);
+    let letter = at_least(folded, b'a') & !at_least(folded, b'z' + 1);
+    (digit | letter) & !word & HIGH_BITS
+}
+
+/// An eight-byte little-endian word from `bytes` at `at`, if eight bytes
+/// are there.
+#[inline]
+pub(crate) fn word_at(bytes: &[u8], at: usize) -> Option<u64> {
+    let eight = bytes.get(at..at.checked_add(8)?)?;
+    let mut word = [0; 8];
+    word.copy_from_slice(eight);
+    Some(u64::from_le_bytes(word))
+}
 
 /// The offset of the first byte of `bytes` that is not ASCII, testing
 /// eight bytes at a time.
@@ -47,6 +87,34 @@ pub(crate) fn count_chars(bytes: &[u8]) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_byte_is_classed_in_every_place() {
+        for b in 0..=255u8 {
+            for place in 0..8 {
+                let mut bytes = [b'.'; 8];
+                bytes[place] = b;
+                let word = u64::from_le_bytes(bytes);
+                let high = |yes: bool| u64::from(yes) << (8 * place + 7);
+                assert_eq!(
+                    ascii_alphanumeric(word),
+                    high(b.is_ascii_alphanumeric()),
+                    "{b:#x} at {place}"
+                );
+                // The others are `.`, below every `lo` and unequal to every probe.
+                if b.is_ascii() {
+                    for (lo, probe) in [(b'0', b'#'), (b'a', b'@'), (b'~', b'_')] {
+                        assert_eq!(at_least(word, lo), high(b >= lo), "{b:#x} >= {lo:#x}");
+                        assert_eq!(
+                            equal_to(word, probe),
+                            high(b == probe),
+                            "{b:#x} = {probe:#x}"
+                        );
+                    }
+                }
+            }
+        }
+    }
 
     #[test]
     fn counts_the_characters_of_any_text() {

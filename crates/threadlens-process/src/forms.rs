@@ -1,5 +1,6 @@
 //! text-processing.md §5: the forms units are compared by.
 
+use crate::ascii::{HIGH_BITS, at_least, equal_to};
 use crate::classes::{is_mark, is_number, is_upper_or_title};
 
 /// A word's form: full Unicode lowercasing, then every `-` deleted
@@ -157,14 +158,6 @@ fn split_ascii_part(part: &[u8], offset: usize, out: &mut Vec<(usize, usize)>) {
     out.push((offset + segment_start, offset + part.len()));
 }
 
-/// Each byte of a word set to `b`.
-const fn bytes_of(b: u8) -> u64 {
-    u64::from_le_bytes([b; 8])
-}
-
-/// Every byte's high bit.
-const HIGH_BITS: u64 = bytes_of(0x80);
-
 /// The high bits of a word's bytes gathered into eight bits, byte `j`'s
 /// into bit `j`.
 fn gather_high_bits(word: u64) -> u64 {
@@ -172,14 +165,11 @@ fn gather_high_bits(word: u64) -> u64 {
 }
 
 /// Bit `j` set when ASCII byte `j` of `word` is an upper-case letter, a
-/// digit, `_`: the three tested in all eight bytes at once. Each byte is
-/// below 0x80, so adding below 0x80 to it never carries into the next:
-/// `x + (0x80 - lo)` has its high bit set exactly when `x >= lo`.
+/// digit, `_`: the three tested in all eight bytes at once.
 fn ascii_classes(word: u64) -> (u64, u64, u64) {
-    let at_least = |lo: u8| word.wrapping_add(bytes_of(0x80 - lo));
-    let upper = at_least(b'A') & !at_least(b'Z' + 1);
-    let digit = at_least(b'0') & !at_least(b'9' + 1);
-    let underscore = !(word ^ bytes_of(b'_')).wrapping_add(bytes_of(0x7F));
+    let upper = at_least(word, b'A') & !at_least(word, b'Z' + 1);
+    let digit = at_least(word, b'0') & !at_least(word, b'9' + 1);
+    let underscore = equal_to(word, b'_');
     (
         gather_high_bits(upper),
         gather_high_bits(digit),
