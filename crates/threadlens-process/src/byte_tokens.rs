@@ -1,5 +1,5 @@
 //! text-processing.md §4 over the bytes of normalised text: the tokens of
-//! [`tokenize`](crate::tokenize), found without decoding ASCII and with
+//! [`tokenize`](crate::tokenize()), found without decoding ASCII and with
 //! byte offsets. The scorer reads every post through this; the character
 //! tokenizer is the literal reading it is tested against.
 //!

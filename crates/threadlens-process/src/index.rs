@@ -51,6 +51,10 @@ static NEXT_ID: AtomicU64 = AtomicU64::new(1);
 /// flat however long the tail of a corpus's vocabulary.
 const CACHE_LIMIT: usize = 1 << 20;
 
+/// Element ids cached above this many are dropped too, so that a [`Span`]'s
+/// ends fit in 31 bits beside its flag.
+const IDS_LIMIT: usize = 1 << 30;
+
 impl Index {
     /// Compile `themes`.
     pub fn build(themes: &[Theme]) -> Index {
@@ -159,7 +163,9 @@ impl Index {
     /// Call `f` with this thread's cache of answers for this index.
     pub fn with_cache<R>(&self, f: impl FnOnce(&mut Matches<'_>) -> R) -> R {
         CACHE.with_borrow_mut(|cache| {
-            if cache.index != self.id || cache.spans.len() + cache.short.len() >= CACHE_LIMIT {
+            let full = cache.spans.len() + cache.short.len() >= CACHE_LIMIT
+                || cache.ids.len() >= IDS_LIMIT;
+            if cache.index != self.id || full {
                 cache.index = self.id;
                 cache.spans.clear();
                 cache.short.clear();
@@ -199,7 +205,7 @@ impl Matches<'_> {
         self.cache.ids.get(span.range()).unwrap_or_default()
     }
 
-    /// The span of [`Matches::ids`] holding the elements that the form at
+    /// The [`Span`] of the cache's ids holding the elements that the form at
     /// `form` of `buffer` matches (bytes between characters; a form that
     /// is not whole UTF-8 matches nothing). The span stays valid while this
     /// cache is borrowed: answers are only ever appended.

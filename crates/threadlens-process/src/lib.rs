@@ -10,7 +10,7 @@
 //! types, so it can run inside other engines. Analysis cannot fail: any
 //! string in, a value out.
 //!
-//! Start reading at [`analyze`] (a text to units, for display), then
+//! Start reading at [`analyze()`] (a text to units, for display), then
 //! [`Lexicon::parse`] and [`Scorer`]; `tests/it/reference.rs` is the slow,
 //! literal reading of §8 the scorer is compared with.
 //!

@@ -1,6 +1,6 @@
 //! text-processing.md §6 as one pass over a post, into reused buffers: the
 //! units (words and hashtag segments) with their forms, and the hashtags
-//! with their tags. [`analyze`](crate::analyze) and the scorer both read a
+//! with their tags. [`analyze`](crate::analyze()) and the scorer both read a
 //! post through this, so they cannot disagree.
 
 use std::ops::Range;
