@@ -27,11 +27,30 @@ pub(crate) fn equal_to(word: u64, b: u8) -> u64 {
 /// or digit.
 #[inline]
 pub(crate) fn ascii_alphanumeric(word: u64) -> u64 {
+    ascii_letters(word) | ascii_digits(word)
+}
+
+/// The high bit of each byte of `word` (any bytes) that is an ASCII letter.
+#[inline]
+pub(crate) fn ascii_letters(word: u64) -> u64 {
+    let folded = word & !HIGH_BITS | bytes_of(0x20);
+    at_least(folded, b'a') & !at_least(folded, b'z' + 1) & !word
+}
+
+/// The high bit of each byte of `word` (any bytes) that is an ASCII digit.
+#[inline]
+pub(crate) fn ascii_digits(word: u64) -> u64 {
     let low = word & !HIGH_BITS;
-    let folded = low | bytes_of(0x20);
-    let digit = at_least(low, b'0') & !at_least(low, b'9' + 1);
-    let letter = at_least(folded, b'a') & !at_least(folded, b'z' + 1);
-    (digit | letter) & !word & HIGH_BITS
+    at_least(low, b'0') & !at_least(low, b'9' + 1) & !word
+}
+
+/// The high bit of each byte of `word` (any bytes) that is ASCII white
+/// space: tab, line feed, vertical tab, form feed, carriage return, space.
+#[inline]
+pub(crate) fn ascii_white_space(word: u64) -> u64 {
+    let low = word & !HIGH_BITS;
+    let controls = at_least(low, 0x09) & !at_least(low, 0x0E);
+    (controls | equal_to(low, b' ')) & !word
 }
 
 /// An eight-byte little-endian word from `bytes` at `at`, if eight bytes
@@ -101,6 +120,10 @@ mod tests {
                     high(b.is_ascii_alphanumeric()),
                     "{b:#x} at {place}"
                 );
+                assert_eq!(ascii_letters(word), high(b.is_ascii_alphabetic()));
+                assert_eq!(ascii_digits(word), high(b.is_ascii_digit()));
+                let white = b.is_ascii() && char::from(b).is_whitespace();
+                assert_eq!(ascii_white_space(word), high(white), "{b:#x} at {place}");
                 // The others are `.`, below every `lo` and unequal to every probe.
                 if b.is_ascii() {
                     for (lo, probe) in [(b'0', b'#'), (b'a', b'@'), (b'~', b'_')] {

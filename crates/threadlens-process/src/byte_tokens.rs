@@ -8,7 +8,10 @@
 //! and looked up in the Unicode tables. Positions only ever move by whole
 //! characters, so every offset here is a character boundary.
 
-use crate::ascii::{HIGH_BITS, ascii_alphanumeric, word_at};
+use crate::ascii::{
+    HIGH_BITS, ascii_alphanumeric, ascii_digits, ascii_letters, ascii_white_space, equal_to,
+    word_at,
+};
 use crate::classes::{is_letter, is_letter_or_number, is_lmn, is_white_space};
 use crate::tokenize::{Token, TokenKind};
 
@@ -180,7 +183,19 @@ fn url(text: &str, i: usize) -> Option<Token> {
 /// but white space follows it.
 #[inline(never)]
 fn url_after_prefix(text: &str, i: usize, prefix: usize) -> Option<Token> {
-    let end = run(text, i + prefix, |c| !is_white_space(c));
+    let bytes = text.as_bytes();
+    // Eight bytes at a time to the first ASCII white space or non-ASCII
+    // byte; from there character by character.
+    let mut end = i + prefix;
+    while let Some(word) = word_at(bytes, end) {
+        let stops = ascii_white_space(word) | word & HIGH_BITS;
+        if stops != 0 {
+            end += stops.trailing_zeros() as usize / 8;
+            break;
+        }
+        end += 8;
+    }
+    let end = run(text, end, |c| !is_white_space(c));
     (end > i + prefix).then_some(Token {
         kind: TokenKind::Url,
         start: i,
@@ -271,7 +286,23 @@ fn hashtag(text: &str, i: usize) -> Option<Token> {
     let bytes = text.as_bytes();
     let mut body_end = i + 1;
     let mut has_letter = false;
-    // ASCII bytes without decoding, then characters from the first other one.
+    // ASCII bytes without decoding, eight at a time while eight are left,
+    // then characters from the first other one.
+    while let Some(word) = word_at(bytes, body_end) {
+        let letters = ascii_letters(word);
+        let underscores = equal_to(word & !HIGH_BITS, b'_') & !word;
+        let stops = !(letters | ascii_digits(word) | underscores) & HIGH_BITS;
+        let before_stop = match stops {
+            0 => u64::MAX,
+            _ => (1 << stops.trailing_zeros()) - 1,
+        };
+        has_letter |= letters & before_stop != 0;
+        if stops != 0 {
+            body_end += stops.trailing_zeros() as usize / 8;
+            break;
+        }
+        body_end += 8;
+    }
     while let Some(&b) = bytes.get(body_end) {
         if !(ASCII_ALPHANUMERIC[usize::from(b)] || b == b'_') {
             break;
@@ -394,6 +425,44 @@ mod tests {
                     let text = format!("{before}{word}{after} tail");
                     assert_eq!(in_chars(&text), literal(&text), "{text:?}");
                     let text = format!("{before}{word}{after}");
+                    assert_eq!(in_chars(&text), literal(&text), "{text:?}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn urls_and_hashtags_of_every_length_end_where_the_characters_say() {
+        // Read eight bytes at a time, they end inside or after a chunk, at
+        // ASCII or Unicode white space, at another character, or at the end.
+        for len in 0..=20 {
+            let path: String = "t.co/0c2BA77_de1x9Zq".chars().take(len).collect();
+            let body: String = "Solving_Together2022".chars().take(len).collect();
+            let digits: String = "2022_12_01_0930_1045".chars().take(len).collect();
+            for after in [
+                "",
+                " x",
+                "\t",
+                "\n",
+                "\u{00A0}y",
+                "\u{2003}",
+                "\u{3000}",
+                "é",
+                "\u{0301}",
+                "中",
+                "'s",
+                ".",
+                "&",
+                "#x",
+            ] {
+                for text in [
+                    format!("see https://{path}{after} tail"),
+                    format!("www.{path}{after}"),
+                    format!("x #{body}{after} tail"),
+                    format!("#{body}{after}"),
+                    format!("#123{body}{after}"),
+                    format!("#{digits}{after} tail"),
+                ] {
                     assert_eq!(in_chars(&text), literal(&text), "{text:?}");
                 }
             }
