@@ -189,25 +189,14 @@ fn bits_below(n: usize) -> u64 {
 /// byte `k + 1` is). `_` ends a part and is in no segment.
 fn split_by_masks(body: &[u8], offset: usize, out: &mut Vec<(usize, usize)>) {
     let (mut upper, mut digit, mut underscore) = (0u64, 0u64, 0u64);
-    let mut add = |at: usize, word: [u8; 8]| {
+    for (at, chunk) in (0..).step_by(8).zip(body.chunks(8)) {
+        // The last chunk padded with NUL, which is none of the three.
+        let mut word = [0; 8];
+        word[..chunk.len()].copy_from_slice(chunk);
         let (u, d, s) = ascii_classes(u64::from_le_bytes(word));
-        (upper, digit, underscore) = (upper | u << at, digit | d << at, underscore | s << at);
-    };
-    let mut chunks = body.chunks_exact(8);
-    let mut at = 0;
-    for chunk in &mut chunks {
-        let mut word = [0; 8];
-        word.copy_from_slice(chunk);
-        add(at, word);
-        at += 8;
-    }
-    if !chunks.remainder().is_empty() {
-        // Padded with NUL, which is none of the three.
-        let mut word = [0; 8];
-        for (to, &b) in word.iter_mut().zip(chunks.remainder()) {
-            *to = b;
-        }
-        add(at, word);
+        upper |= u << at;
+        digit |= d << at;
+        underscore |= s << at;
     }
     let len = body.len();
     let all = bits_below(len);
@@ -341,13 +330,19 @@ mod tests {
         }
     }
 
+    /// The segments of an ASCII `body` split as bytes, and as characters.
+    fn both_splits(body: &str) -> (Vec<(usize, usize)>, Vec<(usize, usize)>) {
+        let chars: Vec<char> = body.chars().collect();
+        let (mut by_bytes, mut by_chars) = (Vec::new(), Vec::new());
+        segment_bounds_ascii(body.as_bytes(), &mut by_bytes);
+        segment_bounds(&chars, &mut Vec::new(), &mut by_chars);
+        (by_bytes, by_chars)
+    }
+
     proptest::proptest! {
         #[test]
         fn ascii_bodies_split_as_characters_do(body in "[A-Za-z0-9_]{0,24}") {
-            let chars: Vec<char> = body.chars().collect();
-            let (mut by_chars, mut by_bytes) = (Vec::new(), Vec::new());
-            segment_bounds(&chars, &mut Vec::new(), &mut by_chars);
-            segment_bounds_ascii(body.as_bytes(), &mut by_bytes);
+            let (by_bytes, by_chars) = both_splits(&body);
             proptest::prop_assert_eq!(by_bytes, by_chars);
         }
 
@@ -357,10 +352,7 @@ mod tests {
         ) {
             // Bodies and parts up to 64 bytes are split by masks, longer
             // parts byte by byte.
-            let chars: Vec<char> = body.chars().collect();
-            let (mut by_chars, mut by_bytes) = (Vec::new(), Vec::new());
-            segment_bounds(&chars, &mut Vec::new(), &mut by_chars);
-            segment_bounds_ascii(body.as_bytes(), &mut by_bytes);
+            let (by_bytes, by_chars) = both_splits(&body);
             proptest::prop_assert_eq!(by_bytes, by_chars);
         }
     }
@@ -387,10 +379,7 @@ mod tests {
             .flat_map(|len| [(len, "NHSEngland3Cs"), (len, "Co_PRODUCTION__x9")])
         {
             let body: String = pattern.chars().cycle().take(len).collect();
-            let chars: Vec<char> = body.chars().collect();
-            let (mut by_chars, mut by_bytes) = (Vec::new(), Vec::new());
-            segment_bounds(&chars, &mut Vec::new(), &mut by_chars);
-            segment_bounds_ascii(body.as_bytes(), &mut by_bytes);
+            let (by_bytes, by_chars) = both_splits(&body);
             assert_eq!(by_bytes, by_chars, "{body}");
         }
     }

@@ -187,22 +187,8 @@ impl Matches<'_> {
     /// The ids of the elements `form` matches, in increasing order.
     #[inline]
     pub fn of(&mut self, form: &str) -> &[u32] {
-        self.of_bytes(form.as_bytes())
-    }
-
-    /// [`Matches::of`] for a form given as its UTF-8 bytes (a slice of a
-    /// string taken without checking it falls between characters; a form
-    /// that is not whole UTF-8 matches nothing).
-    #[inline]
-    pub fn of_bytes(&mut self, form: &[u8]) -> &[u32] {
-        let span = match short_key(form) {
-            Some(key) => match self.cache.front[front_slot(key)] {
-                (k, span) if k == key && key != 0 => span,
-                _ => self.short_span(key, form),
-            },
-            None => self.long_span(form),
-        };
-        self.cache.ids.get(span.range()).unwrap_or_default()
+        let span = self.span_in(form.as_bytes(), 0..form.len());
+        self.ids_of(span)
     }
 
     /// The [`Span`] of the cache's ids holding the elements that the form at
