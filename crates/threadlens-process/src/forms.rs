@@ -330,8 +330,11 @@ mod tests {
         }
     }
 
+    /// Segments as `(start, end)`.
+    type Bounds = Vec<(usize, usize)>;
+
     /// The segments of an ASCII `body` split as bytes, and as characters.
-    fn both_splits(body: &str) -> (Vec<(usize, usize)>, Vec<(usize, usize)>) {
+    fn both_splits(body: &str) -> (Bounds, Bounds) {
         let chars: Vec<char> = body.chars().collect();
         let (mut by_bytes, mut by_chars) = (Vec::new(), Vec::new());
         segment_bounds_ascii(body.as_bytes(), &mut by_bytes);
