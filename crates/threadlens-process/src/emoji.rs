@@ -48,13 +48,17 @@ fn is_cut(bytes: &[u8], r: usize) -> bool {
 }
 
 fn clusters_with_emoji(piece: &str) -> usize {
-    if !piece.chars().any(is_emoji_char) {
-        return 0;
+    let mut emoji_chars = piece.chars().filter(|&c| is_emoji_char(c));
+    match (emoji_chars.next(), emoji_chars.next()) {
+        (None, _) => 0,
+        // Clusters do not overlap, so a lone emoji character is in exactly
+        // one of them, whatever it joins.
+        (Some(_), None) => 1,
+        _ => piece
+            .graphemes(true)
+            .filter(|g| g.chars().any(is_emoji_char))
+            .count(),
     }
-    piece
-        .graphemes(true)
-        .filter(|g| g.chars().any(is_emoji_char))
-        .count()
 }
 
 /// §2 read literally: every cluster of the whole text, for tests.

@@ -37,19 +37,14 @@ pub fn normalize(text: &str) -> String {
 /// [`normalize`] into a reused buffer (cleared first).
 ///
 /// ASCII is copied as it is; only the pieces around non-ASCII characters
-/// go through NFKC. A cut before an ASCII character is safe: no ASCII
+/// are normalised. A cut before an ASCII character is safe: no ASCII
 /// character composes with what precedes it, and as a starter it ends any
 /// reordering, so normalising the pieces and joining them equals
 /// normalising the whole. A piece starts at the ASCII character before a
 /// non-ASCII run (a combining mark may compose with it) and ends before the
-/// next ASCII character. A piece the NFKC quick check finds already
-/// normal skips NFKC and only has characters deleted and mapped.
+/// next ASCII character.
 pub(crate) fn normalize_into(text: &str, out: &mut String) {
     out.clear();
-    if text.is_ascii() {
-        out.push_str(text);
-        return;
-    }
     let bytes = text.as_bytes();
     let mut copied_to = 0;
     while let Some(offset) = first_non_ascii(&bytes[copied_to..]) {
@@ -60,17 +55,52 @@ pub(crate) fn normalize_into(text: &str, out: &mut String) {
             .position(u8::is_ascii)
             .map_or(bytes.len(), |n| run + n);
         out.push_str(&text[copied_to..start]);
-        let piece = &text[start..end];
-        let plain = piece.chars().all(|c| c.is_ascii() || is_nfkc_plain(c));
-        if plain || is_nfkc_quick(piece.chars()) == IsNormalized::Yes {
-            // Already NFKC: only steps 2 and 3 can change it.
-            out.extend(piece.chars().filter(|&c| !is_deleted(c)).map(mapped));
-        } else {
-            out.extend(piece.nfkc().filter(|&c| !is_deleted(c)).map(mapped));
-        }
+        push_normalized_piece(&text[start..end], out);
         copied_to = end;
     }
     out.push_str(&text[copied_to..]);
+}
+
+/// How a piece of text normalises.
+enum Piece {
+    /// Already NFKC, and nothing in it deleted or mapped: it stays as it is.
+    Kept,
+    /// Already NFKC by the table, but characters are deleted or mapped.
+    Plain,
+    /// The table cannot tell: the NFKC quick check decides.
+    Unknown,
+}
+
+/// What [`Piece`] `piece` is, in one pass over its characters.
+fn piece_kind(piece: &str) -> Piece {
+    let mut kind = Piece::Kept;
+    for c in piece.chars().filter(|c| !c.is_ascii()) {
+        if !is_nfkc_plain(c) {
+            return Piece::Unknown;
+        }
+        if is_deleted(c) || mapped(c) != c {
+            kind = Piece::Plain;
+        }
+    }
+    kind
+}
+
+/// Append `piece` normalised: NFKC only when the quick check cannot tell
+/// it is already normal, then steps 2 and 3.
+fn push_normalized_piece(piece: &str, out: &mut String) {
+    let normal = match piece_kind(piece) {
+        Piece::Kept => {
+            out.push_str(piece);
+            return;
+        }
+        Piece::Plain => true,
+        Piece::Unknown => is_nfkc_quick(piece.chars()) == IsNormalized::Yes,
+    };
+    if normal {
+        out.extend(piece.chars().filter(|&c| !is_deleted(c)).map(mapped));
+    } else {
+        out.extend(piece.nfkc().filter(|&c| !is_deleted(c)).map(mapped));
+    }
 }
 
 #[cfg(test)]

@@ -107,10 +107,16 @@ pub(crate) struct Units {
 impl Units {
     /// Read `text` (§2-6), replacing what was there.
     pub fn read(&mut self, text: &str) {
-        normalize_into(text, &mut self.normalized);
-        // An ASCII text holds no emoji (and is its own normalisation).
+        // An ASCII text holds no emoji and is its own normalisation.
         let ascii = text.is_ascii();
-        self.emoji_count = if ascii { 0 } else { emoji_count(text) };
+        if ascii {
+            self.normalized.clear();
+            self.normalized.push_str(text);
+            self.emoji_count = 0;
+        } else {
+            normalize_into(text, &mut self.normalized);
+            self.emoji_count = emoji_count(text);
+        }
         // Taken out while the units are read, so they can borrow it.
         let normalized = std::mem::take(&mut self.normalized);
         self.ascii = ascii;
