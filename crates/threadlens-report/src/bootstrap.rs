@@ -4,6 +4,7 @@
 
 use rustc_hash::FxHashMap;
 
+use crate::intern::Interner;
 use crate::stats::quantile;
 use threadlens_model::SplitMix64;
 
@@ -24,7 +25,7 @@ pub struct Bootstrap {
 #[derive(Debug, Default, Clone)]
 pub(crate) struct BootPosts {
     themes: usize,
-    conversations: FxHashMap<String, u32>,
+    conversations: Interner,
     /// Per post, its conversation.
     pub conversation: Vec<u32>,
     /// Per post, `themes` flags.
@@ -41,11 +42,7 @@ impl BootPosts {
 
     /// Record a post of conversation `conversation` with `hits` per theme.
     pub fn push(&mut self, conversation: &str, hits: &[u32]) {
-        let next = self.conversations.len() as u32;
-        let id = *self
-            .conversations
-            .entry(conversation.to_owned())
-            .or_insert(next);
+        let id = self.conversations.number(conversation);
         self.conversation.push(id);
         self.hits.extend(hits.iter().map(|&h| h > 0));
     }

@@ -20,6 +20,7 @@ mod counts;
 mod error;
 mod format;
 mod html;
+mod intern;
 mod manifest;
 mod network;
 mod notebook;

@@ -17,10 +17,12 @@ use threadlens_process::{KwicLine, Lexicon, ScoreColumns, fold_scans, kwic_lines
 use crate::bootstrap::{BootPosts, Bootstrap, ThemeIntervals};
 use crate::contributors::{Contributor, Contributors};
 use crate::post_scores::ScoredBatch;
-use crate::schedule::{Schedule, handle_key};
+use crate::schedule::Schedule;
 use crate::stats::wilson;
 use crate::summary_post::{SummaryPost, summary_posts};
-use crate::takeover::{Attribution, EngagementRow, Takeover, TakeoverPost, takeover};
+use crate::takeover::{
+    Attribution, EngagementRow, NewTakeoverPost, Takeover, TakeoverPosts, takeover_of,
+};
 
 /// The formats.md §1 columns [`Summary::add`] reads of each post, with or
 /// without a schedule or bootstrap: a reader may leave every other field
@@ -378,7 +380,7 @@ pub struct Summary<'a> {
     /// Set while some theme has room for keyword-in-context lines; shared
     /// with the summary's scanners.
     kwic_wanted: Arc<AtomicBool>,
-    takeover_posts: Vec<TakeoverPost>,
+    takeover_posts: TakeoverPosts,
     /// Posts per 10-minute bucket (Unix minutes / 10) inside the event
     /// window, when there is a schedule.
     activity: BTreeMap<i64, u64>,
@@ -485,7 +487,7 @@ impl<'a> Summary<'a> {
             cooccurrence: vec![0; n * n],
             kwic: vec![Vec::new(); n],
             kwic_wanted: Arc::new(AtomicBool::new(n > 0 && options.kwic_per_theme > 0)),
-            takeover_posts: Vec::new(),
+            takeover_posts: TakeoverPosts::new(n),
             activity: BTreeMap::new(),
             replies: 0,
             slot_kwic: vec![Vec::new(); schedule.map_or(0, |s| s.slots.len())],
@@ -571,7 +573,7 @@ impl<'a> Summary<'a> {
     /// The takeover of `schedule` over the posts added so far.
     fn takeover_of(&self, schedule: &Schedule) -> &Takeover {
         self.takeover
-            .get_or_init(|| takeover(schedule, &self.takeover_posts, self.lexicon.themes.len()))
+            .get_or_init(|| takeover_of(schedule, &self.takeover_posts))
     }
 
     /// What the page's headline and slot cards show.
@@ -805,17 +807,19 @@ impl<'a> Summary<'a> {
             periods.push(start);
         }
         if self.schedule.is_some() {
-            self.takeover_posts.push(TakeoverPost {
-                post_id: post.post_id.to_owned(),
-                author: handle_key(post.author_handle),
-                created_at: post.created_at,
-                conversation_id: post.conversation_id.map(str::to_owned),
-                reply_to_post_id: post.reply_to_post_id.map(str::to_owned),
-                reposts: post.reposts.unwrap_or(0),
-                likes: post.likes.unwrap_or(0),
-                quotes: post.quotes.unwrap_or(0),
-                hits: s.hits.to_vec(),
-            });
+            self.takeover_posts.push_by_handle(
+                post.author_handle,
+                NewTakeoverPost {
+                    post_id: post.post_id,
+                    created_at: post.created_at,
+                    conversation_id: post.conversation_id,
+                    reply_to_post_id: post.reply_to_post_id,
+                    reposts: post.reposts.unwrap_or(0),
+                    likes: post.likes.unwrap_or(0),
+                    quotes: post.quotes.unwrap_or(0),
+                    hits: s.hits,
+                },
+            );
         }
     }
 

@@ -3,8 +3,12 @@
 //! order and a last `outside` row.
 
 use chrono::{DateTime, Utc};
+use rayon::prelude::*;
 use rustc_hash::FxHashMap;
+use threadlens_model::push_handle_key;
+use threadlens_store::{OptStrColumn, StrColumn};
 
+use crate::intern::Interner;
 use crate::schedule::Schedule;
 
 /// What §4 needs of a post (reposts are left out before this point).
@@ -86,28 +90,164 @@ pub struct Takeover {
     pub first_reply_min: Vec<f64>,
 }
 
-/// Attribute `posts` to the slots of `schedule` and measure each slot.
+/// The posts [`takeover`] reads, column by column: a report adds its posts
+/// one at a time with no allocation per post. Authors are numbered as they
+/// come (there are few of them); ids are kept end to end, and joined when
+/// the takeover is measured.
+#[derive(Debug, Default, Clone)]
+pub(crate) struct TakeoverPosts {
+    themes: usize,
+    /// Handle keys.
+    authors: Interner,
+    /// A handle's key, reused from post to post.
+    key: String,
+    post_id: StrColumn,
+    author: Vec<u32>,
+    created_at: Vec<DateTime<Utc>>,
+    conversation: OptStrColumn,
+    reply_to: OptStrColumn,
+    /// Reposts, likes and quotes.
+    engagement: Vec<[u64; 3]>,
+    /// `themes` hit counts a post.
+    hits: Vec<u32>,
+}
+
+/// One post for [`TakeoverPosts::push`], borrowed.
+pub(crate) struct NewTakeoverPost<'a> {
+    pub post_id: &'a str,
+    pub created_at: DateTime<Utc>,
+    pub conversation_id: Option<&'a str>,
+    pub reply_to_post_id: Option<&'a str>,
+    pub reposts: u64,
+    pub likes: u64,
+    pub quotes: u64,
+    /// Hits per theme; themes past its end count 0.
+    pub hits: &'a [u32],
+}
+
+impl TakeoverPosts {
+    /// No posts yet, scored against `themes` themes.
+    pub fn new(themes: usize) -> Self {
+        TakeoverPosts {
+            themes,
+            ..TakeoverPosts::default()
+        }
+    }
+
+    /// How many posts.
+    pub fn len(&self) -> usize {
+        self.post_id.len()
+    }
+
+    /// Add `post`, by the author whose handle key is `author`.
+    pub fn push(&mut self, author: &str, post: NewTakeoverPost<'_>) {
+        self.post_id.push(post.post_id);
+        self.author.push(self.authors.number(author));
+        self.created_at.push(post.created_at);
+        self.conversation.push(post.conversation_id);
+        self.reply_to.push(post.reply_to_post_id);
+        self.engagement
+            .push([post.reposts, post.likes, post.quotes]);
+        let hit = |t: usize| post.hits.get(t).copied().unwrap_or(0);
+        self.hits.extend((0..self.themes).map(hit));
+    }
+
+    /// Add `post`, by the author with handle `handle` (keyed as
+    /// [`handle_key`](crate::handle_key) keys it).
+    pub fn push_by_handle(&mut self, handle: &str, post: NewTakeoverPost<'_>) {
+        let mut key = std::mem::take(&mut self.key);
+        key.clear();
+        push_handle_key(handle, &mut key);
+        self.push(&key, post);
+        self.key = key;
+    }
+
+    /// Every post's index by its id (the last, for an id seen twice).
+    fn by_id(&self) -> FxHashMap<&str, usize> {
+        let mut by_id = FxHashMap::with_capacity_and_hasher(self.len(), Default::default());
+        by_id.extend(self.post_id.iter().enumerate().map(|(i, id)| (id, i)));
+        by_id
+    }
+
+    /// Per post, the post it replies to when it was collected, and the
+    /// root of its conversation: the post of its conversation_id, else
+    /// itself when it replies to nothing. Looked up on every core.
+    ///
+    /// Most posts need one lookup or none: a conversation's root names
+    /// itself (its own post when ids are unique), and a direct reply to the
+    /// root replies to its conversation_id.
+    fn parents_and_roots(
+        &self,
+        by_id: &FxHashMap<&str, usize>,
+    ) -> Vec<(Option<usize>, Option<usize>)> {
+        let unique_ids = by_id.len() == self.len();
+        let find = |id: &str| by_id.get(id).copied();
+        (0..self.len())
+            .into_par_iter()
+            .map(|i| {
+                let reply_to = self.reply_to.get(i);
+                let conversation = self.conversation.get(i);
+                let root = match conversation {
+                    Some(c) if unique_ids && self.post_id.get(i) == Some(c) => Some(i),
+                    Some(c) => find(c),
+                    None if reply_to.is_none() => Some(i),
+                    None => None,
+                };
+                let parent = match reply_to {
+                    Some(r) if Some(r) == conversation => root,
+                    Some(r) => find(r),
+                    None => None,
+                };
+                (parent, root)
+            })
+            .collect()
+    }
+
+    /// Whether post `i` replies to anything, collected or not.
+    fn is_reply(&self, i: usize) -> bool {
+        self.reply_to.get(i).is_some()
+    }
+
+    fn hits_of(&self, i: usize) -> &[u32] {
+        &self.hits[i * self.themes..(i + 1) * self.themes]
+    }
+}
+
+/// Attribute `posts` to the slots of `schedule` and measure each slot,
+/// counting `themes` themes of their hits.
 pub fn takeover(schedule: &Schedule, posts: &[TakeoverPost], themes: usize) -> Takeover {
+    let mut numbered = TakeoverPosts::new(themes);
+    for p in posts {
+        numbered.push(
+            &p.author,
+            NewTakeoverPost {
+                post_id: &p.post_id,
+                created_at: p.created_at,
+                conversation_id: p.conversation_id.as_deref(),
+                reply_to_post_id: p.reply_to_post_id.as_deref(),
+                reposts: p.reposts,
+                likes: p.likes,
+                quotes: p.quotes,
+                hits: &p.hits,
+            },
+        );
+    }
+    takeover_of(schedule, &numbered)
+}
+
+/// [`takeover`] of posts already numbered.
+pub(crate) fn takeover_of(schedule: &Schedule, posts: &TakeoverPosts) -> Takeover {
     let slots = &schedule.slots;
-    // Authors as numbers, so that the comparisons and sets below work on
-    // numbers rather than strings.
-    let mut author_ids: FxHashMap<&str, u32> = FxHashMap::default();
-    let author: Vec<u32> = posts
-        .iter()
-        .map(|p| {
-            let next = author_ids.len() as u32;
-            *author_ids.entry(p.author.as_str()).or_insert(next)
-        })
-        .collect();
-    let authors = author_ids.len();
+    let count = posts.len();
+    let author = &posts.author;
     // Staff who posted nothing have no number, and match no post.
-    let account = author_ids.get(schedule.account.as_str()).copied();
+    let account = posts.authors.get(schedule.account.as_str());
     let slot_hosts: Vec<Vec<u32>> = slots
         .iter()
         .map(|s| {
             s.hosts
                 .iter()
-                .filter_map(|h| author_ids.get(h.as_str()).copied())
+                .filter_map(|h| posts.authors.get(h.as_str()))
                 .collect()
         })
         .collect();
@@ -115,8 +255,9 @@ pub fn takeover(schedule: &Schedule, posts: &[TakeoverPost], themes: usize) -> T
         |slot: usize, author: u32| Some(author) == account || slot_hosts[slot].contains(&author);
     // The slot each post was made in, if any.
     let made_in: Vec<Option<usize>> = posts
+        .created_at
         .iter()
-        .map(|p| schedule.slot_at(p.created_at))
+        .map(|&t| schedule.slot_at(t))
         .collect();
     // A host post of slot S: by the account or one of S's hosts, inside S.
     let host_of: Vec<Option<usize>> = author
@@ -124,20 +265,10 @@ pub fn takeover(schedule: &Schedule, posts: &[TakeoverPost], themes: usize) -> T
         .zip(&made_in)
         .map(|(&a, slot)| slot.filter(|&s| is_staff(s, a)))
         .collect();
-    let by_id = index_by_id(posts);
-    let parent = parents(posts, &by_id);
-    // The root of a post's conversation: its conversation_id, else itself
-    // when it replies to nothing.
-    let root = |i: usize| -> Option<usize> {
-        let p = &posts[i];
-        match &p.conversation_id {
-            Some(c) => by_id.get(c.as_str()).copied(),
-            None if p.reply_to_post_id.is_none() => Some(i),
-            None => None,
-        }
-    };
-    let roots: Vec<Option<usize>> = (0..posts.len()).map(root).collect();
-    let attribution: Vec<Attribution> = (0..posts.len())
+    let by_id = posts.by_id();
+    let (parent, roots): (Vec<Option<usize>>, Vec<Option<usize>>) =
+        posts.parents_and_roots(&by_id).into_iter().unzip();
+    let attribution: Vec<Attribution> = (0..count)
         .map(|i| match roots[i].and_then(|r| host_of[r]) {
             Some(s) => Attribution::Slot(s),
             None => match made_in[i] {
@@ -146,13 +277,7 @@ pub fn takeover(schedule: &Schedule, posts: &[TakeoverPost], themes: usize) -> T
             },
         })
         .collect();
-    let depth = depths(posts, &parent);
-    let mut replies_to: FxHashMap<usize, Vec<usize>> = FxHashMap::default();
-    for (i, p) in parent.iter().enumerate() {
-        if let Some(p) = *p {
-            replies_to.entry(p).or_default().push(i);
-        }
-    }
+    let depth = depths(|i| posts.is_reply(i), &parent);
     // Groups: the slots in order, then `outside` (index `slots.len()`).
     let mut members_of: Vec<Vec<usize>> = vec![Vec::new(); slots.len() + 1];
     for (i, a) in attribution.iter().enumerate() {
@@ -165,7 +290,7 @@ pub fn takeover(schedule: &Schedule, posts: &[TakeoverPost], themes: usize) -> T
     // A host post of slot S attributed to S is one of S's hosts below; a
     // reply received by S is a post by someone other than S's staff whose
     // root is one of them. Counted for every slot in one pass.
-    let host_slot: Vec<Option<usize>> = (0..posts.len())
+    let host_slot: Vec<Option<usize>> = (0..count)
         .map(|i| host_of[i].filter(|&s| attribution[i] == Attribution::Slot(s)))
         .collect();
     let mut replies_received_by = vec![0u64; slots.len()];
@@ -176,13 +301,26 @@ pub fn takeover(schedule: &Schedule, posts: &[TakeoverPost], themes: usize) -> T
             replies_received_by[s] += 1;
         }
     }
-
+    // Per host post: milliseconds to its first direct reply by someone
+    // other than its slot's staff.
+    let mut first_reply_ms: Vec<Option<i64>> = vec![None; count];
+    for (i, p) in parent.iter().enumerate() {
+        if let Some(h) = *p
+            && let Some(s) = host_slot[h]
+            && !is_staff(s, author[i])
+        {
+            let ms = (posts.created_at[i] - posts.created_at[h]).num_milliseconds();
+            let first = first_reply_ms[h].get_or_insert(ms);
+            *first = (*first).min(ms);
+        }
+    }
+    let themes = posts.themes;
     let mut rows = Vec::with_capacity(slots.len() + 1);
     let mut all_first_replies = Vec::new();
     // Per author: whether a post of an earlier slot is theirs, and the last
     // group that counted them as a participant.
-    let mut seen_before = vec![false; authors];
-    let mut counted_in = vec![usize::MAX; authors];
+    let mut seen_before = vec![false; posts.authors.len()];
+    let mut counted_in = vec![usize::MAX; posts.authors.len()];
     for group in (0..slots.len()).map(Some).chain([None]) {
         let group_index = group.unwrap_or(slots.len());
         let members = &members_of[group_index];
@@ -206,28 +344,19 @@ pub fn takeover(schedule: &Schedule, posts: &[TakeoverPost], themes: usize) -> T
             }
         }
         let new_participants = group.map(|_| new);
-        let sum =
-            |get: fn(&TakeoverPost) -> u64| hosts.iter().map(|&i| get(&posts[i])).sum::<u64>();
-        let (reposts, likes, quotes) = (sum(|p| p.reposts), sum(|p| p.likes), sum(|p| p.quotes));
+        let sum = |e: usize| hosts.iter().map(|&i| posts.engagement[i][e]).sum::<u64>();
+        let (reposts, likes, quotes) = (sum(0), sum(1), sum(2));
         let engagement_per_host_post = (!hosts.is_empty())
             .then(|| (replies_received + reposts + likes + quotes) as f64 / hosts.len() as f64);
         let first_replies: Vec<f64> = hosts
             .iter()
-            .filter_map(|&h| {
-                let host = &posts[h];
-                replies_to
-                    .get(&h)?
-                    .iter()
-                    .filter(|&&i| !staff(author[i]))
-                    .map(|&i| (posts[i].created_at - host.created_at).num_milliseconds())
-                    .min()
-                    .map(|ms| ms as f64 / 60_000.0)
-            })
+            .filter_map(|&h| first_reply_ms[h])
+            .map(|ms| ms as f64 / 60_000.0)
             .collect();
         let mut hits = vec![0u64; themes];
         let mut with_hit = vec![0u64; themes];
         for &i in members {
-            for (t, &h) in posts[i].hits.iter().enumerate().take(themes) {
+            for (t, &h) in posts.hits_of(i).iter().enumerate() {
                 hits[t] += u64::from(h);
                 with_hit[t] += u64::from(h > 0);
             }
@@ -272,36 +401,13 @@ pub fn takeover(schedule: &Schedule, posts: &[TakeoverPost], themes: usize) -> T
     }
 }
 
-/// Every post's index by its id (the last, for an id seen twice).
-fn index_by_id(posts: &[TakeoverPost]) -> FxHashMap<&str, usize> {
-    let mut by_id = FxHashMap::with_capacity_and_hasher(posts.len(), Default::default());
-    by_id.extend(
-        posts
-            .iter()
-            .enumerate()
-            .map(|(i, p)| (p.post_id.as_str(), i)),
-    );
-    by_id
-}
-
-/// The post each one replies to, when it was collected.
-fn parents(posts: &[TakeoverPost], by_id: &FxHashMap<&str, usize>) -> Vec<Option<usize>> {
-    posts
-        .iter()
-        .map(|p| {
-            p.reply_to_post_id
-                .as_deref()
-                .and_then(|r| by_id.get(r).copied())
-        })
-        .collect()
-}
-
 /// Reply depth of every post: 0 for a post that replies to nothing, its
 /// parent's depth + 1 for a reply (1 when the parent was not collected);
-/// `parent[i]` is the post `i` replies to, when collected.
-fn depths(posts: &[TakeoverPost], parent: &[Option<usize>]) -> Vec<u64> {
-    let mut depth: Vec<Option<u64>> = vec![None; posts.len()];
-    for start in 0..posts.len() {
+/// `is_reply(i)` is whether post `i` replies to anything, `parent[i]` the
+/// post it replies to, when collected.
+fn depths(is_reply: impl Fn(usize) -> bool, parent: &[Option<usize>]) -> Vec<u64> {
+    let mut depth: Vec<Option<u64>> = vec![None; parent.len()];
+    for start in 0..parent.len() {
         // Walk up to a known depth or a root, then fill in on the way back.
         let mut chain = Vec::new();
         let mut at = Some(start);
@@ -315,9 +421,9 @@ fn depths(posts: &[TakeoverPost], parent: &[Option<usize>]) -> Vec<u64> {
                 break; // a cycle in bad data: treat as a root
             }
             chain.push(i);
-            at = match &posts[i].reply_to_post_id {
-                None => None,
-                Some(_) => match parent[i] {
+            at = match is_reply(i) {
+                false => None,
+                true => match parent[i] {
                     Some(p) => Some(p),
                     None => {
                         // Parent not collected: this reply has depth 1.
@@ -382,7 +488,28 @@ mod tests {
             post("loop1", Some("loop2")),
             post("loop2", Some("loop1")),
         ];
-        let d = depths(&posts, &parents(&posts, &index_by_id(&posts)));
+        let mut numbered = TakeoverPosts::new(0);
+        for p in &posts {
+            numbered.push(
+                &p.author,
+                NewTakeoverPost {
+                    post_id: &p.post_id,
+                    created_at: p.created_at,
+                    conversation_id: None,
+                    reply_to_post_id: p.reply_to_post_id.as_deref(),
+                    reposts: 0,
+                    likes: 0,
+                    quotes: 0,
+                    hits: &[],
+                },
+            );
+        }
+        let parent: Vec<Option<usize>> = numbered
+            .parents_and_roots(&numbered.by_id())
+            .into_iter()
+            .map(|(parent, _)| parent)
+            .collect();
+        let d = depths(|i| numbered.is_reply(i), &parent);
         assert_eq!(&d[..5], &[2, 0, 1, 1, 2]);
         assert!(d[5] <= 2 && d[6] <= 2, "a cycle ends without hanging");
     }

@@ -7,3 +7,4 @@ mod fuzz;
 mod network_files;
 mod summary_columns;
 mod takeover_day;
+mod takeover_literal;
