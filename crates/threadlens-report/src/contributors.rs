@@ -26,6 +26,16 @@ pub(crate) struct Contributors {
     key: String,
 }
 
+/// A contributor found by [`Contributors::of`].
+pub(crate) struct Found<'c> {
+    /// Which contributor: numbered from 0 in the order first seen.
+    pub index: usize,
+    /// The handle key it was found by.
+    pub key: &'c str,
+    /// Its counts.
+    pub contributor: &'c mut Contributor,
+}
+
 impl Contributors {
     /// The contributor writing as `handle` on `platform`, made by `new` the
     /// first time: one hash of the handle key for a contributor already seen.
@@ -34,11 +44,11 @@ impl Contributors {
         platform: &str,
         handle: &str,
         new: impl FnOnce() -> Contributor,
-    ) -> &mut Contributor {
+    ) -> Found<'_> {
         self.key.clear();
         push_handle_key(handle, &mut self.key);
         let keys = keys_of(&mut self.by_platform, platform);
-        let at = match keys.get(self.key.as_str()) {
+        let index = match keys.get(self.key.as_str()) {
             Some(&at) => at,
             None => {
                 keys.insert(self.key.clone(), self.people.len());
@@ -46,7 +56,11 @@ impl Contributors {
                 self.people.len() - 1
             }
         };
-        &mut self.people[at]
+        Found {
+            index,
+            key: &self.key,
+            contributor: &mut self.people[index],
+        }
     }
 
     /// Add a contributor counted elsewhere, keyed by `platform` and `key`
@@ -105,14 +119,18 @@ mod tests {
                 ..Contributor::default()
             }
         };
-        people.of("x", "@Ann", new("@Ann")).posts += 1;
-        people.of("x", " ann", new(" ann")).posts += 1;
-        people.of("bluesky", "ann", new("ann")).posts += 1;
-        people.of("x", "Bob", new("Bob")).posts += 1;
+        people.of("x", "@Ann", new("@Ann")).contributor.posts += 1;
+        let found = people.of("x", " ann", new(" ann"));
+        assert_eq!((found.index, found.key), (0, "ann"));
+        found.contributor.posts += 1;
+        people.of("bluesky", "ann", new("ann")).contributor.posts += 1;
+        let found = people.of("x", "Bob", new("Bob"));
+        assert_eq!((found.index, found.key), (2, "bob"));
+        found.contributor.posts += 1;
         people.insert("mastodon".into(), "cy".into(), Contributor::default());
         // Inserting under a key held replaces its contributor.
         people.insert("x".into(), "bob".into(), new("BOB")());
-        people.of("x", "bob", new("never")).posts += 1;
+        people.of("x", "bob", new("never")).contributor.posts += 1;
         assert_eq!(people.len(), 4);
         let mut seen: Vec<(String, String, String, u64)> = people
             .iter()

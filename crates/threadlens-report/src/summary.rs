@@ -736,13 +736,18 @@ impl<'a> Summary<'a> {
             .entry(start)
             .or_insert_with(|| (0, vec![ThemeTotals::default(); themes]));
         period.0 += 1;
-        let contributor = self
+        let found = self
             .contributors
             .of(post.platform.as_str(), post.author_handle, || Contributor {
                 handle: post.author_handle.to_owned(),
                 hits: vec![0; themes],
                 ..Contributor::default()
             });
+        let takeover_author = self
+            .schedule
+            .is_some()
+            .then(|| self.takeover_posts.author_of_contributor(found.index, found.key));
+        let contributor = found.contributor;
         contributor.posts += 1;
         contributor.replies += u64::from(post.kind == PostKind::Reply);
         for (t, &h) in s.hits.iter().enumerate() {
@@ -806,9 +811,9 @@ impl<'a> Summary<'a> {
             boot.push(post.conversation_id.unwrap_or(post.post_id), s.hits);
             periods.push(start);
         }
-        if self.schedule.is_some() {
-            self.takeover_posts.push_by_handle(
-                post.author_handle,
+        if let Some(author) = takeover_author {
+            self.takeover_posts.push(
+                author,
                 NewTakeoverPost {
                     post_id: post.post_id,
                     created_at: post.created_at,

@@ -5,7 +5,6 @@
 use chrono::{DateTime, Utc};
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
-use threadlens_model::push_handle_key;
 use threadlens_store::{OptStrColumn, StrColumn};
 
 use crate::intern::Interner;
@@ -99,8 +98,9 @@ pub(crate) struct TakeoverPosts {
     themes: usize,
     /// Handle keys.
     authors: Interner,
-    /// A handle's key, reused from post to post.
-    key: String,
+    /// The author number of each contributor a report has seen
+    /// ([`author_of_contributor`](Self::author_of_contributor)).
+    by_contributor: Vec<Option<u32>>,
     post_id: StrColumn,
     author: Vec<u32>,
     created_at: Vec<DateTime<Utc>>,
@@ -139,10 +139,32 @@ impl TakeoverPosts {
         self.post_id.len()
     }
 
-    /// Add `post`, by the author whose handle key is `author`.
-    pub fn push(&mut self, author: &str, post: NewTakeoverPost<'_>) {
+    /// The number of the author whose handle key is `key`.
+    pub fn author(&mut self, key: &str) -> u32 {
+        self.authors.number(key)
+    }
+
+    /// The number of the author of contributor `index` of a report's
+    /// contributors, whose handle key is `key`: its key is looked up only
+    /// the first time.
+    pub fn author_of_contributor(&mut self, index: usize, key: &str) -> u32 {
+        if index >= self.by_contributor.len() {
+            self.by_contributor.resize(index + 1, None);
+        }
+        match self.by_contributor[index] {
+            Some(author) => author,
+            None => {
+                let author = self.authors.number(key);
+                self.by_contributor[index] = Some(author);
+                author
+            }
+        }
+    }
+
+    /// Add `post`, by author number `author` ([`author`](Self::author)).
+    pub fn push(&mut self, author: u32, post: NewTakeoverPost<'_>) {
         self.post_id.push(post.post_id);
-        self.author.push(self.authors.number(author));
+        self.author.push(author);
         self.created_at.push(post.created_at);
         self.conversation.push(post.conversation_id);
         self.reply_to.push(post.reply_to_post_id);
@@ -150,16 +172,6 @@ impl TakeoverPosts {
             .push([post.reposts, post.likes, post.quotes]);
         let hit = |t: usize| post.hits.get(t).copied().unwrap_or(0);
         self.hits.extend((0..self.themes).map(hit));
-    }
-
-    /// Add `post`, by the author with handle `handle` (keyed as
-    /// [`handle_key`](crate::handle_key) keys it).
-    pub fn push_by_handle(&mut self, handle: &str, post: NewTakeoverPost<'_>) {
-        let mut key = std::mem::take(&mut self.key);
-        key.clear();
-        push_handle_key(handle, &mut key);
-        self.push(&key, post);
-        self.key = key;
     }
 
     /// Every post's index by its id (the last, for an id seen twice).
@@ -218,8 +230,9 @@ impl TakeoverPosts {
 pub fn takeover(schedule: &Schedule, posts: &[TakeoverPost], themes: usize) -> Takeover {
     let mut numbered = TakeoverPosts::new(themes);
     for p in posts {
+        let author = numbered.author(&p.author);
         numbered.push(
-            &p.author,
+            author,
             NewTakeoverPost {
                 post_id: &p.post_id,
                 created_at: p.created_at,
@@ -490,8 +503,9 @@ mod tests {
         ];
         let mut numbered = TakeoverPosts::new(0);
         for p in &posts {
+            let author = numbered.author(&p.author);
             numbered.push(
-                &p.author,
+                author,
                 NewTakeoverPost {
                     post_id: &p.post_id,
                     created_at: p.created_at,
