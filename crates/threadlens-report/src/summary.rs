@@ -743,10 +743,10 @@ impl<'a> Summary<'a> {
                 hits: vec![0; themes],
                 ..Contributor::default()
             });
-        let takeover_author = self
-            .schedule
-            .is_some()
-            .then(|| self.takeover_posts.author_of_contributor(found.index, found.key));
+        let takeover_author = self.schedule.is_some().then(|| {
+            self.takeover_posts
+                .author_of_contributor(found.index, found.key)
+        });
         let contributor = found.contributor;
         contributor.posts += 1;
         contributor.replies += u64::from(post.kind == PostKind::Reply);
