@@ -38,6 +38,7 @@ mod row_groups;
 mod store;
 mod strings;
 mod table;
+mod texts;
 mod verify;
 
 pub use atomic::{AtomicFile, write_atomically};
@@ -48,4 +49,5 @@ pub use post_set::{Inserted, PostSet};
 pub use store::{POSTS_FILE, PostStore, REJECTS_FILE};
 pub use strings::{OptStrColumn, StrColumn};
 pub use table::{BATCH_COLUMNS, PostBatch, THREAD_COLUMNS, TextBatch};
+pub use texts::TextColumn;
 pub use verify::Verification;

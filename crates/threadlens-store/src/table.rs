@@ -8,6 +8,7 @@ use threadlens_model::{Platform, Post, PostKind, Timestamp, timestamp_from_milli
 
 use crate::codec::{PostView, StrList, Strs};
 use crate::strings::{OptStrColumn, StrColumn};
+use crate::texts::TextColumn;
 use crate::{Error, Result};
 
 /// Build the §1 table from posts read in place, in the order given.
@@ -193,8 +194,8 @@ pub struct TextBatch {
     pub post_id: StrColumn,
     /// Kind per post.
     pub kind: Vec<PostKind>,
-    /// Text per post.
-    pub text: StrColumn,
+    /// Text per post, read in place.
+    pub text: TextColumn,
     /// The stored rows this batch was read from, the posts left out by
     /// kind included (for progress).
     pub rows_read: usize,
@@ -348,27 +349,30 @@ pub(crate) fn texts_from_frame(
         platform: Vec::with_capacity(rows),
         post_id: StrColumn::with_capacity(rows, text_bytes(post_id)),
         kind: Vec::with_capacity(rows),
-        text: StrColumn::with_capacity(rows, text_bytes(text)),
+        text: TextColumn::default(),
         rows_read: rows,
     };
-    let cells = platform
-        .iter()
-        .zip(post_id.iter())
-        .zip(kind.iter())
-        .zip(text.iter());
-    for (row, (((platform, post_id), kind), text)) in cells.enumerate() {
+    let mut kept = Vec::with_capacity(rows);
+    // Texts are only looked at here when some are missing.
+    let mut texts = (text.null_count() > 0).then(|| text.iter());
+    let cells = platform.iter().zip(post_id.iter()).zip(kind.iter());
+    for (row, ((platform, post_id), kind)) in cells.enumerate() {
         let check = RowCheck { path, row };
         let platform = check.platform(check.required(platform, "platform")?)?;
         let post_id = check.required(post_id, "post_id")?;
         let kind = check.kind(check.required(kind, "kind")?)?;
-        let text = check.required(text, "text")?;
-        if keep(kind) {
+        if let Some(texts) = texts.as_mut() {
+            check.required(texts.next().flatten(), "text")?;
+        }
+        let keep = keep(kind);
+        if keep {
             batch.platform.push(platform);
             batch.post_id.push(post_id);
             batch.kind.push(kind);
-            batch.text.push(text);
         }
+        kept.push(keep);
     }
+    batch.text = TextColumn::new(text.clone(), kept);
     Ok(batch)
 }
 

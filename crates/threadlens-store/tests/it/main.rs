@@ -9,7 +9,7 @@ use polars::prelude::{
 };
 use threadlens_model::Reject;
 use threadlens_model::{Platform, Post, PostKind, parse_timestamp};
-use threadlens_store::{Inserted, PostSet, PostStore, StrColumn, TextBatch};
+use threadlens_store::{Inserted, PostSet, PostStore, TextBatch};
 
 fn at(t: &str) -> threadlens_model::Timestamp {
     parse_timestamp(t).unwrap()
@@ -248,7 +248,7 @@ fn text_batches_read_only_what_scoring_needs_in_stored_order() {
         [5, 5, 2]
     );
     let posts = store.read_posts().unwrap();
-    let texts: Vec<&str> = batches.iter().flat_map(|b| b.text.iter()).collect();
+    let texts: Vec<&str> = batches.iter().flat_map(|b| b.text.to_slices()).collect();
     let stored: Vec<&str> = posts.iter().map(|p| p.text.as_str()).collect();
     assert_eq!(texts, stored, "same rows, same order as read_posts");
     assert!(
@@ -284,19 +284,25 @@ fn text_batches_read_only_what_scoring_needs_in_stored_order() {
         assert!(b.kind.iter().all(|&k| k != PostKind::Repost));
     }
     // Texts and ids: what was kept is what all the rows hold but reposts.
-    let kept = |column: fn(&TextBatch) -> &StrColumn| -> Vec<&str> {
-        originals.iter().flat_map(|b| column(b).iter()).collect()
+    let kept = |column: fn(&TextBatch) -> Vec<&str>| -> Vec<&str> {
+        originals.iter().flat_map(column).collect()
     };
-    let all_but_reposts = |column: fn(&TextBatch) -> &StrColumn| -> Vec<&str> {
+    let all_but_reposts = |column: fn(&TextBatch) -> Vec<&str>| -> Vec<&str> {
         batches
             .iter()
-            .flat_map(|b| column(b).iter().zip(&b.kind))
+            .flat_map(|b| column(b).into_iter().zip(&b.kind))
             .filter(|(_, k)| **k != PostKind::Repost)
             .map(|(value, _)| value)
             .collect()
     };
-    assert_eq!(kept(|b| &b.text), all_but_reposts(|b| &b.text));
-    assert_eq!(kept(|b| &b.post_id), all_but_reposts(|b| &b.post_id));
+    assert_eq!(
+        kept(|b| b.text.to_slices()),
+        all_but_reposts(|b| b.text.to_slices())
+    );
+    assert_eq!(
+        kept(|b| b.post_id.to_slices()),
+        all_but_reposts(|b| b.post_id.to_slices())
+    );
 }
 
 #[test]
@@ -822,6 +828,23 @@ fn a_null_in_a_required_column_fails_the_load_naming_row_and_column() {
     let err = store.load().unwrap_err().to_string();
     assert!(err.contains("row 1"), "{err}");
     assert!(err.contains("author_id"), "{err}");
+    assert!(err.contains("null in a required column"), "{err}");
+}
+
+#[test]
+fn a_null_text_fails_the_texts_read_naming_row_and_column() {
+    let (_dir, store) = store_of_varied_posts();
+    rewrite_table(&store, |frame| {
+        with_cells(frame, "text", |i, v| if i == 2 { None } else { v })
+    });
+    let err = store
+        .read_texts(100, |_| true)
+        .unwrap()
+        .find_map(|batch| batch.err())
+        .expect("a null text is an error")
+        .to_string();
+    assert!(err.contains("row 2"), "{err}");
+    assert!(err.contains("text"), "{err}");
     assert!(err.contains("null in a required column"), "{err}");
 }
 
