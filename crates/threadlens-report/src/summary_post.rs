@@ -57,6 +57,7 @@ pub fn summary_posts(posts: &[Post]) -> Vec<SummaryPost<'_>> {
 /// Every post of a store's `batch`, in order (its columns are filled
 /// together; a row some column lacks is left out).
 pub fn batch_posts(batch: &PostBatch) -> Vec<SummaryPost<'_>> {
+    let texts = batch.text.to_slices();
     let rows = [
         batch.platform.len(),
         batch.post_id.len(),
@@ -77,7 +78,7 @@ pub fn batch_posts(batch: &PostBatch) -> Vec<SummaryPost<'_>> {
             post_id: batch.post_id.get(i).unwrap_or_default(),
             created_at: batch.created_at[i],
             author_handle: batch.author_handle.get(i).unwrap_or_default(),
-            text: batch.text.get(i).unwrap_or_default(),
+            text: texts[i],
             kind: batch.kind[i],
             conversation_id: batch.conversation_id.get(i),
             reply_to_post_id: batch.reply_to_post_id.get(i),

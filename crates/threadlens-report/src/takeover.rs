@@ -114,12 +114,19 @@ pub(crate) struct TakeoverPosts {
 
 /// One post for [`TakeoverPosts::push`], borrowed.
 pub(crate) struct NewTakeoverPost<'a> {
+    /// The post's id.
     pub post_id: &'a str,
+    /// When it was posted.
     pub created_at: DateTime<Utc>,
+    /// The id of its conversation's root, when known.
     pub conversation_id: Option<&'a str>,
+    /// The post it replies to.
     pub reply_to_post_id: Option<&'a str>,
+    /// Public counts (missing counts are 0).
     pub reposts: u64,
+    /// Likes.
     pub likes: u64,
+    /// Quotes.
     pub quotes: u64,
     /// Hits per theme; themes past its end count 0.
     pub hits: &'a [u32],
@@ -220,6 +227,7 @@ impl TakeoverPosts {
         self.reply_to.get(i).is_some()
     }
 
+    /// Post `i`'s hits, one per theme.
     fn hits_of(&self, i: usize) -> &[u32] {
         &self.hits[i * self.themes..(i + 1) * self.themes]
     }

@@ -240,8 +240,8 @@ pub struct PostBatch {
     pub created_at: Vec<Timestamp>,
     /// Author handle per post.
     pub author_handle: StrColumn,
-    /// Text per post.
-    pub text: StrColumn,
+    /// Text per post, read in place.
+    pub text: TextColumn,
     /// Kind per post.
     pub kind: Vec<PostKind>,
     /// The id of each post's conversation root, when known.
@@ -290,7 +290,7 @@ pub(crate) fn batch_from_frame(df: &DataFrame, path: &Path) -> Result<PostBatch>
         post_id: StrColumn::with_capacity(rows, text_bytes(post_id)),
         created_at: Vec::with_capacity(rows),
         author_handle: StrColumn::with_capacity(rows, text_bytes(author_handle)),
-        text: StrColumn::with_capacity(rows, text_bytes(text)),
+        text: TextColumn::new(text.clone(), vec![true; rows]),
         kind: Vec::with_capacity(rows),
         conversation_id: OptStrColumn::with_capacity(rows, text_bytes(conversation_id)),
         reply_to_post_id: OptStrColumn::with_capacity(rows, text_bytes(reply_to_post_id)),
@@ -301,7 +301,9 @@ pub(crate) fn batch_from_frame(df: &DataFrame, path: &Path) -> Result<PostBatch>
     // Every column is read in step, a row at a time.
     let (mut platforms, mut post_ids, mut times) =
         (platform.iter(), post_id.iter(), created_at.iter());
-    let (mut handles, mut texts, mut kinds) = (author_handle.iter(), text.iter(), kind.iter());
+    let (mut handles, mut kinds) = (author_handle.iter(), kind.iter());
+    // Texts are only looked at here when some are missing.
+    let mut texts = (text.null_count() > 0).then(|| text.iter());
     let mut conversations = conversation_id.iter();
     let mut parents = reply_to_post_id.iter();
     let (mut repost_counts, mut like_counts, mut quote_counts) =
@@ -316,13 +318,14 @@ pub(crate) fn batch_from_frame(df: &DataFrame, path: &Path) -> Result<PostBatch>
             .and_then(timestamp_from_millis)
             .ok_or_else(|| check.bad("created_at", "null or out of range"))?;
         let author_handle = check.required(handles.next().flatten(), "author_handle")?;
-        let text = check.required(texts.next().flatten(), "text")?;
+        if let Some(texts) = texts.as_mut() {
+            check.required(texts.next().flatten(), "text")?;
+        }
         let kind = check.kind(check.required(kinds.next().flatten(), "kind")?)?;
         batch.platform.push(platform);
         batch.post_id.push(post_id);
         batch.created_at.push(created_at);
         batch.author_handle.push(author_handle);
-        batch.text.push(text);
         batch.kind.push(kind);
         batch.conversation_id.push(conversations.next().flatten());
         batch.reply_to_post_id.push(parents.next().flatten());
