@@ -181,6 +181,28 @@ impl TakeoverPosts {
         self.hits.extend((0..self.themes).map(hit));
     }
 
+    /// `posts`, scored against `themes` themes, in order.
+    fn of(posts: &[TakeoverPost], themes: usize) -> Self {
+        let mut numbered = TakeoverPosts::new(themes);
+        for p in posts {
+            let author = numbered.author(&p.author);
+            numbered.push(
+                author,
+                NewTakeoverPost {
+                    post_id: &p.post_id,
+                    created_at: p.created_at,
+                    conversation_id: p.conversation_id.as_deref(),
+                    reply_to_post_id: p.reply_to_post_id.as_deref(),
+                    reposts: p.reposts,
+                    likes: p.likes,
+                    quotes: p.quotes,
+                    hits: &p.hits,
+                },
+            );
+        }
+        numbered
+    }
+
     /// Every post's index by its id (the last, for an id seen twice).
     fn by_id(&self) -> FxHashMap<&str, usize> {
         let mut by_id = FxHashMap::with_capacity_and_hasher(self.len(), Default::default());
@@ -236,24 +258,7 @@ impl TakeoverPosts {
 /// Attribute `posts` to the slots of `schedule` and measure each slot,
 /// counting `themes` themes of their hits.
 pub fn takeover(schedule: &Schedule, posts: &[TakeoverPost], themes: usize) -> Takeover {
-    let mut numbered = TakeoverPosts::new(themes);
-    for p in posts {
-        let author = numbered.author(&p.author);
-        numbered.push(
-            author,
-            NewTakeoverPost {
-                post_id: &p.post_id,
-                created_at: p.created_at,
-                conversation_id: p.conversation_id.as_deref(),
-                reply_to_post_id: p.reply_to_post_id.as_deref(),
-                reposts: p.reposts,
-                likes: p.likes,
-                quotes: p.quotes,
-                hits: &p.hits,
-            },
-        );
-    }
-    takeover_of(schedule, &numbered)
+    takeover_of(schedule, &TakeoverPosts::of(posts, themes))
 }
 
 /// [`takeover`] of posts already numbered.
@@ -509,23 +514,7 @@ mod tests {
             post("loop1", Some("loop2")),
             post("loop2", Some("loop1")),
         ];
-        let mut numbered = TakeoverPosts::new(0);
-        for p in &posts {
-            let author = numbered.author(&p.author);
-            numbered.push(
-                author,
-                NewTakeoverPost {
-                    post_id: &p.post_id,
-                    created_at: p.created_at,
-                    conversation_id: None,
-                    reply_to_post_id: p.reply_to_post_id.as_deref(),
-                    reposts: 0,
-                    likes: 0,
-                    quotes: 0,
-                    hits: &[],
-                },
-            );
-        }
+        let numbered = TakeoverPosts::of(&posts, 0);
         let parent: Vec<Option<usize>> = numbered
             .parents_and_roots(&numbered.by_id())
             .into_iter()
