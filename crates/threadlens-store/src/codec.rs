@@ -163,6 +163,37 @@ impl<'a> Strs<'a> for StrList<'a> {
     }
 }
 
+/// A list held either in an encoding or in a table's columns: what a
+/// batch mixing posts of both kinds (the stored table and posts added to
+/// it) is written from.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum EitherList<'a> {
+    /// In an encoding.
+    Encoded(StrList<'a>),
+    /// In a table's columns.
+    Cells(&'a [&'a str]),
+}
+
+impl<'a> Strs<'a> for EitherList<'a> {
+    fn len(&self) -> usize {
+        match self {
+            EitherList::Encoded(list) => list.len(),
+            EitherList::Cells(list) => <[&str]>::len(list),
+        }
+    }
+
+    fn iter(&self) -> impl Iterator<Item = &'a str> {
+        let (encoded, cells) = match self {
+            EitherList::Encoded(list) => (Some(list.iter()), None),
+            EitherList::Cells(list) => (None, Some(<[&str]>::iter(list).copied())),
+        };
+        encoded
+            .into_iter()
+            .flatten()
+            .chain(cells.into_iter().flatten())
+    }
+}
+
 /// The strings of `list`, owned.
 fn to_vec<'a>(list: impl Strs<'a>) -> Vec<String> {
     list.iter().map(str::to_owned).collect()
@@ -246,6 +277,40 @@ impl<'a> PostView<'a, &'a [String]> {
 }
 
 impl<'a, L: Strs<'a>> PostView<'a, L> {
+    /// The same post with its lists held as `lists` makes them.
+    pub fn with_lists<M>(self, lists: impl Fn(L) -> M) -> PostView<'a, M> {
+        PostView {
+            platform: self.platform,
+            kind: self.kind,
+            created_at: self.created_at,
+            collected_at: self.collected_at,
+            post_id: self.post_id,
+            url: self.url,
+            author_id: self.author_id,
+            author_handle: self.author_handle,
+            author_name: self.author_name,
+            author_followers: self.author_followers,
+            text: self.text,
+            lang: self.lang,
+            conversation_id: self.conversation_id,
+            reply_to_post_id: self.reply_to_post_id,
+            reply_to_author_id: self.reply_to_author_id,
+            referenced_post_id: self.referenced_post_id,
+            hashtags: lists(self.hashtags),
+            mentions: lists(self.mentions),
+            urls: lists(self.urls),
+            replies: self.replies,
+            reposts: self.reposts,
+            likes: self.likes,
+            quotes: self.quotes,
+            impressions: self.impressions,
+            matched: self.matched,
+            source: self.source,
+            local_ref: self.local_ref,
+            seen_on: lists(self.seen_on),
+        }
+    }
+
     /// The post, owned.
     pub fn to_post(&self) -> Post {
         let owned = |s: Option<&str>| s.map(str::to_owned);

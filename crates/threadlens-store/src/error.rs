@@ -42,6 +42,17 @@ pub enum Error {
         /// What is wrong with it.
         why: String,
     },
+    /// The stored posts were needed (to merge a post added with one, or to
+    /// follow a conversation) and could not be read; nothing was written.
+    #[error(
+        "{path}: the stored posts could not be read when they were needed, so nothing was written: {why}"
+    )]
+    Unread {
+        /// The table file.
+        path: PathBuf,
+        /// What went wrong reading it.
+        why: String,
+    },
 }
 
 /// Result with this crate's [`Error`].

@@ -36,8 +36,10 @@ mod post_set;
 mod rejects;
 mod row_groups;
 mod store;
+mod stored;
 mod strings;
 mod table;
+mod table_file;
 mod texts;
 mod verify;
 

@@ -9,6 +9,9 @@ use threadlens_model::{MergeOutcome, Platform, Post, PostKey};
 
 use crate::arena::{Arena, Place};
 use crate::codec::{self, PostView, Strs};
+use crate::table::StoredKey;
+use crate::table_file::TableFile;
+use crate::{Error, stored};
 
 /// What inserting a post into a [`PostSet`] did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -45,6 +48,9 @@ const HAS_CONVERSATION: u8 = 2;
 const OWN_ROOT: u8 = 4;
 /// The post has no `reply_to_post_id`.
 const REPLIES_TO_NOTHING: u8 = 8;
+/// The post is row `place.offset` of the table the set was loaded from
+/// ([`PostSet::set_stored`]), and its bytes are not in the arena.
+const STORED: u8 = 16;
 
 impl Entry {
     /// The entry of `post`, encoded in `len` bytes at `place`.
@@ -101,6 +107,12 @@ pub struct PostSet {
     /// in some 6 billion posts; kept so that even then no post is lost).
     overflow: HashMap<PostKey, u32>,
     changed: bool,
+    /// The table whose rows are the entries flagged [`STORED`], while
+    /// their posts are only there (see `stored.rs`).
+    stored: Option<TableFile>,
+    /// Why the stored posts could not be read when they were needed; the
+    /// commit fails with it.
+    unreadable: Option<Error>,
 }
 
 /// Posts encoded away from their set, so that encoding (most of the work
@@ -124,6 +136,11 @@ struct EncodedPost {
 }
 
 impl EncodedRun {
+    /// How many posts.
+    pub(crate) fn len(&self) -> usize {
+        self.posts.len()
+    }
+
     /// Encode `posts` with the source ids of `sources`
     /// ([`PostSet::source_ids`]), up to the first that cannot be read.
     pub(crate) fn of<'a, L: Strs<'a>, E>(
@@ -151,6 +168,31 @@ impl EncodedRun {
             });
         }
         Ok(run)
+    }
+}
+
+/// What a set holds of a stored row until its post is needed
+/// ([`PostSet::push_stored`]).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct StoredRow {
+    hash: u64,
+    created_ms: i64,
+    platform: Platform,
+    has_conversation: bool,
+    replies_to_nothing: bool,
+}
+
+impl StoredRow {
+    /// What the set holds of the row whose key, time and thread fields
+    /// are `key`.
+    pub(crate) fn of(key: &StoredKey<'_>) -> Self {
+        StoredRow {
+            hash: key_hash(key.platform, key.post_id),
+            created_ms: key.created_ms,
+            platform: key.platform,
+            has_conversation: key.has_conversation,
+            replies_to_nothing: key.replies_to_nothing,
+        }
     }
 }
 
@@ -195,6 +237,97 @@ impl PostSet {
     /// The ids of the sources registered so far, for encoding elsewhere.
     pub(crate) fn source_ids(&self) -> &FxHashMap<String, u32> {
         &self.source_index
+    }
+
+    /// Make room for `rows` more entries.
+    pub(crate) fn reserve(&mut self, rows: usize) {
+        self.entries.reserve(rows);
+        self.index.reserve(rows);
+    }
+
+    /// Add row `row` of the stored table by what [`StoredRow`] keeps of
+    /// it. Returns false, adding nothing, when another entry has the same
+    /// key hash: the rows cannot then be told apart without their posts.
+    pub(crate) fn push_stored(&mut self, row: usize, stored: StoredRow) -> bool {
+        let at = self.entries.len() as u32;
+        match self.index.entry(stored.hash) {
+            Slot::Vacant(slot) => slot.insert(at),
+            Slot::Occupied(_) => return false,
+        };
+        let mut entry = Entry {
+            place: Place {
+                chunk: u32::MAX,
+                offset: row as u32,
+            },
+            len: 0,
+            created_ms: stored.created_ms,
+            platform: stored.platform,
+            flags: STORED,
+        };
+        entry.set(HAS_CONVERSATION, stored.has_conversation);
+        entry.set(REPLIES_TO_NOTHING, stored.replies_to_nothing);
+        self.entries.push(entry);
+        true
+    }
+
+    /// Hold `table` as the table the entries flagged stored are rows of.
+    pub(crate) fn set_stored(&mut self, table: TableFile) {
+        self.stored = Some(table);
+    }
+
+    /// The table whose rows are still only there, if any.
+    pub(crate) fn stored(&self) -> Option<&TableFile> {
+        self.stored.as_ref()
+    }
+
+    /// Why the stored posts could not be read when they were needed.
+    pub(crate) fn unreadable(&self) -> Option<&Error> {
+        self.unreadable.as_ref()
+    }
+
+    /// Take the stored table, to read its posts into the set
+    /// ([`PostSet::place_stored`]).
+    pub(crate) fn take_stored(&mut self) -> Option<TableFile> {
+        self.stored.take()
+    }
+
+    /// Put the posts of `run`, rows `first_row..` of the stored table, in
+    /// the arena, in place of their stored entries. Returns false if a
+    /// post of the run was not encoded (its source not registered) or is
+    /// not the row its entry says.
+    pub(crate) fn place_stored(&mut self, first_row: usize, run: &EncodedRun) -> bool {
+        let mut start = 0;
+        for (i, post) in run.posts.iter().enumerate() {
+            let Some(entry) = post.entry else {
+                return false;
+            };
+            let bytes = run.bytes.get(start..start + entry.len as usize);
+            start += entry.len as usize;
+            let row = first_row + i;
+            let held = self.entries.get(row).copied();
+            let (Some(bytes), Some(held)) = (bytes, held) else {
+                return false;
+            };
+            if !held.is(STORED) || held.place.offset as usize != row {
+                return false;
+            }
+            let place = self.arena.push(bytes);
+            self.entries[row] = Entry { place, ..entry };
+        }
+        true
+    }
+
+    /// Read the stored posts into the set if they are only in the table,
+    /// so that entries can be merged or followed; a failure is kept for
+    /// the commit to report.
+    fn read_stored(&mut self) {
+        if self.stored.is_none() || self.unreadable.is_some() {
+            return;
+        }
+        if let Err(e) = stored::promote(self) {
+            tracing::error!("{e}");
+            self.unreadable = Some(e);
+        }
     }
 
     /// Add stored posts (already unique) encoded by [`EncodedRun::of`],
@@ -262,12 +395,21 @@ impl PostSet {
 
     /// Whether entry `at` is the post with this key.
     fn holds(&self, at: usize, platform: Platform, post_id: &str) -> bool {
+        if self.entries[at].is(STORED) {
+            return self
+                .decode(at)
+                .is_some_and(|p| p.platform == platform && p.post_id == post_id);
+        }
         self.bytes(&self.entries[at])
             .is_some_and(|bytes| codec::key(&bytes) == Some((platform, post_id)))
     }
 
     fn decode(&self, at: usize) -> Option<Post> {
         let entry = &self.entries[at];
+        if entry.is(STORED) {
+            let table = self.stored.as_ref()?;
+            return stored::read_row(table, entry.place.offset as usize);
+        }
         let bytes = self.bytes(entry)?;
         read(&bytes, entry.is(MATCHED), entry.is(OWN_ROOT), &self.sources).map(|v| v.to_post())
     }
@@ -333,6 +475,9 @@ impl PostSet {
             Slot::Occupied(slot) => Some(*slot.get() as usize),
         };
         if let Some(at) = taken {
+            if self.entries[at].is(STORED) {
+                self.read_stored();
+            }
             if self.holds(at, post.platform, post.post_id) {
                 return Some(at);
             }
@@ -385,18 +530,24 @@ impl PostSet {
         self.arena.spilled_bytes()
     }
 
-    /// The entries in the stored order: by `created_at`, then platform,
-    /// then id, so the same posts always make the same file. The ids are
+    /// The posts held in the arena (not the rows still only in the stored
+    /// table) in the stored order: by `created_at`, then platform, then
+    /// id, so the same posts always make the same file. The ids are
     /// gathered chunk by chunk into one buffer first, so a spilled set is
     /// read back in 16 MiB pieces rather than a post at a time.
-    fn stored_order(&self) -> Vec<u32> {
+    pub(crate) fn sorted_keys(&self) -> SortedKeys {
         let mut by_chunk: Vec<Vec<u32>> = vec![Vec::new(); self.arena.chunks()];
         for (i, e) in self.entries.iter().enumerate() {
-            by_chunk[e.place.chunk as usize].push(i as u32);
+            if let Some(members) = by_chunk.get_mut(e.place.chunk as usize)
+                && !e.is(STORED)
+            {
+                members.push(i as u32);
+            }
         }
-        let mut ids: Vec<u8> = Vec::new();
-        // (created_ms, platform, id start, id length, entry)
-        let mut order: Vec<(i64, Platform, u32, u32, u32)> = Vec::with_capacity(self.entries.len());
+        let mut keys = SortedKeys {
+            order: Vec::with_capacity(self.entries.len()),
+            ids: Vec::new(),
+        };
         for (chunk, members) in by_chunk.into_iter().enumerate() {
             if members.is_empty() {
                 continue;
@@ -411,30 +562,31 @@ impl PostSet {
                     .get(start..start + e.len as usize)
                     .and_then(codec::key_bytes)
                     .unwrap_or_default();
-                order.push((
+                keys.order.push((
                     e.created_ms,
                     e.platform,
-                    ids.len() as u32,
+                    keys.ids.len() as u32,
                     key.len() as u32,
                     i,
                 ));
-                ids.extend_from_slice(key);
+                keys.ids.extend_from_slice(key);
             }
         }
+        let SortedKeys { order, ids } = &mut keys;
         let id = |start: u32, len: u32| &ids[start as usize..(start + len) as usize];
         // Keys are unique, so a stable sort gives the same order; it merges
         // the runs already in order (a file read in time order, or several;
         // the stored table and the posts added to it) instead of sorting
         // them again.
         order.sort_by(|a, b| (a.0, a.1, id(a.2, a.3)).cmp(&(b.0, b.1, id(b.2, b.3))));
-        order.into_iter().map(|(.., at)| at).collect()
+        keys
     }
 
     /// The posts in the stored order, `rows` at a time, their encodings
     /// copied into one buffer per batch; `None` for a batch whose posts
     /// could not be read back from the temporary file.
     pub(crate) fn sorted_batches(&self, rows: usize) -> impl Iterator<Item = Option<Batch>> + '_ {
-        let order = self.stored_order();
+        let order: Vec<u32> = self.sorted_keys().entries().collect();
         let mut next = 0;
         std::iter::from_fn(move || {
             let slice = order.get(next..(next + rows).min(order.len()))?;
@@ -442,24 +594,29 @@ impl PostSet {
                 return None;
             }
             next += slice.len();
-            let mut batch = Batch {
-                bytes: Vec::new(),
-                rows: Vec::with_capacity(slice.len()),
-            };
-            let mut places = Vec::with_capacity(slice.len());
-            let mut start = 0;
-            for &at in slice {
-                let e = &self.entries[at as usize];
-                let len = e.len as usize;
-                places.push((e.place, len));
-                batch.rows.push((start, len, e.is(MATCHED), e.is(OWN_ROOT)));
-                start += len;
-            }
-            if self.arena.gather(&places, &mut batch.bytes).is_none() {
-                return Some(None);
-            }
-            Some(Some(batch))
+            Some(self.gather(slice.iter().copied()))
         })
+    }
+
+    /// The posts of `entries` (held in the arena), their encodings copied
+    /// into one buffer; `None` if they could not be read back from the
+    /// temporary file.
+    pub(crate) fn gather(&self, entries: impl ExactSizeIterator<Item = u32>) -> Option<Batch> {
+        let mut batch = Batch {
+            bytes: Vec::new(),
+            rows: Vec::with_capacity(entries.len()),
+        };
+        let mut places = Vec::with_capacity(entries.len());
+        let mut start = 0;
+        for at in entries {
+            let e = &self.entries[at as usize];
+            let len = e.len as usize;
+            places.push((e.place, len));
+            batch.rows.push((start, len, e.is(MATCHED), e.is(OWN_ROOT)));
+            start += len;
+        }
+        self.arena.gather(&places, &mut batch.bytes)?;
+        Some(batch)
     }
 
     /// The table of `source` values the encodings refer to.
@@ -472,8 +629,30 @@ impl PostSet {
     /// become the parent's `uri` when the parent is here, then every post
     /// without a `conversation_id`, on every platform, gets its root's.
     pub fn resolve_references(&mut self) {
+        if self.stored.is_some() && self.references_reach_stored() {
+            self.read_stored();
+        }
         self.resolve_mastodon_parents();
         self.fill_conversation_roots();
+    }
+
+    /// Whether resolving could read or change a stored post: new and
+    /// stored Mastodon posts are both here (either may name the other as
+    /// a parent), or a post has no conversation and is stored (only
+    /// possible in a chain that broke) or replies to something (its chain
+    /// may pass through stored posts). A new post that replies to nothing
+    /// is its own root, which needs no other post.
+    fn references_reach_stored(&self) -> bool {
+        let mastodon = |stored: bool| {
+            self.entries
+                .iter()
+                .any(|e| e.platform == Platform::Mastodon && e.is(STORED) == stored)
+        };
+        let walks = self
+            .entries
+            .iter()
+            .any(|e| !e.is(HAS_CONVERSATION) && (e.is(STORED) || !e.is(REPLIES_TO_NOTHING)));
+        walks || (mastodon(true) && mastodon(false))
     }
 
     /// Mastodon replies whose parent is named by a local id that a stored
@@ -574,6 +753,41 @@ impl PostSet {
             known.insert(i, root.clone());
         }
         root
+    }
+}
+
+/// The keys of a set's posts in the stored order ([`PostSet::sorted_keys`]).
+pub(crate) struct SortedKeys {
+    /// (created_ms, platform, id start, id length, entry), sorted.
+    order: Vec<(i64, Platform, u32, u32, u32)>,
+    /// The ids, one after another.
+    ids: Vec<u8>,
+}
+
+impl SortedKeys {
+    /// How many posts.
+    pub(crate) fn len(&self) -> usize {
+        self.order.len()
+    }
+
+    /// The entries, in the stored order.
+    pub(crate) fn entries(&self) -> impl ExactSizeIterator<Item = u32> + '_ {
+        self.order.iter().map(|&(.., at)| at)
+    }
+
+    /// The entry of the `i`-th post in the stored order.
+    pub(crate) fn entry(&self, i: usize) -> u32 {
+        self.order[i].4
+    }
+
+    /// The sort key of the `i`-th post: its time, platform and id's bytes.
+    pub(crate) fn key(&self, i: usize) -> (i64, Platform, &[u8]) {
+        let (ms, platform, start, len, _) = self.order[i];
+        (
+            ms,
+            platform,
+            &self.ids[start as usize..(start + len) as usize],
+        )
     }
 }
 

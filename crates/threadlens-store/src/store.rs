@@ -8,13 +8,16 @@ use threadlens_model::Reject;
 use threadlens_model::{Post, PostKind};
 
 use crate::atomic::write_atomically;
+use crate::codec::StrList;
 use crate::post_set::EncodedRun;
 use crate::rejects::{append_rejects, count_rejects};
 use crate::row_groups::{RowGroupEncoder, RowGroupWriter};
+use crate::stored::{self, MergedFrames};
 use crate::table::{
     Columns, PostBatch, THREAD_COLUMNS, TextBatch, batch_from_frame, from_frame, posts_from_frame,
     texts_from_frame, to_frame,
 };
+use crate::table_file::TableFile;
 use crate::{Error, PostSet, Result};
 
 /// The posts table's file name inside a store folder.
@@ -23,7 +26,7 @@ pub const POSTS_FILE: &str = "posts.parquet";
 pub const REJECTS_FILE: &str = "rejects.jsonl";
 
 /// Rows converted to posts at a time when loading.
-const LOAD_BATCH_ROWS: usize = 32_768;
+pub(crate) const LOAD_BATCH_ROWS: usize = 32_768;
 /// Posts encoded at a time by one thread when loading.
 const ENCODE_RUN_ROWS: usize = 4_096;
 /// Posts per batch (and Parquet row group) when writing.
@@ -62,62 +65,54 @@ impl PostStore {
     }
 
     /// All stored posts (an empty set when there is no table yet).
+    ///
+    /// Only each row's key, time and thread fields are read; the posts
+    /// stay in the table, open until the set is dropped, and are read
+    /// when a post added is merged with one or follows one, or at the
+    /// commit (see `stored.rs`). A table whose rows repeat a key (or
+    /// collide in the key hash) or are not in the stored order is loaded
+    /// whole.
     pub fn load(&self) -> Result<PostSet> {
-        self.load_into(PostSet::new())
+        self.load_into(PostSet::new)
     }
 
     /// [`PostStore::load`], holding at most about `budget` bytes of posts
     /// in memory and the rest in a temporary file in the store's folder
     /// ([`PostSet::spill_to`]); for imports of any size.
     pub fn load_within(&self, budget: usize) -> Result<PostSet> {
-        let mut set = PostSet::new();
-        set.spill_to(&self.dir, budget);
-        self.load_into(set)
+        self.load_into(|| {
+            let mut set = PostSet::new();
+            set.spill_to(&self.dir, budget);
+            set
+        })
     }
 
-    /// One thread reads and decodes the table's slices. Each slice's posts
-    /// are encoded on the rayon pool while the slice before is added to
-    /// `set` in order, on this thread's turn of the pool; at most two
-    /// slices wait to be encoded.
-    fn load_into(&self, mut set: PostSet) -> Result<PostSet> {
+    /// Load into a set made by `new_set`: by keys, or whole when the rows
+    /// cannot be held by their keys.
+    fn load_into(&self, new_set: impl Fn() -> PostSet) -> Result<PostSet> {
         let path = self.posts_path();
-        let slices = self.read_slices(LOAD_BATCH_ROWS, None)?;
-        std::thread::scope(|scope| {
-            let (send, read) = std::sync::mpsc::sync_channel(2);
-            scope.spawn(move || {
-                for slice in slices {
-                    if send.send(slice).is_err() {
-                        return;
-                    }
-                }
-            });
-            let mut encoded: Option<(DataFrame, Vec<EncodedRun>)> = None;
-            // The set's source ids as the encoding threads see them, copied
-            // again only when a slice brings new ones.
-            let mut sources = set.source_ids().clone();
-            for slice in read {
-                let slice = slice?;
-                if let Ok(names) = slice.column("source").and_then(|c| c.str())
-                    && set.register_sources(names.iter().flatten())
-                {
-                    sources = set.source_ids().clone();
-                }
-                let before = encoded.take();
-                let (runs, added) = rayon::join(
-                    || encode_slice(&slice, &path, &sources),
-                    || match &before {
-                        Some((df, runs)) => add_slice(&mut set, df, &path, runs),
-                        None => Ok(()),
-                    },
-                );
-                added?;
-                encoded = Some((slice, runs?));
+        let Some(table) = TableFile::open(&path)? else {
+            return Ok(new_set());
+        };
+        let mut set = new_set();
+        if stored::load_keys(&mut set, &table)? {
+            if !set.is_empty() {
+                set.set_stored(table);
             }
-            if let Some((df, runs)) = &encoded {
-                add_slice(&mut set, df, &path, runs)?;
-            }
-            Ok(set)
-        })
+            return Ok(set);
+        }
+        tracing::debug!(
+            "{}: rows repeat a key or are out of order; loaded whole",
+            path.display()
+        );
+        let mut set = new_set();
+        encode_slices(
+            &mut set,
+            table.into_slices(LOAD_BATCH_ROWS, None),
+            &path,
+            |set, slice, _, runs| add_slice(set, slice, &path, runs),
+        )?;
+        Ok(set)
     }
 
     /// All stored posts, in stored order.
@@ -218,56 +213,17 @@ impl PostStore {
         }
     }
 
-    /// The table in slices of at most `rows`, with only `columns` if given.
-    /// The file is opened and its footer read once: every slice comes from
-    /// that one file, even if a commit replaces it meanwhile, and a large
-    /// table's footer (a few hundred bytes per row group) is not parsed
-    /// again for each slice.
+    /// The table in slices of at most `rows`, with only `columns` if given,
+    /// all from one open file ([`TableFile`]).
     pub(crate) fn read_slices(
         &self,
         rows: usize,
         columns: Option<Vec<String>>,
     ) -> Result<impl Iterator<Item = Result<DataFrame>> + use<>> {
-        let path = self.posts_path();
-        let rows = rows.max(1);
-        let io_err = |path: &Path, source| Error::Io {
-            path: path.to_owned(),
-            source,
-        };
-        let parquet_err = |path: &Path, source| Error::Parquet {
-            path: path.to_owned(),
-            source,
-        };
-        let table = match File::open(&path) {
-            Ok(file) => {
-                let mut reader =
-                    ParquetReader::new(file.try_clone().map_err(|e| io_err(&path, e))?);
-                let metadata = reader
-                    .get_metadata()
-                    .map_err(|e| parquet_err(&path, e))?
-                    .clone();
-                Some((file, metadata))
-            }
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
-            Err(e) => return Err(io_err(&path, e)),
-        };
-        let total = table.as_ref().map_or(0, |(_, metadata)| metadata.num_rows);
-        Ok((0..total).step_by(rows).filter_map(move |offset| {
-            let (file, metadata) = table.as_ref()?;
-            let slice = file
-                .try_clone()
-                .map_err(|e| io_err(&path, e))
-                .and_then(|file| {
-                    let mut reader = ParquetReader::new(file);
-                    reader.set_metadata(metadata.clone());
-                    reader
-                        .with_columns(columns.clone())
-                        .with_slice(Some((offset, rows)))
-                        .finish()
-                        .map_err(|e| parquet_err(&path, e))
-                });
-            Some(slice)
-        }))
+        let table = TableFile::open(&self.posts_path())?;
+        Ok(table
+            .into_iter()
+            .flat_map(move |table| table.into_slices(rows, columns.clone())))
     }
 
     /// A reader of `posts.parquet`, `None` when there is no table yet.
@@ -284,6 +240,12 @@ impl PostStore {
     /// when the set is unchanged since it was loaded, so a repeated import
     /// leaves the file (and its modification time) as it was.
     pub fn commit(&self, posts: &PostSet) -> Result<bool> {
+        if let Some(e) = posts.unreadable() {
+            return Err(Error::Unread {
+                path: self.posts_path(),
+                why: e.to_string(),
+            });
+        }
         if !posts.is_changed() && self.posts_path().exists() {
             return Ok(false);
         }
@@ -302,6 +264,57 @@ impl PostStore {
     pub fn append_rejects(&self, rejects: &[Reject]) -> Result<usize> {
         append_rejects(&self.rejects_path(), rejects)
     }
+}
+
+/// Encode the posts of each of `slices` (of the table at `path`) on the
+/// rayon pool while the slice before is handed to `add` (with the table
+/// row of its first post) on this thread's turn of the pool; one thread
+/// reads and decodes the slices, and at most two wait to be encoded.
+pub(crate) fn encode_slices(
+    set: &mut PostSet,
+    slices: impl Iterator<Item = Result<DataFrame>> + Send,
+    path: &Path,
+    mut add: impl FnMut(&mut PostSet, &DataFrame, usize, &[EncodedRun]) -> Result<()> + Send,
+) -> Result<()> {
+    std::thread::scope(|scope| {
+        let (send, read) = std::sync::mpsc::sync_channel(2);
+        scope.spawn(move || {
+            for slice in slices {
+                if send.send(slice).is_err() {
+                    return;
+                }
+            }
+        });
+        let mut encoded: Option<(DataFrame, usize, Vec<EncodedRun>)> = None;
+        let mut next_row = 0;
+        // The set's source ids as the encoding threads see them, copied
+        // again only when a slice brings new ones.
+        let mut sources = set.source_ids().clone();
+        for slice in read {
+            let slice = slice?;
+            if let Ok(names) = slice.column("source").and_then(|c| c.str())
+                && set.register_sources(names.iter().flatten())
+            {
+                sources = set.source_ids().clone();
+            }
+            let before = encoded.take();
+            let (runs, added) = rayon::join(
+                || encode_slice(&slice, path, &sources),
+                || match &before {
+                    Some((df, first_row, runs)) => add(set, df, *first_row, runs),
+                    None => Ok(()),
+                },
+            );
+            added?;
+            let first_row = next_row;
+            next_row += slice.height();
+            encoded = Some((slice, first_row, runs?));
+        }
+        if let Some((df, first_row, runs)) = &encoded {
+            add(set, df, *first_row, runs)?;
+        }
+        Ok(())
+    })
 }
 
 /// Encode the posts of `slice` (of the table at `path`) in runs of
@@ -348,11 +361,13 @@ fn add_slice(set: &mut PostSet, slice: &DataFrame, path: &Path, runs: &[EncodedR
 }
 
 /// Write the set's posts, sorted, as a §1 Parquet table to `out`, a row
-/// group per batch; `path` names it in errors. A pipeline of three
-/// threads: one reads the posts in place and builds each batch's columns,
-/// the next encodes and compresses them (columns in parallel,
-/// [`RowGroupEncoder`]), and this one writes the batches in order; at
-/// most five batches are held at a time.
+/// group per [`WRITE_BATCH_ROWS`] posts; `path` names it in errors. A
+/// pipeline of three threads: one reads the posts in place and builds
+/// each batch's columns, the next encodes and compresses them (columns in
+/// parallel, [`RowGroupEncoder`]), and this one writes the batches in
+/// order; at most five batches are held at a time. Posts still only in
+/// the stored table are read from it a slice at a time and written in
+/// order beside those added ([`MergedFrames`]).
 pub(crate) fn write_parquet(
     set: &PostSet,
     out: &mut (impl std::io::Write + Send),
@@ -362,42 +377,113 @@ pub(crate) fn write_parquet(
         path: path.to_owned(),
         source,
     };
-    let schema = to_frame(&[]).map_err(polars_err)?.schema().clone();
+    let schema = to_frame::<StrList<'_>>(&[])
+        .map_err(polars_err)?
+        .schema()
+        .clone();
     let encoder = RowGroupEncoder::new(&schema).map_err(polars_err)?;
     let mut writer = RowGroupWriter::new(out, &schema).map_err(polars_err)?;
     std::thread::scope(|scope| {
-        let (frames, built) = std::sync::mpsc::sync_channel::<PolarsResult<DataFrame>>(1);
+        let (frames, built) = std::sync::mpsc::sync_channel::<Result<DataFrame>>(1);
         let (groups, encoded) = std::sync::mpsc::sync_channel(1);
-        scope.spawn(move || {
-            for batch in set.sorted_batches(WRITE_BATCH_ROWS) {
-                let frame = batch
-                    .as_ref()
-                    .and_then(|b| b.views(set.sources()))
-                    .map_or_else(
-                        || Err(PolarsError::ComputeError("posts could not be read back from the temporary file beside the store (see the log)".into())),
-                        |views| to_frame(&views),
-                    );
-                if frames.send(frame).is_err() {
-                    return;
+        // The stored table's slices, read ahead on a thread of their own.
+        let (slices, read) = std::sync::mpsc::sync_channel::<Result<DataFrame>>(1);
+        if let Some(table) = set.stored() {
+            let stored = table.slices(LOAD_BATCH_ROWS, None);
+            scope.spawn(move || match stored {
+                Ok(stored) => {
+                    for slice in stored {
+                        if slices.send(slice).is_err() {
+                            return;
+                        }
+                    }
                 }
+                Err(e) => drop(slices.send(Err(e))),
+            });
+        }
+        scope.spawn(move || {
+            let sent = match set.stored() {
+                Some(table) => MergedFrames::of(set, table, read.into_iter(), WRITE_BATCH_ROWS)
+                    .and_then(|merged| send_row_groups(merged, WRITE_BATCH_ROWS, path, &frames)),
+                None => {
+                    let batches = set.sorted_batches(WRITE_BATCH_ROWS).map(|batch| {
+                        let views = batch
+                            .as_ref()
+                            .and_then(|b| b.views(set.sources()))
+                            .ok_or_else(|| stored::unreadable(path))?;
+                        to_frame(&views).map_err(polars_err)
+                    });
+                    send_row_groups(batches, WRITE_BATCH_ROWS, path, &frames)
+                }
+            };
+            if let Err(e) = sent {
+                let _ = frames.send(Err(e));
             }
         });
         let encoder = &encoder;
         scope.spawn(move || {
             for frame in built {
-                if groups.send(frame.and_then(|f| encoder.encode(&f))).is_err() {
+                let group = frame.and_then(|f| encoder.encode(&f).map_err(polars_err));
+                if groups.send(group).is_err() {
                     return;
                 }
             }
         });
         for batch in encoded {
-            for group in batch.map_err(polars_err)? {
+            for group in batch? {
                 writer.write(&group).map_err(polars_err)?;
             }
         }
         Ok::<_, Error>(())
     })?;
     writer.finish().map_err(polars_err)
+}
+
+/// Send `frames` to `out` cut into frames of exactly `rows` rows, each in
+/// one piece (one row group), but the last. A frame that is already one
+/// whole row group goes as it is.
+fn send_row_groups(
+    frames: impl Iterator<Item = Result<DataFrame>>,
+    rows: usize,
+    path: &Path,
+    out: &std::sync::mpsc::SyncSender<Result<DataFrame>>,
+) -> Result<()> {
+    let polars_err = |source| Error::Parquet {
+        path: path.to_owned(),
+        source,
+    };
+    let mut carry: Option<DataFrame> = None;
+    let send = |frame: DataFrame| out.send(Ok(frame)).is_ok();
+    for frame in frames {
+        let frame = frame?;
+        let mut held = match carry.take() {
+            None => frame,
+            Some(mut held) => {
+                held.vstack_mut(&frame).map_err(polars_err)?;
+                held
+            }
+        };
+        while held.height() >= rows {
+            let mut head = held.slice(0, rows);
+            if head.first_col_n_chunks() > 1 {
+                head.rechunk_mut();
+            }
+            held = held.slice(rows as i64, held.height() - rows);
+            if !send(head) {
+                return Ok(());
+            }
+        }
+        if held.height() > 0 {
+            carry = Some(held);
+        }
+    }
+    if let Some(mut last) = carry {
+        if last.first_col_n_chunks() > 1 {
+            last.rechunk_mut();
+        }
+        send(last);
+    }
+    Ok(())
 }
 
 #[cfg(test)]

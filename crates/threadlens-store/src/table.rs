@@ -6,41 +6,41 @@ use polars::prelude::*;
 use polars_arrow::array::{Array, Utf8ViewArray};
 use threadlens_model::{Platform, Post, PostKind, Timestamp, timestamp_from_millis};
 
-use crate::codec::{PostView, StrList, Strs};
+use crate::codec::{PostView, Strs};
 use crate::strings::{OptStrColumn, StrColumn};
 use crate::texts::TextColumn;
 use crate::{Error, Result};
 
 /// Build the §1 table from posts read in place, in the order given.
-pub(crate) fn to_frame(posts: &[PostView<'_>]) -> PolarsResult<DataFrame> {
-    let text = |name: &str, get: for<'a> fn(&PostView<'a>) -> &'a str| {
+pub(crate) fn to_frame<'a, L: Strs<'a>>(posts: &[PostView<'a, L>]) -> PolarsResult<DataFrame> {
+    let text = |name: &str, get: fn(&PostView<'a, L>) -> &'a str| {
         let mut builder = StringChunkedBuilder::new(name.into(), posts.len());
         for p in posts {
             builder.append_value(get(p));
         }
         builder.finish().into_series().into_column()
     };
-    let opt_text = |name: &str, get: for<'a> fn(&PostView<'a>) -> Option<&'a str>| {
+    let opt_text = |name: &str, get: fn(&PostView<'a, L>) -> Option<&'a str>| {
         let mut builder = StringChunkedBuilder::new(name.into(), posts.len());
         for p in posts {
             builder.append_option(get(p));
         }
         builder.finish().into_series().into_column()
     };
-    let count = |name: &str, get: fn(&PostView<'_>) -> Option<u64>| {
+    let count = |name: &str, get: fn(&PostView<'a, L>) -> Option<u64>| {
         Column::new(
             name.into(),
             posts.iter().map(get).collect::<Vec<Option<u64>>>(),
         )
     };
-    let time = |name: &str, get: fn(&PostView<'_>) -> Timestamp| {
+    let time = |name: &str, get: fn(&PostView<'a, L>) -> Timestamp| {
         let millis: Vec<i64> = posts.iter().map(|p| get(p).timestamp_millis()).collect();
         Int64Chunked::from_vec(name.into(), millis)
             .into_datetime(TimeUnit::Milliseconds, Some(TimeZone::UTC))
             .into_series()
             .into_column()
     };
-    let list = |name: &str, get: for<'a> fn(&PostView<'a>) -> StrList<'a>| {
+    let list = |name: &str, get: fn(&PostView<'a, L>) -> L| {
         let values: usize = posts.iter().map(|p| get(p).len()).sum();
         let mut builder = ListStringChunkedBuilder::new(name.into(), posts.len(), values);
         for p in posts {
@@ -183,6 +183,84 @@ fn str_chunked<'a>(df: &'a DataFrame, name: &str, path: &Path) -> Result<&'a Str
         .map_err(|_| schema_err("missing".to_owned()))?
         .str()
         .map_err(|e| schema_err(e.to_string()))
+}
+
+/// What a [`PostSet`](crate::PostSet) holds of a stored row until its
+/// post is needed: its key, time and thread fields.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct StoredKey<'a> {
+    pub platform: Platform,
+    pub post_id: &'a str,
+    pub created_ms: i64,
+    pub has_conversation: bool,
+    pub replies_to_nothing: bool,
+}
+
+/// The columns [`stored_keys`] reads.
+pub(crate) const KEY_COLUMNS: [&str; 6] = [
+    "platform",
+    "post_id",
+    "created_at",
+    "kind",
+    "conversation_id",
+    "reply_to_post_id",
+];
+
+/// The [`StoredKey`]s of the rows of `df` (a slice of the table at `path`
+/// with at least [`KEY_COLUMNS`]), checked as [`Columns::row`] checks
+/// those cells; `first_row` is the slice's first row in the table.
+pub(crate) fn stored_keys<'a>(
+    df: &'a DataFrame,
+    path: &Path,
+    first_row: usize,
+) -> Result<Vec<StoredKey<'a>>> {
+    let platform = str_chunked(df, "platform", path)?;
+    let post_id = str_chunked(df, "post_id", path)?;
+    let created = ms_chunked(df, "created_at", path)?;
+    let kind = str_chunked(df, "kind", path)?;
+    let conversation = str_chunked(df, "conversation_id", path)?;
+    let reply_to = str_chunked(df, "reply_to_post_id", path)?;
+    let mut keys = Vec::with_capacity(df.height());
+    let cells = platform
+        .iter()
+        .zip(post_id.iter())
+        .zip(created.iter())
+        .zip(kind.iter());
+    // The thread fields are only tested for nulls.
+    let has_conversation = conversation.iter().map(|c| c.is_some());
+    let replies = reply_to.iter().map(|r| r.is_some());
+    let mut last_platform: Option<(&str, Platform)> = None;
+    for (row, ((((platform, post_id), created), kind), (has_conversation, replies))) in
+        cells.zip(has_conversation.zip(replies)).enumerate()
+    {
+        let check = RowCheck {
+            path,
+            row: first_row + row,
+        };
+        let platform = check.required(platform, "platform")?;
+        // A table's platforms come in long runs.
+        let platform = match last_platform {
+            Some((cell, parsed)) if cell == platform => parsed,
+            _ => {
+                let parsed = check.platform(platform)?;
+                last_platform = Some((platform, parsed));
+                parsed
+            }
+        };
+        let post_id = check.required(post_id, "post_id")?;
+        let created_ms = created
+            .filter(|&ms| timestamp_from_millis(ms).is_some())
+            .ok_or_else(|| check.bad("created_at", "null or out of range"))?;
+        check.kind(check.required(kind, "kind")?)?;
+        keys.push(StoredKey {
+            platform,
+            post_id,
+            created_ms,
+            has_conversation,
+            replies_to_nothing: !replies,
+        });
+    }
+    Ok(keys)
 }
 
 /// What scoring reads of each post: its key, kind and text, as columns.

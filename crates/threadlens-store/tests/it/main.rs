@@ -819,16 +819,47 @@ fn a_table_holding_a_key_twice_loads_it_once_merged() {
     );
 }
 
+/// The error of committing `set` (changed) to `store`, checking that the
+/// table was left as it was.
+fn failed_commit(store: &PostStore, set: &PostSet) -> String {
+    let before = std::fs::read(store.posts_path()).unwrap();
+    let err = store.commit(set).unwrap_err().to_string();
+    assert_eq!(
+        std::fs::read(store.posts_path()).unwrap(),
+        before,
+        "nothing written"
+    );
+    err
+}
+
+/// Loading reads only keys, times and thread fields, so a bad cell
+/// elsewhere is found when the stored posts are read: by the commit,
+/// beside new posts, or when a post added is merged with a stored one.
+/// Either way the error names row and column and nothing is written.
 #[test]
-fn a_null_in_a_required_column_fails_the_load_naming_row_and_column() {
+fn a_null_in_a_required_column_fails_the_commit_naming_row_and_column() {
     let (_dir, store) = store_of_varied_posts();
+    let stored = store.read_posts().unwrap();
     rewrite_table(&store, |frame| {
         with_cells(frame, "author_id", |i, v| if i == 1 { None } else { v })
     });
-    let err = store.load().unwrap_err().to_string();
-    assert!(err.contains("row 1"), "{err}");
-    assert!(err.contains("author_id"), "{err}");
-    assert!(err.contains("null in a required column"), "{err}");
+    let new_post = Post::minimal(Platform::X, "new", at("2030-01-01T00:00:00Z"));
+    for added in [new_post, stored[0].clone()] {
+        let mut set = store.load().unwrap();
+        set.insert(&added);
+        if set.is_changed() {
+            let err = failed_commit(&store, &set);
+            assert!(err.contains("row 1"), "{err}");
+            assert!(err.contains("author_id"), "{err}");
+            assert!(err.contains("null in a required column"), "{err}");
+        } else {
+            // A copy of a stored post: the stored posts were read to merge it.
+            let err = store.commit(&set).unwrap_err().to_string();
+            assert!(err.contains("could not be read"), "{err}");
+            assert!(err.contains("row 1"), "{err}");
+            assert!(err.contains("author_id"), "{err}");
+        }
+    }
 }
 
 #[test]
@@ -1019,11 +1050,11 @@ fn a_bad_cell_fails_the_report_batches_naming_row_and_column() {
     );
 }
 
-/// Loading encodes runs of rows on several threads; whichever fails
-/// first, the error is the first bad row's. Nulls in rows 10 and 5,000
-/// (two runs of one slice): the load names row 10.
+/// Reading the stored posts into the set encodes runs of rows on several
+/// threads; whichever fails first, the error is the first bad row's. Nulls
+/// in rows 10 and 5,000 (two runs of one slice): the commit names row 10.
 #[test]
-fn a_load_names_the_first_bad_row_whatever_thread_finds_it() {
+fn reading_stored_posts_names_the_first_bad_row_whatever_thread_finds_it() {
     let dir = tempfile::tempdir().unwrap();
     let store = PostStore::open(dir.path()).unwrap();
     let mut set = PostSet::new();
@@ -1042,7 +1073,14 @@ fn a_load_names_the_first_bad_row_whatever_thread_finds_it() {
             if i == 10 || i == 5_000 { None } else { v }
         })
     });
-    let err = store.load().unwrap_err().to_string();
+    // A copy of a stored post: all stored posts are read, on several threads.
+    let mut set = store.load().unwrap();
+    set.insert(&Post::minimal(
+        Platform::X,
+        "00003",
+        at("2022-06-28T00:00:03Z"),
+    ));
+    let err = store.commit(&set).unwrap_err().to_string();
     assert!(err.contains("row 10,"), "{err}");
     assert!(err.contains("author_id"), "{err}");
 }

@@ -1,0 +1,408 @@
+//! The stored table's rows in a [`PostSet`] without their posts.
+//!
+//! Loading a store reads each row's key, time and thread fields only
+//! ([`load_keys`]); the posts stay in `posts.parquet`, open since the load.
+//! They are read into the set, all of them, only when a post added must be
+//! merged with one of them or a conversation followed through them
+//! ([`promote`]). Otherwise the commit reads them a slice at a time and
+//! writes them in order beside the posts added ([`MergedFrames`]): the
+//! same table as if they had been loaded whole, at the cost of reading
+//! the table once instead of encoding every post into the set and back.
+
+use std::cmp::Ordering;
+use std::path::{Path, PathBuf};
+
+use polars::prelude::*;
+use threadlens_model::{Platform, Post, timestamp_from_millis};
+
+use crate::codec::{EitherList, PostView, StrList, Strs};
+use crate::post_set::{PostSet, SortedKeys, StoredRow};
+use crate::store::{LOAD_BATCH_ROWS, encode_slices};
+use crate::table::{Columns, KEY_COLUMNS, StoredKey, from_frame, stored_keys, to_frame};
+use crate::table_file::TableFile;
+use crate::{Error, Result};
+
+/// Add the rows of `table` to the empty `set` by their keys, times and
+/// thread fields ([`stored_keys`]). Returns false when the rows cannot be
+/// held that way: two share a key hash (a key repeated, or a collision),
+/// or they are not in the stored order; `set` must then be loaded whole
+/// instead. One thread reads, decodes and checks the slices while this
+/// one adds the slice before.
+pub(crate) fn load_keys(set: &mut PostSet, table: &TableFile) -> Result<bool> {
+    let columns = KEY_COLUMNS.map(str::to_owned).to_vec();
+    let slices = table.slices(LOAD_BATCH_ROWS, Some(columns))?;
+    let path = table.path();
+    set.reserve(table.rows());
+    std::thread::scope(|scope| {
+        let (send, read) = std::sync::mpsc::sync_channel(1);
+        scope.spawn(move || {
+            let mut first_row = 0;
+            for slice in slices {
+                let rows = slice.and_then(|slice| StoredSlice::of(&slice, path, first_row));
+                first_row += rows.as_ref().map_or(0, |r| r.rows.len());
+                if send.send(rows).is_err() {
+                    return;
+                }
+            }
+        });
+        let mut last: Option<SortKey> = None;
+        let mut first_row = 0;
+        for slice in read {
+            let slice = slice?;
+            let in_order = slice.in_order
+                && match (&last, &slice.first) {
+                    (Some(last), Some(first)) => last < first,
+                    _ => true,
+                };
+            if !in_order {
+                return Ok(false);
+            }
+            for (i, &row) in slice.rows.iter().enumerate() {
+                if !set.push_stored(first_row + i, row) {
+                    return Ok(false);
+                }
+            }
+            first_row += slice.rows.len();
+            if slice.last.is_some() {
+                last = slice.last;
+            }
+        }
+        Ok(true)
+    })
+}
+
+/// The order of the stored table of a [`StoredKey`].
+fn key_order<'a>(key: &StoredKey<'a>) -> (i64, Platform, &'a [u8]) {
+    (key.created_ms, key.platform, key.post_id.as_bytes())
+}
+
+/// A sort key, owned: time, platform, id.
+type SortKey = (i64, Platform, Vec<u8>);
+
+/// One slice of the table as [`load_keys`] adds it.
+struct StoredSlice {
+    rows: Vec<StoredRow>,
+    /// Whether its rows are in the stored order.
+    in_order: bool,
+    /// Its first and last rows' keys.
+    first: Option<SortKey>,
+    last: Option<SortKey>,
+}
+
+impl StoredSlice {
+    /// The rows of `slice` (its first row `first_row` of the table at
+    /// `path`), checked.
+    fn of(slice: &DataFrame, path: &Path, first_row: usize) -> Result<Self> {
+        let keys = stored_keys(slice, path, first_row)?;
+        let owned = |k: &StoredKey<'_>| (k.created_ms, k.platform, k.post_id.as_bytes().to_vec());
+        Ok(StoredSlice {
+            in_order: keys.windows(2).all(|w| key_order(&w[0]) < key_order(&w[1])),
+            first: keys.first().map(owned),
+            last: keys.last().map(owned),
+            rows: keys.iter().map(StoredRow::of).collect(),
+        })
+    }
+}
+
+/// Read the posts of the set's stored table into the set, in place of
+/// their stored entries.
+pub(crate) fn promote(set: &mut PostSet) -> Result<()> {
+    let Some(table) = set.take_stored() else {
+        return Ok(());
+    };
+    let path = table.path().to_owned();
+    let started = std::time::Instant::now();
+    encode_slices(
+        set,
+        table.into_slices(LOAD_BATCH_ROWS, None),
+        &path,
+        |set, _, first_row, runs| {
+            let mut row = first_row;
+            for run in runs {
+                if !set.place_stored(row, run) {
+                    return Err(Error::Row {
+                        path: path.clone(),
+                        row,
+                        column: "post_id".to_owned(),
+                        why: "the table changed while it was open".to_owned(),
+                    });
+                }
+                row += run.len();
+            }
+            Ok(())
+        },
+    )?;
+    tracing::debug!(
+        elapsed_ms = started.elapsed().as_millis() as u64,
+        "stored posts read into the set"
+    );
+    Ok(())
+}
+
+/// Row `row` of `table` as a post; `None` if it cannot be read.
+pub(crate) fn read_row(table: &TableFile, row: usize) -> Option<Post> {
+    let read = table
+        .slice(row, 1, None)
+        .and_then(|df| from_frame(&df, table.path()));
+    match read {
+        Ok(posts) => posts.into_iter().next(),
+        Err(e) => {
+            tracing::error!("{e}");
+            None
+        }
+    }
+}
+
+/// The order of the stored table: time, platform, then the id's bytes.
+fn sort_key<'a, L: Strs<'a>>(post: &PostView<'a, L>) -> (i64, Platform, &'a [u8]) {
+    (
+        post.created_at.timestamp_millis(),
+        post.platform,
+        post.post_id.as_bytes(),
+    )
+}
+
+/// What a commit writes of a set whose stored rows are still only in its
+/// table: each frame is one slice of the table with the posts added that
+/// sort before its last row, in order; after the last slice, the posts
+/// added after it, `rows` at a time. The frames are not row groups: the
+/// writer cuts them.
+pub(crate) struct MergedFrames<'s, I> {
+    set: &'s PostSet,
+    path: PathBuf,
+    slices: I,
+    added: SortedKeys,
+    next_added: usize,
+    rows: usize,
+    /// The schema the writer writes, which a slice passed on as columns
+    /// must have.
+    schema: Schema,
+}
+
+impl<'s, I: Iterator<Item = Result<DataFrame>>> MergedFrames<'s, I> {
+    /// The frames of `set`, whose stored rows are `slices` of `table`
+    /// ([`TableFile::slices`]), with at most `rows` posts added in each
+    /// frame after the table's last row.
+    pub(crate) fn of(set: &'s PostSet, table: &TableFile, slices: I, rows: usize) -> Result<Self> {
+        Ok(MergedFrames {
+            set,
+            path: table.path().to_owned(),
+            slices,
+            added: set.sorted_keys(),
+            next_added: 0,
+            rows: rows.max(1),
+            schema: to_frame::<StrList<'_>>(&[])
+                .map_err(|source| Error::Parquet {
+                    path: table.path().to_owned(),
+                    source,
+                })?
+                .schema()
+                .as_ref()
+                .clone(),
+        })
+    }
+}
+
+impl<I: Iterator<Item = Result<DataFrame>>> MergedFrames<'_, I> {
+    /// The stored rows of `slice` and the posts added that sort before
+    /// its last row, in order. A slice of the table's own schema whose
+    /// required cells are all there is merged as columns (its rows taken
+    /// in turn with the posts added, or passed on whole when none sort
+    /// inside it); any other is read row by row, as loading it whole
+    /// would, so a bad cell fails the commit naming its row.
+    fn merge_slice(&mut self, slice: &DataFrame) -> Result<DataFrame> {
+        if slice.schema().as_ref() != &self.schema || !required_cells_present(slice) {
+            return self.merge_rows(slice);
+        }
+        let polars_err = |source| Error::Parquet {
+            path: self.path.clone(),
+            source,
+        };
+        let keys = ColumnKeys::of(slice).map_err(polars_err)?;
+        let rows = slice.height();
+        let from = self.next_added;
+        if let Some(last) = rows.checked_sub(1).and_then(|r| keys.at(r)) {
+            while self.next_added < self.added.len() && self.added.key(self.next_added) < last {
+                self.next_added += 1;
+            }
+        }
+        if from == self.next_added {
+            return Ok(slice.clone());
+        }
+        let batch = self.added_batch(from..self.next_added)?;
+        let views = batch
+            .views(self.set.sources())
+            .ok_or_else(|| unreadable(&self.path))?;
+        let added = to_frame(&views).map_err(polars_err)?;
+        // Rows of `slice` then `added`, taken in the merged order.
+        let mut order: Vec<IdxSize> = Vec::with_capacity(rows + views.len());
+        let mut stored = 0;
+        for (j, view) in views.iter().enumerate() {
+            let key = sort_key(view);
+            // Keys are unique: no stored row equals an added one.
+            let before = partition_point(stored, rows, |r| keys.at(r).is_some_and(|k| k < key));
+            order.extend((stored..before).map(|r| r as IdxSize));
+            order.push((rows + j) as IdxSize);
+            stored = before;
+        }
+        order.extend((stored..rows).map(|r| r as IdxSize));
+        let both = slice.vstack(&added).map_err(polars_err)?;
+        both.take(&IdxCa::from_vec("order".into(), order))
+            .map_err(polars_err)
+    }
+
+    /// [`MergedFrames::merge_slice`] a row at a time.
+    fn merge_rows(&mut self, slice: &DataFrame) -> Result<DataFrame> {
+        let columns = Columns::of(slice, &self.path, false)?;
+        let stored = (0..columns.len())
+            .map(|i| columns.row(i))
+            .collect::<Result<Vec<_>>>()?;
+        let from = self.next_added;
+        if let Some(last) = stored.last().map(sort_key) {
+            while self.next_added < self.added.len() && self.added.key(self.next_added) < last {
+                self.next_added += 1;
+            }
+        }
+        let batch = self.added_batch(from..self.next_added)?;
+        let added = batch
+            .views(self.set.sources())
+            .ok_or_else(|| unreadable(&self.path))?;
+        let mut merged = Vec::with_capacity(stored.len() + added.len());
+        let mut stored = stored.into_iter().peekable();
+        let mut added = added.into_iter().peekable();
+        loop {
+            let take_added = match (stored.peek(), added.peek()) {
+                (Some(s), Some(a)) => sort_key(a).cmp(&sort_key(s)) == Ordering::Less,
+                (None, Some(_)) => true,
+                (_, None) => false,
+            };
+            let next = if take_added {
+                added.next().map(|a| a.with_lists(EitherList::Encoded))
+            } else {
+                stored.next().map(|s| s.with_lists(EitherList::Cells))
+            };
+            match next {
+                Some(post) => merged.push(post),
+                None => break,
+            }
+        }
+        to_frame(&merged).map_err(|source| Error::Parquet {
+            path: self.path.clone(),
+            source,
+        })
+    }
+
+    /// The posts added at `range` of the stored order.
+    fn added_batch(&self, range: std::ops::Range<usize>) -> Result<crate::post_set::Batch> {
+        self.set
+            .gather(range.map(|i| self.added.entry(i)))
+            .ok_or_else(|| unreadable(&self.path))
+    }
+}
+
+impl<I: Iterator<Item = Result<DataFrame>>> Iterator for MergedFrames<'_, I> {
+    type Item = Result<DataFrame>;
+
+    fn next(&mut self) -> Option<Result<DataFrame>> {
+        if let Some(slice) = self.slices.next() {
+            return Some(slice.and_then(|slice| self.merge_slice(&slice)));
+        }
+        if self.next_added >= self.added.len() {
+            return None;
+        }
+        let from = self.next_added;
+        self.next_added = (from + self.rows).min(self.added.len());
+        let frame = self.added_batch(from..self.next_added).and_then(|batch| {
+            let views = batch
+                .views(self.set.sources())
+                .ok_or_else(|| unreadable(&self.path))?;
+            to_frame(&views).map_err(|source| Error::Parquet {
+                path: self.path.clone(),
+                source,
+            })
+        });
+        Some(frame)
+    }
+}
+
+/// The error of posts that could not be read back from the temporary file.
+pub(crate) fn unreadable(path: &Path) -> Error {
+    Error::Io {
+        path: path.to_owned(),
+        source: std::io::Error::other(
+            "posts could not be read back from the temporary file beside the store (see the log)",
+        ),
+    }
+}
+
+/// The columns a row must have (formats.md §1), all of them present in
+/// every row of `slice`, and its `collected_at` times in range (the other
+/// required cells, platform, id, time and kind, were checked when the set
+/// was loaded).
+fn required_cells_present(slice: &DataFrame) -> bool {
+    const REQUIRED: [&str; 10] = [
+        "platform",
+        "post_id",
+        "created_at",
+        "author_id",
+        "author_handle",
+        "text",
+        "kind",
+        "matched",
+        "source",
+        "collected_at",
+    ];
+    let present = REQUIRED.iter().all(|name| {
+        slice
+            .column(name)
+            .is_ok_and(|column| column.null_count() == 0)
+    });
+    let in_range = |ms: Option<i64>| ms.is_none_or(|ms| timestamp_from_millis(ms).is_some());
+    present
+        && slice
+            .column("collected_at")
+            .and_then(|c| c.datetime().map(|t| t.physical().clone()))
+            .is_ok_and(|ms| in_range(ms.min()) && in_range(ms.max()))
+}
+
+/// The sort keys of a slice's rows, read from its columns.
+struct ColumnKeys<'a> {
+    created: &'a Int64Chunked,
+    platform: &'a StringChunked,
+    post_id: &'a StringChunked,
+}
+
+impl<'a> ColumnKeys<'a> {
+    fn of(slice: &'a DataFrame) -> PolarsResult<Self> {
+        Ok(ColumnKeys {
+            created: slice.column("created_at")?.datetime()?.physical(),
+            platform: slice.column("platform")?.str()?,
+            post_id: slice.column("post_id")?.str()?,
+        })
+    }
+
+    /// Row `row`'s key; `None` if a cell cannot be read (checked when the
+    /// set was loaded, so not expected).
+    fn at(&self, row: usize) -> Option<(i64, Platform, &'a [u8])> {
+        let platform: Platform = self.platform.get(row)?.parse().ok()?;
+        Some((
+            self.created.get(row)?,
+            platform,
+            self.post_id.get(row)?.as_bytes(),
+        ))
+    }
+}
+
+/// The first of `from..to` for which `before` is false, `before` being
+/// true up to some point and false after it.
+fn partition_point(mut from: usize, mut to: usize, before: impl Fn(usize) -> bool) -> usize {
+    while from < to {
+        let mid = from + (to - from) / 2;
+        if before(mid) {
+            from = mid + 1;
+        } else {
+            to = mid;
+        }
+    }
+    from
+}
