@@ -246,14 +246,34 @@ impl PostSet {
     }
 
     /// Add row `row` of the stored table by what [`StoredRow`] keeps of
-    /// it. Returns false, adding nothing, when another entry has the same
-    /// key hash: the rows cannot then be told apart without their posts.
-    pub(crate) fn push_stored(&mut self, row: usize, stored: StoredRow) -> bool {
+    /// it. When another entry has the same key hash, a post of another
+    /// platform, the row is kept beside the index by its key (`post_id`
+    /// gives its id). Returns false, adding nothing, when the other entry
+    /// is of the same platform (most likely the same key, which only
+    /// loading the posts whole can merge) or the id cannot be read.
+    pub(crate) fn push_stored(
+        &mut self,
+        row: usize,
+        stored: StoredRow,
+        post_id: impl FnOnce() -> Option<String>,
+    ) -> bool {
         let at = self.entries.len() as u32;
         match self.index.entry(stored.hash) {
-            Slot::Vacant(slot) => slot.insert(at),
-            Slot::Occupied(_) => return false,
-        };
+            Slot::Vacant(slot) => {
+                slot.insert(at);
+            }
+            Slot::Occupied(slot) => {
+                let other = self.entries[*slot.get() as usize].platform;
+                let Some(post_id) = post_id().filter(|_| other != stored.platform) else {
+                    return false;
+                };
+                let key = PostKey {
+                    platform: stored.platform,
+                    post_id,
+                };
+                self.overflow.insert(key, at);
+            }
+        }
         let mut entry = Entry {
             place: Place {
                 chunk: u32::MAX,

@@ -24,10 +24,10 @@ use crate::{Error, Result};
 
 /// Add the rows of `table` to the empty `set` by their keys, times and
 /// thread fields ([`stored_keys`]). Returns false when the rows cannot be
-/// held that way: two share a key hash (a key repeated, or a collision),
-/// or they are not in the stored order; `set` must then be loaded whole
-/// instead. One thread reads, decodes and checks the slices while this
-/// one adds the slice before.
+/// held that way: two of one platform share a key hash (most likely a
+/// key repeated), or they are not in the stored order; `set` must then be
+/// loaded whole instead. One thread reads, decodes and checks the slices
+/// while this one adds the slice before.
 pub(crate) fn load_keys(set: &mut PostSet, table: &TableFile) -> Result<bool> {
     let columns = KEY_COLUMNS.map(str::to_owned).to_vec();
     let slices = table.slices(LOAD_BATCH_ROWS, Some(columns))?;
@@ -38,8 +38,11 @@ pub(crate) fn load_keys(set: &mut PostSet, table: &TableFile) -> Result<bool> {
         scope.spawn(move || {
             let mut first_row = 0;
             for slice in slices {
-                let rows = slice.and_then(|slice| StoredSlice::of(&slice, path, first_row));
-                first_row += rows.as_ref().map_or(0, |r| r.rows.len());
+                let rows = slice.and_then(|slice| {
+                    let rows = StoredSlice::of(&slice, path, first_row)?;
+                    Ok((slice, rows))
+                });
+                first_row += rows.as_ref().map_or(0, |(_, r)| r.rows.len());
                 if send.send(rows).is_err() {
                     return;
                 }
@@ -48,7 +51,7 @@ pub(crate) fn load_keys(set: &mut PostSet, table: &TableFile) -> Result<bool> {
         let mut last: Option<SortKey> = None;
         let mut first_row = 0;
         for slice in read {
-            let slice = slice?;
+            let (frame, slice) = slice?;
             let in_order = slice.in_order
                 && match (&last, &slice.first) {
                     (Some(last), Some(first)) => last < first,
@@ -57,8 +60,13 @@ pub(crate) fn load_keys(set: &mut PostSet, table: &TableFile) -> Result<bool> {
             if !in_order {
                 return Ok(false);
             }
+            // Only a row whose key hash another row has needs its id here.
+            let id = |i: usize| {
+                let ids = frame.column("post_id").and_then(|c| c.str()).ok()?;
+                ids.get(i).map(str::to_owned)
+            };
             for (i, &row) in slice.rows.iter().enumerate() {
-                if !set.push_stored(first_row + i, row) {
+                if !set.push_stored(first_row + i, row, || id(i)) {
                     return Ok(false);
                 }
             }

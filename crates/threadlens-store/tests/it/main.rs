@@ -11,6 +11,8 @@ use threadlens_model::Reject;
 use threadlens_model::{Platform, Post, PostKind, parse_timestamp};
 use threadlens_store::{Inserted, PostSet, PostStore, TextBatch};
 
+mod stored_rows;
+
 fn at(t: &str) -> threadlens_model::Timestamp {
     parse_timestamp(t).unwrap()
 }
