@@ -606,7 +606,7 @@ impl PostSet {
     /// copied into one buffer per batch; `None` for a batch whose posts
     /// could not be read back from the temporary file.
     pub(crate) fn sorted_batches(&self, rows: usize) -> impl Iterator<Item = Option<Batch>> + '_ {
-        let order: Vec<u32> = self.sorted_keys().entries().collect();
+        let order = self.sorted_keys().into_entries();
         let mut next = 0;
         std::iter::from_fn(move || {
             let slice = order.get(next..(next + rows).min(order.len()))?;
@@ -790,9 +790,11 @@ impl SortedKeys {
         self.order.len()
     }
 
-    /// The entries, in the stored order.
-    pub(crate) fn entries(&self) -> impl ExactSizeIterator<Item = u32> + '_ {
-        self.order.iter().map(|&(.., at)| at)
+    /// The entries, in the stored order, in the memory the keys held (the
+    /// ids freed first).
+    pub(crate) fn into_entries(self) -> Vec<u32> {
+        drop(self.ids);
+        self.order.into_iter().map(|(.., at)| at).collect()
     }
 
     /// The entry of the `i`-th post in the stored order.
