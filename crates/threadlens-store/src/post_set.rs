@@ -49,8 +49,15 @@ const OWN_ROOT: u8 = 4;
 /// The post has no `reply_to_post_id`.
 const REPLIES_TO_NOTHING: u8 = 8;
 /// The post is row `place.offset` of the table the set was loaded from
-/// ([`PostSet::set_stored`]), and its bytes are not in the arena.
+/// ([`PostSet::set_stored`]), and its bytes are not in the arena. Stored
+/// rows are the set's first entries, entry `i` being row `i`; a row whose
+/// post was merged or changed since has its new post in the arena and
+/// loses the flag.
 const STORED: u8 = 16;
+/// Blocks of stored posts read to answer hits on stored keys
+/// ([`stored::StoredBlocks`]) before all the stored posts are read into
+/// the set instead.
+const STORED_BLOCK_READS: usize = 8;
 
 impl Entry {
     /// The entry of `post`, encoded in `len` bytes at `place`.
@@ -113,6 +120,8 @@ pub struct PostSet {
     /// Why the stored posts could not be read when they were needed; the
     /// commit fails with it.
     unreadable: Option<Error>,
+    /// The last block of stored posts read to answer a hit on a stored key.
+    stored_blocks: stored::StoredBlocks,
 }
 
 /// Posts encoded away from their set, so that encoding (most of the work
@@ -328,13 +337,23 @@ impl PostSet {
             let (Some(bytes), Some(held)) = (bytes, held) else {
                 return false;
             };
-            if !held.is(STORED) || held.place.offset as usize != row {
+            if held.place.offset as usize != row && held.is(STORED) {
                 return false;
+            }
+            if !held.is(STORED) {
+                // Merged or changed since it was loaded: its post is here.
+                continue;
             }
             let place = self.arena.push(bytes);
             self.entries[row] = Entry { place, ..entry };
         }
         true
+    }
+
+    /// Whether row `row` of the stored table is still only there: not
+    /// merged or changed since the set was loaded.
+    pub(crate) fn row_is_stored(&self, row: usize) -> bool {
+        self.entries.get(row).is_some_and(|e| e.is(STORED))
     }
 
     /// Read the stored posts into the set if they are only in the table,
@@ -428,7 +447,7 @@ impl PostSet {
         let entry = &self.entries[at];
         if entry.is(STORED) {
             let table = self.stored.as_ref()?;
-            return stored::read_row(table, entry.place.offset as usize);
+            return self.stored_blocks.post(table, entry.place.offset as usize);
         }
         let bytes = self.bytes(entry)?;
         read(&bytes, entry.is(MATCHED), entry.is(OWN_ROOT), &self.sources).map(|v| v.to_post())
@@ -463,6 +482,18 @@ impl PostSet {
             return Inserted::New;
         };
         let Some(mut kept) = self.decode(at) else {
+            if self.entries[at].is(STORED) {
+                let why = "a stored post could not be read (see the log)".to_owned();
+                self.unreadable.get_or_insert(Error::Unread {
+                    path: self
+                        .stored
+                        .as_ref()
+                        .map(|t| t.path().to_owned())
+                        .unwrap_or_default(),
+                    why,
+                });
+                return Inserted::Duplicate { updated: false };
+            }
             // Unreachable for bytes this set encoded; keep the newcomer.
             tracing::error!(post_id = %post.post_id, "undecodable entry in the post set replaced");
             self.store(Some(at), &PostView::of(post));
@@ -470,6 +501,12 @@ impl PostSet {
         };
         match kept.merge_duplicate(post.clone()) {
             MergeOutcome::Unchanged => Inserted::Duplicate { updated: false },
+            // A stored row's `matched` is written from the table: its
+            // post moves here.
+            MergeOutcome::MatchedRaised if self.entries[at].is(STORED) => {
+                self.store(Some(at), &PostView::of(&kept));
+                Inserted::Duplicate { updated: true }
+            }
             // `matched` lives in the entry, not in the encoded bytes.
             MergeOutcome::MatchedRaised => {
                 self.entries[at].set(MATCHED, kept.matched);
@@ -495,7 +532,9 @@ impl PostSet {
             Slot::Occupied(slot) => Some(*slot.get() as usize),
         };
         if let Some(at) = taken {
-            if self.entries[at].is(STORED) {
+            // A few hits on stored keys are answered a block of stored
+            // posts at a time; past that, all are read at once.
+            if self.entries[at].is(STORED) && self.stored_blocks.reads() >= STORED_BLOCK_READS {
                 self.read_stored();
             }
             if self.holds(at, post.platform, post.post_id) {

@@ -147,17 +147,51 @@ pub(crate) fn promote(set: &mut PostSet) -> Result<()> {
     Ok(())
 }
 
-/// Row `row` of `table` as a post; `None` if it cannot be read.
-pub(crate) fn read_row(table: &TableFile, row: usize) -> Option<Post> {
-    let read = table
-        .slice(row, 1, None)
-        .and_then(|df| from_frame(&df, table.path()));
-    match read {
-        Ok(posts) => posts.into_iter().next(),
-        Err(e) => {
-            tracing::error!("{e}");
-            None
+/// Stored posts read a block of rows at a time, the last block kept: how
+/// a set answers the few hits on stored keys an import of new posts makes
+/// (a post collected twice), without reading every stored post.
+#[derive(Debug, Default)]
+pub(crate) struct StoredBlocks {
+    last: std::sync::Mutex<Block>,
+}
+
+/// The block of stored posts read last, and how many were read.
+#[derive(Debug, Default)]
+struct Block {
+    first_row: usize,
+    posts: Vec<Post>,
+    reads: usize,
+}
+
+/// Rows of a block of [`StoredBlocks`].
+const BLOCK_ROWS: usize = 4_096;
+
+impl StoredBlocks {
+    /// Row `row` of `table` as a post; `None` if it cannot be read (the
+    /// error is logged).
+    pub(crate) fn post(&self, table: &TableFile, row: usize) -> Option<Post> {
+        let mut block = self.last.lock().ok()?;
+        let first_row = row / BLOCK_ROWS * BLOCK_ROWS;
+        if block.posts.is_empty() || block.first_row != first_row {
+            let read = table
+                .slice(first_row, BLOCK_ROWS, None)
+                .and_then(|df| from_frame(&df, table.path()));
+            block.reads += 1;
+            match read {
+                Ok(posts) => (block.first_row, block.posts) = (first_row, posts),
+                Err(e) => {
+                    tracing::error!("{e}");
+                    block.posts.clear();
+                    return None;
+                }
+            }
         }
+        block.posts.get(row - first_row).cloned()
+    }
+
+    /// How many blocks were read.
+    pub(crate) fn reads(&self) -> usize {
+        self.last.lock().map_or(usize::MAX, |block| block.reads)
     }
 }
 
@@ -181,6 +215,8 @@ pub(crate) struct MergedFrames<'s, I> {
     slices: I,
     added: SortedKeys,
     next_added: usize,
+    /// The table row of the next slice's first row.
+    next_row: usize,
     rows: usize,
     /// The schema the writer writes, which a slice passed on as columns
     /// must have.
@@ -198,6 +234,7 @@ impl<'s, I: Iterator<Item = Result<DataFrame>>> MergedFrames<'s, I> {
             slices,
             added: set.sorted_keys(),
             next_added: 0,
+            next_row: 0,
             rows: rows.max(1),
             schema: to_frame::<StrList<'_>>(&[])
                 .map_err(|source| Error::Parquet {
@@ -212,15 +249,20 @@ impl<'s, I: Iterator<Item = Result<DataFrame>>> MergedFrames<'s, I> {
 }
 
 impl<I: Iterator<Item = Result<DataFrame>>> MergedFrames<'_, I> {
-    /// The stored rows of `slice` and the posts added that sort before
-    /// its last row, in order. A slice of the table's own schema whose
-    /// required cells are all there is merged as columns (its rows taken
-    /// in turn with the posts added, or passed on whole when none sort
-    /// inside it); any other is read row by row, as loading it whole
-    /// would, so a bad cell fails the commit naming its row.
+    /// The stored rows of `slice` (but those merged or changed since the
+    /// load, whose posts are among those added) and the posts added that
+    /// sort before its last row, in order. A slice of the table's own
+    /// schema whose required cells are all there is merged as columns
+    /// (its rows taken in turn with the posts added, or passed on whole
+    /// when nothing changes in it); any other is read row by row, as
+    /// loading it whole would, so a bad cell fails the commit naming its
+    /// row.
     fn merge_slice(&mut self, slice: &DataFrame) -> Result<DataFrame> {
+        let first_row = self.next_row;
+        self.next_row += slice.height();
+        let kept = |r: usize| self.set.row_is_stored(first_row + r);
         if slice.schema().as_ref() != &self.schema || !required_cells_present(slice) {
-            return self.merge_rows(slice);
+            return self.merge_rows(slice, first_row);
         }
         let polars_err = |source| Error::Parquet {
             path: self.path.clone(),
@@ -234,7 +276,8 @@ impl<I: Iterator<Item = Result<DataFrame>>> MergedFrames<'_, I> {
                 self.next_added += 1;
             }
         }
-        if from == self.next_added {
+        let all_kept = (0..rows).all(kept);
+        if from == self.next_added && all_kept {
             return Ok(slice.clone());
         }
         let batch = self.added_batch(from..self.next_added)?;
@@ -249,20 +292,22 @@ impl<I: Iterator<Item = Result<DataFrame>>> MergedFrames<'_, I> {
             let key = sort_key(view);
             // Keys are unique: no stored row equals an added one.
             let before = partition_point(stored, rows, |r| keys.at(r).is_some_and(|k| k < key));
-            order.extend((stored..before).map(|r| r as IdxSize));
+            order.extend((stored..before).filter(|&r| kept(r)).map(|r| r as IdxSize));
             order.push((rows + j) as IdxSize);
             stored = before;
         }
-        order.extend((stored..rows).map(|r| r as IdxSize));
+        order.extend((stored..rows).filter(|&r| kept(r)).map(|r| r as IdxSize));
         let both = slice.vstack(&added).map_err(polars_err)?;
         both.take(&IdxCa::from_vec("order".into(), order))
             .map_err(polars_err)
     }
 
-    /// [`MergedFrames::merge_slice`] a row at a time.
-    fn merge_rows(&mut self, slice: &DataFrame) -> Result<DataFrame> {
+    /// [`MergedFrames::merge_slice`] a row at a time, `first_row` being
+    /// the slice's first row in the table.
+    fn merge_rows(&mut self, slice: &DataFrame, first_row: usize) -> Result<DataFrame> {
         let columns = Columns::of(slice, &self.path, false)?;
         let stored = (0..columns.len())
+            .filter(|&i| self.set.row_is_stored(first_row + i))
             .map(|i| columns.row(i))
             .collect::<Result<Vec<_>>>()?;
         let from = self.next_added;

@@ -245,3 +245,28 @@ fn a_commit_writes_the_table_that_was_loaded() {
     store.commit(&loaded).unwrap();
     assert!(table(&store) == one_set(&first, &added));
 }
+
+/// Copies of stored posts, some changing them, spread over the table: the
+/// first few are read a block of stored posts at a time; past a few
+/// blocks, all stored posts are read at once, the ones already merged
+/// kept as merged.
+#[test]
+fn copies_of_stored_posts_merge_whether_read_by_block_or_all_at_once() {
+    let stored = day_posts(0..70_000, |i| (i / 3) as i64);
+    let mut copies: Vec<Post> = stored.iter().step_by(997).cloned().collect();
+    for (n, copy) in copies.iter_mut().enumerate() {
+        match n % 3 {
+            0 => copy.matched = true,
+            1 => copy.likes = Some(n as u64),
+            _ => {}
+        }
+    }
+    let new = day_posts(200_000..200_050, |i| (i % 30_000) as i64);
+    for added in [
+        &copies[..3],
+        &copies[..],
+        &[&copies[..], &new[..]].concat()[..],
+    ] {
+        assert!(two_imports(&stored, added, |_| ()) == one_set(&stored, added));
+    }
+}
