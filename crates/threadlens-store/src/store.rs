@@ -69,9 +69,9 @@ impl PostStore {
     /// Only each row's key, time and thread fields are read; the posts
     /// stay in the table, open until the set is dropped, and are read
     /// when a post added is merged with one or follows one, or at the
-    /// commit (see `stored.rs`). A table whose rows repeat a key (or
-    /// collide in the key hash) or are not in the stored order is loaded
-    /// whole.
+    /// commit (see `stored.rs`). A table whose rows are not in the stored
+    /// order, or where two rows of one platform share a key hash (a key
+    /// repeated), is loaded whole.
     pub fn load(&self) -> Result<PostSet> {
         self.load_into(PostSet::new)
     }
@@ -102,7 +102,7 @@ impl PostStore {
             return Ok(set);
         }
         tracing::debug!(
-            "{}: rows repeat a key or are out of order; loaded whole",
+            "{}: rows out of order, or a key hash repeated on one platform; loaded whole",
             path.display()
         );
         let mut set = new_set();
@@ -410,7 +410,7 @@ pub(crate) fn write_parquet(
                         let views = batch
                             .as_ref()
                             .and_then(|b| b.views(set.sources()))
-                            .ok_or_else(|| stored::unreadable(path))?;
+                            .ok_or_else(|| stored::read_back_error(path))?;
                         to_frame(&views).map_err(polars_err)
                     });
                     send_row_groups(batches, WRITE_BATCH_ROWS, path, &frames)

@@ -283,7 +283,7 @@ impl<I: Iterator<Item = Result<DataFrame>>> MergedFrames<'_, I> {
         let batch = self.added_batch(from..self.next_added)?;
         let views = batch
             .views(self.set.sources())
-            .ok_or_else(|| unreadable(&self.path))?;
+            .ok_or_else(|| read_back_error(&self.path))?;
         let added = to_frame(&views).map_err(polars_err)?;
         // Rows of `slice` then `added`, taken in the merged order.
         let mut order: Vec<IdxSize> = Vec::with_capacity(rows + views.len());
@@ -319,7 +319,7 @@ impl<I: Iterator<Item = Result<DataFrame>>> MergedFrames<'_, I> {
         let batch = self.added_batch(from..self.next_added)?;
         let added = batch
             .views(self.set.sources())
-            .ok_or_else(|| unreadable(&self.path))?;
+            .ok_or_else(|| read_back_error(&self.path))?;
         let mut merged = Vec::with_capacity(stored.len() + added.len());
         let mut stored = stored.into_iter().peekable();
         let mut added = added.into_iter().peekable();
@@ -349,7 +349,7 @@ impl<I: Iterator<Item = Result<DataFrame>>> MergedFrames<'_, I> {
     fn added_batch(&self, range: std::ops::Range<usize>) -> Result<crate::post_set::Batch> {
         self.set
             .gather(range.map(|i| self.added.entry(i)))
-            .ok_or_else(|| unreadable(&self.path))
+            .ok_or_else(|| read_back_error(&self.path))
     }
 }
 
@@ -368,7 +368,7 @@ impl<I: Iterator<Item = Result<DataFrame>>> Iterator for MergedFrames<'_, I> {
         let frame = self.added_batch(from..self.next_added).and_then(|batch| {
             let views = batch
                 .views(self.set.sources())
-                .ok_or_else(|| unreadable(&self.path))?;
+                .ok_or_else(|| read_back_error(&self.path))?;
             to_frame(&views).map_err(|source| Error::Parquet {
                 path: self.path.clone(),
                 source,
@@ -379,7 +379,7 @@ impl<I: Iterator<Item = Result<DataFrame>>> Iterator for MergedFrames<'_, I> {
 }
 
 /// The error of posts that could not be read back from the temporary file.
-pub(crate) fn unreadable(path: &Path) -> Error {
+pub(crate) fn read_back_error(path: &Path) -> Error {
     Error::Io {
         path: path.to_owned(),
         source: std::io::Error::other(
