@@ -87,7 +87,7 @@ impl PostStore {
         };
         let mut open: Option<Open> = None;
         for frame in self.read_slices(EXPORT_BATCH_ROWS, None)? {
-            let frame = frame?;
+            let (_, frame) = frame?;
             let millis: Vec<i64> = {
                 let column = frame
                     .column("created_at")

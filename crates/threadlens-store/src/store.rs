@@ -110,7 +110,7 @@ impl PostStore {
             &mut set,
             table.into_slices(LOAD_BATCH_ROWS, None),
             &path,
-            |set, slice, _, runs| add_slice(set, slice, &path, runs),
+            |set, slice, first_row, runs| add_slice(set, slice, &path, first_row, runs),
         )?;
         Ok(set)
     }
@@ -131,9 +131,10 @@ impl PostStore {
         rows: usize,
     ) -> Result<impl Iterator<Item = Result<Vec<Post>>> + use<>> {
         let path = self.posts_path();
-        Ok(self
-            .read_slices(rows, None)?
-            .map(move |df| from_frame(&df?, &path)))
+        Ok(self.read_slices(rows, None)?.map(move |slice| {
+            let (first_row, df) = slice?;
+            from_frame(&df, &path, first_row)
+        }))
     }
 
     /// The stored posts with only their thread fields ([`THREAD_COLUMNS`]:
@@ -167,9 +168,10 @@ impl PostStore {
         let mut columns: Vec<String> = columns.iter().map(|c| (*c).to_owned()).collect();
         columns.sort();
         columns.dedup();
-        Ok(self
-            .read_slices(rows, Some(columns))?
-            .map(move |df| posts_from_frame(&df?, &path, true)))
+        Ok(self.read_slices(rows, Some(columns))?.map(move |slice| {
+            let (first_row, df) = slice?;
+            posts_from_frame(&df, &path, true, first_row)
+        }))
     }
 
     /// What reports read of the stored posts ([`BATCH_COLUMNS`]), in
@@ -182,9 +184,10 @@ impl PostStore {
     ) -> Result<impl Iterator<Item = Result<PostBatch>> + use<>> {
         let path = self.posts_path();
         let columns = crate::BATCH_COLUMNS.map(str::to_owned).to_vec();
-        Ok(self
-            .read_slices(rows, Some(columns))?
-            .map(move |df| batch_from_frame(&df?, &path)))
+        Ok(self.read_slices(rows, Some(columns))?.map(move |slice| {
+            let (first_row, df) = slice?;
+            batch_from_frame(&df, &path, first_row)
+        }))
     }
 
     /// What scoring needs of the stored posts (key, kind, text), in batches
@@ -199,7 +202,10 @@ impl PostStore {
         let columns = ["platform", "post_id", "kind", "text"].map(str::to_owned);
         Ok(self
             .read_slices(rows, Some(columns.to_vec()))?
-            .map(move |df| texts_from_frame(&df?, &path, keep)))
+            .map(move |slice| {
+                let (first_row, df) = slice?;
+                texts_from_frame(&df, &path, keep, first_row)
+            }))
     }
 
     /// How many posts are stored.
@@ -214,12 +220,13 @@ impl PostStore {
     }
 
     /// The table in slices of at most `rows`, with only `columns` if given,
-    /// all from one open file ([`TableFile`]).
+    /// all from one open file ([`TableFile`]), each with the table row of
+    /// its first row.
     pub(crate) fn read_slices(
         &self,
         rows: usize,
         columns: Option<Vec<String>>,
-    ) -> Result<impl Iterator<Item = Result<DataFrame>> + use<>> {
+    ) -> Result<impl Iterator<Item = Result<(usize, DataFrame)>> + use<>> {
         let table = TableFile::open(&self.posts_path())?;
         Ok(table
             .into_iter()
@@ -272,7 +279,7 @@ impl PostStore {
 /// reads and decodes the slices, and at most two wait to be encoded.
 pub(crate) fn encode_slices(
     set: &mut PostSet,
-    slices: impl Iterator<Item = Result<DataFrame>> + Send,
+    slices: impl Iterator<Item = Result<(usize, DataFrame)>> + Send,
     path: &Path,
     mut add: impl FnMut(&mut PostSet, &DataFrame, usize, &[EncodedRun]) -> Result<()> + Send,
 ) -> Result<()> {
@@ -286,12 +293,11 @@ pub(crate) fn encode_slices(
             }
         });
         let mut encoded: Option<(DataFrame, usize, Vec<EncodedRun>)> = None;
-        let mut next_row = 0;
         // The set's source ids as the encoding threads see them, copied
         // again only when a slice brings new ones.
         let mut sources = set.source_ids().clone();
         for slice in read {
-            let slice = slice?;
+            let (first_row, slice) = slice?;
             if let Ok(names) = slice.column("source").and_then(|c| c.str())
                 && set.register_sources(names.iter().flatten())
             {
@@ -299,15 +305,13 @@ pub(crate) fn encode_slices(
             }
             let before = encoded.take();
             let (runs, added) = rayon::join(
-                || encode_slice(&slice, path, &sources),
+                || encode_slice(&slice, path, first_row, &sources),
                 || match &before {
                     Some((df, first_row, runs)) => add(set, df, *first_row, runs),
                     None => Ok(()),
                 },
             );
             added?;
-            let first_row = next_row;
-            next_row += slice.height();
             encoded = Some((slice, first_row, runs?));
         }
         if let Some((df, first_row, runs)) = &encoded {
@@ -322,9 +326,10 @@ pub(crate) fn encode_slices(
 fn encode_slice(
     slice: &DataFrame,
     path: &Path,
+    first_row: usize,
     sources: &FxHashMap<String, u32>,
 ) -> Result<Vec<EncodedRun>> {
-    let columns = Columns::of(slice, path, false)?;
+    let columns = Columns::of(slice, path, false, first_row)?;
     let rows = columns.len();
     let firsts: Vec<usize> = (0..rows).step_by(ENCODE_RUN_ROWS).collect();
     let runs: Vec<Result<EncodedRun>> = firsts
@@ -340,7 +345,13 @@ fn encode_slice(
 }
 
 /// Add the runs [`encode_slice`] made of `slice` to `set`, in order.
-fn add_slice(set: &mut PostSet, slice: &DataFrame, path: &Path, runs: &[EncodedRun]) -> Result<()> {
+fn add_slice(
+    set: &mut PostSet,
+    slice: &DataFrame,
+    path: &Path,
+    first_row: usize,
+    runs: &[EncodedRun],
+) -> Result<()> {
     // Only a post that is not simply new is read again, so most slices
     // never need their columns here.
     let columns = std::cell::OnceCell::new();
@@ -350,7 +361,7 @@ fn add_slice(set: &mut PostSet, slice: &DataFrame, path: &Path, runs: &[EncodedR
             let columns = match columns.get() {
                 Some(columns) => columns,
                 None => {
-                    let read = Columns::of(slice, path, false)?;
+                    let read = Columns::of(slice, path, false, first_row)?;
                     columns.get_or_init(|| read)
                 }
             };
@@ -387,7 +398,7 @@ pub(crate) fn write_parquet(
         let (frames, built) = std::sync::mpsc::sync_channel::<Result<DataFrame>>(1);
         let (groups, encoded) = std::sync::mpsc::sync_channel(1);
         // The stored table's slices, read ahead on a thread of their own.
-        let (slices, read) = std::sync::mpsc::sync_channel::<Result<DataFrame>>(1);
+        let (slices, read) = std::sync::mpsc::sync_channel::<Result<(usize, DataFrame)>>(1);
         if let Some(table) = set.stored() {
             let stored = table.slices(LOAD_BATCH_ROWS, None);
             scope.spawn(move || match stored {

@@ -36,13 +36,11 @@ pub(crate) fn load_keys(set: &mut PostSet, table: &TableFile) -> Result<bool> {
     std::thread::scope(|scope| {
         let (send, read) = std::sync::mpsc::sync_channel(1);
         scope.spawn(move || {
-            let mut first_row = 0;
             for slice in slices {
-                let rows = slice.and_then(|slice| {
+                let rows = slice.and_then(|(first_row, slice)| {
                     let rows = StoredSlice::of(&slice, path, first_row)?;
                     Ok((slice, rows))
                 });
-                first_row += rows.as_ref().map_or(0, |(_, r)| r.rows.len());
                 if send.send(rows).is_err() {
                     return;
                 }
@@ -175,7 +173,7 @@ impl StoredBlocks {
         if block.posts.is_empty() || block.first_row != first_row {
             let read = table
                 .slice(first_row, BLOCK_ROWS, None)
-                .and_then(|df| from_frame(&df, table.path()));
+                .and_then(|df| from_frame(&df, table.path(), first_row));
             block.reads += 1;
             match read {
                 Ok(posts) => (block.first_row, block.posts) = (first_row, posts),
@@ -215,15 +213,13 @@ pub(crate) struct MergedFrames<'s, I> {
     slices: I,
     added: SortedKeys,
     next_added: usize,
-    /// The table row of the next slice's first row.
-    next_row: usize,
     rows: usize,
     /// The schema the writer writes, which a slice passed on as columns
     /// must have.
     schema: Schema,
 }
 
-impl<'s, I: Iterator<Item = Result<DataFrame>>> MergedFrames<'s, I> {
+impl<'s, I: Iterator<Item = Result<(usize, DataFrame)>>> MergedFrames<'s, I> {
     /// The frames of `set`, whose stored rows are `slices` of `table`
     /// ([`TableFile::slices`]), with at most `rows` posts added in each
     /// frame after the table's last row.
@@ -234,7 +230,6 @@ impl<'s, I: Iterator<Item = Result<DataFrame>>> MergedFrames<'s, I> {
             slices,
             added: set.sorted_keys(),
             next_added: 0,
-            next_row: 0,
             rows: rows.max(1),
             schema: to_frame::<StrList<'_>>(&[])
                 .map_err(|source| Error::Parquet {
@@ -248,7 +243,7 @@ impl<'s, I: Iterator<Item = Result<DataFrame>>> MergedFrames<'s, I> {
     }
 }
 
-impl<I: Iterator<Item = Result<DataFrame>>> MergedFrames<'_, I> {
+impl<I: Iterator<Item = Result<(usize, DataFrame)>>> MergedFrames<'_, I> {
     /// The stored rows of `slice` (but those merged or changed since the
     /// load, whose posts are among those added) and the posts added that
     /// sort before its last row, in order. A slice of the table's own
@@ -256,10 +251,8 @@ impl<I: Iterator<Item = Result<DataFrame>>> MergedFrames<'_, I> {
     /// (its rows taken in turn with the posts added, or passed on whole
     /// when nothing changes in it); any other is read row by row, as
     /// loading it whole would, so a bad cell fails the commit naming its
-    /// row.
-    fn merge_slice(&mut self, slice: &DataFrame) -> Result<DataFrame> {
-        let first_row = self.next_row;
-        self.next_row += slice.height();
+    /// row. `first_row` is the slice's first row in the table.
+    fn merge_slice(&mut self, slice: &DataFrame, first_row: usize) -> Result<DataFrame> {
         let kept = |r: usize| self.set.row_is_stored(first_row + r);
         if slice.schema().as_ref() != &self.schema || !required_cells_present(slice) {
             return self.merge_rows(slice, first_row);
@@ -305,7 +298,7 @@ impl<I: Iterator<Item = Result<DataFrame>>> MergedFrames<'_, I> {
     /// [`MergedFrames::merge_slice`] a row at a time, `first_row` being
     /// the slice's first row in the table.
     fn merge_rows(&mut self, slice: &DataFrame, first_row: usize) -> Result<DataFrame> {
-        let columns = Columns::of(slice, &self.path, false)?;
+        let columns = Columns::of(slice, &self.path, false, first_row)?;
         let stored = (0..columns.len())
             .filter(|&i| self.set.row_is_stored(first_row + i))
             .map(|i| columns.row(i))
@@ -353,12 +346,12 @@ impl<I: Iterator<Item = Result<DataFrame>>> MergedFrames<'_, I> {
     }
 }
 
-impl<I: Iterator<Item = Result<DataFrame>>> Iterator for MergedFrames<'_, I> {
+impl<I: Iterator<Item = Result<(usize, DataFrame)>>> Iterator for MergedFrames<'_, I> {
     type Item = Result<DataFrame>;
 
     fn next(&mut self) -> Option<Result<DataFrame>> {
         if let Some(slice) = self.slices.next() {
-            return Some(slice.and_then(|slice| self.merge_slice(&slice)));
+            return Some(slice.and_then(|(first_row, slice)| self.merge_slice(&slice, first_row)));
         }
         if self.next_added >= self.added.len() {
             return None;

@@ -349,7 +349,7 @@ impl PostBatch {
 /// A slice of the §1 table read as a [`PostBatch`] (a frame of at least
 /// [`BATCH_COLUMNS`]), checked row by row as [`Columns::row`] checks: a
 /// row's first bad cell, in the table's column order, is the error.
-pub(crate) fn batch_from_frame(df: &DataFrame, path: &Path) -> Result<PostBatch> {
+pub(crate) fn batch_from_frame(df: &DataFrame, path: &Path, first_row: usize) -> Result<PostBatch> {
     // The columns in the table's order, so a schema error names the first.
     let platform = str_chunked(df, "platform", path)?;
     let post_id = str_chunked(df, "post_id", path)?;
@@ -387,7 +387,10 @@ pub(crate) fn batch_from_frame(df: &DataFrame, path: &Path) -> Result<PostBatch>
     let (mut repost_counts, mut like_counts, mut quote_counts) =
         (reposts.iter(), likes.iter(), quotes.iter());
     for row in 0..rows {
-        let check = RowCheck { path, row };
+        let check = RowCheck {
+            path,
+            row: first_row + row,
+        };
         let platform = check.platform(check.required(platforms.next().flatten(), "platform")?)?;
         let post_id = check.required(post_ids.next().flatten(), "post_id")?;
         let created_at = times
@@ -420,6 +423,7 @@ pub(crate) fn texts_from_frame(
     df: &DataFrame,
     path: &Path,
     keep: fn(PostKind) -> bool,
+    first_row: usize,
 ) -> Result<TextBatch> {
     let platform = str_chunked(df, "platform", path)?;
     let post_id = str_chunked(df, "post_id", path)?;
@@ -438,7 +442,10 @@ pub(crate) fn texts_from_frame(
     let mut texts = (text.null_count() > 0).then(|| text.iter());
     let cells = platform.iter().zip(post_id.iter()).zip(kind.iter());
     for (row, ((platform, post_id), kind)) in cells.enumerate() {
-        let check = RowCheck { path, row };
+        let check = RowCheck {
+            path,
+            row: first_row + row,
+        };
         let platform = check.platform(check.required(platform, "platform")?)?;
         let post_id = check.required(post_id, "post_id")?;
         let kind = check.kind(check.required(kind, "kind")?)?;
@@ -458,8 +465,8 @@ pub(crate) fn texts_from_frame(
 }
 
 /// Read posts back from a §1 table. `path` names the file in errors.
-pub(crate) fn from_frame(df: &DataFrame, path: &Path) -> Result<Vec<Post>> {
-    posts_from_frame(df, path, false)
+pub(crate) fn from_frame(df: &DataFrame, path: &Path, first_row: usize) -> Result<Vec<Post>> {
+    posts_from_frame(df, path, false, first_row)
 }
 
 /// The columns [`PostStore::read_threads`](crate::PostStore::read_threads)
@@ -491,8 +498,13 @@ fn text_or_empty(cell: Option<&str>, not_read: bool) -> Option<&str> {
 
 /// Posts from a slice of the table; with `partial`, a frame of some of
 /// the columns, whose posts have every other field empty.
-pub(crate) fn posts_from_frame(df: &DataFrame, path: &Path, partial: bool) -> Result<Vec<Post>> {
-    let columns = Columns::of(df, path, partial)?;
+pub(crate) fn posts_from_frame(
+    df: &DataFrame,
+    path: &Path,
+    partial: bool,
+    first_row: usize,
+) -> Result<Vec<Post>> {
+    let columns = Columns::of(df, path, partial, first_row)?;
     (0..columns.rows)
         .map(|row| columns.row(row).map(|view| view.to_post()))
         .collect()
@@ -579,6 +591,8 @@ impl<T: Copy> Cells<T> {
 /// [`PostSet`](crate::PostSet), and what [`posts_from_frame`] makes posts of.
 pub(crate) struct Columns<'a> {
     path: &'a Path,
+    /// The table row of the slice's first row, for errors.
+    first_row: usize,
     rows: usize,
     /// Required text columns that were not read (their cells are `""`).
     not_read: Vec<&'static str>,
@@ -613,10 +627,11 @@ pub(crate) struct Columns<'a> {
 }
 
 impl<'a> Columns<'a> {
-    /// The columns of `df`, a slice of the table at `path`; with
-    /// `partial`, a frame of some of the columns, the others empty. Read
-    /// in the table's order, so an error names the first column wrong.
-    pub fn of(df: &'a DataFrame, path: &'a Path, partial: bool) -> Result<Self> {
+    /// The columns of `df`, a slice of the table at `path` from row
+    /// `first_row` (errors name table rows); with `partial`, a frame of
+    /// some of the columns, the others empty. Read in the table's order,
+    /// so an error names the first column wrong.
+    pub fn of(df: &'a DataFrame, path: &'a Path, partial: bool, first_row: usize) -> Result<Self> {
         let rows = df.height();
         let schema_err = |column: &str, why: String| Error::Schema {
             path: path.to_owned(),
@@ -689,6 +704,7 @@ impl<'a> Columns<'a> {
         .collect();
         Ok(Columns {
             path,
+            first_row,
             rows,
             not_read,
             platform: strs("platform")?,
@@ -737,7 +753,7 @@ impl<'a> Columns<'a> {
     pub fn row(&self, row: usize) -> Result<PostView<'_, &[&'a str]>> {
         let check = RowCheck {
             path: self.path,
-            row,
+            row: self.first_row + row,
         };
         let required = |values: &Cells<Option<&'a str>>, column: &'static str| {
             let cell = text_or_empty(values.at(row), self.not_read.contains(&column));

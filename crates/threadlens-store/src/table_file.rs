@@ -56,16 +56,18 @@ impl TableFile {
         self.metadata.num_rows
     }
 
-    /// The table in slices of at most `rows`, with only `columns` if given.
+    /// The table in slices of at most `rows`, with only `columns` if given,
+    /// each with the table row of its first row (for errors).
     pub fn into_slices(
         self,
         rows: usize,
         columns: Option<Vec<String>>,
-    ) -> impl Iterator<Item = Result<DataFrame>> + use<> {
+    ) -> impl Iterator<Item = Result<(usize, DataFrame)>> + use<> {
         let rows = rows.max(1);
-        (0..self.rows())
-            .step_by(rows)
-            .map(move |offset| self.slice(offset, rows, columns.clone()))
+        (0..self.rows()).step_by(rows).map(move |offset| {
+            let slice = self.slice(offset, rows, columns.clone())?;
+            Ok((offset, slice))
+        })
     }
 
     /// [`TableFile::into_slices`] of this table, which stays open.
@@ -73,7 +75,7 @@ impl TableFile {
         &self,
         rows: usize,
         columns: Option<Vec<String>>,
-    ) -> Result<impl Iterator<Item = Result<DataFrame>> + use<>> {
+    ) -> Result<impl Iterator<Item = Result<(usize, DataFrame)>> + use<>> {
         let copy = TableFile {
             path: self.path.clone(),
             file: self.file.try_clone().map_err(|source| Error::Io {

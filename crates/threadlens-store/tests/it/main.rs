@@ -1086,3 +1086,36 @@ fn reading_stored_posts_names_the_first_bad_row_whatever_thread_finds_it() {
     assert!(err.contains("row 10,"), "{err}");
     assert!(err.contains("author_id"), "{err}");
 }
+
+/// Errors name rows of the table, not of the slice read: a null at row
+/// 40,000 of 50,000 (in the table's second slice) is row 40000 whether
+/// the posts are read back or committed beside a new one.
+#[test]
+fn a_bad_cell_far_into_the_table_is_named_by_its_table_row() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = PostStore::open(dir.path()).unwrap();
+    let start = at("2022-06-28T00:00:00Z");
+    let mut set = PostSet::new();
+    for i in 0..50_000i64 {
+        let time = start + chrono::Duration::seconds(i);
+        set.insert(&Post::minimal(Platform::X, format!("{i:06}"), time));
+    }
+    store.commit(&set).unwrap();
+    rewrite_table(&store, |frame| {
+        with_cells(
+            frame,
+            "author_id",
+            |i, v| if i == 40_000 { None } else { v },
+        )
+    });
+    let read = store.read_posts().unwrap_err().to_string();
+    assert!(read.contains("row 40000,"), "{read}");
+    let mut set = store.load().unwrap();
+    set.insert(&Post::minimal(
+        Platform::X,
+        "new",
+        at("2030-01-01T00:00:00Z"),
+    ));
+    let committed = failed_commit(&store, &set);
+    assert!(committed.contains("row 40000,"), "{committed}");
+}
