@@ -1075,14 +1075,15 @@ fn reading_stored_posts_names_the_first_bad_row_whatever_thread_finds_it() {
             if i == 10 || i == 5_000 { None } else { v }
         })
     });
-    // A copy of a stored post: all stored posts are read, on several threads.
+    // A reply without a conversation: resolving it reads all stored posts
+    // into the set, on several threads.
     let mut set = store.load().unwrap();
-    set.insert(&Post::minimal(
-        Platform::X,
-        "00003",
-        at("2022-06-28T00:00:03Z"),
-    ));
+    let mut reply = Post::minimal(Platform::X, "reply", at("2022-06-28T02:00:00Z"));
+    reply.reply_to_post_id = Some("00003".into());
+    set.insert(&reply);
+    set.resolve_references();
     let err = store.commit(&set).unwrap_err().to_string();
+    assert!(err.contains("could not be read"), "{err}");
     assert!(err.contains("row 10,"), "{err}");
     assert!(err.contains("author_id"), "{err}");
 }
