@@ -447,7 +447,13 @@ impl PostSet {
         let entry = &self.entries[at];
         if entry.is(STORED) {
             let table = self.stored.as_ref()?;
-            return self.stored_blocks.post(table, entry.place.offset as usize);
+            return match self.stored_blocks.post(table, entry.place.offset as usize) {
+                Ok(post) => Some(post),
+                Err(e) => {
+                    tracing::error!("{e}");
+                    None
+                }
+            };
         }
         let bytes = self.bytes(entry)?;
         read(&bytes, entry.is(MATCHED), entry.is(OWN_ROOT), &self.sources).map(|v| v.to_post())
@@ -536,6 +542,17 @@ impl PostSet {
             // posts at a time; past that, all are read at once.
             if self.entries[at].is(STORED) && self.stored_blocks.reads() >= STORED_BLOCK_READS {
                 self.read_stored();
+            }
+            // A stored post that cannot be read is taken for this one, so
+            // that its key is never written twice; the commit fails.
+            if self.entries[at].is(STORED)
+                && let Some(table) = &self.stored
+                && let Err(e) = self
+                    .stored_blocks
+                    .post(table, self.entries[at].place.offset as usize)
+            {
+                self.unreadable.get_or_insert(e);
+                return Some(at);
             }
             if self.holds(at, post.platform, post.post_id) {
                 return Some(at);

@@ -165,26 +165,30 @@ struct Block {
 const BLOCK_ROWS: usize = 4_096;
 
 impl StoredBlocks {
-    /// Row `row` of `table` as a post; `None` if it cannot be read (the
-    /// error is logged).
-    pub(crate) fn post(&self, table: &TableFile, row: usize) -> Option<Post> {
-        let mut block = self.last.lock().ok()?;
+    /// Row `row` of `table` as a post.
+    pub(crate) fn post(&self, table: &TableFile, row: usize) -> Result<Post> {
+        let unread = |why: &str| Error::Unread {
+            path: table.path().to_owned(),
+            why: why.to_owned(),
+        };
+        let mut block = self
+            .last
+            .lock()
+            .map_err(|_| unread("a thread reading it panicked"))?;
         let first_row = row / BLOCK_ROWS * BLOCK_ROWS;
         if block.posts.is_empty() || block.first_row != first_row {
+            block.reads += 1;
+            block.posts.clear();
             let read = table
                 .slice(first_row, BLOCK_ROWS, None)
-                .and_then(|df| from_frame(&df, table.path(), first_row));
-            block.reads += 1;
-            match read {
-                Ok(posts) => (block.first_row, block.posts) = (first_row, posts),
-                Err(e) => {
-                    tracing::error!("{e}");
-                    block.posts.clear();
-                    return None;
-                }
-            }
+                .and_then(|df| from_frame(&df, table.path(), first_row))?;
+            (block.first_row, block.posts) = (first_row, read);
         }
-        block.posts.get(row - first_row).cloned()
+        block
+            .posts
+            .get(row - first_row)
+            .cloned()
+            .ok_or_else(|| unread(&format!("row {row} is not in the table")))
     }
 
     /// How many blocks were read.
