@@ -356,6 +356,28 @@ impl PostSet {
         self.entries.get(row).is_some_and(|e| e.is(STORED))
     }
 
+    /// How many of the stored table's first rows are written again where
+    /// they are: rows still only stored (not merged or changed since the
+    /// load) that sort before `first_added`, the time and platform of the
+    /// first post in the stored order that is not a stored row. A row of
+    /// that same time and platform is taken to move (its id is not held).
+    pub(crate) fn rows_in_place(&self, first_added: Option<(i64, Platform)>) -> usize {
+        let Some(table) = &self.stored else {
+            return 0;
+        };
+        let rows = &self.entries[..table.rows().min(self.entries.len())];
+        let unchanged = rows
+            .iter()
+            .position(|e| !e.is(STORED))
+            .unwrap_or(rows.len());
+        match first_added {
+            Some(first) => {
+                rows[..unchanged].partition_point(|e| (e.created_ms, e.platform) < first)
+            }
+            None => unchanged,
+        }
+    }
+
     /// Read the stored posts into the set if they are only in the table,
     /// so that entries can be merged or followed; a failure is kept for
     /// the commit to report.

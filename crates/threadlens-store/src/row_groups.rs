@@ -5,12 +5,20 @@
 //! work is done where the row group is built, so the writing thread only
 //! copies bytes. The file is the one polars' writer makes with the same
 //! options, byte for byte.
+//!
+//! A row group of a table written this way can also be taken from that
+//! table's file as its compressed pages ([`EncodedRowGroup::from_stored`])
+//! and written again unchanged: the pages and the footer's entry for them
+//! come out as encoding the same rows again would make them.
 
-use std::io::Write;
+use std::io::{Cursor, Write};
 
 use polars::io::parquet::write::{BatchedWriter, ParquetWriter, StatisticsOptions, get_encodings};
 use polars::prelude::*;
+use polars_buffer::Buffer;
 use polars_parquet::parquet::error::ParquetResult;
+use polars_parquet::parquet::metadata::{FileMetadata, RowGroupMetadata};
+use polars_parquet::parquet::read::{PageReader, read_metadata};
 use polars_parquet::read::ParquetError;
 use polars_parquet::write::{
     CompressedPage, CompressionOptions, Compressor, Encoding, ParquetType, Version, WriteOptions,
@@ -22,6 +30,67 @@ use rayon::prelude::*;
 pub(crate) struct EncodedRowGroup {
     rows: usize,
     columns: Vec<Vec<CompressedPage>>,
+}
+
+impl EncodedRowGroup {
+    /// Row group `group` of a table file, from the bytes of its column
+    /// chunks (`chunks`, in the order of `group`'s columns), as its
+    /// compressed pages. `None` when it cannot be written again as it is:
+    /// a nested column (a list) in more than one data page, whose pages do
+    /// not say how many rows each holds.
+    pub fn from_stored(
+        group: &RowGroupMetadata,
+        chunks: Vec<Vec<u8>>,
+    ) -> PolarsResult<Option<Self>> {
+        let rows = group.num_rows();
+        let mut columns = Vec::with_capacity(chunks.len());
+        for (chunk, bytes) in group.parquet_columns().iter().zip(chunks) {
+            let nested = chunk.descriptor().descriptor.max_rep_level > 0;
+            let max_page = bytes.len();
+            let reader = PageReader::new(
+                Cursor::new(Buffer::from(bytes)),
+                chunk,
+                Vec::new(),
+                max_page,
+            );
+            let mut pages = Vec::new();
+            let mut data_pages = 0;
+            for page in reader {
+                let mut page = page?;
+                if let CompressedPage::Data(data) = &mut page {
+                    data_pages += 1;
+                    // The writer needs each page's rows (for the offset
+                    // index); a flat column has a value, null or not, per row.
+                    data.num_rows = Some(if nested { rows } else { data.num_values() });
+                }
+                pages.push(page);
+            }
+            if nested && data_pages > 1 {
+                return Ok(None);
+            }
+            columns.push(pages);
+        }
+        Ok(Some(EncodedRowGroup { rows, columns }))
+    }
+}
+
+/// The footer [`RowGroupWriter`] writes for a table of `schema` with no
+/// rows: what a stored table's footer must match (schema, metadata, the
+/// writer's name) for its row groups to be written again as they are.
+pub(crate) fn empty_table_footer(schema: &Schema) -> PolarsResult<FileMetadata> {
+    let mut bytes = Vec::new();
+    RowGroupWriter::new(&mut bytes, schema)?.finish()?;
+    Ok(read_metadata(&mut Cursor::new(bytes))?)
+}
+
+/// Whether a table whose footer is `stored` was written as one of
+/// `reference`'s schema is now: same schema, same key-value metadata (the
+/// Arrow schema) and the same writer.
+pub(crate) fn written_alike(stored: &FileMetadata, reference: &FileMetadata) -> bool {
+    stored.version == reference.version
+        && stored.created_by == reference.created_by
+        && stored.key_value_metadata == reference.key_value_metadata
+        && stored.schema_descr.fields() == reference.schema_descr.fields()
 }
 
 /// Encodes and compresses frames of one schema into row groups; shared by

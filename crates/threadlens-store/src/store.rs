@@ -10,8 +10,9 @@ use threadlens_model::{Post, PostKind};
 use crate::atomic::write_atomically;
 use crate::codec::StrList;
 use crate::post_set::EncodedRun;
+use crate::post_set::SortedKeys;
 use crate::rejects::{append_rejects, count_rejects};
-use crate::row_groups::{RowGroupEncoder, RowGroupWriter};
+use crate::row_groups::{RowGroupEncoder, RowGroupWriter, empty_table_footer};
 use crate::stored::{self, MergedFrames};
 use crate::table::{
     Columns, PostBatch, THREAD_COLUMNS, TextBatch, batch_from_frame, from_frame, posts_from_frame,
@@ -257,7 +258,7 @@ impl PostStore {
             return Ok(false);
         }
         let path = self.posts_path();
-        write_atomically(&path, |out| write_parquet(posts, out, &path))?;
+        write_atomically(&path, |out| write_parquet(posts, out, &path).map(drop))?;
         Ok(true)
     }
 
@@ -378,12 +379,14 @@ fn add_slice(
 /// parallel, [`RowGroupEncoder`]), and this one writes the batches in
 /// order; at most five batches are held at a time. Posts still only in
 /// the stored table are read from it a slice at a time and written in
-/// order beside those added ([`MergedFrames`]).
+/// order beside those added ([`MergedFrames`]); its first row groups, when
+/// nothing is added or changed among or before their rows, are copied as
+/// they are ([`copy_row_groups`]). Returns how many rows were copied so.
 pub(crate) fn write_parquet(
     set: &PostSet,
     out: &mut (impl std::io::Write + Send),
     path: &Path,
-) -> Result<()> {
+) -> Result<usize> {
     let polars_err = |source| Error::Parquet {
         path: path.to_owned(),
         source,
@@ -394,13 +397,18 @@ pub(crate) fn write_parquet(
         .clone();
     let encoder = RowGroupEncoder::new(&schema).map_err(polars_err)?;
     let mut writer = RowGroupWriter::new(out, &schema).map_err(polars_err)?;
+    let added = set.stored().map(|_| set.sorted_keys());
+    let copied = match (set.stored(), &added) {
+        (Some(table), Some(added)) => copy_row_groups(set, table, added, &schema, &mut writer)?,
+        _ => 0,
+    };
     std::thread::scope(|scope| {
         let (frames, built) = std::sync::mpsc::sync_channel::<Result<DataFrame>>(1);
         let (groups, encoded) = std::sync::mpsc::sync_channel(1);
         // The stored table's slices, read ahead on a thread of their own.
         let (slices, read) = std::sync::mpsc::sync_channel::<Result<(usize, DataFrame)>>(1);
         if let Some(table) = set.stored() {
-            let stored = table.slices(LOAD_BATCH_ROWS, None);
+            let stored = table.slices(copied, LOAD_BATCH_ROWS, None);
             scope.spawn(move || match stored {
                 Ok(stored) => {
                     for slice in stored {
@@ -413,10 +421,12 @@ pub(crate) fn write_parquet(
             });
         }
         scope.spawn(move || {
-            let sent = match set.stored() {
-                Some(table) => MergedFrames::of(set, table, read.into_iter(), WRITE_BATCH_ROWS)
-                    .and_then(|merged| send_row_groups(merged, WRITE_BATCH_ROWS, path, &frames)),
-                None => {
+            let sent = match (set.stored(), added) {
+                (Some(table), Some(added)) => {
+                    MergedFrames::of(set, table, read.into_iter(), added, WRITE_BATCH_ROWS)
+                        .and_then(|merged| send_row_groups(merged, WRITE_BATCH_ROWS, path, &frames))
+                }
+                _ => {
                     let batches = set.sorted_batches(WRITE_BATCH_ROWS).map(|batch| {
                         let views = batch
                             .as_ref()
@@ -447,7 +457,54 @@ pub(crate) fn write_parquet(
         }
         Ok::<_, Error>(())
     })?;
-    writer.finish().map_err(polars_err)
+    writer.finish().map_err(polars_err)?;
+    Ok(copied)
+}
+
+/// Write the stored table's first row groups to `writer` as they are in
+/// its file, as many as hold only rows that stay where they are
+/// ([`PostSet::rows_in_place`]), hold [`WRITE_BATCH_ROWS`] rows each and
+/// were written as a table of `schema` is now
+/// ([`TableFile::groups_written_alike`]); the rows they hold. Their pages
+/// and the footer's entries for them are those that encoding their rows
+/// again would make, so the file is the same, made without decoding,
+/// encoding or compressing them.
+fn copy_row_groups(
+    set: &PostSet,
+    table: &TableFile,
+    added: &SortedKeys,
+    schema: &Schema,
+    writer: &mut RowGroupWriter<impl std::io::Write>,
+) -> Result<usize> {
+    let polars_err = |source| Error::Parquet {
+        path: table.path().to_owned(),
+        source,
+    };
+    let first_added = (added.len() > 0).then(|| {
+        let (created_ms, platform, _) = added.key(0);
+        (created_ms, platform)
+    });
+    let in_place = set.rows_in_place(first_added) / WRITE_BATCH_ROWS;
+    if in_place == 0 {
+        return Ok(0);
+    }
+    let reference = empty_table_footer(schema).map_err(polars_err)?;
+    let groups = table
+        .groups_written_alike(&reference, WRITE_BATCH_ROWS)
+        .min(in_place);
+    let mut copied = 0;
+    while copied < groups {
+        let Some(group) = table.row_group_pages(copied)? else {
+            break;
+        };
+        writer.write(&group).map_err(polars_err)?;
+        copied += 1;
+    }
+    tracing::debug!(
+        "copied {copied} row groups of {} as they are",
+        table.path().display()
+    );
+    Ok(copied * WRITE_BATCH_ROWS)
 }
 
 /// Send `frames` to `out` cut into frames of exactly `rows` rows, each in
@@ -541,6 +598,97 @@ mod tests {
         set
     }
 
+    /// Posts numbered `ids`, at `second_of` their number on one day, with
+    /// texts of about 330 bytes.
+    fn posts_at(ids: std::ops::Range<u64>, second_of: impl Fn(u64) -> i64) -> Vec<Post> {
+        let start = parse_timestamp("2022-06-28T00:00:00Z").unwrap();
+        ids.map(|i| {
+            let mut p = Post::minimal(
+                Platform::X,
+                format!("{}", 1_440_000_000_000_000_000u64 + i),
+                start + chrono::Duration::seconds(second_of(i)),
+            );
+            // Long enough that a row group's texts fill several pages.
+            p.text = format!("post {i} of the day {}", "and more words ".repeat(20));
+            p
+        })
+        .collect()
+    }
+
+    /// `stored` committed, loaded, `added` inserted: the rows the commit
+    /// copied and the bytes it wrote. `change` rewrites the table between.
+    fn commit_onto(stored: &[Post], added: &[Post], change: impl Fn(&Path)) -> (usize, Vec<u8>) {
+        let dir = tempfile::tempdir().unwrap();
+        let store = PostStore::open(dir.path()).unwrap();
+        let mut set = PostSet::new();
+        stored.iter().for_each(|p| drop(set.insert(p)));
+        store.commit(&set).unwrap();
+        change(&store.posts_path());
+        let mut set = store.load().unwrap();
+        assert!(set.stored().is_some(), "loaded by its keys");
+        added.iter().for_each(|p| drop(set.insert(p)));
+        let mut out = Vec::new();
+        let copied = write_parquet(&set, &mut out, &store.posts_path()).unwrap();
+        (copied, out)
+    }
+
+    /// The bytes one set of `stored` and then `added` writes.
+    fn one_set(stored: &[Post], added: &[Post]) -> Vec<u8> {
+        let mut set = PostSet::new();
+        stored.iter().chain(added).for_each(|p| drop(set.insert(p)));
+        let mut out = Vec::new();
+        assert_eq!(write_parquet(&set, &mut out, Path::new("one")).unwrap(), 0);
+        out
+    }
+
+    /// The stored table's first row groups are copied as they are when
+    /// nothing is added or changed among or before their rows, and the
+    /// file is byte for byte the one a set of every post writes; a row
+    /// group with a row added, changed or tied before its end, or a table
+    /// written otherwise, is encoded again.
+    #[test]
+    fn unchanged_row_groups_are_copied_and_the_file_is_the_same() {
+        // 20,000 rows: two whole row groups and 3,616 rows.
+        let mut stored = posts_at(0..20_000, |i| i as i64);
+        // A copy that is matched where the stored post was not: the row changes.
+        stored[12_000].matched = false;
+        let mut changed = stored[12_000].clone();
+        changed.matched = true;
+        let tied = posts_at(30_000..30_001, |_| 16_383);
+        let cases: [(&str, Vec<Post>, usize); 6] = [
+            ("all after", posts_at(30_000..30_010, |i| i as i64), 16_384),
+            ("none", Vec::new(), 16_384),
+            (
+                "one in the second group",
+                posts_at(30_000..30_001, |_| 9_000),
+                8_192,
+            ),
+            ("a copy changed", vec![changed], 8_192),
+            ("tied with the last row of a group", tied, 8_192),
+            ("one before all", posts_at(30_000..30_001, |_| -1), 0),
+        ];
+        for (case, added, rows) in cases {
+            let (copied, bytes) = commit_onto(&stored, &added, |_| ());
+            assert_eq!(copied, rows, "{case}");
+            assert!(bytes == one_set(&stored, &added), "{case}: bytes differ");
+        }
+        // Row groups of another size: nothing copied.
+        let regrouped = |path: &Path| {
+            let mut frame = ParquetReader::new(File::open(path).unwrap())
+                .finish()
+                .unwrap();
+            ParquetWriter::new(File::create(path).unwrap())
+                .with_row_group_size(Some(5_000))
+                .with_statistics(StatisticsOptions::full())
+                .finish(&mut frame)
+                .unwrap();
+        };
+        let after = posts_at(30_000..30_010, |i| i as i64);
+        let (copied, bytes) = commit_onto(&stored, &after, regrouped);
+        assert_eq!(copied, 0, "row groups of 5,000 rows");
+        assert!(bytes == one_set(&stored, &after));
+    }
+
     #[test]
     fn a_crash_mid_write_leaves_the_old_table_whole() {
         let dir = tempfile::tempdir().unwrap();
@@ -555,7 +703,7 @@ mod tests {
                 inner: out,
                 budget: 4096,
             };
-            write_parquet(&bigger, &mut failing, &path)
+            write_parquet(&bigger, &mut failing, &path).map(drop)
         });
         assert!(
             result.is_err(),

@@ -30,7 +30,7 @@ use crate::{Error, Result};
 /// while this one adds the slice before.
 pub(crate) fn load_keys(set: &mut PostSet, table: &TableFile) -> Result<bool> {
     let columns = KEY_COLUMNS.map(str::to_owned).to_vec();
-    let slices = table.slices(LOAD_BATCH_ROWS, Some(columns))?;
+    let slices = table.slices(0, LOAD_BATCH_ROWS, Some(columns))?;
     let path = table.path();
     set.reserve(table.rows());
     std::thread::scope(|scope| {
@@ -225,14 +225,21 @@ pub(crate) struct MergedFrames<'s, I> {
 
 impl<'s, I: Iterator<Item = Result<(usize, DataFrame)>>> MergedFrames<'s, I> {
     /// The frames of `set`, whose stored rows are `slices` of `table`
-    /// ([`TableFile::slices`]), with at most `rows` posts added in each
-    /// frame after the table's last row.
-    pub(crate) fn of(set: &'s PostSet, table: &TableFile, slices: I, rows: usize) -> Result<Self> {
+    /// ([`TableFile::slices`]), with the posts `added` ([`PostSet::sorted_keys`])
+    /// that sort after the row before the first slice, at most `rows` in
+    /// each frame after the table's last row.
+    pub(crate) fn of(
+        set: &'s PostSet,
+        table: &TableFile,
+        slices: I,
+        added: SortedKeys,
+        rows: usize,
+    ) -> Result<Self> {
         Ok(MergedFrames {
             set,
             path: table.path().to_owned(),
             slices,
-            added: set.sorted_keys(),
+            added,
             next_added: 0,
             rows: rows.max(1),
             schema: to_frame::<StrList<'_>>(&[])

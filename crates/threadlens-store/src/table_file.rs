@@ -8,7 +8,9 @@ use std::path::{Path, PathBuf};
 
 use polars::io::parquet::metadata::FileMetadataRef;
 use polars::prelude::*;
+use polars_parquet::parquet::metadata::FileMetadata;
 
+use crate::row_groups::{EncodedRowGroup, written_alike};
 use crate::{Error, Result};
 
 /// An open table file and its parsed footer.
@@ -63,28 +65,79 @@ impl TableFile {
         rows: usize,
         columns: Option<Vec<String>>,
     ) -> impl Iterator<Item = Result<(usize, DataFrame)>> + use<> {
+        self.into_slices_from(0, rows, columns)
+    }
+
+    /// [`TableFile::into_slices`] from row `first` on.
+    fn into_slices_from(
+        self,
+        first: usize,
+        rows: usize,
+        columns: Option<Vec<String>>,
+    ) -> impl Iterator<Item = Result<(usize, DataFrame)>> + use<> {
         let rows = rows.max(1);
-        (0..self.rows()).step_by(rows).map(move |offset| {
+        (first..self.rows()).step_by(rows).map(move |offset| {
             let slice = self.slice(offset, rows, columns.clone())?;
             Ok((offset, slice))
         })
     }
 
-    /// [`TableFile::into_slices`] of this table, which stays open.
+    /// [`TableFile::into_slices`] of this table, which stays open, from row
+    /// `first` on.
     pub fn slices(
         &self,
+        first: usize,
         rows: usize,
         columns: Option<Vec<String>>,
     ) -> Result<impl Iterator<Item = Result<(usize, DataFrame)>> + use<>> {
         let copy = TableFile {
             path: self.path.clone(),
-            file: self.file.try_clone().map_err(|source| Error::Io {
-                path: self.path.clone(),
-                source,
-            })?,
+            file: self.file.try_clone().map_err(|e| self.io_error(e))?,
             metadata: self.metadata.clone(),
         };
-        Ok(copy.into_slices(rows, columns))
+        Ok(copy.into_slices_from(first, rows, columns))
+    }
+
+    /// How many of the table's first row groups hold `rows` rows each and
+    /// were written as a table like `reference` is (see
+    /// [`written_alike`]): those that can be written again as they are.
+    pub fn groups_written_alike(&self, reference: &FileMetadata, rows: usize) -> usize {
+        if !written_alike(&self.metadata, reference) {
+            return 0;
+        }
+        self.metadata
+            .row_groups
+            .iter()
+            .take_while(|group| group.num_rows() == rows)
+            .count()
+    }
+
+    /// Row group `group` as its compressed pages, read from the file
+    /// ([`EncodedRowGroup::from_stored`]); `None` when there is no such
+    /// group or it cannot be written again as it is.
+    pub fn row_group_pages(&self, group: usize) -> Result<Option<EncodedRowGroup>> {
+        let Some(meta) = self.metadata.row_groups.get(group) else {
+            return Ok(None);
+        };
+        let chunks = meta
+            .byte_ranges_iter()
+            .map(|range| {
+                let mut bytes = vec![0; (range.end - range.start) as usize];
+                read_at(&self.file, range.start, &mut bytes).map_err(|e| self.io_error(e))?;
+                Ok(bytes)
+            })
+            .collect::<Result<Vec<_>>>()?;
+        EncodedRowGroup::from_stored(meta, chunks).map_err(|source| Error::Parquet {
+            path: self.path.clone(),
+            source,
+        })
+    }
+
+    fn io_error(&self, source: std::io::Error) -> Error {
+        Error::Io {
+            path: self.path.clone(),
+            source,
+        }
     }
 
     /// Rows `offset..offset + rows`, with only `columns` if given.
@@ -94,10 +147,7 @@ impl TableFile {
         rows: usize,
         columns: Option<Vec<String>>,
     ) -> Result<DataFrame> {
-        let file = self.file.try_clone().map_err(|source| Error::Io {
-            path: self.path.clone(),
-            source,
-        })?;
+        let file = self.file.try_clone().map_err(|e| self.io_error(e))?;
         let mut reader = ParquetReader::new(file);
         reader.set_metadata(self.metadata.clone());
         reader
@@ -109,4 +159,21 @@ impl TableFile {
                 source,
             })
     }
+}
+
+/// Fill `buf` from `file` at byte `offset`, without moving the position
+/// the file's other handles share (slices are read from them meanwhile).
+#[cfg(unix)]
+fn read_at(file: &File, offset: u64, buf: &mut [u8]) -> std::io::Result<()> {
+    std::os::unix::fs::FileExt::read_exact_at(file, buf, offset)
+}
+
+/// Fill `buf` from `file` at byte `offset`, moving the shared position:
+/// row groups are copied before any slice is read.
+#[cfg(not(unix))]
+fn read_at(file: &File, offset: u64, buf: &mut [u8]) -> std::io::Result<()> {
+    use std::io::{Read, Seek, SeekFrom};
+    let mut file = File::try_clone(file)?;
+    file.seek(SeekFrom::Start(offset))?;
+    file.read_exact(buf)
 }
