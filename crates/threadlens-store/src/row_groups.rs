@@ -33,29 +33,32 @@ pub(crate) struct EncodedRowGroup {
 }
 
 impl EncodedRowGroup {
-    /// Row group `group` of a table file, from the bytes of its column
-    /// chunks (`chunks`, in the order of `group`'s columns), as its
-    /// compressed pages. `None` when it cannot be written again as it is:
-    /// a nested column (a list) in more than one data page, whose pages do
+    /// Row group `group` of a table file as its compressed pages, from
+    /// `bytes`, the file's bytes from `offset` on, which hold the group's
+    /// column chunks. `None` when it cannot be written again as it is: a
+    /// nested column (a list) in more than one data page, whose pages do
     /// not say how many rows each holds.
     pub fn from_stored(
         group: &RowGroupMetadata,
-        chunks: Vec<Vec<u8>>,
+        bytes: &Buffer<u8>,
+        offset: u64,
     ) -> PolarsResult<Option<Self>> {
         let rows = group.num_rows();
-        let mut columns = Vec::with_capacity(chunks.len());
-        for (chunk, bytes) in group.parquet_columns().iter().zip(chunks) {
-            let nested = chunk.descriptor().descriptor.max_rep_level > 0;
-            let max_page = bytes.len();
-            let reader = PageReader::new(
-                Cursor::new(Buffer::from(bytes)),
-                chunk,
-                Vec::new(),
-                max_page,
+        let mut columns = Vec::with_capacity(group.n_columns());
+        for chunk in group.parquet_columns() {
+            let range = chunk.byte_range();
+            let (start, end) = (
+                (range.start - offset) as usize,
+                (range.end - offset) as usize,
             );
+            if end > bytes.len() || start > end {
+                return Err(polars_err!(ComputeError: "a column chunk lies outside its row group"));
+            }
+            let nested = chunk.descriptor().descriptor.max_rep_level > 0;
+            let cursor = Cursor::new(bytes.clone().sliced(start..end));
             let mut pages = Vec::new();
             let mut data_pages = 0;
-            for page in reader {
+            for page in PageReader::new(cursor, chunk, Vec::new(), end - start) {
                 let mut page = page?;
                 if let CompressedPage::Data(data) = &mut page {
                     data_pages += 1;

@@ -492,14 +492,7 @@ fn copy_row_groups(
     let groups = table
         .groups_written_alike(&reference, WRITE_BATCH_ROWS)
         .min(in_place);
-    let mut copied = 0;
-    while copied < groups {
-        let Some(group) = table.row_group_pages(copied)? else {
-            break;
-        };
-        writer.write(&group).map_err(polars_err)?;
-        copied += 1;
-    }
+    let copied = table.copy_row_groups(groups, |group| writer.write(group).map_err(polars_err))?;
     tracing::debug!(
         "copied {copied} row groups of {} as they are",
         table.path().display()

@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 
 use polars::io::parquet::metadata::FileMetadataRef;
 use polars::prelude::*;
+use polars_buffer::Buffer;
 use polars_parquet::parquet::metadata::FileMetadata;
 
 use crate::row_groups::{EncodedRowGroup, written_alike};
@@ -112,25 +113,36 @@ impl TableFile {
             .count()
     }
 
-    /// Row group `group` as its compressed pages, read from the file
-    /// ([`EncodedRowGroup::from_stored`]); `None` when there is no such
-    /// group or it cannot be written again as it is.
-    pub fn row_group_pages(&self, group: usize) -> Result<Option<EncodedRowGroup>> {
-        let Some(meta) = self.metadata.row_groups.get(group) else {
-            return Ok(None);
-        };
-        let chunks = meta
-            .byte_ranges_iter()
-            .map(|range| {
-                let mut bytes = vec![0; (range.end - range.start) as usize];
-                read_at(&self.file, range.start, &mut bytes).map_err(|e| self.io_error(e))?;
-                Ok(bytes)
-            })
-            .collect::<Result<Vec<_>>>()?;
-        EncodedRowGroup::from_stored(meta, chunks).map_err(|source| Error::Parquet {
-            path: self.path.clone(),
-            source,
-        })
+    /// Hand the first `groups` row groups to `write` in turn, each as its
+    /// compressed pages ([`EncodedRowGroup::from_stored`]), read into one
+    /// buffer reused from group to group; stops before a group that cannot
+    /// be written again as it is. Returns how many were written.
+    pub fn copy_row_groups(
+        &self,
+        groups: usize,
+        mut write: impl FnMut(&EncodedRowGroup) -> Result<()>,
+    ) -> Result<usize> {
+        let mut bytes = Vec::new();
+        for (i, meta) in self.metadata.row_groups.iter().take(groups).enumerate() {
+            let range = meta.full_byte_range();
+            bytes.resize((range.end - range.start) as usize, 0);
+            read_at(&self.file, range.start, &mut bytes).map_err(|e| self.io_error(e))?;
+            let buffer = Buffer::from_vec(std::mem::take(&mut bytes));
+            let group =
+                EncodedRowGroup::from_stored(meta, &buffer, range.start).map_err(|source| {
+                    Error::Parquet {
+                        path: self.path.clone(),
+                        source,
+                    }
+                })?;
+            match group {
+                Some(group) => write(&group)?,
+                None => return Ok(i),
+            }
+            // The group's pages are gone: the buffer is this one's again.
+            bytes = buffer.to_vec();
+        }
+        Ok(groups.min(self.metadata.row_groups.len()))
     }
 
     fn io_error(&self, source: std::io::Error) -> Error {
