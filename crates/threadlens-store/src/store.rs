@@ -614,12 +614,16 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let store = PostStore::open(dir.path()).unwrap();
         let mut set = PostSet::new();
-        stored.iter().for_each(|p| drop(set.insert(p)));
+        for p in stored {
+            set.insert(p);
+        }
         store.commit(&set).unwrap();
         change(&store.posts_path());
         let mut set = store.load().unwrap();
         assert!(set.stored().is_some(), "loaded by its keys");
-        added.iter().for_each(|p| drop(set.insert(p)));
+        for p in added {
+            set.insert(p);
+        }
         let mut out = Vec::new();
         let copied = write_parquet(&set, &mut out, &store.posts_path()).unwrap();
         (copied, out)
@@ -628,7 +632,9 @@ mod tests {
     /// The bytes one set of `stored` and then `added` writes.
     fn one_set(stored: &[Post], added: &[Post]) -> Vec<u8> {
         let mut set = PostSet::new();
-        stored.iter().chain(added).for_each(|p| drop(set.insert(p)));
+        for p in stored.iter().chain(added) {
+            set.insert(p);
+        }
         let mut out = Vec::new();
         assert_eq!(write_parquet(&set, &mut out, Path::new("one")).unwrap(), 0);
         out
