@@ -688,6 +688,23 @@ mod tests {
         assert!(bytes == one_set(&stored, &after));
     }
 
+    /// Copies of stored posts from a few blocks of rows, arriving mixed
+    /// (as a collection that overlaps the last one's does), are answered
+    /// from the blocks kept: the stored posts are not all read, so the
+    /// unchanged row groups are still copied.
+    #[test]
+    fn copies_from_a_few_blocks_keep_the_row_groups_copied() {
+        let stored = posts_at(0..20_000, |i| i as i64);
+        // Five blocks of 4,096 rows, one after another, eight times over.
+        let mut added: Vec<Post> = (0..40)
+            .map(|k| stored[(k % 5) * 4_096 + k].clone())
+            .collect();
+        added.extend(posts_at(30_000..30_010, |i| i as i64));
+        let (copied, bytes) = commit_onto(&stored, &added, |_| ());
+        assert_eq!(copied, 16_384);
+        assert!(bytes == one_set(&stored, &added));
+    }
+
     #[test]
     fn a_crash_mid_write_leaves_the_old_table_whole() {
         let dir = tempfile::tempdir().unwrap();

@@ -145,24 +145,28 @@ pub(crate) fn promote(set: &mut PostSet) -> Result<()> {
     Ok(())
 }
 
-/// Stored posts read a block of rows at a time, the last block kept: how
+/// Stored posts read a block of rows at a time, the blocks read kept: how
 /// a set answers the few hits on stored keys an import of new posts makes
-/// (a post collected twice), without reading every stored post.
+/// (posts collected twice, most often the last ones stored), without
+/// reading every stored post.
 #[derive(Debug, Default)]
 pub(crate) struct StoredBlocks {
-    last: std::sync::Mutex<Block>,
+    read: std::sync::Mutex<Blocks>,
 }
 
-/// The block of stored posts read last, and how many were read.
+/// The blocks of stored posts read, and how many reads there were.
 #[derive(Debug, Default)]
-struct Block {
-    first_row: usize,
-    posts: Vec<Post>,
+struct Blocks {
+    /// `(first row, posts)`, the block read first first.
+    kept: Vec<(usize, Vec<Post>)>,
     reads: usize,
 }
 
 /// Rows of a block of [`StoredBlocks`].
 const BLOCK_ROWS: usize = 4_096;
+/// Blocks [`StoredBlocks`] keeps (about 4 MB of posts each); past that,
+/// the block read first makes room.
+const BLOCKS_KEPT: usize = 8;
 
 impl StoredBlocks {
     /// Row `row` of `table` as a post.
@@ -171,21 +175,31 @@ impl StoredBlocks {
             path: table.path().to_owned(),
             why: why.to_owned(),
         };
-        let mut block = self
-            .last
+        let mut blocks = self
+            .read
             .lock()
             .map_err(|_| unread("a thread reading it panicked"))?;
         let first_row = row / BLOCK_ROWS * BLOCK_ROWS;
-        if block.posts.is_empty() || block.first_row != first_row {
-            block.reads += 1;
-            block.posts.clear();
-            let read = table
-                .slice(first_row, BLOCK_ROWS, None)
-                .and_then(|df| from_frame(&df, table.path(), first_row))?;
-            (block.first_row, block.posts) = (first_row, read);
-        }
-        block
-            .posts
+        let at = match blocks
+            .kept
+            .iter()
+            .position(|(first, _)| *first == first_row)
+        {
+            Some(at) => at,
+            None => {
+                blocks.reads += 1;
+                let posts = table
+                    .slice(first_row, BLOCK_ROWS, None)
+                    .and_then(|df| from_frame(&df, table.path(), first_row))?;
+                if blocks.kept.len() >= BLOCKS_KEPT {
+                    blocks.kept.remove(0);
+                }
+                blocks.kept.push((first_row, posts));
+                blocks.kept.len() - 1
+            }
+        };
+        blocks.kept[at]
+            .1
             .get(row - first_row)
             .cloned()
             .ok_or_else(|| unread(&format!("row {row} is not in the table")))
@@ -193,7 +207,7 @@ impl StoredBlocks {
 
     /// How many blocks were read.
     pub(crate) fn reads(&self) -> usize {
-        self.last.lock().map_or(usize::MAX, |block| block.reads)
+        self.read.lock().map_or(usize::MAX, |blocks| blocks.reads)
     }
 }
 
