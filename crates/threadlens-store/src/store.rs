@@ -592,7 +592,7 @@ mod tests {
     }
 
     /// Posts numbered `ids`, at `second_of` their number on one day, with
-    /// texts of about 330 bytes.
+    /// texts of about 330 bytes, two hashtags and some a mention.
     fn posts_at(ids: std::ops::Range<u64>, second_of: impl Fn(u64) -> i64) -> Vec<Post> {
         let start = parse_timestamp("2022-06-28T00:00:00Z").unwrap();
         ids.map(|i| {
@@ -603,6 +603,10 @@ mod tests {
             );
             // Long enough that a row group's texts fill several pages.
             p.text = format!("post {i} of the day {}", "and more words ".repeat(20));
+            p.hashtags = vec!["solvingtogether".into(), format!("tag{}", i % 7)];
+            if i % 3 == 0 {
+                p.mentions = vec![format!("user{}", i % 100)];
+            }
             p
         })
         .collect()
@@ -686,6 +690,22 @@ mod tests {
         let (copied, bytes) = commit_onto(&stored, &after, regrouped);
         assert_eq!(copied, 0, "row groups of 5,000 rows");
         assert!(bytes == one_set(&stored, &after));
+    }
+
+    /// A row group whose list column fills more than one page (whose
+    /// pages do not say their rows) is encoded again, not copied.
+    #[test]
+    fn a_list_column_over_several_pages_is_encoded_again() {
+        let mut stored = posts_at(0..9_000, |i| i as i64);
+        for (i, post) in stored.iter_mut().enumerate() {
+            post.urls = (0..3)
+                .map(|k| format!("https://example.org/{i}/{k}/{}", "a-long-path/".repeat(4)))
+                .collect();
+        }
+        let added = posts_at(30_000..30_010, |i| i as i64);
+        let (copied, bytes) = commit_onto(&stored, &added, |_| ());
+        assert_eq!(copied, 0);
+        assert!(bytes == one_set(&stored, &added));
     }
 
     /// Copies of stored posts from a few blocks of rows, arriving mixed
