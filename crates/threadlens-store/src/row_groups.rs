@@ -47,12 +47,16 @@ impl EncodedRowGroup {
         let mut columns = Vec::with_capacity(group.n_columns());
         for chunk in group.parquet_columns() {
             let range = chunk.byte_range();
-            let (start, end) = (
-                (range.start - offset) as usize,
-                (range.end - offset) as usize,
-            );
-            if end > bytes.len() || start > end {
+            let within = |at: u64| {
+                at.checked_sub(offset)
+                    .and_then(|at| usize::try_from(at).ok())
+                    .filter(|&at| at <= bytes.len())
+            };
+            let (Some(start), Some(end)) = (within(range.start), within(range.end)) else {
                 return Err(polars_err!(ComputeError: "a column chunk lies outside its row group"));
+            };
+            if start > end {
+                return Err(polars_err!(ComputeError: "a column chunk ends before it starts"));
             }
             let nested = chunk.descriptor().descriptor.max_rep_level > 0;
             let cursor = Cursor::new(bytes.clone().sliced(start..end));

@@ -9,8 +9,7 @@ use threadlens_model::{Post, PostKind};
 
 use crate::atomic::write_atomically;
 use crate::codec::StrList;
-use crate::post_set::EncodedRun;
-use crate::post_set::SortedKeys;
+use crate::post_set::{EncodedRun, SortedKeys};
 use crate::rejects::{append_rejects, count_rejects};
 use crate::row_groups::{RowGroupEncoder, RowGroupWriter, empty_table_footer};
 use crate::stored::{self, MergedFrames};

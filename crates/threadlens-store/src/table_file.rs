@@ -122,9 +122,16 @@ impl TableFile {
         groups: usize,
         mut write: impl FnMut(&EncodedRowGroup) -> Result<()>,
     ) -> Result<usize> {
+        let file_len = self.file.metadata().map_err(|e| self.io_error(e))?.len();
         let mut bytes = Vec::new();
         for (i, meta) in self.metadata.row_groups.iter().take(groups).enumerate() {
             let range = meta.full_byte_range();
+            if range.start > range.end || range.end > file_len {
+                return Err(Error::Unread {
+                    path: self.path.clone(),
+                    why: format!("its footer puts row group {i} outside the file"),
+                });
+            }
             bytes.resize((range.end - range.start) as usize, 0);
             read_at(&self.file, range.start, &mut bytes).map_err(|e| self.io_error(e))?;
             let buffer = Buffer::from_vec(std::mem::take(&mut bytes));
