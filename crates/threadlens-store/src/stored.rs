@@ -157,7 +157,7 @@ pub(crate) struct StoredBlocks {
 /// The blocks of stored posts read, and how many reads there were.
 #[derive(Debug, Default)]
 struct Blocks {
-    /// `(first row, posts)`, the block read first first.
+    /// `(first row, posts)` of each block kept, oldest first.
     kept: Vec<(usize, Vec<Post>)>,
     reads: usize,
 }

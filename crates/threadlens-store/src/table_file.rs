@@ -152,6 +152,7 @@ impl TableFile {
         Ok(groups.min(self.metadata.row_groups.len()))
     }
 
+    /// `source`, an error reading this file, naming it.
     fn io_error(&self, source: std::io::Error) -> Error {
         Error::Io {
             path: self.path.clone(),
@@ -181,7 +182,7 @@ impl TableFile {
 }
 
 /// Fill `buf` from `file` at byte `offset`, without moving the position
-/// the file's other handles share (slices are read from them meanwhile).
+/// the file's other handles share.
 #[cfg(unix)]
 fn read_at(file: &File, offset: u64, buf: &mut [u8]) -> std::io::Result<()> {
     std::os::unix::fs::FileExt::read_exact_at(file, buf, offset)
