@@ -92,7 +92,8 @@ pub(crate) fn empty_table_footer(schema: &Schema) -> PolarsResult<FileMetadata> 
 
 /// Whether a table whose footer is `stored` was written as one of
 /// `reference`'s schema is now: same schema, same key-value metadata (the
-/// Arrow schema) and the same writer.
+/// Arrow schema) and the same writer. polars names itself without its
+/// version, so another polars with the same schema passes too.
 pub(crate) fn written_alike(stored: &FileMetadata, reference: &FileMetadata) -> bool {
     stored.version == reference.version
         && stored.created_by == reference.created_by
