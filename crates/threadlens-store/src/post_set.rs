@@ -54,10 +54,6 @@ const REPLIES_TO_NOTHING: u8 = 8;
 /// post was merged or changed since has its new post in the arena and
 /// loses the flag.
 const STORED: u8 = 16;
-/// Blocks of stored posts read to answer hits on stored keys
-/// ([`stored::StoredBlocks`]) before all the stored posts are read into
-/// the set instead.
-const STORED_BLOCK_READS: usize = 8;
 
 impl Entry {
     /// The entry of `post`, encoded in `len` bytes at `place`.
@@ -560,23 +556,35 @@ impl PostSet {
             Slot::Occupied(slot) => Some(*slot.get() as usize),
         };
         if let Some(at) = taken {
-            // A few hits on stored keys are answered a block of stored
-            // posts at a time; past that, all are read at once.
-            if self.entries[at].is(STORED) && self.stored_blocks.reads() >= STORED_BLOCK_READS {
+            // Hits on stored keys are answered a block of stored posts at
+            // a time, as many blocks as are kept; past that, all are read
+            // at once.
+            if self.entries[at].is(STORED) && self.stored_blocks.reads() >= stored::BLOCKS_KEPT {
                 self.read_stored();
             }
-            // A stored post that cannot be read is taken for this one, so
-            // that its key is never written twice; the commit fails.
             if self.entries[at].is(STORED)
                 && let Some(table) = &self.stored
-                && let Err(e) = self
+            {
+                // The stored post is read once, from its block.
+                match self
                     .stored_blocks
                     .post(table, self.entries[at].place.offset as usize)
-            {
-                self.unreadable.get_or_insert(e);
-                return Some(at);
-            }
-            if self.holds(at, post.platform, post.post_id) {
+                {
+                    Ok(stored)
+                        if stored.platform == post.platform && stored.post_id == post.post_id =>
+                    {
+                        return Some(at);
+                    }
+                    Ok(_) => {}
+                    // A stored post that cannot be read is taken for this
+                    // one, so that its key is never written twice; the
+                    // commit fails.
+                    Err(e) => {
+                        self.unreadable.get_or_insert(e);
+                        return Some(at);
+                    }
+                }
+            } else if self.holds(at, post.platform, post.post_id) {
                 return Some(at);
             }
             // Another key has this hash: this one lives in the overflow.

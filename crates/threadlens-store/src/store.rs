@@ -396,17 +396,19 @@ pub(crate) fn write_parquet(
         .clone();
     let encoder = RowGroupEncoder::new(&schema).map_err(polars_err)?;
     let mut writer = RowGroupWriter::new(out, &schema).map_err(polars_err)?;
-    let added = set.stored().map(|_| set.sorted_keys());
-    let copied = match (set.stored(), &added) {
-        (Some(table), Some(added)) => copy_row_groups(set, table, added, &schema, &mut writer)?,
-        _ => 0,
+    // The stored table, if its rows are still only there, and the posts
+    // added to it in the stored order.
+    let merge = set.stored().map(|table| (table, set.sorted_keys()));
+    let copied = match &merge {
+        Some((table, added)) => copy_row_groups(set, table, added, &schema, &mut writer)?,
+        None => 0,
     };
     std::thread::scope(|scope| {
         let (frames, built) = std::sync::mpsc::sync_channel::<Result<DataFrame>>(1);
         let (groups, encoded) = std::sync::mpsc::sync_channel(1);
         // The stored table's slices, read ahead on a thread of their own.
         let (slices, read) = std::sync::mpsc::sync_channel::<Result<(usize, DataFrame)>>(1);
-        if let Some(table) = set.stored() {
+        if let Some((table, _)) = &merge {
             let stored = table.slices(copied, LOAD_BATCH_ROWS, None);
             scope.spawn(move || match stored {
                 Ok(stored) => {
@@ -420,12 +422,12 @@ pub(crate) fn write_parquet(
             });
         }
         scope.spawn(move || {
-            let sent = match (set.stored(), added) {
-                (Some(table), Some(added)) => {
+            let sent = match merge {
+                Some((table, added)) => {
                     MergedFrames::of(set, table, read.into_iter(), added, WRITE_BATCH_ROWS)
                         .and_then(|merged| send_row_groups(merged, WRITE_BATCH_ROWS, path, &frames))
                 }
-                _ => {
+                None => {
                     let batches = set.sorted_batches(WRITE_BATCH_ROWS).map(|batch| {
                         let views = batch
                             .as_ref()

@@ -165,8 +165,9 @@ struct Blocks {
 /// Rows of a block of [`StoredBlocks`].
 const BLOCK_ROWS: usize = 4_096;
 /// Blocks [`StoredBlocks`] keeps (about 4 MB of posts each); past that,
-/// the block read first makes room.
-const BLOCKS_KEPT: usize = 8;
+/// the block read first makes room. A set reads all its stored posts
+/// instead once this many blocks were read, so every block read is kept.
+pub(crate) const BLOCKS_KEPT: usize = 8;
 
 impl StoredBlocks {
     /// Row `row` of `table` as a post.
