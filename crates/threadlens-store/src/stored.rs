@@ -164,7 +164,8 @@ struct Blocks {
 
 /// Rows of a block of [`StoredBlocks`].
 const BLOCK_ROWS: usize = 4_096;
-/// Blocks [`StoredBlocks`] keeps (about 4 MB of posts each); past that,
+/// Blocks [`StoredBlocks`] keeps (about 4 MB each of tweet-length posts,
+/// estimated from a `Post`'s 536 bytes and its strings); past that,
 /// the block read first makes room. A set reads all its stored posts
 /// instead once this many blocks were read, so every block read is kept.
 pub(crate) const BLOCKS_KEPT: usize = 8;
