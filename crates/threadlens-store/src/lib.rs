@@ -32,6 +32,7 @@ mod codec;
 mod coverage;
 mod error;
 mod export;
+mod list_pages;
 mod post_set;
 mod rejects;
 mod row_groups;

@@ -26,6 +26,8 @@ use polars_parquet::write::{
 };
 use rayon::prelude::*;
 
+use crate::list_pages::list_of_text_page;
+
 /// One row group, encoded and compressed: its pages, column by column.
 pub(crate) struct EncodedRowGroup {
     rows: usize,
@@ -111,7 +113,7 @@ pub(crate) struct RowGroupEncoder {
 
 /// What both the encoder and the writer use: zstd at polars' default
 /// level and full statistics, as the store has always been written.
-fn write_options() -> WriteOptions {
+pub(crate) fn write_options() -> WriteOptions {
     WriteOptions {
         statistics: StatisticsOptions::full(),
         compression: CompressionOptions::Zstd(None),
@@ -150,6 +152,10 @@ impl RowGroupEncoder {
                     .zip(&self.fields)
                     .zip(&self.encodings)
                     .map(|((array, field), encodings)| {
+                        if let Some(page) = list_of_text_page(array.as_ref(), field, self.options)?
+                        {
+                            return Ok(vec![self.compress(std::iter::once(Ok(page)))?]);
+                        }
                         array_to_columns(array, field.clone(), self.options, encodings)?
                             .into_iter()
                             .map(|pages| self.compress(pages))
