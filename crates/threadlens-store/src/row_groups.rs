@@ -3,26 +3,30 @@
 //! writer. polars' batched writer encodes columns in parallel but
 //! compresses every page on the thread that writes the file; here that
 //! work is done where the row group is built, so the writing thread only
-//! copies bytes. The file is the one polars' writer makes with the same
-//! options, byte for byte.
+//! copies bytes. Each thread keeps one zstd context for all its pages,
+//! where polars makes one per page, and list-of-text columns are encoded
+//! by [`list_of_text_page`]. The file is the one polars' writer makes with
+//! the same options, byte for byte.
 //!
 //! A row group of a table written this way can also be taken from that
 //! table's file as its compressed pages ([`EncodedRowGroup::from_stored`])
 //! and written again unchanged: the pages and the footer's entry for them
 //! come out as encoding the same rows again would make them.
 
+use std::cell::RefCell;
 use std::io::{Cursor, Write};
 
 use polars::io::parquet::write::{BatchedWriter, ParquetWriter, StatisticsOptions, get_encodings};
 use polars::prelude::*;
 use polars_buffer::Buffer;
-use polars_parquet::parquet::error::ParquetResult;
+use polars_parquet::parquet::CowBuffer;
+use polars_parquet::parquet::compression::Compression;
 use polars_parquet::parquet::metadata::{FileMetadata, RowGroupMetadata};
+use polars_parquet::parquet::page::{CompressedDictPage, DataPageHeader};
 use polars_parquet::parquet::read::{PageReader, read_metadata};
-use polars_parquet::read::ParquetError;
 use polars_parquet::write::{
-    CompressedPage, CompressionOptions, Compressor, Encoding, ParquetType, Version, WriteOptions,
-    array_to_columns, to_parquet_schema,
+    CompressedDataPage, CompressedPage, CompressionOptions, Encoding, Page, ParquetType, Version,
+    WriteOptions, array_to_columns, compress, to_parquet_schema,
 };
 use rayon::prelude::*;
 
@@ -173,16 +177,65 @@ impl RowGroupEncoder {
     /// The pages of one leaf column, compressed.
     fn compress(
         &self,
-        pages: impl Iterator<Item = PolarsResult<polars_parquet::write::Page>>,
+        pages: impl Iterator<Item = PolarsResult<Page>>,
     ) -> PolarsResult<Vec<CompressedPage>> {
-        let pages = pages.map(|page| {
-            page.map_err(|e| ParquetError::FeatureNotSupported(format!("reraised in polars: {e}")))
-        });
-        Ok(
-            Compressor::new_from_vec(pages, self.options.compression, Vec::new())
-                .collect::<ParquetResult<Vec<_>>>()?,
-        )
+        pages.map(|page| self.compress_page(page?)).collect()
     }
+
+    /// One page compressed as polars compresses it; with zstd at its
+    /// default level (the store's), by this thread's own context.
+    fn compress_page(&self, page: Page) -> PolarsResult<CompressedPage> {
+        let by_polars = |page| Ok(compress(page, Vec::new(), self.options.compression)?);
+        if self.options.compression != CompressionOptions::Zstd(None) {
+            return by_polars(page);
+        }
+        match page {
+            Page::Data(data) => {
+                let (DataPageHeader::V1(_), Some(rows)) = (data.header(), data.num_rows) else {
+                    return by_polars(Page::Data(data));
+                };
+                let compressed = zstd_default_level(data.buffer())?;
+                Ok(CompressedPage::Data(CompressedDataPage::new(
+                    data.header().clone(),
+                    CowBuffer::Owned(compressed),
+                    Compression::Zstd,
+                    data.buffer().len(),
+                    data.descriptor.clone(),
+                    rows,
+                )))
+            }
+            Page::Dict(dict) => {
+                let compressed = zstd_default_level(&dict.buffer)?;
+                Ok(CompressedPage::Dict(CompressedDictPage::new(
+                    CowBuffer::Owned(compressed),
+                    Compression::Zstd,
+                    dict.buffer.len(),
+                    dict.num_values,
+                    dict.is_sorted,
+                )))
+            }
+        }
+    }
+}
+
+thread_local! {
+    /// This thread's zstd context, kept from page to page: polars makes a
+    /// new one for every page, whose tables are cleared each time.
+    static ZSTD: RefCell<Option<zstd::bulk::Compressor<'static>>> = const { RefCell::new(None) };
+}
+
+/// `bytes` compressed by zstd at its default level, as polars' writer
+/// does (level 0 means zstd's default); the same bytes whatever the
+/// context compressed before.
+fn zstd_default_level(bytes: &[u8]) -> PolarsResult<Vec<u8>> {
+    ZSTD.with(|context| {
+        let mut context = context.borrow_mut();
+        let compressor = match context.as_mut() {
+            Some(compressor) => compressor,
+            None => context.insert(zstd::bulk::Compressor::new(0)?),
+        };
+        Ok(compressor.compress(bytes)?)
+    })
 }
 
 /// The file being written: row groups in the order given, then the footer.
@@ -291,6 +344,39 @@ mod tests {
         }
         writer.finish().unwrap();
         out
+    }
+
+    #[test]
+    fn a_kept_zstd_context_compresses_as_a_new_one() {
+        // Pages of every size in a row, each after a different one, as a
+        // thread compresses a row group's columns.
+        let mut state = 7u64;
+        let mut noise = |n: usize| -> Vec<u8> {
+            (0..n)
+                .map(|_| {
+                    state = state.wrapping_mul(6364136223846793005).wrapping_add(1);
+                    (state >> 56) as u8
+                })
+                .collect()
+        };
+        let pages = [
+            b"post 1 #tag".repeat(5_000),
+            Vec::new(),
+            noise(300_000),
+            b"x".to_vec(),
+            b"a longer page, with text repeated".repeat(40_000),
+            noise(17),
+            b"post 1 #tag".repeat(5_000),
+        ];
+        for page in pages {
+            let fresh = zstd::bulk::compress(&page, 0).unwrap();
+            assert_eq!(
+                zstd_default_level(&page).unwrap(),
+                fresh,
+                "{} bytes",
+                page.len()
+            );
+        }
     }
 
     #[test]
