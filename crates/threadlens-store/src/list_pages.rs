@@ -68,16 +68,9 @@ pub(crate) fn list_of_text_page(
         return Ok(None);
     };
     let items = values.clone().sliced(first, last - first);
-    let Some((item_bytes, statistics)) = items_as_flat_column(&items, item, options)? else {
-        return Ok(None);
-    };
-    let levels = list.len() + items.len() - count_nonempty(list);
-    let Ok(num_values) = i32::try_from(levels) else {
-        return Ok(None);
-    };
 
-    let mut repetitions = Vec::with_capacity(levels);
-    let mut definitions = Vec::with_capacity(levels);
+    let mut repetitions = Vec::with_capacity(list.len() + items.len());
+    let mut definitions = Vec::with_capacity(list.len() + items.len());
     let mut item_definitions = items
         .iter()
         .map(|text| if text.is_some() { TEXT_ITEM } else { NULL_ITEM });
@@ -91,10 +84,15 @@ pub(crate) fn list_of_text_page(
             definitions.extend(item_definitions.by_ref().take(n));
         }
     }
-    let mut buffer = Vec::with_capacity(item_bytes.len() + 64);
+    let Ok(num_values) = i32::try_from(definitions.len()) else {
+        return Ok(None);
+    };
+    let mut buffer = Vec::new();
     write_levels(&mut buffer, 1, repetitions.into_iter())?;
     write_levels(&mut buffer, 2, definitions.into_iter())?;
-    buffer.extend_from_slice(&item_bytes);
+    let Some(statistics) = append_items(&items, item, options, &mut buffer)? else {
+        return Ok(None);
+    };
 
     let header = DataPageHeader::V1(DataPageHeaderV1 {
         num_values,
@@ -153,11 +151,6 @@ fn fits_one_page(rows: usize, bytes: usize, options: WriteOptions) -> bool {
     (page_bytes / (bytes_per_row + 1)).max(1) >= rows
 }
 
-/// How many of the list's rows have at least one item.
-fn count_nonempty(list: &ListArray<i64>) -> usize {
-    list.offsets().lengths().filter(|&n| n > 0).count()
-}
-
 /// `levels` hybrid-RLE encoded at `bits` bits each, after their length in
 /// four bytes (data page V1).
 fn write_levels(
@@ -174,15 +167,16 @@ fn write_levels(
     Ok(())
 }
 
-/// The plain-encoded bytes of `items` and their statistics, as polars
-/// writes them in the one page of a flat column of `item` (the page of
-/// a list column holds the same after its levels). `None` when polars
-/// would write them as more than one page.
-fn items_as_flat_column(
+/// Append the plain-encoded bytes of `items` to `buffer` and give their
+/// statistics, as polars writes both in the one page of a flat column of
+/// `item` (the page of a list column holds the same after its levels).
+/// `None` when polars would write them as more than one page.
+fn append_items(
     items: &Utf8ViewArray,
     item: &PrimitiveType,
     options: WriteOptions,
-) -> PolarsResult<Option<(Vec<u8>, Option<ParquetStatistics>)>> {
+    buffer: &mut Vec<u8>,
+) -> PolarsResult<Option<Option<ParquetStatistics>>> {
     if items.is_empty() {
         // polars writes no page for a flat column of no rows; the
         // statistics of no items are their null count, nothing else.
@@ -196,7 +190,7 @@ fn items_as_flat_column(
             }
             .serialize()
         });
-        return Ok(Some((Vec::new(), statistics)));
+        return Ok(Some(statistics));
     }
     let columns = array_to_columns(
         items.clone().boxed(),
@@ -230,7 +224,8 @@ fn items_as_flat_column(
     let Some(values) = values_at.and_then(|at| bytes.get(at..)) else {
         return Ok(None);
     };
-    Ok(Some((values.to_vec(), header.statistics.clone())))
+    buffer.extend_from_slice(values);
+    Ok(Some(header.statistics.clone()))
 }
 
 #[cfg(test)]
