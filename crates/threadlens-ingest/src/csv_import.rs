@@ -201,7 +201,6 @@ fn list_cell(cell: &str) -> Option<Vec<Item<'_>>> {
 }
 
 fn fill<'a>(record: &mut GenericRecord<'a>, field: &str, cell: &'a str) -> Result<(), String> {
-    let text = || (!cell.is_empty()).then(|| cell.to_owned());
     let borrowed = || (!cell.is_empty()).then_some(Cow::Borrowed(cell));
     let count = || -> Result<Option<u64>, String> {
         let c = cell.trim();
@@ -215,23 +214,23 @@ fn fill<'a>(record: &mut GenericRecord<'a>, field: &str, cell: &'a str) -> Resul
             .map_err(|_| format!("field `{field}`: {cell:?} is not a count"))
     };
     match field {
-        "id" => record.id = text(),
-        "text" => record.text = Some(cell.to_owned()),
+        "id" => record.id = borrowed(),
+        "text" => record.text = Some(Cow::Borrowed(cell)),
         "created_at" => record.created_at = borrowed(),
         "author" => record.author = borrowed(),
         "platform" => record.platform = borrowed(),
-        "url" => record.url = text(),
-        "author_id" => record.author_id = text(),
-        "author_name" => record.author_name = text(),
+        "url" => record.url = borrowed(),
+        "author_id" => record.author_id = borrowed(),
+        "author_name" => record.author_name = borrowed(),
         "author_followers" => record.author_followers = count()?,
-        "lang" => record.lang = text(),
+        "lang" => record.lang = borrowed(),
         "kind" => record.kind = borrowed(),
-        "conversation_id" => record.conversation_id = text(),
-        "reply_to_post_id" => record.reply_to_post_id = text(),
-        "reply_to_author_id" => record.reply_to_author_id = text(),
-        "referenced_post_id" => record.referenced_post_id = text(),
-        "reposted_post_id" => record.reposted_post_id = text(),
-        "quoted_post_id" => record.quoted_post_id = text(),
+        "conversation_id" => record.conversation_id = borrowed(),
+        "reply_to_post_id" => record.reply_to_post_id = borrowed(),
+        "reply_to_author_id" => record.reply_to_author_id = borrowed(),
+        "referenced_post_id" => record.referenced_post_id = borrowed(),
+        "reposted_post_id" => record.reposted_post_id = borrowed(),
+        "quoted_post_id" => record.quoted_post_id = borrowed(),
         "hashtags" => record.hashtags = list_cell(cell),
         "mentions" => record.mentions = list_cell(cell),
         "urls" => record.urls = list_cell(cell),

@@ -7,52 +7,59 @@ use serde::Deserialize;
 use threadlens_model::{Platform, Post, PostKind, parse_timestamp};
 
 use crate::context::Context;
-use crate::de::{opt_count, opt_id};
+use crate::de::{opt_count, opt_id_borrowed, opt_str};
 use crate::reader::{Doc, DocumentParser};
 use crate::reject::{Outcome, missing};
 
 /// One generic record. `id`/`post_id`, `text`, `created_at` and
 /// `author`/`author_handle` are required; every other formats.md §1 column
-/// is optional and taken as given. Fields only parsed or trimmed on the way
-/// to the post are borrowed from the input where it has no escapes.
+/// is optional and taken as given. Strings are borrowed from the input
+/// where they have no escapes ([`opt_str`]: serde's own `Option<Cow<str>>`
+/// would copy them all), so a post's strings are allocated once, as the
+/// post's own.
 #[derive(Debug, Default, Deserialize)]
 pub(crate) struct GenericRecord<'a> {
-    #[serde(default, alias = "post_id", deserialize_with = "opt_id")]
-    pub id: Option<String>,
-    #[serde(default)]
-    pub text: Option<String>,
-    #[serde(default, borrow)]
+    #[serde(
+        default,
+        borrow,
+        alias = "post_id",
+        deserialize_with = "opt_id_borrowed"
+    )]
+    pub id: Option<Cow<'a, str>>,
+    #[serde(default, borrow, deserialize_with = "opt_str")]
+    pub text: Option<Cow<'a, str>>,
+    #[serde(default, borrow, deserialize_with = "opt_str")]
     pub created_at: Option<Cow<'a, str>>,
-    #[serde(default, borrow, alias = "author_handle")]
+    #[serde(default, borrow, alias = "author_handle", deserialize_with = "opt_str")]
     pub author: Option<Cow<'a, str>>,
-    #[serde(default, borrow)]
+    #[serde(default, borrow, deserialize_with = "opt_str")]
     pub platform: Option<Cow<'a, str>>,
-    #[serde(default)]
-    pub url: Option<String>,
-    #[serde(default, deserialize_with = "opt_id")]
-    pub author_id: Option<String>,
-    #[serde(default)]
-    pub author_name: Option<String>,
+    #[serde(default, borrow, deserialize_with = "opt_str")]
+    pub url: Option<Cow<'a, str>>,
+    #[serde(default, borrow, deserialize_with = "opt_id_borrowed")]
+    pub author_id: Option<Cow<'a, str>>,
+    #[serde(default, borrow, deserialize_with = "opt_str")]
+    pub author_name: Option<Cow<'a, str>>,
     #[serde(default, deserialize_with = "opt_count")]
     pub author_followers: Option<u64>,
-    #[serde(default)]
-    pub lang: Option<String>,
-    #[serde(default, borrow)]
+    #[serde(default, borrow, deserialize_with = "opt_str")]
+    pub lang: Option<Cow<'a, str>>,
+    #[serde(default, borrow, deserialize_with = "opt_str")]
     pub kind: Option<Cow<'a, str>>,
-    #[serde(default, deserialize_with = "opt_id")]
-    pub conversation_id: Option<String>,
-    #[serde(default, deserialize_with = "opt_id")]
-    pub reply_to_post_id: Option<String>,
-    #[serde(default, deserialize_with = "opt_id")]
-    pub reply_to_author_id: Option<String>,
-    #[serde(default, deserialize_with = "opt_id")]
-    pub referenced_post_id: Option<String>,
+    #[serde(default, borrow, deserialize_with = "opt_id_borrowed")]
+    pub conversation_id: Option<Cow<'a, str>>,
+    #[serde(default, borrow, deserialize_with = "opt_id_borrowed")]
+    pub reply_to_post_id: Option<Cow<'a, str>>,
+    #[serde(default, borrow, deserialize_with = "opt_id_borrowed")]
+    pub reply_to_author_id: Option<Cow<'a, str>>,
+    #[serde(default, borrow, deserialize_with = "opt_id_borrowed")]
+    pub referenced_post_id: Option<Cow<'a, str>>,
     /// Not a §1 column: the reposted post (twarc-csv's `referenced_tweets.retweeted.id`).
-    #[serde(default, deserialize_with = "opt_id")]
-    pub reposted_post_id: Option<String>,
+    #[serde(default, borrow, deserialize_with = "opt_id_borrowed")]
+    pub reposted_post_id: Option<Cow<'a, str>>,
     /// Not a §1 column: the quoted post (twarc-csv's `referenced_tweets.quoted.id`).
-    #[serde(default, deserialize_with = "opt_id")]
-    pub quoted_post_id: Option<String>,
+    #[serde(default, borrow, deserialize_with = "opt_id_borrowed")]
+    pub quoted_post_id: Option<Cow<'a, str>>,
     #[serde(default, borrow)]
     pub hashtags: Option<Vec<Item<'a>>>,
     #[serde(default, borrow)]
@@ -71,9 +78,9 @@ pub(crate) struct GenericRecord<'a> {
     pub impressions: Option<u64>,
     #[serde(default)]
     pub matched: Option<bool>,
-    #[serde(default, borrow)]
+    #[serde(default, borrow, deserialize_with = "opt_str")]
     pub source: Option<Cow<'a, str>>,
-    #[serde(default, borrow)]
+    #[serde(default, borrow, deserialize_with = "opt_str")]
     pub collected_at: Option<Cow<'a, str>>,
 }
 
@@ -107,7 +114,8 @@ impl GenericRecord<'_> {
         let referenced = self
             .referenced_post_id
             .or(self.reposted_post_id.clone())
-            .or(self.quoted_post_id.clone());
+            .or(self.quoted_post_id.clone())
+            .map(Cow::into_owned);
         let kind = match self.kind.as_deref().filter(|k| !k.is_empty()) {
             Some(k) => k
                 .parse::<PostKind>()
@@ -145,18 +153,18 @@ impl GenericRecord<'_> {
         };
         Ok(Post {
             platform,
-            url: self.url.filter(|u| !u.is_empty()),
+            url: owned(self.url.filter(|u| !u.is_empty())),
             created_at,
-            author_id: self.author_id.unwrap_or_else(|| handle.clone()),
+            author_id: owned(self.author_id).unwrap_or_else(|| handle.clone()),
             author_handle: handle,
-            author_name: self.author_name.filter(|n| !n.is_empty()),
+            author_name: owned(self.author_name.filter(|n| !n.is_empty())),
             author_followers: self.author_followers,
-            text,
-            lang: self.lang.filter(|l| !l.is_empty()),
+            text: text.into_owned(),
+            lang: owned(self.lang.filter(|l| !l.is_empty())),
             kind,
-            conversation_id: self.conversation_id,
-            reply_to_post_id: self.reply_to_post_id,
-            reply_to_author_id: self.reply_to_author_id.filter(|_| kind == PostKind::Reply),
+            conversation_id: owned(self.conversation_id),
+            reply_to_post_id: owned(self.reply_to_post_id),
+            reply_to_author_id: owned(self.reply_to_author_id.filter(|_| kind == PostKind::Reply)),
             referenced_post_id: referenced,
             hashtags: strip(self.hashtags, '#', true),
             mentions: strip(self.mentions, '@', false),
@@ -174,9 +182,14 @@ impl GenericRecord<'_> {
             collected_at,
             local_ref: None,
             seen_on: Vec::new(),
-            post_id,
+            post_id: post_id.into_owned(),
         })
     }
+}
+
+/// An optional string, owned.
+fn owned(text: Option<Cow<'_, str>>) -> Option<String> {
+    text.map(Cow::into_owned)
 }
 
 /// Reads the generic `jsonl` format.
