@@ -25,7 +25,10 @@ fn twarc2_pages_flattened_lines_and_bad_lines() {
     assert_eq!(reject_lines[1], (5, "missing field `created_at`"));
     // Byte 55 of line 7 is 0xFF: the reason says where (the SIMD check
     // finds that the line is not UTF-8, std's check where).
-    assert_eq!(reject_lines[2], (7, "not valid UTF-8 (byte 55 of the line)"));
+    assert_eq!(
+        reject_lines[2],
+        (7, "not valid UTF-8 (byte 55 of the line)")
+    );
     assert!(
         got.rejects[0]
             .raw
