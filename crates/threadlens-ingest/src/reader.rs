@@ -392,9 +392,9 @@ fn parse_line(parser: &dyn DocumentParser, bytes: &[u8], line: u64, out: &mut Ve
     if trimmed.is_empty() {
         return;
     }
-    // The SIMD check first: most lines are valid, and std's check is a
-    // twentieth of parsing on text with non-ASCII characters; std's says
-    // where a line is not.
+    // The SIMD check first: most lines are valid, and std's check took 6%
+    // of the parsing threads' time on text with non-ASCII characters.
+    // std's check runs only to say where a line is not valid.
     let checked = simdutf8::basic::from_utf8(trimmed).or_else(|_| std::str::from_utf8(trimmed));
     match checked {
         Ok(text) => {
