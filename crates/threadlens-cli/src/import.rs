@@ -13,7 +13,7 @@ use crate::UsageError;
 use crate::cli::{GlobalArgs, ImportArgs};
 
 /// The default of `--held-posts-mb`: with it, importing 10 million posts
-/// peaks near 1.3 GB (BENCHMARKS.md).
+/// peaks near 1.4 GB (1,395 MB in BENCHMARKS.md, fourteenth part).
 pub(crate) const HELD_POSTS_MB: u64 = 128;
 
 /// Inputs larger than this get a progress bar.
