@@ -49,6 +49,7 @@ pub use coverage::{COVERAGE_FILE, Coverage, CoverageRow, X_RECENT_WINDOW_DAYS};
 pub use error::{Error, Result};
 pub use export::{Exported, PartitionBy};
 pub use post_set::{Inserted, PostSet};
+pub use row_groups::{EncodedRowGroup, RowGroupEncoder, RowGroupWriter};
 pub use store::{POSTS_FILE, PostStore, REJECTS_FILE};
 pub use strings::{OptStrColumn, StrColumn};
 pub use table::{BATCH_COLUMNS, PostBatch, THREAD_COLUMNS, TextBatch};

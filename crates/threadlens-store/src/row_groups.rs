@@ -4,9 +4,10 @@
 //! compresses every page on the thread that writes the file; here that
 //! work is done where the row group is built, so the writing thread only
 //! copies bytes. Each thread keeps one zstd context for all its pages,
-//! where polars makes one per page, and list-of-text columns are encoded
-//! by [`list_of_text_page`]. The file is the one polars' writer makes with
-//! the same options, byte for byte.
+//! where polars makes one per page; list-of-text columns are encoded by
+//! [`list_of_text_page`], and float columns go straight to the plain
+//! encoding polars ends up with ([`DictionaryTried`]). The file is the one
+//! polars' writer makes with the same options, byte for byte.
 //!
 //! A row group of a table written this way can also be taken from that
 //! table's file as its compressed pages ([`EncodedRowGroup::from_stored`])
@@ -18,6 +19,8 @@ use std::io::{Cursor, Write};
 
 use polars::io::parquet::write::{BatchedWriter, ParquetWriter, StatisticsOptions, get_encodings};
 use polars::prelude::*;
+use polars_arrow::array::Array;
+use polars_arrow::datatypes::ArrowDataType;
 use polars_buffer::Buffer;
 use polars_parquet::parquet::CowBuffer;
 use polars_parquet::parquet::compression::Compression;
@@ -33,7 +36,7 @@ use rayon::prelude::*;
 use crate::list_pages::list_of_text_page;
 
 /// One row group, encoded and compressed: its pages, column by column.
-pub(crate) struct EncodedRowGroup {
+pub struct EncodedRowGroup {
     rows: usize,
     columns: Vec<Vec<CompressedPage>>,
 }
@@ -109,7 +112,7 @@ pub(crate) fn written_alike(stored: &FileMetadata, reference: &FileMetadata) -> 
 
 /// Encodes and compresses frames of one schema into row groups; shared by
 /// reference between threads.
-pub(crate) struct RowGroupEncoder {
+pub struct RowGroupEncoder {
     fields: Vec<ParquetType>,
     encodings: Vec<Vec<Encoding>>,
     options: WriteOptions,
@@ -160,6 +163,10 @@ impl RowGroupEncoder {
                         {
                             return Ok(vec![self.compress(std::iter::once(Ok(page)))?]);
                         }
+                        let encodings = match DictionaryTried::of(array.as_ref()) {
+                            DictionaryTried::FallsBackToPlain => &[Encoding::Plain][..],
+                            DictionaryTried::AsPolarsDoes => encodings,
+                        };
                         array_to_columns(array, field.clone(), self.options, encodings)?
                             .into_iter()
                             .map(|pages| self.compress(pages))
@@ -218,6 +225,34 @@ impl RowGroupEncoder {
     }
 }
 
+/// What polars' writer makes of a column it is told to dictionary-encode
+/// (the encoding it gives every flat column but booleans).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum DictionaryTried {
+    /// It estimates the column's distinct values (a HyperLogLog pass over
+    /// every value), then fails to build a dictionary of floats, which its
+    /// cast does not support, and writes the column plain: the plain
+    /// encoding is asked for at once, and the estimate skipped.
+    FallsBackToPlain,
+    /// Anything else is left to polars.
+    AsPolarsDoes,
+}
+
+impl DictionaryTried {
+    fn of(array: &dyn Array) -> Self {
+        // An empty column is written as an empty dictionary.
+        let float = matches!(
+            array.dtype(),
+            ArrowDataType::Float32 | ArrowDataType::Float64
+        );
+        if float && !array.is_empty() {
+            DictionaryTried::FallsBackToPlain
+        } else {
+            DictionaryTried::AsPolarsDoes
+        }
+    }
+}
+
 thread_local! {
     /// This thread's zstd context, kept from page to page: polars makes a
     /// new one for every page, whose tables are cleared each time.
@@ -239,7 +274,7 @@ fn zstd_default_level(bytes: &[u8]) -> PolarsResult<Vec<u8>> {
 }
 
 /// The file being written: row groups in the order given, then the footer.
-pub(crate) struct RowGroupWriter<W: Write> {
+pub struct RowGroupWriter<W: Write> {
     inner: BatchedWriter<W>,
 }
 
@@ -268,8 +303,8 @@ impl<W: Write> RowGroupWriter<W> {
 mod tests {
     use super::*;
 
-    /// A frame with text, optional text, counts, a list and a flag, some
-    /// of each null or empty, in `chunks` pieces.
+    /// A frame with text, optional text, counts, a list, a flag and
+    /// floats, some of each null or empty, in `chunks` pieces.
     fn frame(rows: usize, chunks: usize) -> DataFrame {
         let piece = |from: usize, to: usize| {
             let mut tags = ListStringChunkedBuilder::new("tags".into(), to - from, to - from);
@@ -301,6 +336,21 @@ mod tests {
                     Column::new(
                         "matched".into(),
                         (from..to).map(|i| i % 2 == 0).collect::<Vec<_>>(),
+                    ),
+                    // Few distinct values (a dictionary would be worth it),
+                    // among them -0.0 beside 0.0 and NaN.
+                    Column::new(
+                        "score".into(),
+                        (from..to)
+                            .map(|i| [0.0, 12.5, -0.0, f64::NAN, 100.0 / 3.0][i % 5])
+                            .collect::<Vec<_>>(),
+                    ),
+                    // Every value distinct, some null.
+                    Column::new(
+                        "ratio".into(),
+                        (from..to)
+                            .map(|i| (i % 6 != 0).then_some(i as f32 / 7.0))
+                            .collect::<Vec<_>>(),
                     ),
                 ],
             )
@@ -379,11 +429,72 @@ mod tests {
         }
     }
 
+    /// Each page of `array`'s column encoded with `encodings`: its kind,
+    /// header and bytes.
+    fn pages(array: &dyn Array, encodings: &[Encoding]) -> Vec<(String, Vec<u8>)> {
+        let dtype = match array.dtype() {
+            ArrowDataType::Float64 => DataType::Float64,
+            ArrowDataType::Float32 => DataType::Float32,
+            _ => DataType::UInt32,
+        };
+        let schema = Schema::from_iter([Field::new("x".into(), dtype)]);
+        let encoder = RowGroupEncoder::new(&schema).unwrap();
+        let field = encoder.fields[0].clone();
+        array_to_columns(array, field, encoder.options, encodings)
+            .unwrap()
+            .into_iter()
+            .flatten()
+            .map(|page| match page.unwrap() {
+                Page::Data(data) => (format!("{:?}", data.header()), data.buffer().to_vec()),
+                Page::Dict(dict) => (
+                    format!("dictionary of {}", dict.num_values),
+                    dict.buffer.to_vec(),
+                ),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn floats_told_plain_get_the_pages_polars_falls_back_to() {
+        let arrays: Vec<Box<dyn Array>> = vec![
+            Box::new(polars_arrow::array::PrimitiveArray::<f64>::from_vec(vec![])),
+            Box::new(polars_arrow::array::PrimitiveArray::<f64>::from_vec(vec![
+                0.0,
+                12.5,
+                0.0,
+                -0.0,
+                f64::NAN,
+            ])),
+            Box::new(polars_arrow::array::PrimitiveArray::<f32>::from(
+                (0..300)
+                    .map(|i| (i % 7 != 0).then_some(i as f32 / 3.0))
+                    .collect::<Vec<_>>(),
+            )),
+            Box::new(polars_arrow::array::PrimitiveArray::<u32>::from_vec(vec![
+                1, 1, 2,
+            ])),
+        ];
+        for array in arrays {
+            let told = match DictionaryTried::of(array.as_ref()) {
+                DictionaryTried::FallsBackToPlain => Encoding::Plain,
+                DictionaryTried::AsPolarsDoes => Encoding::RleDictionary,
+            };
+            assert_eq!(
+                pages(array.as_ref(), &[told]),
+                pages(array.as_ref(), &[Encoding::RleDictionary]),
+                "{:?}",
+                array.dtype()
+            );
+        }
+    }
+
     #[test]
     fn the_file_is_the_one_polars_writes() {
         let cases = [
             vec![frame(1, 1)],
             vec![frame(300, 1), frame(5, 1), frame(1_000, 1)],
+            // Up to 128 rows polars skips the distinct-value estimate.
+            vec![frame(128, 1), frame(129, 1)],
             // A frame that is not in one piece: one row group per piece.
             vec![frame(90, 3)],
             // No rows at all: the schema and no row groups.
