@@ -9,7 +9,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use polars::prelude::*;
 use threadlens_model::Platform;
 use threadlens_process::{ScoreColumns, theme_score};
-use threadlens_store::{AtomicFile, StrColumn};
+use threadlens_store::{AtomicFile, RowGroupEncoder, RowGroupWriter, StrColumn};
 
 use crate::{Error, Result, TableFormat, guard_cell};
 
@@ -117,11 +117,13 @@ struct TableWriter {
     rows: u64,
 }
 
-/// A Parquet file being written batch by batch. polars' batched writer
+/// A Parquet file being written batch by batch, a row group per batch,
+/// as polars' batched writer writes it ([`RowGroupEncoder`]). The writer
 /// owns its output and never gives it back, so it writes through a shared
 /// handle that is flushed, with its errors seen, before the commit.
 struct ParquetSink {
-    writer: Option<BatchedWriter<SharedOutput>>,
+    encoder: RowGroupEncoder,
+    writer: Option<RowGroupWriter<SharedOutput>>,
     output: SharedOutput,
     file: AtomicFile,
 }
@@ -219,12 +221,12 @@ impl ParquetSink {
     fn create(path: &Path, names: &[String]) -> Result<ParquetSink> {
         let file = AtomicFile::create(path)?;
         let output = SharedOutput(Arc::new(Mutex::new(BufWriter::new(file.reopen()?))));
-        let schema = frame(names, &ScoredBatch::default()).map_err(polars_err(path))?;
-        let writer = ParquetWriter::new(output.clone())
-            .with_statistics(StatisticsOptions::full())
-            .batched(schema.schema())
-            .map_err(polars_err(path))?;
+        let empty = frame(names, &ScoredBatch::default()).map_err(polars_err(path))?;
+        let schema = empty.schema();
+        let encoder = RowGroupEncoder::new(schema).map_err(polars_err(path))?;
+        let writer = RowGroupWriter::new(output.clone(), schema).map_err(polars_err(path))?;
         Ok(ParquetSink {
+            encoder,
             writer: Some(writer),
             output,
             file,
@@ -232,10 +234,13 @@ impl ParquetSink {
     }
 
     fn write(&mut self, df: &DataFrame) -> PolarsResult<()> {
-        match self.writer.as_mut() {
-            Some(writer) => writer.write_batch(df),
-            None => Ok(()),
+        let Some(writer) = self.writer.as_mut() else {
+            return Ok(());
+        };
+        for group in self.encoder.encode(df)? {
+            writer.write(&group)?;
         }
+        Ok(())
     }
 
     fn commit(mut self, path: &Path) -> Result<()> {
@@ -525,6 +530,67 @@ mod tests {
                 .unwrap()
                 .contains("\"say \"\"hi\"\"\"")
         );
+    }
+
+    /// The file polars' own batched writer makes of `batches`.
+    fn written_by_polars(names: &[String], batches: &[ScoredBatch]) -> Vec<u8> {
+        let mut out = Vec::new();
+        let schema = frame(names, &ScoredBatch::default()).unwrap();
+        let mut writer = ParquetWriter::new(&mut out)
+            .with_statistics(StatisticsOptions::full())
+            .batched(schema.schema())
+            .unwrap();
+        for batch in batches {
+            writer.write_batch(&frame(names, batch).unwrap()).unwrap();
+        }
+        writer.finish().unwrap();
+        out
+    }
+
+    #[test]
+    fn the_parquet_file_is_the_one_polars_batched_writer_makes() {
+        let themes = ["coproduction".to_owned(), "candour".to_owned()];
+        let names = post_scores_columns(&themes);
+        let rows = |n: u32| -> Vec<(String, u32, u32, Vec<u32>)> {
+            (0..n)
+                .map(|i| {
+                    (
+                        format!("id{}", i % 250),
+                        i % 37,
+                        i % 3,
+                        vec![i % 4, i % 9 / 4],
+                    )
+                })
+                .collect()
+        };
+        let cases = [
+            vec![],
+            vec![scored_batch(Vec::new(), 2)],
+            vec![scored_batch(rows(1), 2)],
+            vec![scored_batch(rows(300), 2), scored_batch(rows(5), 2)],
+            vec![
+                scored_batch(rows(128), 2),
+                scored_batch(Vec::new(), 2),
+                scored_batch(rows(129), 2),
+            ],
+        ];
+        for batches in cases {
+            let dir = tempfile::tempdir().unwrap();
+            let written = write_post_scores(
+                dir.path(),
+                &[TableFormat::Parquet],
+                &themes,
+                batches.iter().cloned().map(Ok),
+            )
+            .unwrap();
+            let ours = std::fs::read(&written.files[0]).unwrap();
+            assert_eq!(
+                ours,
+                written_by_polars(&names, &batches),
+                "{} batches",
+                batches.len()
+            );
+        }
     }
 
     #[test]
