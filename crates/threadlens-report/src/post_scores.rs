@@ -79,7 +79,7 @@ where
     std::thread::scope(|scope| {
         let encoder = scope.spawn(move || -> Result<TableWriter> {
             for batch in receiver {
-                writer.write(&batch)?;
+                writer.write(batch)?;
             }
             Ok(writer)
         });
@@ -176,11 +176,11 @@ impl TableWriter {
         })
     }
 
-    fn write(&mut self, batch: &ScoredBatch) -> Result<()> {
+    fn write(&mut self, batch: ScoredBatch) -> Result<()> {
         self.rows += batch.len() as u64;
         if let Some(file) = self.csv.as_mut() {
             let mut rows = Vec::new();
-            csv_batch(batch, &mut rows);
+            csv_batch(&batch, &mut rows);
             file.writer().write_all(&rows).map_err(|source| Error::Io {
                 path: file.temp_path().to_owned(),
                 source,
@@ -221,7 +221,7 @@ impl ParquetSink {
     fn create(path: &Path, names: &[String]) -> Result<ParquetSink> {
         let file = AtomicFile::create(path)?;
         let output = SharedOutput(Arc::new(Mutex::new(BufWriter::new(file.reopen()?))));
-        let empty = frame(names, &ScoredBatch::default()).map_err(polars_err(path))?;
+        let empty = frame(names, ScoredBatch::default()).map_err(polars_err(path))?;
         let schema = empty.schema();
         let encoder = RowGroupEncoder::new(schema).map_err(polars_err(path))?;
         let writer = RowGroupWriter::new(output.clone(), schema).map_err(polars_err(path))?;
@@ -378,10 +378,27 @@ fn decimal(mut n: u32, buffer: &mut [u8; 10]) -> &[u8] {
     }
 }
 
-/// The batch as a polars frame with the table's columns.
-fn frame(names: &[String], batch: &ScoredBatch) -> PolarsResult<DataFrame> {
-    let scores = &batch.scores;
+/// The batch as a polars frame with the table's columns; the counts are
+/// moved into it, not copied.
+fn frame(names: &[String], batch: ScoredBatch) -> PolarsResult<DataFrame> {
     let rows = batch.len();
+    let ScoreColumns {
+        word_count,
+        emoji_count,
+        hits,
+    } = batch.scores;
+    let counts =
+        |name: &str, values: Vec<u32>| UInt32Chunked::from_vec(name.into(), values).into_column();
+    let scores: Vec<Vec<f64>> = hits
+        .iter()
+        .map(|hits| {
+            hits.iter()
+                .zip(&word_count)
+                .map(|(&h, &w)| theme_score(h as usize, w as usize))
+                .collect()
+        })
+        .collect();
+    let themes = hits.len();
     let mut columns = vec![
         Column::new(names[0].as_str().into(), batch.post_id.to_slices()),
         Column::new(
@@ -392,20 +409,16 @@ fn frame(names: &[String], batch: &ScoredBatch) -> PolarsResult<DataFrame> {
                 .map(|p| p.as_str())
                 .collect::<Vec<_>>(),
         ),
-        Column::new(names[2].as_str().into(), &scores.word_count),
-        Column::new(names[3].as_str().into(), &scores.emoji_count),
+        counts(&names[2], word_count),
+        counts(&names[3], emoji_count),
     ];
-    for (t, hits) in scores.hits.iter().enumerate() {
-        columns.push(Column::new(names[4 + 2 * t].as_str().into(), hits));
-        let score: Vec<f64> = hits
-            .iter()
-            .zip(&scores.word_count)
-            .map(|(&h, &w)| theme_score(h as usize, w as usize))
-            .collect();
-        columns.push(Column::new(names[5 + 2 * t].as_str().into(), score));
+    for (t, (hits, score)) in hits.into_iter().zip(scores).enumerate() {
+        columns.push(counts(&names[4 + 2 * t], hits));
+        columns
+            .push(Float64Chunked::from_vec(names[5 + 2 * t].as_str().into(), score).into_column());
     }
     // An empty batch still needs every theme column, for the schema.
-    for t in scores.hits.len()..(names.len() - 4) / 2 {
+    for t in themes..(names.len() - 4) / 2 {
         columns.push(Column::new(
             names[4 + 2 * t].as_str().into(),
             Vec::<u32>::new(),
@@ -532,16 +545,46 @@ mod tests {
         );
     }
 
+    /// `batch` as formats.md §5's columns, built cell by cell.
+    fn reference_frame(names: &[String], batch: &ScoredBatch) -> DataFrame {
+        let scores = &batch.scores;
+        let ids: Vec<&str> = batch.post_id.iter().collect();
+        let platforms: Vec<&str> = batch.platform.iter().map(|p| p.as_str()).collect();
+        let mut columns = vec![
+            Column::new(names[0].as_str().into(), ids),
+            Column::new(names[1].as_str().into(), platforms),
+            Column::new(names[2].as_str().into(), scores.word_count.clone()),
+            Column::new(names[3].as_str().into(), scores.emoji_count.clone()),
+        ];
+        for t in 0..(names.len() - 4) / 2 {
+            let hits = scores.hits.get(t).cloned().unwrap_or_default();
+            let score: Vec<f64> = hits
+                .iter()
+                .zip(&scores.word_count)
+                .map(|(&h, &w)| {
+                    if w == 0 {
+                        0.0
+                    } else {
+                        100.0 * f64::from(h) / f64::from(w)
+                    }
+                })
+                .collect();
+            columns.push(Column::new(names[4 + 2 * t].as_str().into(), hits));
+            columns.push(Column::new(names[5 + 2 * t].as_str().into(), score));
+        }
+        DataFrame::new(batch.len(), columns).unwrap()
+    }
+
     /// The file polars' own batched writer makes of `batches`.
     fn written_by_polars(names: &[String], batches: &[ScoredBatch]) -> Vec<u8> {
         let mut out = Vec::new();
-        let schema = frame(names, &ScoredBatch::default()).unwrap();
+        let schema = reference_frame(names, &ScoredBatch::default());
         let mut writer = ParquetWriter::new(&mut out)
             .with_statistics(StatisticsOptions::full())
             .batched(schema.schema())
             .unwrap();
         for batch in batches {
-            writer.write_batch(&frame(names, batch).unwrap()).unwrap();
+            writer.write_batch(&reference_frame(names, batch)).unwrap();
         }
         writer.finish().unwrap();
         out
