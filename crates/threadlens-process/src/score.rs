@@ -474,12 +474,12 @@ impl ScoreColumns {
     fn push(&mut self, scan: &Scan<'_>) {
         self.word_count.push(scan.word_count as u32);
         self.emoji_count.push(scan.emoji_count as u32);
-        // The matches come theme by theme: each theme's count is its run.
-        let mut matches = scan.matches;
-        for (theme, column) in self.hits.iter_mut().enumerate() {
-            let run = matches.iter().take_while(|m| m.theme == theme).count();
-            column.push(run as u32);
-            matches = &matches[run..];
+        let first = self.word_count.len() - 1;
+        for column in &mut self.hits {
+            column.push(0);
+        }
+        for m in scan.matches {
+            self.hits[m.theme][first] += 1;
         }
     }
 
