@@ -25,8 +25,8 @@ const LINES_PER_RUN: usize = 256;
 /// Append to `out` the next line of `reader` with its `\n`, or the first
 /// `limit` bytes of it when it is longer; how many bytes (0 at the end).
 /// What `reader.take(limit).read_until(b'\n', out)` does, with the
-/// `memchr` crate's vectorised search for the line's end where std's is
-/// a word at a time: a tenth of a file's reading went there.
+/// `memchr` crate's vectorised search for the line's end where std's
+/// reads a word at a time (half the instructions).
 fn read_line_limited(
     reader: &mut impl BufRead,
     limit: u64,

@@ -226,13 +226,14 @@ impl RowGroupEncoder {
 }
 
 /// What polars' writer makes of a column it is told to dictionary-encode
-/// (the encoding it gives every flat column but booleans).
+/// (the encoding it gives number, text and binary columns).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum DictionaryTried {
     /// It estimates the column's distinct values (a HyperLogLog pass over
-    /// every value), then fails to build a dictionary of floats, which its
-    /// cast does not support, and writes the column plain: the plain
-    /// encoding is asked for at once, and the estimate skipped.
+    /// every value) and then writes a float column plain whatever the
+    /// estimate: above 128 rows a high one rules a dictionary out, and
+    /// otherwise its cast to a dictionary fails, having none for floats.
+    /// The plain encoding is asked for at once, and the estimate skipped.
     FallsBackToPlain,
     /// Anything else is left to polars.
     AsPolarsDoes,
@@ -493,7 +494,8 @@ mod tests {
         let cases = [
             vec![frame(1, 1)],
             vec![frame(300, 1), frame(5, 1), frame(1_000, 1)],
-            // Up to 128 rows polars skips the distinct-value estimate.
+            // Up to 128 rows polars tries a dictionary whatever its
+            // estimate of the distinct values; above, only when it is low.
             vec![frame(128, 1), frame(129, 1)],
             // A frame that is not in one piece: one row group per piece.
             vec![frame(90, 3)],
