@@ -7,7 +7,9 @@
 //! docs/spec/formats.md §1 ([`Post::merge_duplicate`]), and
 //! [`PostSet::resolve_references`] turns Mastodon local parents into URIs
 //! and fills conversation roots on every platform. polars stays inside this
-//! crate: callers see [`Post`]s.
+//! crate: callers see [`Post`]s. The one exception is the Parquet writer
+//! the table is written with ([`RowGroupEncoder`], [`RowGroupWriter`]),
+//! which the report crate uses for its own tables.
 //!
 //! Start reading at [`PostStore`] (load, commit, rejects), then [`PostSet`]
 //! (the deduplicated posts in memory).
