@@ -9,7 +9,7 @@
 //! and fills conversation roots on every platform. polars stays inside this
 //! crate: callers see [`Post`]s. The one exception is the Parquet writer
 //! the table is written with ([`RowGroupEncoder`], [`RowGroupWriter`]),
-//! which the report crate uses for its own tables.
+//! which the report crate writes `post_scores.parquet` with.
 //!
 //! Start reading at [`PostStore`] (load, commit, rejects), then [`PostSet`]
 //! (the deduplicated posts in memory).
