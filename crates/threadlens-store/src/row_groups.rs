@@ -6,8 +6,8 @@
 //! copies bytes. Each thread keeps one zstd context for all its pages,
 //! where polars makes one per page; list-of-text columns are encoded by
 //! [`list_of_text_page`], and float columns go straight to the plain
-//! encoding polars ends up with ([`DictionaryTried`]). The file is the one
-//! polars' writer makes with the same options, byte for byte.
+//! encoding polars ends up with ([`written_plain_anyway`]). The file is
+//! the one polars' writer makes with the same options, byte for byte.
 //!
 //! A row group of a table written this way can also be taken from that
 //! table's file as its compressed pages ([`EncodedRowGroup::from_stored`])
@@ -163,9 +163,10 @@ impl RowGroupEncoder {
                         {
                             return Ok(vec![self.compress(std::iter::once(Ok(page)))?]);
                         }
-                        let encodings = match DictionaryTried::of(array.as_ref()) {
-                            DictionaryTried::FallsBackToPlain => &[Encoding::Plain][..],
-                            DictionaryTried::AsPolarsDoes => encodings,
+                        let encodings = if written_plain_anyway(array.as_ref()) {
+                            &[Encoding::Plain][..]
+                        } else {
+                            encodings
                         };
                         array_to_columns(array, field.clone(), self.options, encodings)?
                             .into_iter()
@@ -225,33 +226,20 @@ impl RowGroupEncoder {
     }
 }
 
-/// What polars' writer makes of a column it is told to dictionary-encode
-/// (the encoding it gives number, text and binary columns).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum DictionaryTried {
-    /// It estimates the column's distinct values (a HyperLogLog pass over
-    /// every value) and then writes a float column plain whatever the
-    /// estimate: above 128 rows a high one rules a dictionary out, and
-    /// otherwise its cast to a dictionary fails, having none for floats.
-    /// The plain encoding is asked for at once, and the estimate skipped.
-    FallsBackToPlain,
-    /// Anything else is left to polars.
-    AsPolarsDoes,
-}
-
-impl DictionaryTried {
-    fn of(array: &dyn Array) -> Self {
-        // An empty column is written as an empty dictionary.
-        let float = matches!(
-            array.dtype(),
-            ArrowDataType::Float32 | ArrowDataType::Float64
-        );
-        if float && !array.is_empty() {
-            DictionaryTried::FallsBackToPlain
-        } else {
-            DictionaryTried::AsPolarsDoes
-        }
-    }
+/// Whether polars' writer, told to dictionary-encode `array` (the
+/// encoding it gives number, text and binary columns), ends up writing it
+/// plain: it estimates a float column's distinct values (a HyperLogLog
+/// pass over every value) and then writes it plain whatever the estimate,
+/// because above 128 rows a high one rules a dictionary out and otherwise
+/// its cast to a dictionary fails, having none for floats. Such a column
+/// is asked for the plain encoding at once, and the estimate skipped. An
+/// empty column is left to polars, which writes an empty dictionary.
+fn written_plain_anyway(array: &dyn Array) -> bool {
+    let float = matches!(
+        array.dtype(),
+        ArrowDataType::Float32 | ArrowDataType::Float64
+    );
+    float && !array.is_empty()
 }
 
 thread_local! {
@@ -476,9 +464,10 @@ mod tests {
             ])),
         ];
         for array in arrays {
-            let told = match DictionaryTried::of(array.as_ref()) {
-                DictionaryTried::FallsBackToPlain => Encoding::Plain,
-                DictionaryTried::AsPolarsDoes => Encoding::RleDictionary,
+            let told = if written_plain_anyway(array.as_ref()) {
+                Encoding::Plain
+            } else {
+                Encoding::RleDictionary
             };
             assert_eq!(
                 pages(array.as_ref(), &[told]),
