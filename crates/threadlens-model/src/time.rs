@@ -38,9 +38,9 @@ pub fn parse_timestamp(text: &str) -> Result<Timestamp> {
 /// The form nearly every platform writes, `YYYY-MM-DDTHH:MM:SSZ` with
 /// none or 1 to 9 digits of fractional seconds, read field by field and
 /// truncated to milliseconds, as [`DateTime::parse_from_rfc3339`] reads it
-/// but about ten times faster; `None` for anything else, a leap second
-/// and an impossible date or time among it, which the general parsers
-/// then take.
+/// but without its general parser; `None` for anything else, a leap
+/// second and an impossible date or time among it, which the general
+/// parsers then take.
 fn utc_rfc3339(s: &str) -> Option<Timestamp> {
     let b = s.as_bytes();
     let shape = b.len() >= 20
