@@ -43,6 +43,7 @@ mod stored;
 mod strings;
 mod table;
 mod table_file;
+mod text_dictionary;
 mod texts;
 mod verify;
 

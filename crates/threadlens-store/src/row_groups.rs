@@ -34,6 +34,7 @@ use polars_parquet::write::{
 use rayon::prelude::*;
 
 use crate::list_pages::list_of_text_page;
+use crate::text_dictionary::{TextEncoding, text_encoding};
 
 /// One row group, encoded and compressed: its pages, column by column.
 pub struct EncodedRowGroup {
@@ -165,6 +166,22 @@ impl RowGroupEncoder {
                         }
                         let encodings = if written_plain_anyway(array.as_ref()) {
                             &[Encoding::Plain][..]
+                        } else if encodings[..] == [Encoding::RleDictionary] {
+                            match text_encoding(array.as_ref())? {
+                                Some(TextEncoding::Plain) => &[Encoding::Plain][..],
+                                Some(TextEncoding::Dictionary(dictionary)) => {
+                                    return array_to_columns(
+                                        dictionary.boxed(),
+                                        field.clone(),
+                                        self.options,
+                                        encodings,
+                                    )?
+                                    .into_iter()
+                                    .map(|pages| self.compress(pages))
+                                    .collect::<PolarsResult<Vec<_>>>();
+                                }
+                                None => encodings,
+                            }
                         } else {
                             encodings
                         };
@@ -424,6 +441,7 @@ mod tests {
         let dtype = match array.dtype() {
             ArrowDataType::Float64 => DataType::Float64,
             ArrowDataType::Float32 => DataType::Float32,
+            ArrowDataType::Utf8View => DataType::String,
             _ => DataType::UInt32,
         };
         let schema = Schema::from_iter([Field::new("x".into(), dtype)]);
@@ -475,6 +493,101 @@ mod tests {
                 "{:?}",
                 array.dtype()
             );
+        }
+    }
+
+    /// The pages of a text column as [`RowGroupEncoder`] has it encoded:
+    /// plain, or from the dictionary built by [`text_encoding`].
+    fn text_pages(array: &dyn Array) -> Vec<(String, Vec<u8>)> {
+        match text_encoding(array).unwrap() {
+            Some(TextEncoding::Plain) => pages(array, &[Encoding::Plain]),
+            Some(TextEncoding::Dictionary(dictionary)) => {
+                pages(&dictionary, &[Encoding::RleDictionary])
+            }
+            None => panic!("{:?} left to polars", array.dtype()),
+        }
+    }
+
+    /// A text column from `cells`.
+    fn texts<S: AsRef<str>>(cells: &[Option<S>]) -> polars_arrow::array::Utf8ViewArray {
+        polars_arrow::array::Utf8ViewArray::from_slice(cells)
+    }
+
+    #[test]
+    fn text_columns_get_the_pages_polars_makes() {
+        let long = "a text longer than twelve bytes, held in a buffer";
+        let cases: Vec<Vec<Option<String>>> = vec![
+            vec![Some("x".into())],
+            vec![None],
+            vec![None, None, None],
+            // Values first seen out of sorted order; repeats apart and in runs.
+            ["mastodon", "x", "x", "bluesky", "x", "mastodon"]
+                .iter()
+                .map(|s| Some(s.to_string()))
+                .collect(),
+            // Nulls among them; short and long texts; one long text that
+            // is an earlier one's prefix; an empty text.
+            (0..300)
+                .map(|i| {
+                    (i % 5 != 0).then(|| match i % 4 {
+                        0 => format!("{long} {}", i % 3),
+                        1 => long.to_owned(),
+                        2 => String::new(),
+                        _ => format!("u{}", i % 11),
+                    })
+                })
+                .collect(),
+            // Mostly distinct: plain above 128 rows, a dictionary up to it.
+            (0..128).map(|i| Some(format!("post {i}"))).collect(),
+            (0..129).map(|i| Some(format!("post {i}"))).collect(),
+            (0..1_000).map(|i| Some(format!("post {i}"))).collect(),
+            // Near the estimate's limit of three distinct values in four.
+            (0..1_000)
+                .map(|i| Some(format!("post {}", i * 3 / 4)))
+                .collect(),
+            (0..1_000)
+                .map(|i| Some(format!("post {}", i * 7 / 10)))
+                .collect(),
+            (0..1_000)
+                .map(|i| Some(format!("post {}", i * 8 / 10)))
+                .collect(),
+            vec![
+                Some("ŵ".into()),
+                Some("w".into()),
+                Some("🇬🇧".into()),
+                Some("ŵ".into()),
+            ],
+        ];
+        let mut plain = 0;
+        for cells in &cases {
+            let array = texts(cells);
+            assert_eq!(
+                text_pages(&array),
+                pages(&array, &[Encoding::RleDictionary]),
+                "{cells:?}"
+            );
+            plain += usize::from(matches!(
+                text_encoding(&array).unwrap(),
+                Some(TextEncoding::Plain)
+            ));
+        }
+        // Both ways were taken.
+        assert!(plain > 0 && plain < cases.len(), "{plain} plain");
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn any_text_column_gets_the_pages_polars_makes(
+            cells in proptest::collection::vec(
+                proptest::option::of(proptest::sample::select(vec![
+                    "", "a", "x", "twelve bytes", "thirteen byte", "a longer text than the views hold",
+                    "a longer text than the views hold!", "ŵ", "🇬🇧🇬🇧🇬🇧🇬🇧",
+                ])),
+                1..400,
+            ),
+        ) {
+            let array = texts(&cells);
+            proptest::prop_assert_eq!(text_pages(&array), pages(&array, &[Encoding::RleDictionary]));
         }
     }
 
