@@ -414,7 +414,7 @@ impl<'a> Reader<'a> {
     }
     fn str(&mut self) -> Option<&'a str> {
         let len = self.len()?;
-        std::str::from_utf8(self.take(len)?).ok()
+        simdutf8::basic::from_utf8(self.take(len)?).ok()
     }
     fn opt_str(&mut self) -> Option<Option<&'a str>> {
         match self.u8()? {
