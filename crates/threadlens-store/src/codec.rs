@@ -487,4 +487,32 @@ mod tests {
             "an unknown source index is refused"
         );
     }
+
+    #[test]
+    fn text_that_is_not_utf8_is_refused() {
+        let mut p = Post::minimal(
+            Platform::X,
+            "1",
+            parse_timestamp("2022-06-28T09:00:00Z").unwrap(),
+        );
+        p.text = format!("{}ab", "x".repeat(80));
+        p.author_name = Some("cd".into());
+        p.hashtags = vec!["ef".into()];
+        let sources = vec![p.source.clone()];
+        let mut bytes = Vec::new();
+        encode(&PostView::of(&p), 0, &mut bytes);
+        assert!(decode(&bytes, true, &sources).is_some());
+        // A stray byte, a cut character and a surrogate, in a long text, an
+        // optional text and a list item.
+        for (field, bad) in [
+            (&b"ab"[..], &[0xff, b'b'][..]),
+            (b"cd", &[0xc3, b'd']),
+            (b"ef", &[0xed, 0xa0]),
+        ] {
+            let at = bytes.windows(2).position(|w| w == field).unwrap();
+            let mut broken = bytes.clone();
+            broken[at..at + 2].copy_from_slice(bad);
+            assert!(decode(&broken, true, &sources).is_none(), "{bad:?}");
+        }
+    }
 }
