@@ -25,8 +25,8 @@ pub(crate) fn encode<'a, L: Strs<'a>>(post: &PostView<'a, L>, source: u32, out: 
             .unwrap_or(0) as u8,
     );
     out.push(KINDS.iter().position(|k| *k == post.kind).unwrap_or(0) as u8);
-    out.extend_from_slice(&post.created_at.timestamp_millis().to_le_bytes());
-    out.extend_from_slice(&post.collected_at.timestamp_millis().to_le_bytes());
+    out.extend_from_slice(&post.created_at.get().to_le_bytes());
+    out.extend_from_slice(&post.collected_at.get().to_le_bytes());
     put_str(out, post.post_id);
     put_opt_str(out, post.url);
     put_str(out, post.author_id);
@@ -106,6 +106,43 @@ impl<'a> Strs<'a> for &'a [&'a str] {
     }
 }
 
+/// A time as the store holds it: milliseconds since the Unix epoch,
+/// checked when made to be within what a [`Timestamp`] holds. The table's
+/// time columns and the encoding are such numbers, so a post goes between
+/// them without a calendar; only [`Millis::timestamp`] makes one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) struct Millis(i64);
+
+impl Millis {
+    /// The first millisecond a [`Timestamp`] holds.
+    const FIRST: i64 = Timestamp::MIN_UTC.timestamp_millis();
+    /// The last millisecond a [`Timestamp`] holds.
+    const LAST: i64 = Timestamp::MAX_UTC.timestamp_millis();
+
+    /// The milliseconds of `t`.
+    pub fn of(t: Timestamp) -> Self {
+        Millis(t.timestamp_millis())
+    }
+
+    /// `millis`, if a [`Timestamp`] can hold it.
+    pub fn checked(millis: i64) -> Option<Self> {
+        (Self::FIRST..=Self::LAST)
+            .contains(&millis)
+            .then_some(Millis(millis))
+    }
+
+    /// Milliseconds since the Unix epoch.
+    pub fn get(self) -> i64 {
+        self.0
+    }
+
+    /// As a [`Timestamp`].
+    pub fn timestamp(self) -> Timestamp {
+        // Checked to be in range when made, so never the default.
+        timestamp_from_millis(self.0).unwrap_or_default()
+    }
+}
+
 /// A post read in place: every string borrowed, nothing allocated. From
 /// an encoding ([`view`]), it is what the table writer builds its columns
 /// from; from a [`Post`] ([`PostView::of`]) or a row of the table, what
@@ -114,8 +151,8 @@ impl<'a> Strs<'a> for &'a [&'a str] {
 pub(crate) struct PostView<'a, L = StrList<'a>> {
     pub platform: Platform,
     pub kind: PostKind,
-    pub created_at: Timestamp,
-    pub collected_at: Timestamp,
+    pub created_at: Millis,
+    pub collected_at: Millis,
     pub post_id: &'a str,
     pub url: Option<&'a str>,
     pub author_id: &'a str,
@@ -246,8 +283,8 @@ impl<'a> PostView<'a, &'a [String]> {
         PostView {
             platform: post.platform,
             kind: post.kind,
-            created_at: post.created_at,
-            collected_at: post.collected_at,
+            created_at: Millis::of(post.created_at),
+            collected_at: Millis::of(post.collected_at),
             post_id: &post.post_id,
             url: borrowed(&post.url),
             author_id: &post.author_id,
@@ -318,7 +355,7 @@ impl<'a, L: Strs<'a>> PostView<'a, L> {
             platform: self.platform,
             post_id: self.post_id.to_owned(),
             url: owned(self.url),
-            created_at: self.created_at,
+            created_at: self.created_at.timestamp(),
             author_id: self.author_id.to_owned(),
             author_handle: self.author_handle.to_owned(),
             author_name: owned(self.author_name),
@@ -340,7 +377,7 @@ impl<'a, L: Strs<'a>> PostView<'a, L> {
             impressions: self.impressions,
             matched: self.matched,
             source: self.source.to_owned(),
-            collected_at: self.collected_at,
+            collected_at: self.collected_at.timestamp(),
             local_ref: owned(self.local_ref),
             seen_on: to_vec(self.seen_on),
         }
@@ -409,8 +446,8 @@ impl<'a> Reader<'a> {
     fn u64(&mut self) -> Option<u64> {
         Some(u64::from_le_bytes(self.take(8)?.try_into().ok()?))
     }
-    fn time(&mut self) -> Option<Timestamp> {
-        timestamp_from_millis(i64::from_le_bytes(self.take(8)?.try_into().ok()?))
+    fn time(&mut self) -> Option<Millis> {
+        Millis::checked(i64::from_le_bytes(self.take(8)?.try_into().ok()?))
     }
     fn str(&mut self) -> Option<&'a str> {
         let len = self.len()?;
@@ -513,6 +550,27 @@ mod tests {
             let mut broken = bytes.clone();
             broken[at..at + 2].copy_from_slice(bad);
             assert!(decode(&broken, true, &sources).is_none(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn millis_hold_what_a_timestamp_holds() {
+        for (millis, held) in [
+            (Millis::FIRST - 1, false),
+            (Millis::FIRST, true),
+            (0, true),
+            (Millis::LAST, true),
+            (Millis::LAST + 1, false),
+            (i64::MIN, false),
+            (i64::MAX, false),
+        ] {
+            assert_eq!(timestamp_from_millis(millis).is_some(), held, "{millis}");
+            let checked = Millis::checked(millis);
+            assert_eq!(checked.is_some(), held, "{millis}");
+            if let Some(m) = checked {
+                assert_eq!(m.timestamp().timestamp_millis(), millis);
+                assert_eq!(Millis::of(m.timestamp()), m);
+            }
         }
     }
 }

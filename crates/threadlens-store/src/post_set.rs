@@ -61,7 +61,7 @@ impl Entry {
         let mut entry = Entry {
             place,
             len: len as u32,
-            created_ms: post.created_at.timestamp_millis(),
+            created_ms: post.created_at.get(),
             platform: post.platform,
             flags: 0,
         };

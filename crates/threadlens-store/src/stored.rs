@@ -216,7 +216,7 @@ impl StoredBlocks {
 /// The order of the stored table: time, platform, then the id's bytes.
 fn sort_key<'a, L: Strs<'a>>(post: &PostView<'a, L>) -> (i64, Platform, &'a [u8]) {
     (
-        post.created_at.timestamp_millis(),
+        post.created_at.get(),
         post.platform,
         post.post_id.as_bytes(),
     )

@@ -6,7 +6,7 @@ use polars::prelude::*;
 use polars_arrow::array::{Array, Utf8ViewArray};
 use threadlens_model::{Platform, Post, PostKind, Timestamp, timestamp_from_millis};
 
-use crate::codec::{PostView, Strs};
+use crate::codec::{Millis, PostView, Strs};
 use crate::strings::{OptStrColumn, StrColumn};
 use crate::texts::TextColumn;
 use crate::{Error, Result};
@@ -33,8 +33,8 @@ pub(crate) fn to_frame<'a, L: Strs<'a>>(posts: &[PostView<'a, L>]) -> PolarsResu
             posts.iter().map(get).collect::<Vec<Option<u64>>>(),
         )
     };
-    let time = |name: &str, get: fn(&PostView<'a, L>) -> Timestamp| {
-        let millis: Vec<i64> = posts.iter().map(|p| get(p).timestamp_millis()).collect();
+    let time = |name: &str, get: fn(&PostView<'a, L>) -> Millis| {
+        let millis: Vec<i64> = posts.iter().map(|p| get(p).get()).collect();
         Int64Chunked::from_vec(name.into(), millis)
             .into_datetime(TimeUnit::Milliseconds, Some(TimeZone::UTC))
             .into_series()
@@ -759,10 +759,10 @@ impl<'a> Columns<'a> {
             let cell = text_or_empty(values.at(row), self.not_read.contains(&column));
             check.required(cell, column)
         };
-        let instant = |values: &Cells<Option<i64>>, column: &str| -> Result<Timestamp> {
+        let instant = |values: &Cells<Option<i64>>, column: &str| -> Result<Millis> {
             values
                 .at(row)
-                .and_then(timestamp_from_millis)
+                .and_then(Millis::checked)
                 .ok_or_else(|| check.bad(column, "null or out of range"))
         };
         Ok(PostView {
