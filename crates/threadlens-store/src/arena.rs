@@ -200,21 +200,19 @@ impl Arena {
     /// in about the order they are read back (a store loaded, then a file
     /// in time order) come back a batch per read.
     pub(crate) fn gather(&self, places: &[(Place, usize)], out: &mut Vec<u8>) -> Option<()> {
-        let base = out.len();
-        let mut starts = Vec::with_capacity(places.len());
-        let mut total = 0;
-        for &(_, len) in places {
-            starts.push(base + total);
-            total += len;
-        }
-        out.resize(base + total, 0);
-        // (position in the spill file, length, position in `out`)
+        let total: usize = places.iter().map(|&(_, len)| len).sum();
+        out.reserve(total);
+        // (position in the spill file, length, position in `out`); held
+        // bytes are copied in as they come, spilled ones zeroed until read.
         let mut spilled = Vec::new();
-        for (&(place, len), &to) in places.iter().zip(&starts) {
+        for &(place, len) in places {
             let offset = place.offset as usize;
             match self.chunks.get(place.chunk as usize)? {
-                Chunk::Held(c) => out[to..to + len].copy_from_slice(c.get(offset..offset + len)?),
-                Chunk::Spilled { at, .. } => spilled.push((at + offset as u64, len, to)),
+                Chunk::Held(c) => out.extend_from_slice(c.get(offset..offset + len)?),
+                Chunk::Spilled { at, .. } => {
+                    spilled.push((at + offset as u64, len, out.len()));
+                    out.resize(out.len() + len, 0);
+                }
             }
         }
         spilled.sort_unstable();
