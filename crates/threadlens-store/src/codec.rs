@@ -110,7 +110,7 @@ impl<'a> Strs<'a> for &'a [&'a str] {
 /// checked when made to be within what a [`Timestamp`] holds. The table's
 /// time columns and the encoding are such numbers, so a post goes between
 /// them without a calendar; only [`Millis::timestamp`] makes one.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Millis(i64);
 
 impl Millis {

@@ -5,9 +5,11 @@
 //! work is done where the row group is built, so the writing thread only
 //! copies bytes. Each thread keeps one zstd context for all its pages,
 //! where polars makes one per page; list-of-text columns are encoded by
-//! [`list_of_text_page`], and float columns go straight to the plain
-//! encoding polars ends up with ([`written_plain_anyway`]). The file is
-//! the one polars' writer makes with the same options, byte for byte.
+//! [`list_of_text_page`], float columns go straight to the plain
+//! encoding polars ends up with ([`written_plain_anyway`]), and a text
+//! column's dictionary, when polars' estimate calls for one, is built by
+//! [`text_encoding`]. The file is the one polars' writer makes with the
+//! same options, byte for byte.
 //!
 //! A row group of a table written this way can also be taken from that
 //! table's file as its compressed pages ([`EncodedRowGroup::from_stored`])
@@ -19,7 +21,7 @@ use std::io::{Cursor, Write};
 
 use polars::io::parquet::write::{BatchedWriter, ParquetWriter, StatisticsOptions, get_encodings};
 use polars::prelude::*;
-use polars_arrow::array::Array;
+use polars_arrow::array::{Array, ArrayRef};
 use polars_arrow::datatypes::ArrowDataType;
 use polars_buffer::Buffer;
 use polars_parquet::parquet::CowBuffer;
@@ -159,43 +161,53 @@ impl RowGroupEncoder {
                     .par_iter()
                     .zip(&self.fields)
                     .zip(&self.encodings)
-                    .map(|((array, field), encodings)| {
-                        if let Some(page) = list_of_text_page(array.as_ref(), field, self.options)?
-                        {
-                            return Ok(vec![self.compress(std::iter::once(Ok(page)))?]);
-                        }
-                        let encodings = if written_plain_anyway(array.as_ref()) {
-                            &[Encoding::Plain][..]
-                        } else if encodings[..] == [Encoding::RleDictionary] {
-                            match text_encoding(array.as_ref())? {
-                                Some(TextEncoding::Plain) => &[Encoding::Plain][..],
-                                Some(TextEncoding::Dictionary(dictionary)) => {
-                                    return array_to_columns(
-                                        dictionary.boxed(),
-                                        field.clone(),
-                                        self.options,
-                                        encodings,
-                                    )?
-                                    .into_iter()
-                                    .map(|pages| self.compress(pages))
-                                    .collect::<PolarsResult<Vec<_>>>();
-                                }
-                                None => encodings,
-                            }
-                        } else {
-                            encodings
-                        };
-                        array_to_columns(array, field.clone(), self.options, encodings)?
-                            .into_iter()
-                            .map(|pages| self.compress(pages))
-                            .collect::<PolarsResult<Vec<_>>>()
-                    })
+                    .map(|((array, field), encodings)| self.encode_column(array, field, encodings))
                     .collect::<PolarsResult<Vec<_>>>()?;
                 Ok(EncodedRowGroup {
                     rows: batch.len(),
                     columns: per_field.into_iter().flatten().collect(),
                 })
             })
+            .collect()
+    }
+
+    /// One column of a row group: the compressed pages of each of its leaf
+    /// columns, made as polars' writer makes them (see the module doc).
+    fn encode_column(
+        &self,
+        array: &ArrayRef,
+        field: &ParquetType,
+        encodings: &[Encoding],
+    ) -> PolarsResult<Vec<Vec<CompressedPage>>> {
+        const PLAIN: &[Encoding] = &[Encoding::Plain];
+        if let Some(page) = list_of_text_page(array.as_ref(), field, self.options)? {
+            return Ok(vec![self.compress(std::iter::once(Ok(page)))?]);
+        }
+        if written_plain_anyway(array.as_ref()) {
+            return self.leaf_columns(array, field, PLAIN);
+        }
+        if encodings == [Encoding::RleDictionary] {
+            match text_encoding(array.as_ref())? {
+                Some(TextEncoding::Plain) => return self.leaf_columns(array, field, PLAIN),
+                Some(TextEncoding::Dictionary(dictionary)) => {
+                    return self.leaf_columns(dictionary.boxed(), field, encodings);
+                }
+                None => {}
+            }
+        }
+        self.leaf_columns(array, field, encodings)
+    }
+
+    /// `array`'s pages with `encodings`, compressed, per leaf column.
+    fn leaf_columns(
+        &self,
+        array: impl AsRef<dyn Array> + Send + Sync,
+        field: &ParquetType,
+        encodings: &[Encoding],
+    ) -> PolarsResult<Vec<Vec<CompressedPage>>> {
+        array_to_columns(array, field.clone(), self.options, encodings)?
+            .into_iter()
+            .map(|pages| self.compress(pages))
             .collect()
     }
 
