@@ -46,6 +46,7 @@ mod table_file;
 mod text_dictionary;
 mod texts;
 mod verify;
+mod writeback;
 
 pub use atomic::{AtomicFile, write_atomically};
 pub use coverage::{COVERAGE_FILE, Coverage, CoverageRow, X_RECENT_WINDOW_DAYS};

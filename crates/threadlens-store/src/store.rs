@@ -18,6 +18,7 @@ use crate::table::{
     texts_from_frame, to_frame,
 };
 use crate::table_file::TableFile;
+use crate::writeback::with_early_syncs;
 use crate::{Error, PostSet, Result};
 
 /// The posts table's file name inside a store folder.
@@ -257,7 +258,9 @@ impl PostStore {
             return Ok(false);
         }
         let path = self.posts_path();
-        write_atomically(&path, |out| write_parquet(posts, out, &path).map(drop))?;
+        write_atomically(&path, |out| {
+            with_early_syncs(out, |out| write_parquet(posts, out, &path)).map(drop)
+        })?;
         Ok(true)
     }
 
