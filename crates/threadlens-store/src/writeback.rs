@@ -1,9 +1,9 @@
 //! Writing a large file whose bytes are synced to disk as they are
 //! written, on a thread of their own, so that the sync before the file is
-//! renamed into place finds little left to write. Left to itself the
-//! kernel keeps a freshly written table in memory until that sync (its
-//! writeback starts after 30 s or gigabytes), and the sync then waits for
-//! all of it. Durability is unchanged: the caller still syncs the whole
+//! renamed into place finds little left to write. Left to itself, Linux
+//! with its default settings keeps a freshly written table in memory
+//! until that sync (its own writeback starts after 30 s, or at a tenth
+//! of memory), and the sync then waits for all of it. Durability is unchanged: the caller still syncs the whole
 //! file before the rename; these early syncs only start the work sooner,
 //! and one that fails is left for that last sync to report.
 
