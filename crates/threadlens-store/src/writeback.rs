@@ -3,9 +3,10 @@
 //! renamed into place finds little left to write. Left to itself, Linux
 //! with its default settings keeps a freshly written table in memory
 //! until that sync (its own writeback starts after 30 s, or at a tenth
-//! of memory), and the sync then waits for all of it. Durability is unchanged: the caller still syncs the whole
-//! file before the rename; these early syncs only start the work sooner,
-//! and one that fails is left for that last sync to report.
+//! of memory), and the sync then waits for all of it. Durability is
+//! unchanged: the caller still syncs the whole file before the rename;
+//! these early syncs only start the work sooner, and one that fails is
+//! left for that last sync to report.
 
 use std::fs::File;
 use std::io::{BufWriter, Write};
