@@ -453,7 +453,8 @@ mod tests {
         let dtype = match array.dtype() {
             ArrowDataType::Float64 => DataType::Float64,
             ArrowDataType::Float32 => DataType::Float32,
-            ArrowDataType::Utf8View => DataType::String,
+            // Text, and the dictionaries built of text.
+            ArrowDataType::Utf8View | ArrowDataType::Dictionary(..) => DataType::String,
             _ => DataType::UInt32,
         };
         let schema = Schema::from_iter([Field::new("x".into(), dtype)]);
