@@ -13,7 +13,7 @@ use crate::UsageError;
 use crate::cli::{GlobalArgs, ImportArgs};
 
 /// The default of `--held-posts-mb`: with it, importing 10 million posts
-/// peaks near 1.4 GB (1,395 MB in BENCHMARKS.md, fourteenth part).
+/// peaks near 1.1 GB (1,003–1,107 MB in BENCHMARKS.md, seventeenth part).
 pub(crate) const HELD_POSTS_MB: u64 = 128;
 
 /// Inputs larger than this get a progress bar.
@@ -227,8 +227,9 @@ pub(crate) fn run_to(
         "references resolved"
     );
     crate::pause::point("import:commit");
+    let total = posts.len();
     let written = store
-        .commit(&posts)
+        .commit_owned(posts)
         .with_context(|| format!("cannot write {}", store.posts_path().display()))?;
     tracing::info!(
         written,
@@ -240,11 +241,11 @@ pub(crate) fn run_to(
         .with_context(|| format!("cannot write {}", store.rejects_path().display()))?;
     let table = store.posts_path();
     let change = if written {
-        format!("{} new", posts.len() - before)
+        format!("{} new", total - before)
     } else {
         "unchanged".to_owned()
     };
-    writeln!(out, "{}: {} posts ({change})", table.display(), posts.len())?;
+    writeln!(out, "{}: {} posts ({change})", table.display(), total)?;
     if !rejects.is_empty() {
         writeln!(
             out,

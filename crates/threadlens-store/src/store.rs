@@ -264,6 +264,15 @@ impl PostStore {
         Ok(true)
     }
 
+    /// [`PostStore::commit`] for a set that is not used after it: the
+    /// set's key index (17 bytes a slot: 285 MB for 10M posts) is
+    /// freed before the posts are sorted and written, so the commit's own
+    /// memory takes its place instead of adding to it.
+    pub fn commit_owned(&self, mut posts: PostSet) -> Result<bool> {
+        posts.forget_keys();
+        self.commit(&posts)
+    }
+
     /// How many rejects `rejects.jsonl` records.
     pub fn rejects_count(&self) -> Result<u64> {
         count_rejects(&self.rejects_path())

@@ -638,9 +638,11 @@ fn reply_chains_find_their_root_across_imports_on_every_platform() {
 }
 
 /// Posts held in memory and posts spilled to the temporary file make the
-/// same table, byte for byte: duplicates merged and raised to matched,
-/// replies given their root through a chain, ties in time ordered by id,
-/// after the posts have gone to disk and been read back.
+/// same table, byte for byte (the spilled set committed as `threadlens
+/// import` commits, [`PostStore::commit_owned`]): duplicates merged and
+/// raised to matched, replies given their root through a chain, ties in
+/// time ordered by id, after the posts have gone to disk and been read
+/// back.
 #[test]
 fn a_spilled_set_writes_the_same_table_as_a_held_one() {
     let posts = |n: u64| {
@@ -685,7 +687,8 @@ fn a_spilled_set_writes_the_same_table_as_a_held_one() {
     assert!(spilled.spilled_bytes() > 16 << 20, "posts went to disk");
     assert_eq!(held.spilled_bytes(), 0);
     held_store.commit(&held).unwrap();
-    spilled_store.commit(&spilled).unwrap();
+    // As `threadlens import` commits: the set given up, its index freed.
+    spilled_store.commit_owned(spilled).unwrap();
     let table = |d: &std::path::Path| std::fs::read(d.join("posts.parquet")).unwrap();
     assert!(table(&held_dir) == table(&spilled_dir), "the same bytes");
     assert_eq!(

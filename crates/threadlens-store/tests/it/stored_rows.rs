@@ -103,8 +103,9 @@ fn table(store: &PostStore) -> Vec<u8> {
 }
 
 /// `first` imported and committed, then `second` imported into the
-/// loaded store and committed; with the table after `first` rewritten by
-/// `change` in between.
+/// loaded store and committed as `threadlens import` does, the set given
+/// up to the commit ([`PostStore::commit_owned`]); with the table after
+/// `first` rewritten by `change` in between.
 fn two_imports(first: &[Post], second: &[Post], change: impl Fn(&PostStore)) -> Vec<u8> {
     let dir = tempfile::tempdir().unwrap();
     let store = PostStore::open(dir.path()).unwrap();
@@ -114,7 +115,7 @@ fn two_imports(first: &[Post], second: &[Post], change: impl Fn(&PostStore)) -> 
     change(&store);
     let mut set = store.load().unwrap();
     import(&mut set, second);
-    store.commit(&set).unwrap();
+    store.commit_owned(set).unwrap();
     table(&store)
 }
 
