@@ -888,8 +888,8 @@ pub(crate) struct SortedKeys {
 impl SortedKeys {
     /// Make room for the ids of `posts` posts in all, guessing from the
     /// ids held so far (a twentieth more). Without it the buffer doubles
-    /// as it fills: 10M tweet ids (190 MB) ended in 318 MB of room, and
-    /// the last doubling held the old 159 MB and the new 318 MB at once.
+    /// as it fills: 10M tweet ids (181 MiB) ended in 304 MiB of room, and
+    /// the last doubling held the old 152 MiB and the new 304 MiB at once.
     /// A low guess only means doubling again later.
     fn reserve_ids_like_so_far(&mut self, posts: usize) {
         let (held, bytes) = (self.order.len(), self.ids.len());

@@ -265,7 +265,7 @@ impl PostStore {
     }
 
     /// [`PostStore::commit`] for a set that is not used after it: the
-    /// set's key index (17 bytes a slot: 285 MB for 10M posts) is
+    /// set's key index (17 bytes a slot: 272 MiB for 10M posts) is
     /// freed before the posts are sorted and written, so the commit's own
     /// memory takes its place instead of adding to it.
     pub fn commit_owned(&self, mut posts: PostSet) -> Result<bool> {
