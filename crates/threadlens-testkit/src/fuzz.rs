@@ -92,13 +92,23 @@ fn fuzz_dir() -> std::path::PathBuf {
 /// Append `target inputs seconds` to `target/fuzz/inputs.txt`.
 fn record(target: &str, tried: u64, took: Duration) {
     let dir = fuzz_dir();
-    if std::fs::create_dir_all(&dir).is_ok()
-        && let Ok(mut file) = std::fs::OpenOptions::new()
-            .create(true)
-            .append(true)
-            .open(dir.join("inputs.txt"))
+    if std::fs::create_dir_all(&dir).is_ok() {
+        let line = format!("{target} {tried} {:.1}\n", took.as_secs_f64());
+        append_line(&dir.join("inputs.txt"), &line);
+    }
+}
+
+/// Append `line` to the file at `path` in one write, so that targets
+/// finishing at the same moment on other threads cannot cut into it
+/// (`writeln!` writes a line in pieces, and two lines once came out as
+/// `format_detectioncsv_map 549249531`).
+fn append_line(path: &std::path::Path, line: &str) {
+    if let Ok(mut file) = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(path)
     {
-        let _ = writeln!(file, "{target} {tried} {:.1}", took.as_secs_f64());
+        let _ = file.write_all(line.as_bytes());
     }
 }
 
@@ -171,5 +181,39 @@ impl Watchdog {
 impl Drop for Watchdog {
     fn drop(&mut self) {
         self.stop.store(true, Ordering::Relaxed);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Lines appended by many threads at once come out whole, as the
+    /// fuzz targets' lines must when two finish together.
+    #[test]
+    fn lines_appended_at_once_stay_whole() {
+        let name = format!("threadlens-fuzz-lines-{}.txt", std::process::id());
+        let path = std::env::temp_dir().join(name);
+        let _ = std::fs::remove_file(&path);
+        std::thread::scope(|scope| {
+            for t in 0..8 {
+                let path = &path;
+                scope.spawn(move || {
+                    for i in 0..500 {
+                        append_line(path, &format!("target_{t} {i} 0.5\n"));
+                    }
+                });
+            }
+        });
+        let text = std::fs::read_to_string(&path).unwrap();
+        let _ = std::fs::remove_file(&path);
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines.len(), 8 * 500);
+        for line in lines {
+            let fields: Vec<&str> = line.split(' ').collect();
+            let whole = matches!(fields[..], [target, tried, "0.5"]
+                if target.len() == 8 && target.starts_with("target_") && tried.parse::<u32>().is_ok());
+            assert!(whole, "{line:?}");
+        }
     }
 }
