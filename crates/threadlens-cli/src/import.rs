@@ -13,7 +13,7 @@ use crate::UsageError;
 use crate::cli::{GlobalArgs, ImportArgs};
 
 /// The default of `--held-posts-mb`: with it, importing 10 million posts
-/// peaks near 1.1 GB (1,003–1,107 MB in BENCHMARKS.md, seventeenth part).
+/// peaks near 1.1 GB (985–1,135 MB in BENCHMARKS.md, seventeenth part).
 pub(crate) const HELD_POSTS_MB: u64 = 128;
 
 /// Inputs larger than this get a progress bar.
