@@ -3,13 +3,14 @@ use std::collections::HashMap;
 use std::collections::hash_map::Entry as Slot;
 use std::path::PathBuf;
 
+use polars::prelude::{DataFrame, PolarsResult};
 use rustc_hash::FxHashMap;
 
 use threadlens_model::{MergeOutcome, Platform, Post, PostKey};
 
 use crate::arena::{Arena, Place};
 use crate::codec::{self, PostView, Strs};
-use crate::table::StoredKey;
+use crate::table::{FrameBuilder, StoredKey};
 use crate::table_file::TableFile;
 use crate::{Error, stored};
 
@@ -937,6 +938,17 @@ pub(crate) struct Batch {
 }
 
 impl Batch {
+    /// The §1 table of the posts, each decoded straight into the columns
+    /// ([`FrameBuilder`]); `None` if an encoding is not one.
+    pub(crate) fn to_frame(&self, sources: &[String]) -> Option<PolarsResult<DataFrame>> {
+        let mut frame = FrameBuilder::with_capacity(self.rows.len());
+        for &(start, len, matched, own_root) in &self.rows {
+            let bytes = self.bytes.get(start..start + len)?;
+            frame.push(&read(bytes, matched, own_root, sources)?);
+        }
+        Some(frame.finish())
+    }
+
     /// The posts read in place; `None` if an encoding is not one.
     pub(crate) fn views<'a>(&'a self, sources: &'a [String]) -> Option<Vec<codec::PostView<'a>>> {
         // Sized first: collecting into an `Option` cannot know the length,

@@ -441,11 +441,11 @@ pub(crate) fn write_parquet(
                 }
                 None => {
                     let batches = set.sorted_batches(WRITE_BATCH_ROWS).map(|batch| {
-                        let views = batch
+                        batch
                             .as_ref()
-                            .and_then(|b| b.views(set.sources()))
-                            .ok_or_else(|| stored::read_back_error(path))?;
-                        to_frame(&views).map_err(polars_err)
+                            .and_then(|b| b.to_frame(set.sources()))
+                            .ok_or_else(|| stored::read_back_error(path))?
+                            .map_err(polars_err)
                     });
                     send_row_groups(batches, WRITE_BATCH_ROWS, path, &frames)
                 }

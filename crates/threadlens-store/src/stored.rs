@@ -386,13 +386,13 @@ impl<I: Iterator<Item = Result<(usize, DataFrame)>>> Iterator for MergedFrames<'
         let from = self.next_added;
         self.next_added = (from + self.rows).min(self.added.len());
         let frame = self.added_batch(from..self.next_added).and_then(|batch| {
-            let views = batch
-                .views(self.set.sources())
-                .ok_or_else(|| read_back_error(&self.path))?;
-            to_frame(&views).map_err(|source| Error::Parquet {
-                path: self.path.clone(),
-                source,
-            })
+            batch
+                .to_frame(self.set.sources())
+                .ok_or_else(|| read_back_error(&self.path))?
+                .map_err(|source| Error::Parquet {
+                    path: self.path.clone(),
+                    source,
+                })
         });
         Some(frame)
     }

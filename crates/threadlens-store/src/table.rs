@@ -13,77 +13,156 @@ use crate::{Error, Result};
 
 /// Build the §1 table from posts read in place, in the order given.
 pub(crate) fn to_frame<'a, L: Strs<'a>>(posts: &[PostView<'a, L>]) -> PolarsResult<DataFrame> {
-    let text = |name: &str, get: fn(&PostView<'a, L>) -> &'a str| {
-        let mut builder = StringChunkedBuilder::new(name.into(), posts.len());
-        for p in posts {
-            builder.append_value(get(p));
+    let mut frame = FrameBuilder::with_capacity(posts.len());
+    for post in posts {
+        frame.push(post);
+    }
+    frame.finish()
+}
+
+/// The §1 table built a post at a time, every column at once, so that
+/// posts decoded one by one go straight into their columns
+/// ([`crate::post_set::Batch::to_frame`]) without being held first.
+pub(crate) struct FrameBuilder {
+    platform: StringChunkedBuilder,
+    post_id: StringChunkedBuilder,
+    url: StringChunkedBuilder,
+    created_at: Vec<i64>,
+    author_id: StringChunkedBuilder,
+    author_handle: StringChunkedBuilder,
+    author_name: StringChunkedBuilder,
+    author_followers: Vec<Option<u64>>,
+    text: StringChunkedBuilder,
+    lang: StringChunkedBuilder,
+    kind: StringChunkedBuilder,
+    conversation_id: StringChunkedBuilder,
+    reply_to_post_id: StringChunkedBuilder,
+    reply_to_author_id: StringChunkedBuilder,
+    referenced_post_id: StringChunkedBuilder,
+    hashtags: ListStringChunkedBuilder,
+    mentions: ListStringChunkedBuilder,
+    urls: ListStringChunkedBuilder,
+    /// replies, reposts, likes, quotes, impressions.
+    counts: [Vec<Option<u64>>; 5],
+    matched: Vec<bool>,
+    source: StringChunkedBuilder,
+    collected_at: Vec<i64>,
+    local_ref: StringChunkedBuilder,
+    seen_on: ListStringChunkedBuilder,
+}
+
+impl FrameBuilder {
+    /// Room for `rows` posts (more may be pushed).
+    pub fn with_capacity(rows: usize) -> Self {
+        let text = |name: &str| StringChunkedBuilder::new(name.into(), rows);
+        let list = |name: &str| ListStringChunkedBuilder::new(name.into(), rows, rows);
+        FrameBuilder {
+            platform: text("platform"),
+            post_id: text("post_id"),
+            url: text("url"),
+            created_at: Vec::with_capacity(rows),
+            author_id: text("author_id"),
+            author_handle: text("author_handle"),
+            author_name: text("author_name"),
+            author_followers: Vec::with_capacity(rows),
+            text: text("text"),
+            lang: text("lang"),
+            kind: text("kind"),
+            conversation_id: text("conversation_id"),
+            reply_to_post_id: text("reply_to_post_id"),
+            reply_to_author_id: text("reply_to_author_id"),
+            referenced_post_id: text("referenced_post_id"),
+            hashtags: list("hashtags"),
+            mentions: list("mentions"),
+            urls: list("urls"),
+            counts: std::array::from_fn(|_| Vec::with_capacity(rows)),
+            matched: Vec::with_capacity(rows),
+            source: text("source"),
+            collected_at: Vec::with_capacity(rows),
+            local_ref: text("local_ref"),
+            seen_on: list("seen_on"),
         }
-        builder.finish().into_series().into_column()
-    };
-    let opt_text = |name: &str, get: fn(&PostView<'a, L>) -> Option<&'a str>| {
-        let mut builder = StringChunkedBuilder::new(name.into(), posts.len());
-        for p in posts {
-            builder.append_option(get(p));
+    }
+
+    /// Add `p` as the next row.
+    pub fn push<'a, L: Strs<'a>>(&mut self, p: &PostView<'a, L>) {
+        self.platform.append_value(p.platform.as_str());
+        self.post_id.append_value(p.post_id);
+        self.url.append_option(p.url);
+        self.created_at.push(p.created_at.get());
+        self.author_id.append_value(p.author_id);
+        self.author_handle.append_value(p.author_handle);
+        self.author_name.append_option(p.author_name);
+        self.author_followers.push(p.author_followers);
+        self.text.append_value(p.text);
+        self.lang.append_option(p.lang);
+        self.kind.append_value(p.kind.as_str());
+        self.conversation_id.append_option(p.conversation_id);
+        self.reply_to_post_id.append_option(p.reply_to_post_id);
+        self.reply_to_author_id.append_option(p.reply_to_author_id);
+        self.referenced_post_id.append_option(p.referenced_post_id);
+        self.hashtags.append_values_iter(p.hashtags.iter());
+        self.mentions.append_values_iter(p.mentions.iter());
+        self.urls.append_values_iter(p.urls.iter());
+        let counts = [p.replies, p.reposts, p.likes, p.quotes, p.impressions];
+        for (column, count) in self.counts.iter_mut().zip(counts) {
+            column.push(count);
         }
-        builder.finish().into_series().into_column()
-    };
-    let count = |name: &str, get: fn(&PostView<'a, L>) -> Option<u64>| {
-        Column::new(
-            name.into(),
-            posts.iter().map(get).collect::<Vec<Option<u64>>>(),
+        self.matched.push(p.matched);
+        self.source.append_value(p.source);
+        self.collected_at.push(p.collected_at.get());
+        self.local_ref.append_option(p.local_ref);
+        self.seen_on.append_values_iter(p.seen_on.iter());
+    }
+
+    /// The table of the posts pushed, in the order pushed.
+    pub fn finish(self) -> PolarsResult<DataFrame> {
+        let rows = self.matched.len();
+        let text = |builder: StringChunkedBuilder| builder.finish().into_series().into_column();
+        let list =
+            |mut builder: ListStringChunkedBuilder| builder.finish().into_series().into_column();
+        let count = |name: &str, values: Vec<Option<u64>>| Column::new(name.into(), values);
+        let time = |name: &str, millis: Vec<i64>| {
+            Int64Chunked::from_vec(name.into(), millis)
+                .into_datetime(TimeUnit::Milliseconds, Some(TimeZone::UTC))
+                .into_series()
+                .into_column()
+        };
+        let [replies, reposts, likes, quotes, impressions] = self.counts;
+        DataFrame::new(
+            rows,
+            vec![
+                text(self.platform),
+                text(self.post_id),
+                text(self.url),
+                time("created_at", self.created_at),
+                text(self.author_id),
+                text(self.author_handle),
+                text(self.author_name),
+                count("author_followers", self.author_followers),
+                text(self.text),
+                text(self.lang),
+                text(self.kind),
+                text(self.conversation_id),
+                text(self.reply_to_post_id),
+                text(self.reply_to_author_id),
+                text(self.referenced_post_id),
+                list(self.hashtags),
+                list(self.mentions),
+                list(self.urls),
+                count("replies", replies),
+                count("reposts", reposts),
+                count("likes", likes),
+                count("quotes", quotes),
+                count("impressions", impressions),
+                Column::new("matched".into(), self.matched),
+                text(self.source),
+                time("collected_at", self.collected_at),
+                text(self.local_ref),
+                list(self.seen_on),
+            ],
         )
-    };
-    let time = |name: &str, get: fn(&PostView<'a, L>) -> Millis| {
-        let millis: Vec<i64> = posts.iter().map(|p| get(p).get()).collect();
-        Int64Chunked::from_vec(name.into(), millis)
-            .into_datetime(TimeUnit::Milliseconds, Some(TimeZone::UTC))
-            .into_series()
-            .into_column()
-    };
-    let list = |name: &str, get: fn(&PostView<'a, L>) -> L| {
-        let values: usize = posts.iter().map(|p| get(p).len()).sum();
-        let mut builder = ListStringChunkedBuilder::new(name.into(), posts.len(), values);
-        for p in posts {
-            builder.append_values_iter(get(p).iter());
-        }
-        builder.finish().into_series().into_column()
-    };
-    DataFrame::new(
-        posts.len(),
-        vec![
-            text("platform", |p| p.platform.as_str()),
-            text("post_id", |p| p.post_id),
-            opt_text("url", |p| p.url),
-            time("created_at", |p| p.created_at),
-            text("author_id", |p| p.author_id),
-            text("author_handle", |p| p.author_handle),
-            opt_text("author_name", |p| p.author_name),
-            count("author_followers", |p| p.author_followers),
-            text("text", |p| p.text),
-            opt_text("lang", |p| p.lang),
-            text("kind", |p| p.kind.as_str()),
-            opt_text("conversation_id", |p| p.conversation_id),
-            opt_text("reply_to_post_id", |p| p.reply_to_post_id),
-            opt_text("reply_to_author_id", |p| p.reply_to_author_id),
-            opt_text("referenced_post_id", |p| p.referenced_post_id),
-            list("hashtags", |p| p.hashtags),
-            list("mentions", |p| p.mentions),
-            list("urls", |p| p.urls),
-            count("replies", |p| p.replies),
-            count("reposts", |p| p.reposts),
-            count("likes", |p| p.likes),
-            count("quotes", |p| p.quotes),
-            count("impressions", |p| p.impressions),
-            Column::new(
-                "matched".into(),
-                posts.iter().map(|p| p.matched).collect::<Vec<bool>>(),
-            ),
-            text("source", |p| p.source),
-            time("collected_at", |p| p.collected_at),
-            opt_text("local_ref", |p| p.local_ref),
-            list("seen_on", |p| p.seen_on),
-        ],
-    )
+    }
 }
 
 /// The values of text column `name`, nulls as `None`.
