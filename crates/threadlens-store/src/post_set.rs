@@ -907,8 +907,9 @@ impl SortedKeys {
         self.order.len()
     }
 
-    /// The entries, in the stored order, in the memory the keys held (the
-    /// ids freed first).
+    /// The entries, in the stored order, the ids freed first. (The keys'
+    /// memory is not reused: a vector only keeps its allocation when
+    /// collected into items of the same alignment.)
     pub(crate) fn into_entries(self) -> Vec<u32> {
         drop(self.ids);
         self.order.into_iter().map(|(.., at)| at).collect()

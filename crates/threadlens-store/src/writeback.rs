@@ -107,8 +107,9 @@ mod tests {
     use super::*;
 
     /// `len` bytes written through [`write_syncing`] in pieces of
-    /// `piece`: the file's bytes, and how many early syncs were made.
-    fn written(len: usize, piece: usize) -> (Vec<u8>, usize) {
+    /// `piece`, checked to be the file's bytes: how many early syncs were
+    /// made.
+    fn written(len: usize, piece: usize) -> usize {
         let mut file = tempfile::tempfile().unwrap();
         let bytes: Vec<u8> = (0..len).map(|i| (i * 7 % 251) as u8).collect();
         let mut out = BufWriter::new(file.try_clone().unwrap());
@@ -123,15 +124,14 @@ mod tests {
         std::io::Seek::rewind(&mut file).unwrap();
         std::io::Read::read_to_end(&mut file, &mut read).unwrap();
         assert_eq!(read, bytes, "the bytes are written as given");
-        (read, syncs)
+        syncs
     }
 
     #[test]
     fn a_large_file_is_synced_while_written_and_a_small_one_is_not() {
-        let (_, syncs) = written(3 * SYNC_EVERY_BYTES + 5, 1 << 16);
+        let syncs = written(3 * SYNC_EVERY_BYTES + 5, 1 << 16);
         assert!((1..=3).contains(&syncs), "{syncs} early syncs");
-        let (_, syncs) = written(SYNC_EVERY_BYTES - 1, 1 << 16);
-        assert_eq!(syncs, 0);
+        assert_eq!(written(SYNC_EVERY_BYTES - 1, 1 << 16), 0);
         // Pieces larger than the buffer, and a single byte at a time.
         written(SYNC_EVERY_BYTES + 3, 3 << 20);
         written(100_000, 1);
