@@ -45,6 +45,11 @@ pub struct EncodedRowGroup {
 }
 
 impl EncodedRowGroup {
+    /// The rows the group holds.
+    pub fn rows(&self) -> usize {
+        self.rows
+    }
+
     /// Row group `group` of a table file as its compressed pages, from
     /// `bytes`, the file's bytes from `offset` on, which hold the group's
     /// column chunks. `None` when it cannot be written again as it is: a

@@ -1,5 +1,7 @@
+use std::collections::VecDeque;
 use std::fs::File;
 use std::path::{Path, PathBuf};
+use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 
 use polars::prelude::*;
 use rayon::prelude::*;
@@ -11,7 +13,7 @@ use crate::atomic::write_atomically;
 use crate::codec::StrList;
 use crate::post_set::{EncodedRun, SortedKeys};
 use crate::rejects::{append_rejects, count_rejects};
-use crate::row_groups::{RowGroupEncoder, RowGroupWriter, empty_table_footer};
+use crate::row_groups::{EncodedRowGroup, RowGroupEncoder, RowGroupWriter, empty_table_footer};
 use crate::stored::{self, MergedFrames};
 use crate::table::{
     Columns, PostBatch, THREAD_COLUMNS, TextBatch, batch_from_frame, from_frame, posts_from_frame,
@@ -32,6 +34,8 @@ pub(crate) const LOAD_BATCH_ROWS: usize = 32_768;
 const ENCODE_RUN_ROWS: usize = 4_096;
 /// Posts per batch (and Parquet row group) when writing.
 const WRITE_BATCH_ROWS: usize = 8_192;
+/// Row groups being encoded at once when writing (see [`encode_in_order`]).
+const GROUPS_IN_FLIGHT: usize = 3;
 
 /// A store folder: `posts.parquet` and `rejects.jsonl`.
 #[derive(Debug, Clone)]
@@ -296,7 +300,7 @@ pub(crate) fn encode_slices(
     mut add: impl FnMut(&mut PostSet, &DataFrame, usize, &[EncodedRun]) -> Result<()> + Send,
 ) -> Result<()> {
     std::thread::scope(|scope| {
-        let (send, read) = std::sync::mpsc::sync_channel(2);
+        let (send, read) = sync_channel(2);
         scope.spawn(move || {
             for slice in slices {
                 if send.send(slice).is_err() {
@@ -416,10 +420,10 @@ pub(crate) fn write_parquet(
         None => 0,
     };
     std::thread::scope(|scope| {
-        let (frames, built) = std::sync::mpsc::sync_channel::<Result<DataFrame>>(1);
-        let (groups, encoded) = std::sync::mpsc::sync_channel(1);
+        let (frames, built) = sync_channel::<Result<DataFrame>>(1);
+        let (groups, encoded) = sync_channel(1);
         // The stored table's slices, read ahead on a thread of their own.
-        let (slices, read) = std::sync::mpsc::sync_channel::<Result<(usize, DataFrame)>>(1);
+        let (slices, read) = sync_channel::<Result<(usize, DataFrame)>>(1);
         if let Some((table, _)) = &merge {
             let stored = table.slices(copied, LOAD_BATCH_ROWS, None);
             scope.spawn(move || match stored {
@@ -455,14 +459,7 @@ pub(crate) fn write_parquet(
             }
         });
         let encoder = &encoder;
-        scope.spawn(move || {
-            for frame in built {
-                let group = frame.and_then(|f| encoder.encode(&f).map_err(polars_err));
-                if groups.send(group).is_err() {
-                    return;
-                }
-            }
-        });
+        scope.spawn(move || encode_in_order(built, &groups, encoder, path));
         for batch in encoded {
             for group in batch? {
                 writer.write(&group).map_err(polars_err)?;
@@ -472,6 +469,52 @@ pub(crate) fn write_parquet(
     })?;
     writer.finish().map_err(polars_err)?;
     Ok(copied)
+}
+
+/// Encode each frame of `frames` into row groups on the rayon pool, up to
+/// [`GROUPS_IN_FLIGHT`] frames at once, and send them to `groups` in the
+/// order the frames came. One frame at a time would leave a core idle: a
+/// row group's text column is compressed as one page, on one thread,
+/// which takes longer than all its other columns on the other.
+fn encode_in_order(
+    frames: Receiver<Result<DataFrame>>,
+    groups: &SyncSender<Result<Vec<EncodedRowGroup>>>,
+    encoder: &RowGroupEncoder,
+    path: &Path,
+) {
+    let encode = |frame: Result<DataFrame>| {
+        frame.and_then(|f| {
+            encoder.encode(&f).map_err(|source| Error::Parquet {
+                path: path.to_owned(),
+                source,
+            })
+        })
+    };
+    rayon::in_place_scope(|scope| {
+        let mut pending = VecDeque::with_capacity(GROUPS_IN_FLIGHT);
+        // The oldest frame's row groups, once encoded, to `groups`; false
+        // when nothing more should be sent (the writer stopped, or a job
+        // panicked, which the scope raises again when it ends).
+        let forward_oldest = |pending: &mut VecDeque<Receiver<_>>| {
+            pending
+                .pop_front()
+                .and_then(|encoded| encoded.recv().ok())
+                .is_some_and(|group| groups.send(group).is_ok())
+        };
+        for frame in frames {
+            let (done, encoded) = sync_channel(1);
+            scope.spawn(move |_| drop(done.send(encode(frame))));
+            pending.push_back(encoded);
+            if pending.len() == GROUPS_IN_FLIGHT && !forward_oldest(&mut pending) {
+                return;
+            }
+        }
+        while !pending.is_empty() {
+            if !forward_oldest(&mut pending) {
+                return;
+            }
+        }
+    });
 }
 
 /// Write the stored table's first row groups to `writer` as they are in
@@ -520,7 +563,7 @@ fn send_row_groups(
     frames: impl Iterator<Item = Result<DataFrame>>,
     rows: usize,
     path: &Path,
-    out: &std::sync::mpsc::SyncSender<Result<DataFrame>>,
+    out: &SyncSender<Result<DataFrame>>,
 ) -> Result<()> {
     let polars_err = |source| Error::Parquet {
         path: path.to_owned(),
@@ -774,5 +817,46 @@ mod tests {
             leftovers.is_empty(),
             "no temporary files left behind: {leftovers:?}"
         );
+    }
+
+    #[test]
+    fn row_groups_encoded_at_once_come_out_in_the_frames_order() {
+        let schema = to_frame::<StrList<'_>>(&[]).unwrap().schema().clone();
+        let encoder = RowGroupEncoder::new(&schema).unwrap();
+        // Frames of different sizes (a big one first, so it finishes
+        // last), one more than a multiple of the groups in flight, and a
+        // failed frame among them, which must come out in its place.
+        let sizes = [4_000, 3, 700, 1, 2_500, 40, 9];
+        let (frames, built) = sync_channel(sizes.len() + 1);
+        for (i, &n) in sizes.iter().enumerate() {
+            if i == 4 {
+                frames
+                    .send(Err(Error::Unread {
+                        path: PathBuf::from("spilled"),
+                        why: "the fifth frame".to_owned(),
+                    }))
+                    .unwrap();
+            }
+            let posts = posts_at(0..n as u64, |i| i as i64);
+            let views: Vec<_> = posts.iter().map(crate::codec::PostView::of).collect();
+            let frame = to_frame(&views);
+            frames
+                .send(frame.map_err(|source| Error::Parquet {
+                    path: PathBuf::from("frame"),
+                    source,
+                }))
+                .unwrap();
+        }
+        drop(frames);
+        let (groups, encoded) = sync_channel(sizes.len() + 1);
+        encode_in_order(built, &groups, &encoder, Path::new("out"));
+        drop(groups);
+        let came: Vec<Option<usize>> = encoded
+            .into_iter()
+            .map(|g| g.ok().map(|g| g.iter().map(EncodedRowGroup::rows).sum()))
+            .collect();
+        let mut expected: Vec<Option<usize>> = sizes.iter().map(|&n| Some(n)).collect();
+        expected.insert(4, None);
+        assert_eq!(came, expected);
     }
 }
