@@ -823,9 +823,10 @@ mod tests {
     fn row_groups_encoded_at_once_come_out_in_the_frames_order() {
         let schema = to_frame::<StrList<'_>>(&[]).unwrap().schema().clone();
         let encoder = RowGroupEncoder::new(&schema).unwrap();
-        // Frames of different sizes (a big one first, so it finishes
-        // last), one more than a multiple of the groups in flight, and a
-        // failed frame among them, which must come out in its place.
+        // Eight frames (not a multiple of the groups in flight) of
+        // different sizes, a big one first so that the smaller ones
+        // spawned after it can finish before it, and a failed frame fifth,
+        // which must come out in its place.
         let sizes = [4_000, 3, 700, 1, 2_500, 40, 9];
         let (frames, built) = sync_channel(sizes.len() + 1);
         for (i, &n) in sizes.iter().enumerate() {
