@@ -6,10 +6,9 @@
 //! the row before, costs about 23M instructions in a 100k-post import
 //! where the cast's own work was about 47M. The decision whether to use
 //! a dictionary at all is polars' own (its estimate of distinct values),
-//! and the dictionary
-//! array is the one the cast makes: the values in the order they first
-//! appear, a key per row, nulls where the column has them. So the pages
-//! written from it are polars' pages, byte for byte.
+//! and the dictionary array is the one the cast makes: the values in the
+//! order they first appear, a key per row, nulls where the column has
+//! them. So the pages written from it are polars' pages, byte for byte.
 
 use polars::prelude::{PolarsResult, polars_err};
 use polars_arrow::array::{
